@@ -1,0 +1,40 @@
+/* ladon/call.h - what an operation's implementation may do with its call.
+ *
+ * Memory: everything an operation returns (strings, arrays, nested structs)
+ * is allocated from the call's arena with ladon_alloc()/ladon_strdup() and
+ * freed by the framework after the response has been written.  Never return
+ * pointers to stack memory; pointers to static constant data are fine.
+ *
+ * Copyright (C) 2026 the Ladon-C authors. GPL-2.0-or-later.
+ */
+#ifndef LADON_CALL_H
+#define LADON_CALL_H
+
+#include <stddef.h>
+#include "ladon/annotate.h"
+#include "ladon/visibility.h"
+
+/* Who is to blame for a fault: the SOAP 1.1 faultcode Client or Server. */
+typedef enum ladon_fault_code {
+    LADON_FAULT_CLIENT = 1, /* the request was wrong: bad argument, unknown id */
+    LADON_FAULT_SERVER = 2  /* the server could not do it: I/O error, busy */
+} ladon_fault_code;
+
+/* Zeroed memory from the call's arena; NULL when out of memory.  Freed by
+ * the framework at the end of the request. */
+LADON_EXTERN void *ladon_alloc(ladon_call *call, size_t size);
+/* Copy of s in the call's arena; NULL when s is NULL or out of memory. */
+LADON_EXTERN char *ladon_strdup(ladon_call *call, const char *s);
+
+/* Records a SOAP Fault for this call, with a printf-style message, and
+ * returns LADON_EFAULT: write `return ladon_fault(call, LADON_FAULT_CLIENT,
+ * "no instance %s", id);`.  The message is sent to the client as the
+ * faultstring, so it must not contain internals.  The last call wins. */
+LADON_EXTERN int ladon_fault(ladon_call *call, ladon_fault_code code,
+                             const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* Name of the operation being served ("add"); never NULL. */
+LADON_EXTERN const char *ladon_call_operation(const ladon_call *call);
+
+#endif /* LADON_CALL_H */

@@ -1,0 +1,68 @@
+/* ladon/server.h - configuring and running a Ladon-C server.
+ *
+ * The shortest server is
+ *     int main(int argc, char **argv)
+ *     { return ladon_main(argc, argv, &ladon_binding_myservices); }
+ * which parses the command line and environment (docs/configuration.md),
+ * serves until SIGTERM/SIGINT and returns the process exit status.
+ *
+ * Copyright (C) 2026 the Ladon-C authors. GPL-2.0-or-later.
+ */
+#ifndef LADON_SERVER_H
+#define LADON_SERVER_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "ladon/service.h"
+#include "ladon/visibility.h"
+
+typedef struct ladon_config {
+    char listen_host[256];     /* --listen HOST:PORT, default 127.0.0.1:8080 */
+    uint16_t listen_port;      /* 0 = any free port (printed when ready) */
+    unsigned workers;          /* --workers, request worker threads (default 4) */
+    unsigned task_workers;     /* --task-workers (default 4) */
+    unsigned task_queue;       /* --task-queue, bounded task queue (default 1024) */
+    char store_url[1024];      /* --store, default "memory:" */
+    char public_url[1024];     /* --public-url, "" = from the Host header */
+    char trusted_proxies[1024];/* --trusted-proxy ADDR[,ADDR...] */
+    char data_dir[1024];       /* --data-dir (example services) */
+    size_t max_request_bytes;  /* --max-request-size (default 1 MiB) */
+    unsigned max_depth;        /* --max-depth, XML nesting (default 64) */
+    size_t max_items;          /* --max-items, array items (default 100000) */
+    unsigned recv_timeout_ms;  /* --recv-timeout (default 10000) */
+    unsigned send_timeout_ms;  /* --send-timeout (default 10000) */
+    unsigned max_connections;  /* --max-connections (default 10000) */
+    int gzip;                  /* --gzip / --no-gzip: compress when asked (default 1) */
+    int log_level;             /* --log-level error|warn|info|debug (default info) */
+    unsigned task_ttl_s;       /* --task-ttl seconds (default 86400) */
+    unsigned shutdown_grace_ms;/* --shutdown-grace (default 10000) */
+} ladon_config;
+
+/* Defaults as documented. */
+LADON_EXTERN void ladon_config_init(ladon_config *cfg);
+/* Applies LADON_* environment variables, then argv flags (flags win).
+ * Returns 0 when the server should run, 1 when --help/--version was
+ * printed, or a negative ladon_errno with a one-line message in err. */
+LADON_EXTERN int ladon_config_parse(ladon_config *cfg, int argc, char **argv,
+                                    char *err, size_t errlen);
+
+typedef struct ladon_server ladon_server;
+
+/* Creates a server listening as configured; the socket is bound when this
+ * returns 0, so ladon_server_port() is known. */
+LADON_EXTERN int ladon_server_new(ladon_server **out, const ladon_config *cfg,
+                                  const ladon_binding *binding);
+/* The bound TCP port. */
+LADON_EXTERN uint16_t ladon_server_port(const ladon_server *srv);
+/* Serves until ladon_server_stop(); then finishes in-flight requests. */
+LADON_EXTERN int ladon_server_run(ladon_server *srv);
+/* Asks a running server to stop; async-signal-safe. */
+LADON_EXTERN void ladon_server_stop(ladon_server *srv);
+LADON_EXTERN void ladon_server_free(ladon_server *srv);
+
+/* Parses config, installs SIGTERM/SIGINT handlers, prints one line per WSDL
+ * URL when ready, serves, and returns the exit status: 0 after a clean
+ * shutdown, 2 for a bad configuration, 1 for a failure at start-up. */
+LADON_EXTERN int ladon_main(int argc, char **argv, const ladon_binding *binding);
+
+#endif /* LADON_SERVER_H */
