@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Installs the Debian 12 packages Ladon-C needs, only those that are missing.
+#   scripts/install-deps.sh build   - to build and run the server
+#   scripts/install-deps.sh test    - also what the tests need (clients, sanitizers)
+# Runs apt-get as root (directly, or through sudo when not root).
+set -euo pipefail
+
+what=${1:-build}
+build_pkgs=(gcc libc6-dev pkg-config meson ninja-build gsoap libgsoap-dev libxml2-dev
+            zlib1g-dev libssl-dev)
+test_pkgs=(libcunit1-dev python3 python3-zeep php-cli php-soap curl libxml2-utils valgrind)
+
+case "$what" in
+    build) pkgs=("${build_pkgs[@]}") ;;
+    test) pkgs=("${build_pkgs[@]}" "${test_pkgs[@]}") ;;
+    *) echo "usage: $0 build|test" >&2; exit 2 ;;
+esac
+
+missing=()
+for p in "${pkgs[@]}"; do
+    if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed'; then
+        missing+=("$p")
+    fi
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+echo "installing: ${missing[*]}"
+as_root=()
+if [ "$(id -u)" -ne 0 ]; then
+    command -v sudo >/dev/null || { echo "need root (or sudo) to install: ${missing[*]}" >&2; exit 1; }
+    as_root=(sudo)
+fi
+export DEBIAN_FRONTEND=noninteractive
+"${as_root[@]}" apt-get update -q
+"${as_root[@]}" apt-get install -y -q --no-install-recommends "${missing[@]}"
