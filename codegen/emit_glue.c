@@ -1,0 +1,306 @@
+/* emit_glue.c - writes NAME_ladon.c and NAME_ladon.h: one gSOAP service
+ * function per operation that calls the user's implementation, checks of
+ * required strings, the gSOAP namespaces table and the ladon_binding
+ * descriptor with each WSDL split at its address (docs/internals.md). */
+#include <string.h>
+
+#include "emit.h"
+#include "names.h"
+
+void lg_emit_glue_h(lg_sb *out, lg_model *m, const char *name)
+{
+    lg_arena a = {0};
+    lg_emit_banner(out, lg_emit_from(&a, m));
+    const char *guard = lg_name_guard(&a, name, "LADON_H");
+    lg_sb_printf(out, "#ifndef %s\n#define %s\n\n#include <ladon/service.h>\n\n", guard, guard);
+    lg_sb_printf(out, "/* Every service of this binding, for ladon_main() / ladon_server_new(). */\n");
+    lg_sb_printf(out, "extern const ladon_binding ladon_binding_%s;\n\n#endif /* %s */\n", name, guard);
+    lg_arena_free(&a);
+}
+
+/* Appends s as the contents of a C string literal. */
+static void c_escape(lg_sb *out, const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c == '"' || c == '\\')
+            lg_sb_printf(out, "\\%c", c);
+        else if (c == '\n')
+            lg_sb_puts(out, "\\n");
+        else if (c == '\t')
+            lg_sb_puts(out, "\\t");
+        else if (c == '?' && i + 1 < n && s[i + 1] == '?')
+            lg_sb_puts(out, "\\?"); /* no trigraphs */
+        else if (c < 0x20 || c >= 0x7f)
+            lg_sb_printf(out, "\\%03o", c);
+        else
+            lg_sb_putc(out, (char)c);
+    }
+}
+
+static void c_string(lg_sb *out, const char *s)
+{
+    lg_sb_putc(out, '"');
+    c_escape(out, s, strlen(s));
+    lg_sb_putc(out, '"');
+}
+
+/* A static const char array holding s, one literal per line. */
+static void c_text(lg_sb *out, const char *var, const char *s, size_t n)
+{
+    lg_sb_printf(out, "static const char %s[] =", var);
+    if (n == 0)
+        lg_sb_puts(out, " \"\"");
+    size_t i = 0;
+    while (i < n) {
+        const char *nl = memchr(s + i, '\n', n - i);
+        size_t end = nl ? (size_t)(nl - s) + 1 : n;
+        lg_sb_puts(out, "\n    \"");
+        c_escape(out, s + i, end - i);
+        lg_sb_putc(out, '"');
+        i = end;
+    }
+    lg_sb_puts(out, ";\n");
+}
+
+/* --- checks of required strings inside structs ---------------------------- */
+
+/* Whether values of struct t can hold a NULL where a string is required. */
+static bool needs_check(const lg_type *t, int depth)
+{
+    if (t->kind != LG_TYPE_STRUCT || depth > 64)
+        return false;
+    for (size_t i = 0; i < t->n_fields; i++) {
+        const lg_member *f = &t->fields[i];
+        if (f->base == LG_STRING && f->occ != LG_OPTIONAL)
+            return true;
+        if (f->base == LG_STRUCT && needs_check(f->type, depth + 1))
+            return true;
+    }
+    return false;
+}
+
+typedef struct type_set {
+    const lg_type **items;
+    size_t n, cap;
+} type_set;
+
+static bool in_set(const type_set *s, const lg_type *t)
+{
+    for (size_t i = 0; i < s->n; i++)
+        if (s->items[i] == t)
+            return true;
+    return false;
+}
+
+/* Adds t and the struct types below it that need a check, dependencies
+ * first. */
+static void collect_checks(lg_arena *a, type_set *s, const lg_type *t)
+{
+    if (in_set(s, t) || !needs_check(t, 0))
+        return;
+    for (size_t i = 0; i < t->n_fields; i++)
+        if (t->fields[i].base == LG_STRUCT)
+            collect_checks(a, s, t->fields[i].type);
+    *LG_PUSH(a, s->items, s->n, s->cap) = t;
+}
+
+static char *check_fn(lg_arena *a, const lg_type *t)
+{
+    return lg_printf(a, "ladon__missing_%s", lg_name_type(a, t));
+}
+
+static void emit_check(lg_sb *out, lg_arena *a, const lg_type *t)
+{
+    lg_sb_printf(out, "/* The XML name of a required string missing in a %s, or NULL. */\n", t->name);
+    lg_sb_printf(out, "static const char *%s(const struct %s *v)\n{\n", check_fn(a, t), lg_name_type(a, t));
+    bool need_m = false, need_i = false;
+    for (size_t i = 0; i < t->n_fields; i++) {
+        const lg_member *f = &t->fields[i];
+        if (f->base == LG_STRUCT && needs_check(f->type, 0))
+            need_m = true;
+        if (f->occ == LG_ARRAY && (f->base == LG_STRING || (f->base == LG_STRUCT && needs_check(f->type, 0))))
+            need_i = true;
+    }
+    if (need_m)
+        lg_sb_puts(out, "    const char *m;\n");
+    if (need_i)
+        lg_sb_puts(out, "    int i;\n");
+    for (size_t i = 0; i < t->n_fields; i++) {
+        const lg_member *f = &t->fields[i];
+        if (f->base == LG_STRING) {
+            if (f->occ == LG_REQUIRED)
+                lg_sb_printf(out, "    if (v->%s == NULL)\n        return \"%s\";\n", f->name, f->name);
+            else if (f->occ == LG_ARRAY)
+                lg_sb_printf(out,
+                             "    for (i = 0; i < v->%s; i++)\n"
+                             "        if (v->%s[i] == NULL)\n            return \"%s\";\n",
+                             f->count_name, f->name, f->name);
+            continue;
+        }
+        if (f->base != LG_STRUCT || !needs_check(f->type, 0))
+            continue;
+        const char *fn = check_fn(a, f->type);
+        switch (f->occ) {
+        case LG_REQUIRED:
+            lg_sb_printf(out, "    if ((m = %s(&v->%s)) != NULL)\n        return m;\n", fn, f->name);
+            break;
+        case LG_OPTIONAL:
+            lg_sb_printf(out, "    if (v->%s != NULL && (m = %s(v->%s)) != NULL)\n        return m;\n", f->name, fn,
+                         f->name);
+            break;
+        case LG_ARRAY:
+            lg_sb_printf(out,
+                         "    for (i = 0; i < v->%s; i++)\n"
+                         "        if ((m = %s(&v->%s[i])) != NULL)\n            return m;\n",
+                         f->count_name, fn, f->name);
+            break;
+        }
+    }
+    lg_sb_puts(out, "    return NULL;\n}\n\n");
+}
+
+/* --- operations ------------------------------------------------------------ */
+
+/* The C parameter declaration in the glue, matching soapStub.h. */
+static char *param_decl(lg_arena *a, const lg_member *mb)
+{
+    const char *ty = lg_name_gsoap_type(a, mb->base, mb->type);
+    if (mb->base == LG_STRING)
+        return lg_printf(a, "%s%s", ty, mb->name);
+    return lg_printf(a, "%s %s%s", ty, mb->occ == LG_OPTIONAL ? "*" : "", mb->name);
+}
+
+static void emit_op(lg_sb *out, lg_arena *a, const lg_service *s, const lg_op *op)
+{
+    const char *call = op->call_name;
+    lg_sb_printf(out, "int %s(struct soap *soap", lg_name_op(a, s, op->name));
+    for (size_t i = 0; i < op->n_params; i++)
+        lg_sb_printf(out, ", %s", param_decl(a, &op->params[i]));
+    lg_sb_printf(out, ", struct %s *ladon_response)\n{\n", lg_name_response(a, s, op->name));
+    bool need_m = false;
+    for (size_t i = 0; i < op->n_params; i++)
+        if (op->params[i].base == LG_STRUCT && needs_check(op->params[i].type, 0))
+            need_m = true;
+    lg_sb_printf(out, "    ladon_call *%s = ladon_call_get(soap);\n", call);
+    if (need_m)
+        lg_sb_puts(out, "    const char *m;\n");
+    for (size_t i = 0; i < op->n_params; i++) {
+        const lg_member *p = &op->params[i];
+        if (p->base == LG_STRING && p->occ == LG_REQUIRED)
+            lg_sb_printf(out, "    if (%s == NULL)\n        return ladon_call_missing(%s, \"%s\");\n", p->name, call,
+                         p->name);
+        if (p->base == LG_STRUCT && needs_check(p->type, 0)) {
+            const char *fn = check_fn(a, p->type);
+            if (p->occ == LG_OPTIONAL)
+                lg_sb_printf(out, "    if (%s != NULL && (m = %s(%s)) != NULL)\n", p->name, fn, p->name);
+            else
+                lg_sb_printf(out, "    if ((m = %s(&%s)) != NULL)\n", fn, p->name);
+            lg_sb_printf(out, "        return ladon_call_missing(%s, m);\n", call);
+        }
+    }
+    lg_sb_printf(out, "    return ladon_call_finish(%s, %s(%s", call, op->name, call);
+    for (size_t i = 0; i < op->n_params; i++)
+        lg_sb_printf(out, ", %s", op->params[i].name);
+    lg_sb_printf(out, ", &ladon_response->%s));\n}\n\n", op->result.name);
+}
+
+static int emit_service(lg_sb *out, lg_arena *a, const lg_service *s, const char *wsdl, lg_diag *d)
+{
+    const char *p = s->prefix;
+    lg_sb_printf(out, "/* --- service %s (%s) --- */\n\n", s->name, lg_basename(s->file));
+    for (size_t i = 0; i < s->n_ops; i++)
+        emit_op(out, a, s, &s->ops[i]);
+
+    lg_sb_printf(out, "static const ladon_operation ladon__%s_operations[] = {\n", p);
+    for (size_t i = 0; i < s->n_ops; i++) {
+        const lg_op *op = &s->ops[i];
+        lg_sb_printf(out, "    { \"%s\", \"%s\", soap_serve_%s, LADON_OP_METHOD },\n", op->name,
+                     lg_name_op_tag(a, s, op->name), lg_name_op(a, s, op->name));
+    }
+    lg_sb_puts(out, "};\n\n");
+
+    const char *marker = "<SOAP:address location=\"";
+    const char *addr = lg_emit_address(a, s);
+    const char *at = strstr(wsdl, marker);
+    size_t mlen = strlen(marker), alen = strlen(addr);
+    if (at == NULL || strncmp(at + mlen, addr, alen) != 0 || at[mlen + alen] != '"' ||
+        strstr(at + mlen, marker) != NULL)
+        return lg_error_noloc(d, "the WSDL soapcpp2 wrote for %s has no single soap:address %s", s->name, addr);
+    size_t head_len = (size_t)(at - wsdl) + mlen;
+    const char *tail = at + mlen + alen;
+    c_text(out, lg_printf(a, "ladon__%s_wsdl_head", p), wsdl, head_len);
+    lg_sb_putc(out, '\n');
+    c_text(out, lg_printf(a, "ladon__%s_wsdl_tail", p), tail, strlen(tail));
+    lg_sb_putc(out, '\n');
+
+    lg_sb_printf(out, "static const ladon_service ladon__%s_service = {\n    ", p);
+    c_string(out, s->name);
+    lg_sb_puts(out, ",\n    ");
+    c_string(out, p);
+    lg_sb_puts(out, ",\n    ");
+    c_string(out, s->ns);
+    lg_sb_puts(out, ",\n    ");
+    c_string(out, s->doc);
+    lg_sb_printf(out, ",\n    ladon__%s_wsdl_head,\n    ladon__%s_wsdl_tail,\n", p, p);
+    lg_sb_printf(out, "    ladon__%s_operations,\n    %zu,\n};\n\n", p, s->n_ops);
+    return 0;
+}
+
+int lg_emit_glue_c(lg_sb *out, lg_model *m, const char *name, const char *const *wsdls, lg_diag *d)
+{
+    lg_arena a = {0};
+    int rc = -1;
+    lg_emit_banner(out, lg_emit_from(&a, m));
+    lg_sb_printf(out, "/* The glue between gSOAP and the service implementations, the gSOAP\n"
+                      " * namespaces table and the binding's descriptor (docs/internals.md). */\n"
+                      "#include \"soapH.h\"\n#include <ladon/service.h>\n#include \"%s_ladon.h\"\n\n",
+                 name);
+    lg_sb_printf(out, "#if LADON_SERVICE_ABI != 1\n"
+                      "#error \"%s_ladon.c was generated for another Ladon-C version: regenerate it\"\n"
+                      "#endif\n\n",
+                 name);
+
+    lg_sb_puts(out, "SOAP_NMAC struct Namespace namespaces[] = {\n"
+                    "    { \"SOAP-ENV\", \"http://schemas.xmlsoap.org/soap/envelope/\", "
+                    "\"http://www.w3.org/*/soap-envelope\", NULL },\n"
+                    "    { \"SOAP-ENC\", \"http://schemas.xmlsoap.org/soap/encoding/\", "
+                    "\"http://www.w3.org/*/soap-encoding\", NULL },\n"
+                    "    { \"xsi\", \"http://www.w3.org/2001/XMLSchema-instance\", "
+                    "\"http://www.w3.org/*/XMLSchema-instance\", NULL },\n"
+                    "    { \"xsd\", \"http://www.w3.org/2001/XMLSchema\", \"http://www.w3.org/*/XMLSchema\", NULL },\n");
+    for (size_t i = 0; i < m->n_services; i++) {
+        lg_sb_printf(out, "    { \"%s\", ", m->services[i]->prefix);
+        c_string(out, m->services[i]->ns);
+        lg_sb_puts(out, ", NULL, NULL },\n");
+    }
+    lg_sb_puts(out, "    { NULL, NULL, NULL, NULL }\n};\n\n");
+
+    /* checks of required strings in the structs that operations take */
+    type_set checks = {0};
+    for (size_t i = 0; i < m->n_services; i++)
+        for (size_t j = 0; j < m->services[i]->n_ops; j++) {
+            const lg_op *op = &m->services[i]->ops[j];
+            for (size_t k = 0; k < op->n_params; k++)
+                if (op->params[k].base == LG_STRUCT)
+                    collect_checks(&a, &checks, op->params[k].type);
+        }
+    for (size_t i = 0; i < checks.n; i++)
+        emit_check(out, &a, checks.items[i]);
+
+    for (size_t i = 0; i < m->n_services; i++)
+        if (emit_service(out, &a, m->services[i], wsdls[i], d) < 0)
+            goto out;
+
+    lg_sb_puts(out, "static const ladon_service *const ladon__services[] = {\n");
+    for (size_t i = 0; i < m->n_services; i++)
+        lg_sb_printf(out, "    &ladon__%s_service,\n", m->services[i]->prefix);
+    lg_sb_puts(out, "};\n\n");
+    lg_sb_printf(out, "const ladon_binding ladon_binding_%s = {\n    LADON_SERVICE_ABI,\n    \"%s\",\n    namespaces,\n"
+                      "    ladon__services,\n    %zu,\n};\n",
+                 name, name, m->n_services);
+    rc = 0;
+out:
+    lg_arena_free(&a);
+    return rc;
+}

@@ -1,0 +1,5 @@
+/* expect: 4:45: error: operation m has no result parameter: the last parameter must point to the result (e.g. int *result) */
+#include <ladon/annotate.h>
+LADON_SERVICE(Bad, "urn:ladon:test:bad");
+LADON_METHOD int m(ladon_call *call, int a, int b);
+LADON_METHOD int ok(ladon_call *call, int *result);
