@@ -32,6 +32,8 @@ typedef struct ladon_config {
     unsigned recv_timeout_ms;  /* --recv-timeout (default 10000) */
     unsigned send_timeout_ms;  /* --send-timeout (default 10000) */
     unsigned max_connections;  /* --max-connections (default 10000) */
+    unsigned idle_timeout_ms;  /* --idle-timeout: idle keep-alive connections
+                                  are closed after this (default 60000) */
     int gzip;                  /* --gzip / --no-gzip: compress when asked (default 1) */
     int log_level;             /* --log-level error|warn|info|debug (default info) */
     unsigned task_ttl_s;       /* --task-ttl seconds (default 86400) */

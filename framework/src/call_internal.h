@@ -1,0 +1,33 @@
+/* call_internal.h - the ladon_call of one request (internal).
+ *
+ * Each request worker owns one ladon_call and points its gSOAP context's
+ * `user` at it for the duration of a request; generated glue finds it with
+ * ladon_call_get(soap).
+ *
+ * Copyright (C) 2026 the Ladon-C authors. GPL-2.0-or-later.
+ */
+#ifndef LADON_SRC_CALL_INTERNAL_H
+#define LADON_SRC_CALL_INTERNAL_H
+
+#include "ladon/call.h"
+#include "ladon/service.h"
+
+struct ladon_call {
+    struct soap *soap;
+    const ladon_service *service;
+    const ladon_operation *op;  /* NULL until the operation is known */
+    void *worker;               /* the serving worker (pool.c); NULL in tests */
+    int fault_code;             /* 0, or a ladon_fault_code from ladon_fault() */
+    char fault_msg[1024];       /* faultstring given to ladon_fault() */
+    char error_msg[1024];       /* faultstring of a request-level error */
+};
+
+/* Prepares call for a new request on soap (soap->user = call). */
+void ladon__call_reset(ladon_call *call, struct soap *soap, const ladon_service *service,
+                       void *worker);
+
+/* gSOAP fseterror hook: replaces gSOAP's faultstrings for malformed or
+ * invalid requests by the stable texts of docs/faults.md. */
+void ladon__call_seterror(struct soap *soap, const char **code, const char **string);
+
+#endif

@@ -1,0 +1,449 @@
+/* config.c - command-line flags and LADON_* environment variables.
+ *
+ * One table lists every option: its flag, its environment variable, where
+ * it is stored in ladon_config and its range.  Environment variables are
+ * applied first, flags second (flags win).  Every value is checked strictly
+ * (numbers: digits only, no overflow, in range); the first bad value stops
+ * parsing with a one-line message naming the flag or variable.
+ * docs/configuration.md documents the same table.
+ *
+ * Copyright (C) 2026 the Ladon-C authors. GPL-2.0-or-later.
+ */
+#include "config.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ladon/error.h"
+#include "ladon/ladon.h"
+#include "ladon/server.h"
+#include "log.h"
+#include "router.h"
+
+enum opt_type {
+    OPT_LISTEN,
+    OPT_UNSIGNED, /* unsigned field */
+    OPT_SIZE,     /* size_t field, K/M/G suffixes allowed */
+    OPT_COUNT,    /* size_t field, plain number */
+    OPT_STORE,
+    OPT_PUBLIC_URL,
+    OPT_PROXIES,
+    OPT_PATH,
+    OPT_GZIP,     /* --gzip, LADON_GZIP=1|0|... */
+    OPT_NO_GZIP,  /* --no-gzip */
+    OPT_LOG_LEVEL,
+    OPT_HELP,
+    OPT_VERSION
+};
+
+struct opt {
+    const char *flag;
+    const char *env;
+    enum opt_type type;
+    size_t offset;
+    uint64_t min, max;
+    const char *arg;
+    const char *help;
+};
+
+#define OFF(field) offsetof(ladon_config, field)
+
+static const struct opt opts[] = {
+    {"--listen", "LADON_LISTEN", OPT_LISTEN, 0, 0, 0, "HOST:PORT",
+     "address to listen on; port 0 = any free port (default 127.0.0.1:8080)"},
+    {"--workers", "LADON_WORKERS", OPT_UNSIGNED, OFF(workers), 1, 1024, "N",
+     "request worker threads, 1..1024 (default 4)"},
+    {"--task-workers", "LADON_TASK_WORKERS", OPT_UNSIGNED, OFF(task_workers), 1, 1024, "N",
+     "task threads, 1..1024 (default 4)"},
+    {"--task-queue", "LADON_TASK_QUEUE", OPT_UNSIGNED, OFF(task_queue), 1, 1000000, "N",
+     "queued tasks before 'server busy', 1..1000000 (default 1024)"},
+    {"--store", "LADON_STORE", OPT_STORE, OFF(store_url), 0, 0, "URL",
+     "task store: memory: (default)"},
+    {"--public-url", "LADON_PUBLIC_URL", OPT_PUBLIC_URL, OFF(public_url), 0, 0, "URL",
+     "external base URL used in WSDL addresses (default: from the Host header)"},
+    {"--trusted-proxy", "LADON_TRUSTED_PROXY", OPT_PROXIES, OFF(trusted_proxies), 0, 0,
+     "ADDR[,ADDR...]", "proxies whose X-Forwarded-* headers are believed (ADDR or ADDR/BITS)"},
+    {"--data-dir", "LADON_DATA_DIR", OPT_PATH, OFF(data_dir), 0, 0, "DIR",
+     "data folder of the example services"},
+    {"--max-request-size", "LADON_MAX_REQUEST_SIZE", OPT_SIZE, OFF(max_request_bytes), 1024,
+     1024ull * 1024 * 1024, "BYTES", "largest request body, 1K..1G, K/M/G suffix (default 1M)"},
+    {"--max-depth", "LADON_MAX_DEPTH", OPT_UNSIGNED, OFF(max_depth), 1, 10000, "N",
+     "deepest XML nesting, 1..10000 (default 64)"},
+    {"--max-items", "LADON_MAX_ITEMS", OPT_COUNT, OFF(max_items), 1, 100000000, "N",
+     "most items of one array, 1..100000000 (default 100000)"},
+    {"--recv-timeout", "LADON_RECV_TIMEOUT", OPT_UNSIGNED, OFF(recv_timeout_ms), 1, 3600000, "MS",
+     "longest time to receive one request, 1..3600000 ms (default 10000)"},
+    {"--send-timeout", "LADON_SEND_TIMEOUT", OPT_UNSIGNED, OFF(send_timeout_ms), 1, 3600000, "MS",
+     "longest wait for the client to accept response bytes, 1..3600000 ms (default 10000)"},
+    {"--idle-timeout", "LADON_IDLE_TIMEOUT", OPT_UNSIGNED, OFF(idle_timeout_ms), 1, 86400000, "MS",
+     "idle keep-alive connections are closed after, 1..86400000 ms (default 60000)"},
+    {"--max-connections", "LADON_MAX_CONNECTIONS", OPT_UNSIGNED, OFF(max_connections), 1, 1000000,
+     "N", "open client connections at most, 1..1000000 (default 10000)"},
+    {"--gzip", "LADON_GZIP", OPT_GZIP, 0, 0, 0, NULL,
+     "gzip responses for clients that accept it (default; LADON_GZIP=0 disables)"},
+    {"--no-gzip", NULL, OPT_NO_GZIP, 0, 0, 0, NULL, "never compress responses"},
+    {"--log-level", "LADON_LOG_LEVEL", OPT_LOG_LEVEL, 0, 0, 0, "LEVEL",
+     "error, warn, info (default: one line per request) or debug"},
+    {"--task-ttl", "LADON_TASK_TTL", OPT_UNSIGNED, OFF(task_ttl_s), 1, 31536000, "SECONDS",
+     "finished tasks are kept this long, 1..31536000 s (default 86400)"},
+    {"--shutdown-grace", "LADON_SHUTDOWN_GRACE", OPT_UNSIGNED, OFF(shutdown_grace_ms), 0, 3600000,
+     "MS", "time given to in-flight work at shutdown, 0..3600000 ms (default 10000)"},
+    {"--help", NULL, OPT_HELP, 0, 0, 0, NULL, "print this help and exit"},
+    {"--version", NULL, OPT_VERSION, 0, 0, 0, NULL, "print the version and exit"},
+};
+
+#define N_OPTS (sizeof opts / sizeof opts[0])
+
+void ladon_config_init(ladon_config *cfg)
+{
+    memset(cfg, 0, sizeof *cfg);
+    strcpy(cfg->listen_host, "127.0.0.1");
+    cfg->listen_port = 8080;
+    cfg->workers = 4;
+    cfg->task_workers = 4;
+    cfg->task_queue = 1024;
+    strcpy(cfg->store_url, "memory:");
+    cfg->max_request_bytes = 1024 * 1024;
+    cfg->max_depth = 64;
+    cfg->max_items = 100000;
+    cfg->recv_timeout_ms = 10000;
+    cfg->send_timeout_ms = 10000;
+    cfg->idle_timeout_ms = 60000;
+    cfg->max_connections = 10000;
+    cfg->gzip = 1;
+    cfg->log_level = LADON_LOG_INFO;
+    cfg->task_ttl_s = 86400;
+    cfg->shutdown_grace_ms = 10000;
+}
+
+int ladon__parse_u64(const char *s, uint64_t min, uint64_t max, int suffixes, uint64_t *out)
+{
+    const char *p = s;
+    uint64_t v = 0, mul = 1;
+
+    if (s == NULL || !isdigit((unsigned char)*s))
+        return -1;
+    for (; isdigit((unsigned char)*p); p++) {
+        unsigned d = (unsigned)(*p - '0');
+        if (v > (UINT64_MAX - d) / 10)
+            return -1;
+        v = v * 10 + d;
+    }
+    if (*p != '\0') {
+        if (!suffixes || p[1] != '\0')
+            return -1;
+        switch (*p) {
+        case 'k': case 'K': mul = 1024ull; break;
+        case 'm': case 'M': mul = 1024ull * 1024; break;
+        case 'g': case 'G': mul = 1024ull * 1024 * 1024; break;
+        default: return -1;
+        }
+        if (v > UINT64_MAX / mul)
+            return -1;
+        v *= mul;
+    }
+    if (v < min || v > max)
+        return -1;
+    *out = v;
+    return 0;
+}
+
+int ladon__gsoap_timeout(unsigned ms)
+{
+    if (ms % 1000 == 0)
+        return (int)(ms / 1000);
+    if (ms <= (unsigned)(INT_MAX / 1000))
+        return -(int)(ms * 1000);
+    return (int)((ms + 999) / 1000);
+}
+
+static int fail(char *err, size_t errlen, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static int fail(char *err, size_t errlen, const char *fmt, ...)
+{
+    va_list ap;
+    if (err != NULL && errlen > 0) {
+        va_start(ap, fmt);
+        vsnprintf(err, errlen, fmt, ap);
+        va_end(ap);
+    }
+    return LADON_EINVAL;
+}
+
+static bool is_host_char(char c)
+{
+    return isalnum((unsigned char)c) || c == '.' || c == '-' || c == '_' || c == ':';
+}
+
+static int set_listen(ladon_config *cfg, const char *name, const char *v, char *err,
+                      size_t errlen)
+{
+    const char *colon, *host = v;
+    size_t hlen;
+    uint64_t port;
+
+    if (v[0] == '[') {
+        const char *close = strchr(v, ']');
+        if (close == NULL || close[1] != ':')
+            return fail(err, errlen, "%s: invalid address '%s' (expected HOST:PORT or [IPV6]:PORT)",
+                        name, v);
+        host = v + 1;
+        hlen = (size_t)(close - host);
+        colon = close + 1;
+    } else {
+        colon = strrchr(v, ':');
+        if (colon == NULL)
+            return fail(err, errlen, "%s: invalid address '%s' (expected HOST:PORT)", name, v);
+        hlen = (size_t)(colon - v);
+        if (memchr(v, ':', hlen) != NULL)
+            return fail(err, errlen, "%s: invalid address '%s' (write IPv6 addresses as [ADDR]:PORT)",
+                        name, v);
+    }
+    if (hlen == 0 || hlen >= sizeof cfg->listen_host)
+        return fail(err, errlen, "%s: invalid address '%s' (empty or too long host)", name, v);
+    for (size_t i = 0; i < hlen; i++)
+        if (!is_host_char(host[i]))
+            return fail(err, errlen, "%s: invalid address '%s' (bad character in host)", name, v);
+    if (ladon__parse_u64(colon + 1, 0, 65535, 0, &port) != 0)
+        return fail(err, errlen, "%s: invalid port in '%s' (expected 0..65535)", name, v);
+    memcpy(cfg->listen_host, host, hlen);
+    cfg->listen_host[hlen] = '\0';
+    cfg->listen_port = (uint16_t)port;
+    return 0;
+}
+
+static int set_string(char *dst, size_t size, const char *name, const char *v, char *err,
+                      size_t errlen)
+{
+    size_t n = strlen(v);
+    if (n >= size)
+        return fail(err, errlen, "%s: value too long (at most %zu bytes)", name, size - 1);
+    memcpy(dst, v, n + 1);
+    return 0;
+}
+
+static int set_store(ladon_config *cfg, const char *name, const char *v, char *err,
+                     size_t errlen)
+{
+    const char *colon = strchr(v, ':');
+    size_t slen;
+
+    if (strcmp(v, "memory:") == 0 || strcmp(v, "memory://") == 0)
+        return set_string(cfg->store_url, sizeof cfg->store_url, name, "memory:", err, errlen);
+    slen = colon ? (size_t)(colon - v) : 0;
+    for (size_t i = 0; i < slen; i++)
+        if (!isalnum((unsigned char)v[i]) && v[i] != '+' && v[i] != '-' && v[i] != '.')
+            slen = 0;
+    if (slen == 0)
+        return fail(err, errlen, "%s: invalid store URL '%s' (expected memory:)", name, v);
+    return fail(err, errlen, "%s: store scheme '%.*s' not supported yet (use memory:)", name,
+                (int)slen, v);
+}
+
+static int set_public_url(ladon_config *cfg, const char *name, const char *v, char *err,
+                          size_t errlen)
+{
+    size_t n = strlen(v), skip;
+
+    if (n == 0) { /* explicitly empty: derive from the request */
+        cfg->public_url[0] = '\0';
+        return 0;
+    }
+    if (strncmp(v, "http://", 7) == 0)
+        skip = 7;
+    else if (strncmp(v, "https://", 8) == 0)
+        skip = 8;
+    else
+        return fail(err, errlen, "%s: invalid URL '%s' (expected http://HOST[:PORT][/PATH])",
+                    name, v);
+    while (n > skip && v[n - 1] == '/')
+        n--;
+    if (n == skip || v[skip] == '/')
+        return fail(err, errlen, "%s: invalid URL '%s' (no host)", name, v);
+    for (size_t i = skip; i < n; i++) {
+        unsigned char c = (unsigned char)v[i];
+        if (c <= 0x20 || c >= 0x7f || strchr("\"'<>\\`{}|^?#", c) != NULL)
+            return fail(err, errlen,
+                        "%s: invalid URL '%s' (character '%c' not allowed; no query or fragment)",
+                        name, v, c > 0x20 && c < 0x7f ? c : '?');
+    }
+    if (n >= sizeof cfg->public_url)
+        return fail(err, errlen, "%s: value too long (at most %zu bytes)", name,
+                    sizeof cfg->public_url - 1);
+    memcpy(cfg->public_url, v, n);
+    cfg->public_url[n] = '\0';
+    return 0;
+}
+
+static int set_bool_env(ladon_config *cfg, const char *name, const char *v, char *err,
+                        size_t errlen)
+{
+    static const char *const yes[] = {"1", "true", "yes", "on"};
+    static const char *const no[] = {"0", "false", "no", "off"};
+    for (size_t i = 0; i < 4; i++) {
+        if (strcasecmp(v, yes[i]) == 0) {
+            cfg->gzip = 1;
+            return 0;
+        }
+        if (strcasecmp(v, no[i]) == 0) {
+            cfg->gzip = 0;
+            return 0;
+        }
+    }
+    return fail(err, errlen, "%s: invalid value '%s' (expected 1 or 0)", name, v);
+}
+
+static void print_help(const char *prog)
+{
+    printf("Usage: %s [OPTION...]\n"
+           "Serves the SOAP services of this program (Ladon-C %s).\n\n"
+           "Options (each also as an environment variable; flags win):\n",
+           prog ? prog : "server", LADON_VERSION_STRING);
+    for (size_t i = 0; i < N_OPTS; i++) {
+        char lhs[64];
+        snprintf(lhs, sizeof lhs, "%s%s%s", opts[i].flag, opts[i].arg ? " " : "",
+                 opts[i].arg ? opts[i].arg : "");
+        printf("  %-32s %s", lhs, opts[i].help);
+        if (opts[i].env != NULL && opts[i].type != OPT_GZIP)
+            printf(" [%s]", opts[i].env);
+        else if (opts[i].type == OPT_GZIP)
+            printf(" [LADON_GZIP=1|0]");
+        printf("\n");
+    }
+    printf("\nSee docs/configuration.md.\n");
+    fflush(stdout);
+}
+
+/* Applies one value; `name` is the flag or variable, for messages. */
+static int apply(ladon_config *cfg, const struct opt *o, const char *name, const char *v,
+                 bool from_env, char *err, size_t errlen)
+{
+    uint64_t n;
+    int lvl;
+
+    switch (o->type) {
+    case OPT_LISTEN:
+        return set_listen(cfg, name, v, err, errlen);
+    case OPT_UNSIGNED:
+    case OPT_SIZE:
+    case OPT_COUNT:
+        if (ladon__parse_u64(v, o->min, o->max, o->type == OPT_SIZE, &n) != 0)
+            return fail(err, errlen, "%s: invalid value '%s' (expected %s %llu..%llu%s)", name, v,
+                        o->type == OPT_SIZE ? "a size" : "an integer",
+                        (unsigned long long)o->min, (unsigned long long)o->max,
+                        o->type == OPT_SIZE ? ", optional K/M/G suffix" : "");
+        if (o->type == OPT_UNSIGNED)
+            *(unsigned *)(void *)((char *)cfg + o->offset) = (unsigned)n;
+        else
+            *(size_t *)(void *)((char *)cfg + o->offset) = (size_t)n;
+        return 0;
+    case OPT_STORE:
+        return set_store(cfg, name, v, err, errlen);
+    case OPT_PUBLIC_URL:
+        return set_public_url(cfg, name, v, err, errlen);
+    case OPT_PROXIES: {
+        ladon__proxies p;
+        char perr[256];
+        if (ladon__proxies_parse(&p, v, perr, sizeof perr) != 0)
+            return fail(err, errlen, "%s: %s", name, perr);
+        return set_string(cfg->trusted_proxies, sizeof cfg->trusted_proxies, name, v, err,
+                          errlen);
+    }
+    case OPT_PATH:
+        if (v[0] == '\0')
+            return fail(err, errlen, "%s: empty path", name);
+        return set_string(cfg->data_dir, sizeof cfg->data_dir, name, v, err, errlen);
+    case OPT_GZIP:
+        if (from_env)
+            return set_bool_env(cfg, name, v, err, errlen);
+        cfg->gzip = 1;
+        return 0;
+    case OPT_NO_GZIP:
+        cfg->gzip = 0;
+        return 0;
+    case OPT_LOG_LEVEL:
+        lvl = ladon__log_level_parse(v);
+        if (lvl < 0)
+            return fail(err, errlen, "%s: invalid value '%s' (expected error, warn, info or debug)",
+                        name, v);
+        cfg->log_level = lvl;
+        return 0;
+    case OPT_HELP:
+    case OPT_VERSION:
+        break;
+    }
+    return 0;
+}
+
+static bool takes_value(const struct opt *o)
+{
+    return o->arg != NULL;
+}
+
+int ladon_config_parse(ladon_config *cfg, int argc, char **argv, char *err, size_t errlen)
+{
+    int rc;
+
+    if (err != NULL && errlen > 0)
+        err[0] = '\0';
+    if (cfg == NULL || argc < 0 || (argc > 0 && argv == NULL))
+        return fail(err, errlen, "invalid arguments");
+
+    for (size_t i = 0; i < N_OPTS; i++) {
+        const char *v;
+        if (opts[i].env == NULL || (v = getenv(opts[i].env)) == NULL)
+            continue;
+        rc = apply(cfg, &opts[i], opts[i].env, v, true, err, errlen);
+        if (rc != 0)
+            return rc;
+    }
+
+    for (int a = 1; a < argc; a++) {
+        const char *arg = argv[a], *eq, *value = NULL;
+        const struct opt *o = NULL;
+        size_t nlen;
+
+        if (arg == NULL)
+            break;
+        if (strncmp(arg, "--", 2) != 0 || arg[2] == '\0')
+            return fail(err, errlen, "unexpected argument '%s' (see --help)", arg);
+        eq = strchr(arg, '=');
+        nlen = eq ? (size_t)(eq - arg) : strlen(arg);
+        for (size_t i = 0; i < N_OPTS; i++)
+            if (strlen(opts[i].flag) == nlen && strncmp(opts[i].flag, arg, nlen) == 0)
+                o = &opts[i];
+        if (o == NULL)
+            return fail(err, errlen, "unknown option '%.*s' (see --help)", (int)nlen, arg);
+        if (takes_value(o)) {
+            if (eq != NULL) {
+                value = eq + 1;
+            } else if (a + 1 < argc && argv[a + 1] != NULL) {
+                value = argv[++a];
+            } else {
+                return fail(err, errlen, "%s: missing value (%s %s)", o->flag, o->flag, o->arg);
+            }
+        } else if (eq != NULL) {
+            return fail(err, errlen, "%s takes no value", o->flag);
+        }
+        if (o->type == OPT_HELP) {
+            print_help(argc > 0 ? argv[0] : NULL);
+            return 1;
+        }
+        if (o->type == OPT_VERSION) {
+            printf("Ladon-C %s (gSOAP runtime)\n", LADON_VERSION_STRING);
+            fflush(stdout);
+            return 1;
+        }
+        rc = apply(cfg, o, o->flag, value, false, err, errlen);
+        if (rc != 0)
+            return rc;
+    }
+    return 0;
+}

@@ -1,0 +1,49 @@
+/* http.h - incremental parser of HTTP/1.x request heads (internal).
+ *
+ * The listener collects a request's head (and its body when the length is
+ * known) before a worker sees it; this parser tells it whether the bytes
+ * buffered so far hold a complete head and what the head says.  It copies
+ * what the runtime needs (method, path, Host, X-Forwarded-*, lengths) so the
+ * buffer may move afterwards.
+ *
+ * Copyright (C) 2026 the Ladon-C authors. GPL-2.0-or-later.
+ */
+#ifndef LADON_SRC_HTTP_H
+#define LADON_SRC_HTTP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define LADON_HTTP_MAX_HEAD 32768 /* request line + headers */
+
+typedef struct ladon__http_req {
+    char method[16];
+    char path[1024];        /* target without the query */
+    char query[256];        /* after '?', "" when none (truncated if longer) */
+    int minor;              /* HTTP/1.<minor> */
+    char host[256];         /* Host, "" when absent */
+    char xf_host[256];      /* X-Forwarded-Host */
+    char xf_proto[16];      /* X-Forwarded-Proto */
+    char xf_prefix[256];    /* X-Forwarded-Prefix */
+    bool host_too_long;     /* some copied header did not fit: treat as invalid */
+    bool accept_gzip;       /* Accept-Encoding allows gzip */
+    bool keep_alive;        /* the connection may serve another request */
+    bool chunked;           /* Transfer-Encoding: chunked */
+    bool expect_continue;   /* Expect: 100-continue */
+    size_t expect_offset;   /* offset of the Expect header name in the head */
+    int64_t content_length; /* -1 when absent */
+    size_t skip;            /* blank lines before the request line */
+    size_t head_len;        /* bytes of the head incl. the blank line and skip */
+} ladon__http_req;
+
+/* Parses buf[0..len).  Returns 0 when more bytes are needed, a positive
+ * head length when the head is complete (req filled in), or a negative HTTP
+ * status (-400, -414, -431, -501, -505) for a request that must be
+ * answered with that status and closed. */
+int ladon__http_parse_head(const char *buf, size_t len, ladon__http_req *req);
+
+/* Reason phrase of an HTTP status ("Not Found"). */
+const char *ladon__http_reason(int status);
+
+#endif

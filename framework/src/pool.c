@@ -1,0 +1,556 @@
+/* pool.c - the request worker pool.
+ *
+ * DESIGN
+ * N worker threads (--workers), each with its own gSOAP context (a
+ * soap_copy of the server's master context, so every setting, hook and the
+ * httppipe plugin are the same) and its own ladon_call.  Workers take
+ * connections from the work queue (a FIFO under wq_lock, signalled by
+ * wq_cond) that the listener fills with connections holding a complete
+ * request (listener.c).  A worker serves that request and any complete
+ * pipelined requests already buffered behind it (in order, at most
+ * MAX_PIPELINED in a row), then appends the connection to the done queue
+ * (under dq_lock) and wakes the listener through the done eventfd.  A worker
+ * never blocks on a client except for a chunked request body (bounded by
+ * --recv-timeout) and for sending a response (bounded by --send-timeout per
+ * write).
+ *
+ * gSOAP never owns the socket: the worker's frecv hook hands gSOAP exactly
+ * the bytes of the current request from the connection's buffer (reading the
+ * socket only for chunked bodies), fsend writes with poll() and MSG_NOSIGNAL,
+ * and fclose only records that gSOAP wanted the connection closed, so the
+ * listener stays the one place that closes sockets.  Bytes of a next request
+ * that gSOAP read ahead (chunked bodies only) are saved by the httppipe
+ * plugin at the end of the request and put back at the front of the
+ * connection's buffer.  After every request: soap_destroy + soap_end.
+ *
+ * Locking: wq_lock and dq_lock are never held together, nor while serving.
+ * Shutdown: ladon__pool_stop sets wq_stop and broadcasts; workers finish the
+ * connection they hold, find the queue stopped and exit; then they are
+ * joined and their contexts freed.
+ *
+ * Copyright (C) 2026 the Ladon-C authors. GPL-2.0-or-later.
+ */
+#include <errno.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <stdsoap2.h>
+#include "httppipe.h"
+
+#include "config.h"
+#include "ladon/error.h"
+#include "log.h"
+#include "server_internal.h"
+#include "xmlscan.h"
+
+#define MAX_PIPELINED 16
+
+extern const char http_pipe_id[];
+
+static ladon__worker *worker_of(struct soap *soap)
+{
+    ladon_call *call = (ladon_call *)soap->user;
+    return call != NULL ? (ladon__worker *)call->worker : NULL;
+}
+
+/* gSOAP frecv hook: the current request's bytes, from the buffer first. */
+static size_t w_frecv(struct soap *soap, char *s, size_t n)
+{
+    ladon__worker *w = worker_of(soap);
+    ladon__conn *c;
+    size_t avail;
+
+    if (w == NULL || w->conn == NULL || w->remaining == 0 || w->io_failed)
+        return 0;
+    c = w->conn;
+    if (n > w->remaining)
+        n = w->remaining;
+    avail = c->wpos - c->rpos;
+    if (avail > 0) {
+        size_t k = n < avail ? n : avail;
+        memcpy(s, c->buf + c->rpos, k);
+        c->rpos += k;
+        if (w->remaining != SIZE_MAX)
+            w->remaining -= k;
+        return k;
+    }
+    for (;;) { /* a chunked body: read the socket */
+        ssize_t r = recv(c->fd, s, n, 0);
+        if (r > 0) {
+            w->from_socket = true;
+            if (w->remaining != SIZE_MAX)
+                w->remaining -= (size_t)r;
+            return (size_t)r;
+        }
+        if (r == 0)
+            return 0;
+        if (errno == EINTR)
+            continue;
+        if (errno == EAGAIN || errno == EWOULDBLOCK) {
+            struct pollfd p = {.fd = c->fd, .events = POLLIN};
+            int64_t left = w->recv_deadline_ms - ladon__now_ms();
+            int pr;
+            if (left <= 0) {
+                LADON_LOGI("%s: request body not received within %u ms (--recv-timeout)",
+                           c->peer_str, w->srv->cfg.recv_timeout_ms);
+                w->io_failed = true;
+                return 0;
+            }
+            pr = poll(&p, 1, left > INT32_MAX ? INT32_MAX : (int)left);
+            if (pr < 0 && errno != EINTR) {
+                ladon__log_errno(errno, "poll");
+                w->io_failed = true;
+                return 0;
+            }
+            continue;
+        }
+        w->io_failed = true;
+        return 0;
+    }
+}
+
+static int w_fsend(struct soap *soap, const char *s, size_t n)
+{
+    ladon__worker *w = worker_of(soap);
+    if (w == NULL || w->conn == NULL || w->io_failed)
+        return SOAP_EOF;
+    if (ladon__send_all(w->conn->fd, s, n,
+                        ladon__now_ms() + (int64_t)w->srv->cfg.send_timeout_ms) != 0) {
+        w->io_failed = true;
+        return SOAP_EOF;
+    }
+    return SOAP_OK;
+}
+
+/* gSOAP wants the connection closed: record it; the listener closes. */
+static int w_fclose(struct soap *soap)
+{
+    ladon__worker *w = worker_of(soap);
+    if (w != NULL && w->conn != NULL)
+        w->conn->close = true;
+    return SOAP_OK;
+}
+
+/* gSOAP asks whether the peer is still there before sending a fault. */
+static int w_fpoll(struct soap *soap)
+{
+    (void)soap;
+    return SOAP_OK;
+}
+
+/* Installs the runtime's hooks and limits on the master context. */
+static int setup_master(struct ladon_server *srv)
+{
+    struct soap *m = soap_new1(SOAP_IO_KEEPALIVE | SOAP_XML_STRICT | SOAP_C_UTFSTRING);
+    if (m == NULL) {
+        LADON_LOGE("out of memory (gSOAP context)");
+        return LADON_ENOMEM;
+    }
+    soap_set_namespaces(m, srv->binding->namespaces);
+    m->recv_maxlength = (ULONG64)srv->cfg.max_request_bytes + LADON_HTTP_MAX_HEAD;
+    m->maxlevel = srv->cfg.max_depth;
+    m->maxoccurs = srv->cfg.max_items;
+    m->recv_timeout = ladon__gsoap_timeout(srv->cfg.recv_timeout_ms);
+    m->send_timeout = ladon__gsoap_timeout(srv->cfg.send_timeout_ms);
+    m->transfer_timeout = m->recv_timeout;
+    m->max_keep_alive = 0; /* the runtime decides how long connections live */
+    m->bind_flags = 0;
+    m->frecv = w_frecv;
+    m->fsend = w_fsend;
+    m->fclose = w_fclose;
+    m->fpoll = w_fpoll;
+    m->fseterror = ladon__call_seterror;
+    m->socket = SOAP_INVALID_SOCKET;
+    m->master = SOAP_INVALID_SOCKET;
+    if (soap_register_plugin(m, http_pipe) != SOAP_OK) {
+        LADON_LOGE("cannot register gSOAP's httppipe plugin (error %d)", m->error);
+        soap_free(m);
+        return LADON_ENOMEM;
+    }
+    srv->master = m;
+    return 0;
+}
+
+void ladon__pool_push(struct ladon_server *srv, ladon__conn *c)
+{
+    c->qnext = NULL;
+    if (pthread_mutex_lock(&srv->wq_lock) != 0)
+        abort();
+    if (srv->wq_tail)
+        srv->wq_tail->qnext = c;
+    else
+        srv->wq_head = c;
+    srv->wq_tail = c;
+    pthread_cond_signal(&srv->wq_cond);
+    pthread_mutex_unlock(&srv->wq_lock);
+}
+
+static ladon__conn *pool_pop(struct ladon_server *srv)
+{
+    ladon__conn *c;
+    if (pthread_mutex_lock(&srv->wq_lock) != 0)
+        abort();
+    while (srv->wq_head == NULL && !srv->wq_stop)
+        pthread_cond_wait(&srv->wq_cond, &srv->wq_lock);
+    c = srv->wq_head;
+    if (c != NULL) {
+        srv->wq_head = c->qnext;
+        if (srv->wq_head == NULL)
+            srv->wq_tail = NULL;
+        c->qnext = NULL;
+    }
+    pthread_mutex_unlock(&srv->wq_lock);
+    return c;
+}
+
+static void push_done(struct ladon_server *srv, ladon__conn *c)
+{
+    bool was_empty;
+    c->qnext = NULL;
+    if (pthread_mutex_lock(&srv->dq_lock) != 0)
+        abort();
+    was_empty = srv->dq_head == NULL;
+    if (srv->dq_tail)
+        srv->dq_tail->qnext = c;
+    else
+        srv->dq_head = c;
+    srv->dq_tail = c;
+    pthread_mutex_unlock(&srv->dq_lock);
+    if (was_empty) {
+        uint64_t one = 1;
+        ssize_t r;
+        do
+            r = write(srv->done_fd, &one, sizeof one);
+        while (r < 0 && errno == EINTR);
+        if (r < 0)
+            ladon__log_errno(errno, "write(done eventfd)");
+    }
+}
+
+static void log_request(ladon__worker *w, const ladon__conn *c, const char *op, int status,
+                        int64_t t0)
+{
+    if (!ladon__log_enabled(LADON_LOG_INFO))
+        return;
+    {
+        char st[16];
+        int64_t dt = ladon__now_ms() - t0;
+        if (status > 0)
+            snprintf(st, sizeof st, "%d", status);
+        else
+            snprintf(st, sizeof st, "-");
+        (void)w;
+        LADON_LOGI("%s %s %s %s %s %lldms", c->peer_str, c->req.method[0] ? c->req.method : "-",
+                   c->req.path[0] ? c->req.path : "-", op && op[0] ? op : "-", st,
+                   (long long)dt);
+    }
+}
+
+/* Sends a complete HTTP response that gSOAP does not produce. */
+static int send_http(ladon__worker *w, ladon__conn *c, int status, const char *ctype,
+                     const char *extra, const char *body, size_t blen, bool head_only,
+                     bool keep)
+{
+    char hdr[512];
+    char *msg;
+    size_t hlen, total;
+    int n, rc;
+
+    n = snprintf(hdr, sizeof hdr,
+                 "HTTP/1.1 %d %s\r\nServer: Ladon-C/%s\r\nContent-Type: %s\r\n"
+                 "Content-Length: %zu\r\n%sConnection: %s\r\n\r\n",
+                 status, ladon__http_reason(status), "0.1", ctype, blen, extra ? extra : "",
+                 keep ? "keep-alive" : "close");
+    if (n < 0 || (size_t)n >= sizeof hdr)
+        return -1;
+    hlen = (size_t)n;
+    total = hlen + (head_only ? 0 : blen);
+    msg = malloc(total);
+    if (msg == NULL) {
+        LADON_LOGE("out of memory (response of %zu bytes)", total);
+        return -1;
+    }
+    memcpy(msg, hdr, hlen);
+    if (!head_only && blen > 0)
+        memcpy(msg + hlen, body, blen);
+    rc = ladon__send_all(c->fd, msg, total,
+                         ladon__now_ms() + (int64_t)w->srv->cfg.send_timeout_ms);
+    free(msg);
+    return rc;
+}
+
+static const char *early_text(int status)
+{
+    switch (status) {
+    case 411: return "Content-Length required\n";
+    case 413: return "request too large (--max-request-size)\n";
+    case 414: return "request path too long\n";
+    case 431: return "request head too large\n";
+    case 501: return "transfer encoding not supported\n";
+    case 505: return "HTTP version not supported\n";
+    default: return "bad request\n";
+    }
+}
+
+/* Local name of a qualified tag. */
+static const char *local_name(const char *tag)
+{
+    const char *colon = strrchr(tag, ':');
+    return colon ? colon + 1 : tag;
+}
+
+/* Serves a SOAP POST with gSOAP; returns whether the connection stays open. */
+static bool serve_soap(ladon__worker *w, ladon__conn *c, const ladon_service *svc, int64_t t0)
+{
+    struct soap *soap = w->soap;
+    struct http_pipe_data *pipe = soap_lookup_plugin(soap, http_pipe_id);
+    size_t start = c->rpos, total;
+    int err, status = 0;
+    bool keep;
+
+    total = c->req.chunked ? SIZE_MAX
+                           : c->req.head_len + (size_t)(c->req.content_length > 0
+                                                            ? c->req.content_length
+                                                            : 0);
+    if (pipe != NULL)
+        pipe->len = 0;
+    w->conn = c;
+    w->remaining = total;
+    w->io_failed = false;
+    w->from_socket = false;
+    w->recv_deadline_ms = t0 + w->srv->cfg.recv_timeout_ms;
+    ladon__call_reset(&w->call, soap, svc, w);
+    soap->socket = c->fd;
+    soap->bufidx = 0;
+    soap->buflen = 0;
+    soap->keep_alive = -1; /* keep-alive unless the request says otherwise */
+    if (w->srv->cfg.gzip && c->req.accept_gzip)
+        soap->omode |= SOAP_ENC_ZLIB;
+    else
+        soap->omode &= ~(soap_mode)SOAP_ENC_ZLIB;
+
+    /* soap_begin_serve() without its soap_send_fault(), so that every
+     * failure below gets the same treatment. */
+    soap_begin(soap);
+    if (!c->req.chunked &&
+        ladon__xml_too_deep(c->buf + start + c->req.head_len, total - c->req.head_len,
+                            w->srv->cfg.max_depth)) {
+        /* answered without parsing: plain SOAP 1.1, no compression */
+        soap->omode &= ~(soap_mode)SOAP_ENC_ZLIB;
+        soap->version = 1;
+        snprintf(w->call.error_msg, sizeof w->call.error_msg, "XML nesting too deep");
+        err = soap_sender_fault(soap, w->call.error_msg, NULL);
+    } else if (soap_begin_recv(soap) || soap_envelope_begin_in(soap) ||
+               soap_recv_header(soap) || soap_body_begin_in(soap)) {
+        err = soap->error;
+    } else {
+        const ladon_operation *op = NULL;
+        err = soap_peek_element(soap);
+        if (err == SOAP_OK) {
+            for (size_t i = 0; i < svc->n_operations && op == NULL; i++)
+                if (soap_match_tag(soap, soap->tag, svc->operations[i].tag) == SOAP_OK)
+                    op = &svc->operations[i];
+            if (op != NULL) {
+                w->call.op = op;
+                err = op->serve(soap);
+            } else {
+                snprintf(w->call.error_msg, sizeof w->call.error_msg,
+                         "unknown operation '%.200s'", local_name(soap->tag));
+                err = soap_sender_fault(soap, w->call.error_msg, NULL);
+            }
+        } else if (err == SOAP_NO_TAG) {
+            snprintf(w->call.error_msg, sizeof w->call.error_msg, "empty SOAP Body");
+            err = soap_sender_fault(soap, w->call.error_msg, NULL);
+        }
+    }
+    if (err != SOAP_OK)
+        LADON_LOGD("%s: gSOAP error %d at <%s> level %u%s", c->peer_str, err, soap->tag,
+                   soap->level, w->io_failed ? " (I/O failed)" : "");
+    if (err != SOAP_OK && soap->version == 0)
+        soap->version = 1; /* no envelope was read: answer in SOAP 1.1 */
+    if (err == SOAP_POST && !w->io_failed) {
+        /* gSOAP's code for "the POST body is not a SOAP envelope" (our frecv
+         * reports real I/O failures in io_failed) */
+        snprintf(w->call.error_msg, sizeof w->call.error_msg, "%s",
+                 soap->tag[0] ? "not a SOAP 1.1 envelope" : "malformed XML");
+        err = soap_sender_fault(soap, w->call.error_msg, NULL);
+    }
+    if (err != SOAP_OK && err < SOAP_STOP && !w->io_failed) {
+        if (err == SOAP_EOF) {
+            /* the whole body was read: it ended inside the XML */
+            snprintf(w->call.error_msg, sizeof w->call.error_msg, "malformed XML");
+            err = soap_sender_fault(soap, w->call.error_msg, NULL);
+        }
+        soap_send_fault(soap);
+    }
+    if (err == SOAP_OK)
+        status = 200;
+    else if (!w->io_failed && err < SOAP_STOP && err != SOAP_EOF)
+        status = 500;
+    log_request(w, c, w->call.op ? w->call.op->name : NULL, status, t0);
+
+    keep = err == SOAP_OK && soap->keep_alive != 0 && !c->close && !w->io_failed;
+    if (keep) {
+        if (!c->req.chunked) {
+            c->rpos = start + total; /* exactly the next request */
+        } else if (pipe != NULL && pipe->len > 0) {
+            /* gSOAP read ahead into a next request: put those bytes back */
+            if (!w->from_socket && c->rpos - start >= pipe->len) {
+                c->rpos -= pipe->len;
+            } else if (c->rpos == c->wpos) {
+                if (c->cap < pipe->len) {
+                    char *nb = realloc(c->buf, pipe->len);
+                    if (nb == NULL) {
+                        LADON_LOGE("out of memory (%zu bytes)", pipe->len);
+                        keep = false;
+                    } else {
+                        c->buf = nb;
+                        c->cap = pipe->len;
+                    }
+                }
+                if (keep) {
+                    memcpy(c->buf, pipe->buf, pipe->len);
+                    c->rpos = 0;
+                    c->wpos = pipe->len;
+                }
+            } else {
+                keep = false; /* cannot happen: read ahead while bytes were buffered */
+            }
+        }
+    }
+    if (pipe != NULL)
+        pipe->len = 0;
+    soap_destroy(soap);
+    soap_end(soap);
+    soap->socket = SOAP_INVALID_SOCKET;
+    soap->user = NULL;
+    w->conn = NULL;
+    return keep;
+}
+
+/* Serves the request at c->rpos; returns whether the connection stays open. */
+static bool serve_one(ladon__worker *w, ladon__conn *c)
+{
+    struct ladon_server *srv = w->srv;
+    int64_t t0 = ladon__now_ms();
+    ladon__route_result res;
+    bool keep;
+
+    if (c->early_status != 0) {
+        const char *text = early_text(c->early_status);
+        send_http(w, c, c->early_status, "text/plain; charset=utf-8", "", text, strlen(text),
+                  false, false);
+        log_request(w, c, NULL, c->early_status, t0);
+        return false;
+    }
+    if (ladon__route(&srv->router, &c->req, (const struct sockaddr *)&c->peer, c->local_host,
+                     &res) != 0) {
+        static const char text[] = "internal error\n";
+        send_http(w, c, 500, "text/plain; charset=utf-8", "", text, sizeof text - 1, false,
+                  false);
+        log_request(w, c, NULL, 500, t0);
+        return false;
+    }
+    if (res.status == 0)
+        return serve_soap(w, c, res.service, t0);
+
+    keep = c->req.keep_alive && !c->req.chunked && !atomic_load(&srv->stop_requested);
+    if (send_http(w, c, res.status, res.content_type, res.extra_headers, res.body,
+                  res.body_len, res.head_only, keep) != 0)
+        keep = false;
+    log_request(w, c, NULL, res.status, t0);
+    free(res.body);
+    if (keep)
+        c->rpos += c->req.head_len + (size_t)(c->req.content_length > 0 ? c->req.content_length : 0);
+    return keep;
+}
+
+static void *worker_main(void *arg)
+{
+    ladon__worker *w = arg;
+    struct ladon_server *srv = w->srv;
+    ladon__conn *c;
+
+    while ((c = pool_pop(srv)) != NULL) {
+        for (int served = 0;;) {
+            bool keep = serve_one(w, c);
+            served++;
+            if (!keep || atomic_load(&srv->stop_requested)) {
+                c->close = true;
+                break;
+            }
+            if (served >= MAX_PIPELINED || ladon__conn_check(srv, c) != 1)
+                break;
+        }
+        push_done(srv, c);
+    }
+    return NULL;
+}
+
+int ladon__pool_start(struct ladon_server *srv)
+{
+    int rc;
+
+    if (srv->master == NULL && (rc = setup_master(srv)) != 0)
+        return rc;
+    srv->workers = calloc(srv->cfg.workers, sizeof *srv->workers);
+    if (srv->workers == NULL) {
+        LADON_LOGE("out of memory (%u workers)", srv->cfg.workers);
+        return LADON_ENOMEM;
+    }
+    srv->wq_stop = false;
+    for (unsigned i = 0; i < srv->cfg.workers; i++) {
+        ladon__worker *w = &srv->workers[i];
+        w->srv = srv;
+        w->soap = soap_copy(srv->master);
+        if (w->soap == NULL) {
+            LADON_LOGE("out of memory (gSOAP context of worker %u)", i);
+            ladon__pool_stop(srv);
+            return LADON_ENOMEM;
+        }
+        w->soap->socket = SOAP_INVALID_SOCKET;
+        w->soap->master = SOAP_INVALID_SOCKET;
+        w->soap->user = NULL;
+        srv->n_workers = i + 1;
+        rc = pthread_create(&w->thread, NULL, worker_main, w);
+        if (rc != 0) {
+            ladon__log_errno(rc, "pthread_create (worker %u)", i);
+            ladon__pool_stop(srv);
+            return LADON_ESYS;
+        }
+        w->started = true;
+    }
+    return 0;
+}
+
+void ladon__pool_stop(struct ladon_server *srv)
+{
+    if (srv->workers == NULL)
+        return;
+    if (pthread_mutex_lock(&srv->wq_lock) != 0)
+        abort();
+    srv->wq_stop = true;
+    pthread_cond_broadcast(&srv->wq_cond);
+    pthread_mutex_unlock(&srv->wq_lock);
+    for (unsigned i = 0; i < srv->n_workers; i++) {
+        ladon__worker *w = &srv->workers[i];
+        if (w->started) {
+            int rc = pthread_join(w->thread, NULL);
+            if (rc != 0)
+                ladon__log_errno(rc, "pthread_join");
+        }
+        if (w->soap != NULL) {
+            w->soap->socket = SOAP_INVALID_SOCKET;
+            w->soap->user = NULL;
+            soap_destroy(w->soap);
+            soap_end(w->soap);
+            soap_free(w->soap);
+        }
+    }
+    free(srv->workers);
+    srv->workers = NULL;
+    srv->n_workers = 0;
+}

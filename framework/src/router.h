@@ -1,0 +1,79 @@
+/* router.h - what a request path means, and the answers that need no gSOAP
+ * (internal).
+ *
+ * The router maps `/Service` to a service of the binding, builds the WSDL
+ * with the address the client should use, the index page, and the plain
+ * HTTP errors (404, 405, 400).  It does no I/O, so it is unit-tested alone.
+ *
+ * Copyright (C) 2026 the Ladon-C authors. GPL-2.0-or-later.
+ */
+#ifndef LADON_SRC_ROUTER_H
+#define LADON_SRC_ROUTER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/socket.h>
+
+#include "http.h"
+#include "ladon/service.h"
+
+#define LADON_MAX_PROXIES 32
+
+typedef struct ladon__cidr {
+    int family;              /* AF_INET or AF_INET6 */
+    unsigned char addr[16];
+    unsigned bits;           /* prefix length */
+} ladon__cidr;
+
+typedef struct ladon__proxies {
+    size_t n;
+    ladon__cidr items[LADON_MAX_PROXIES];
+} ladon__proxies;
+
+/* Parses "ADDR[/BITS][,ADDR[/BITS]...]" (IPv4 or IPv6; "" = none).
+ * Returns 0, or -1 with a message in err. */
+int ladon__proxies_parse(ladon__proxies *p, const char *s, char *err, size_t errlen);
+/* Is the peer address one of the trusted proxies?  IPv4-mapped IPv6
+ * addresses match IPv4 entries. */
+bool ladon__proxies_match(const ladon__proxies *p, const struct sockaddr *sa);
+
+typedef struct ladon__router {
+    const ladon_binding *binding;
+    const char *public_url;   /* "" or a validated URL without trailing '/' */
+    ladon__proxies proxies;
+} ladon__router;
+
+typedef struct ladon__route_result {
+    int status;                  /* 0: a SOAP call for `service`; else HTTP status */
+    const ladon_service *service;
+    const char *content_type;    /* of body */
+    const char *extra_headers;   /* "" or header lines each ending in \r\n */
+    char *body;                  /* malloc'd; the caller frees it */
+    size_t body_len;
+    bool head_only;              /* HEAD: send the headers only */
+} ladon__route_result;
+
+/* The service served at path ("/Calculator"), or NULL. */
+const ladon_service *ladon__route_service(const ladon_binding *b, const char *path);
+
+/* Is a Host / X-Forwarded-Host value acceptable in a URL? */
+bool ladon__host_valid(const char *host);
+
+/* Writes the address of service `name` as the client sees it into out:
+ * --public-url if set; else X-Forwarded-* when the peer is trusted; else
+ * http://Host; `fallback_host` (the local socket address) when the request
+ * has no Host.  Returns 0, or -1 when a host or prefix is invalid or the
+ * result does not fit. */
+int ladon__service_address(const ladon__router *r, const ladon__http_req *req, bool trusted,
+                           const char *fallback_host, const char *name, char *out,
+                           size_t outlen);
+
+/* XML-escapes s (& < > " ') onto the end of a malloc'd buffer. */
+int ladon__xml_escape_append(char **buf, size_t *len, size_t *cap, const char *s);
+
+/* Decides the answer to a request head.  Returns 0 (res filled; free
+ * res->body) or LADON_ENOMEM. */
+int ladon__route(const ladon__router *r, const ladon__http_req *req, const struct sockaddr *peer,
+                 const char *fallback_host, ladon__route_result *res);
+
+#endif

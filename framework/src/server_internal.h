@@ -1,0 +1,118 @@
+/* server_internal.h - state shared by server.c, listener.c and pool.c.
+ *
+ * Ownership (see the DESIGN blocks of listener.c and pool.c): a connection
+ * belongs either to the listener (in the epoll set, state IDLE or READING)
+ * or to exactly one worker (state BUSY, queued or being served).  It moves
+ * between them only through the work queue (listener -> workers) and the
+ * done queue (workers -> listener), whose mutexes order all accesses.  Only
+ * the listener changes `state`, re-arms or closes a connection.
+ *
+ * Copyright (C) 2026 the Ladon-C authors. GPL-2.0-or-later.
+ */
+#ifndef LADON_SRC_SERVER_INTERNAL_H
+#define LADON_SRC_SERVER_INTERNAL_H
+
+#include <netinet/in.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/socket.h>
+
+#include "call_internal.h"
+#include "http.h"
+#include "ladon/server.h"
+#include "router.h"
+
+enum ladon__conn_state {
+    LADON_CONN_IDLE,    /* in epoll, nothing buffered */
+    LADON_CONN_READING, /* in epoll, part of a request buffered */
+    LADON_CONN_BUSY     /* handed to the workers */
+};
+
+typedef struct ladon__conn {
+    int fd;
+    enum ladon__conn_state state;
+    struct ladon__conn *prev, *next; /* the listener's list of all connections */
+    struct ladon__conn *qnext;       /* work / done queue link */
+    char *buf;                       /* received, not yet served bytes: [rpos, wpos) */
+    size_t cap, rpos, wpos;
+    int64_t deadline_ms;             /* listener: close when reached (IDLE/READING) */
+    ladon__http_req req;             /* head of the request at rpos, once ready */
+    int early_status;                /* answer this HTTP error and close (0 = none) */
+    bool continue_sent;              /* 100 Continue sent for the request at rpos */
+    bool close;                      /* worker: close instead of re-arming */
+    struct sockaddr_storage peer;
+    char peer_str[64];               /* "127.0.0.1" */
+    char local_host[72];             /* "127.0.0.1:8080", fallback Host */
+} ladon__conn;
+
+typedef struct ladon__worker {
+    struct ladon_server *srv;
+    pthread_t thread;
+    bool started;
+    struct soap *soap;
+    ladon_call call;
+    ladon__conn *conn;        /* being served */
+    size_t remaining;         /* request bytes frecv may still hand to gSOAP */
+    int64_t recv_deadline_ms; /* for socket reads of this request */
+    bool io_failed;           /* a read or write failed or timed out */
+    bool from_socket;         /* frecv read the socket (chunked body) */
+} ladon__worker;
+
+struct ladon_server {
+    ladon_config cfg;
+    const ladon_binding *binding;
+    ladon__router router;
+    int listen_fd;
+    uint16_t port;
+    int epfd;
+    int stop_fd;   /* eventfd: ladon_server_stop() writes it */
+    int done_fd;   /* eventfd: workers returned connections */
+    atomic_bool stop_requested;
+    bool running;
+
+    /* listener-only */
+    ladon__conn *conns;
+    size_t n_conns;
+    size_t n_busy;
+    bool accepting;
+    bool stopping;
+
+    /* work queue: listener -> workers */
+    pthread_mutex_t wq_lock;
+    pthread_cond_t wq_cond;
+    ladon__conn *wq_head, *wq_tail;
+    bool wq_stop;
+
+    /* done queue: workers -> listener */
+    pthread_mutex_t dq_lock;
+    ladon__conn *dq_head, *dq_tail;
+
+    struct soap *master;
+    ladon__worker *workers;
+    unsigned n_workers;
+    bool locks_ready;
+};
+
+/* Milliseconds of CLOCK_MONOTONIC. */
+int64_t ladon__now_ms(void);
+
+/* Examines the bytes buffered at conn->rpos: 1 when a request is ready for
+ * a worker (complete, or its head with a chunked body, or an error to answer
+ * in conn->early_status), 0 when more bytes are needed.  May send
+ * "100 Continue".  Safe from the listener and from the worker owning conn. */
+int ladon__conn_check(struct ladon_server *srv, ladon__conn *conn);
+
+/* Sends all of buf before deadline (ms); 0 or -1. */
+int ladon__send_all(int fd, const char *buf, size_t len, int64_t deadline_ms);
+
+/* pool.c */
+int ladon__pool_start(struct ladon_server *srv);
+void ladon__pool_push(struct ladon_server *srv, ladon__conn *conn);
+void ladon__pool_stop(struct ladon_server *srv);
+
+/* listener.c */
+int ladon__listener_run(struct ladon_server *srv);
+
+#endif

@@ -1,0 +1,417 @@
+/* test_router.c - request head parsing, routing, WSDL addresses (public URL,
+ * Host, trusted X-Forwarded-*), escaping, trusted proxies, and the XML depth
+ * pre-check.  No sockets. */
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <ladon/ladon.h>
+#include "http.h"
+#include "router.h"
+#include "rt_cunit.h"
+#include "rt_glue.h"
+#include "xmlscan.h"
+
+static int parse(const char *s, ladon__http_req *req)
+{
+    return ladon__http_parse_head(s, strlen(s), req);
+}
+
+static void test_http_parse(void)
+{
+    ladon__http_req r;
+    const char *h = "POST /Test?x=1 HTTP/1.1\r\nHost: a.b:80\r\nContent-Length: 12\r\n"
+                    "Accept-Encoding: deflate, gzip;q=0.5\r\nX-Forwarded-Host: pub\r\n"
+                    "X-Forwarded-Proto: https\r\nX-Forwarded-Prefix: /soap\r\n\r\nBODY";
+    CU_ASSERT_EQUAL(parse(h, &r), (int)(strlen(h) - 4));
+    CU_ASSERT_STRING_EQUAL(r.method, "POST");
+    CU_ASSERT_STRING_EQUAL(r.path, "/Test");
+    CU_ASSERT_STRING_EQUAL(r.query, "x=1");
+    CU_ASSERT_STRING_EQUAL(r.host, "a.b:80");
+    CU_ASSERT_STRING_EQUAL(r.xf_host, "pub");
+    CU_ASSERT_STRING_EQUAL(r.xf_proto, "https");
+    CU_ASSERT_STRING_EQUAL(r.xf_prefix, "/soap");
+    CU_ASSERT_EQUAL(r.content_length, 12);
+    CU_ASSERT(r.accept_gzip);
+    CU_ASSERT(r.keep_alive);
+    CU_ASSERT(!r.chunked);
+
+    /* incomplete heads need more bytes */
+    CU_ASSERT_EQUAL(parse("", &r), 0);
+    CU_ASSERT_EQUAL(parse("GET / HTTP/1.1\r\nHost: x\r\n", &r), 0);
+    CU_ASSERT_EQUAL(parse("GET / HTTP/1.1\r\nHost: x\r\n\r", &r), 0);
+    CU_ASSERT_EQUAL(parse("\r\n\r\n", &r), 0);
+    /* bare LF and leading blank lines are accepted */
+    CU_ASSERT(parse("\r\nGET / HTTP/1.0\nConnection: keep-alive\n\n", &r) > 0);
+    CU_ASSERT_EQUAL(r.minor, 0);
+    CU_ASSERT(r.keep_alive);
+    CU_ASSERT(parse("GET / HTTP/1.0\r\n\r\n", &r) > 0);
+    CU_ASSERT(!r.keep_alive);
+    CU_ASSERT(parse("GET / HTTP/1.1\r\nConnection: Close\r\n\r\n", &r) > 0);
+    CU_ASSERT(!r.keep_alive);
+    CU_ASSERT(parse("GET / HTTP/1.1\r\nAccept-Encoding: gzip;q=0\r\n\r\n", &r) > 0);
+    CU_ASSERT(!r.accept_gzip);
+    CU_ASSERT(parse("GET / HTTP/1.1\r\nAccept-Encoding: br\r\n\r\n", &r) > 0);
+    CU_ASSERT(!r.accept_gzip);
+    CU_ASSERT(parse("POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n", &r) > 0);
+    CU_ASSERT(r.chunked);
+    CU_ASSERT_EQUAL(r.content_length, -1);
+    CU_ASSERT(parse("POST / HTTP/1.1\r\nExpect: 100-continue\r\nContent-Length: 5\r\n\r\n", &r) > 0);
+    CU_ASSERT(r.expect_continue);
+    CU_ASSERT_EQUAL(r.expect_offset, 17);
+    CU_ASSERT(parse("POST / HTTP/1.1\r\nContent-Length: 5\r\nContent-Length: 5\r\n\r\n", &r) > 0);
+
+    /* errors */
+    CU_ASSERT_EQUAL(parse("GET\r\n\r\n", &r), -400);
+    CU_ASSERT_EQUAL(parse("GET /\r\n\r\n", &r), -400);
+    CU_ASSERT_EQUAL(parse("GET x HTTP/1.1\r\n\r\n", &r), -400);
+    CU_ASSERT_EQUAL(parse("GET / HTTP/2.0\r\n\r\n", &r), -505);
+    CU_ASSERT_EQUAL(parse("GET / HTTP/1.2\r\n\r\n", &r), -505);
+    CU_ASSERT_EQUAL(parse("GET / FTP/1.1\r\n\r\n", &r), -400);
+    CU_ASSERT_EQUAL(parse("G@T / HTTP/1.1\r\n\r\n", &r), -400);
+    CU_ASSERT_EQUAL(parse("VERYLONGMETHODNAME / HTTP/1.1\r\n\r\n", &r), -501);
+    CU_ASSERT_EQUAL(parse("GET / HTTP/1.1\r\nNoColon\r\n\r\n", &r), -400);
+    CU_ASSERT_EQUAL(parse("GET / HTTP/1.1\r\nA: b\r\n folded\r\n\r\n", &r), -400);
+    CU_ASSERT_EQUAL(parse("POST / HTTP/1.1\r\nContent-Length: x\r\n\r\n", &r), -400);
+    CU_ASSERT_EQUAL(parse("POST / HTTP/1.1\r\nContent-Length: -1\r\n\r\n", &r), -400);
+    CU_ASSERT_EQUAL(parse("POST / HTTP/1.1\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\n", &r),
+                    -400);
+    CU_ASSERT_EQUAL(parse("POST / HTTP/1.1\r\nContent-Length: 1\r\nTransfer-Encoding: chunked\r\n\r\n",
+                          &r), -400);
+    CU_ASSERT_EQUAL(parse("POST / HTTP/1.1\r\nTransfer-Encoding: gzip\r\n\r\n", &r), -501);
+    CU_ASSERT_EQUAL(parse("GET / HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n", &r), -400);
+    CU_ASSERT_EQUAL(parse("GET / HTTP/1.1\r\nHost:\r\n\r\n", &r), -400);
+    {
+        /* a head that never ends */
+        size_t n = LADON_HTTP_MAX_HEAD + 100;
+        char *big = malloc(n + 1);
+        CU_ASSERT_PTR_NOT_NULL_FATAL(big);
+        memcpy(big, "GET / HTTP/1.1\r\nX: ", 19);
+        memset(big + 19, 'a', n - 19);
+        big[n] = '\0';
+        CU_ASSERT_EQUAL(ladon__http_parse_head(big, n, &r), -431);
+        free(big);
+    }
+    {
+        char path[2100] = "GET /";
+        memset(path + 5, 'p', 2000);
+        strcpy(path + 2005, " HTTP/1.1\r\n\r\n");
+        CU_ASSERT_EQUAL(parse(path, &r), -414);
+    }
+    CU_ASSERT_STRING_EQUAL(ladon__http_reason(404), "Not Found");
+    CU_ASSERT_STRING_EQUAL(ladon__http_reason(999), "Unknown");
+}
+
+static void sin4(struct sockaddr_storage *ss, const char *ip)
+{
+    struct sockaddr_in *s = (struct sockaddr_in *)ss;
+    memset(ss, 0, sizeof *ss);
+    s->sin_family = AF_INET;
+    CU_ASSERT_EQUAL(inet_pton(AF_INET, ip, &s->sin_addr), 1);
+}
+
+static void sin6(struct sockaddr_storage *ss, const char *ip)
+{
+    struct sockaddr_in6 *s = (struct sockaddr_in6 *)ss;
+    memset(ss, 0, sizeof *ss);
+    s->sin6_family = AF_INET6;
+    CU_ASSERT_EQUAL(inet_pton(AF_INET6, ip, &s->sin6_addr), 1);
+}
+
+static void test_proxies(void)
+{
+    ladon__proxies p;
+    struct sockaddr_storage ss;
+    char err[256];
+
+    CU_ASSERT_EQUAL(ladon__proxies_parse(&p, "", err, sizeof err), 0);
+    CU_ASSERT_EQUAL(p.n, 0);
+    sin4(&ss, "127.0.0.1");
+    CU_ASSERT(!ladon__proxies_match(&p, (struct sockaddr *)&ss));
+
+    CU_ASSERT_EQUAL(ladon__proxies_parse(&p, "10.0.0.1, 192.168.0.0/16 ,fd00::/8,::1", err,
+                                         sizeof err), 0);
+    CU_ASSERT_EQUAL(p.n, 4);
+    sin4(&ss, "10.0.0.1");
+    CU_ASSERT(ladon__proxies_match(&p, (struct sockaddr *)&ss));
+    sin4(&ss, "10.0.0.2");
+    CU_ASSERT(!ladon__proxies_match(&p, (struct sockaddr *)&ss));
+    sin4(&ss, "192.168.77.3");
+    CU_ASSERT(ladon__proxies_match(&p, (struct sockaddr *)&ss));
+    sin4(&ss, "192.169.0.1");
+    CU_ASSERT(!ladon__proxies_match(&p, (struct sockaddr *)&ss));
+    sin6(&ss, "::1");
+    CU_ASSERT(ladon__proxies_match(&p, (struct sockaddr *)&ss));
+    sin6(&ss, "fd12::5");
+    CU_ASSERT(ladon__proxies_match(&p, (struct sockaddr *)&ss));
+    sin6(&ss, "fe80::1");
+    CU_ASSERT(!ladon__proxies_match(&p, (struct sockaddr *)&ss));
+    sin6(&ss, "::ffff:10.0.0.1"); /* v4-mapped matches the IPv4 entry */
+    CU_ASSERT(ladon__proxies_match(&p, (struct sockaddr *)&ss));
+    sin6(&ss, "::ffff:10.0.0.9");
+    CU_ASSERT(!ladon__proxies_match(&p, (struct sockaddr *)&ss));
+    CU_ASSERT(!ladon__proxies_match(&p, NULL));
+
+    CU_ASSERT_EQUAL(ladon__proxies_parse(&p, "10.1.2.3/0", err, sizeof err), 0);
+    sin4(&ss, "8.8.8.8");
+    CU_ASSERT(ladon__proxies_match(&p, (struct sockaddr *)&ss));
+    CU_ASSERT_EQUAL(ladon__proxies_parse(&p, "10.1.2.3/31", err, sizeof err), 0);
+    sin4(&ss, "10.1.2.2");
+    CU_ASSERT(ladon__proxies_match(&p, (struct sockaddr *)&ss));
+    sin4(&ss, "10.1.2.4");
+    CU_ASSERT(!ladon__proxies_match(&p, (struct sockaddr *)&ss));
+
+    CU_ASSERT_EQUAL(ladon__proxies_parse(&p, "x", err, sizeof err), -1);
+    CU_ASSERT_PTR_NOT_NULL(strstr(err, "'x'"));
+    CU_ASSERT_EQUAL(ladon__proxies_parse(&p, "1.2.3.4/33", err, sizeof err), -1);
+    CU_ASSERT_EQUAL(ladon__proxies_parse(&p, ",", err, sizeof err), -1);
+    {
+        char many[40 * 12] = "";
+        for (int i = 0; i < 33; i++)
+            strcat(many, i ? ",1.1.1.1" : "1.1.1.1");
+        CU_ASSERT_EQUAL(ladon__proxies_parse(&p, many, err, sizeof err), -1);
+    }
+}
+
+static void test_host_valid(void)
+{
+    CU_ASSERT(ladon__host_valid("example.com"));
+    CU_ASSERT(ladon__host_valid("example.com:8080"));
+    CU_ASSERT(ladon__host_valid("127.0.0.1:1"));
+    CU_ASSERT(ladon__host_valid("[::1]:8080"));
+    CU_ASSERT(ladon__host_valid("[::1]"));
+    CU_ASSERT(ladon__host_valid("my_host-1"));
+    CU_ASSERT(!ladon__host_valid(""));
+    CU_ASSERT(!ladon__host_valid("a b"));
+    CU_ASSERT(!ladon__host_valid("evil\"><x"));
+    CU_ASSERT(!ladon__host_valid("a/b"));
+    CU_ASSERT(!ladon__host_valid("user@host"));
+    CU_ASSERT(!ladon__host_valid("host:"));
+    CU_ASSERT(!ladon__host_valid("host:80:90"));
+    CU_ASSERT(!ladon__host_valid("host:8a"));
+    CU_ASSERT(!ladon__host_valid(":80"));
+    CU_ASSERT(!ladon__host_valid("[::1"));
+    CU_ASSERT(!ladon__host_valid("[::1]x"));
+    CU_ASSERT(!ladon__host_valid("[::g]"));
+    CU_ASSERT(!ladon__host_valid("a&b"));
+}
+
+static ladon__router router(const char *public_url, const char *proxies)
+{
+    ladon__router r;
+    char err[128];
+    memset(&r, 0, sizeof r);
+    r.binding = &ladon_binding_rt;
+    r.public_url = public_url;
+    CU_ASSERT_EQUAL(ladon__proxies_parse(&r.proxies, proxies, err, sizeof err), 0);
+    return r;
+}
+
+static void test_address(void)
+{
+    ladon__router r = router("", "10.0.0.1");
+    ladon__http_req q;
+    char out[512];
+
+    parse("GET /Test?wsdl HTTP/1.1\r\nHost: h:81\r\nX-Forwarded-Host: pub.example\r\n"
+          "X-Forwarded-Proto: https\r\nX-Forwarded-Prefix: /soap/\r\n\r\n", &q);
+    /* untrusted peer: Host only */
+    CU_ASSERT_EQUAL(ladon__service_address(&r, &q, false, "127.0.0.1:1", "Test", out, sizeof out), 0);
+    CU_ASSERT_STRING_EQUAL(out, "http://h:81/Test");
+    /* trusted: forwarded host, proto, prefix */
+    CU_ASSERT_EQUAL(ladon__service_address(&r, &q, true, "127.0.0.1:1", "Test", out, sizeof out), 0);
+    CU_ASSERT_STRING_EQUAL(out, "https://pub.example/soap/Test");
+    /* several proxies: the first (client-most) value */
+    parse("GET / HTTP/1.1\r\nHost: h\r\nX-Forwarded-Host: a.example, b.example\r\n"
+          "X-Forwarded-Proto: http, https\r\n\r\n", &q);
+    CU_ASSERT_EQUAL(ladon__service_address(&r, &q, true, "x", "Test", out, sizeof out), 0);
+    CU_ASSERT_STRING_EQUAL(out, "http://a.example/Test");
+    /* trusted, only a prefix: Host with prefix */
+    parse("GET / HTTP/1.1\r\nHost: h\r\nX-Forwarded-Prefix: /p\r\n\r\n", &q);
+    CU_ASSERT_EQUAL(ladon__service_address(&r, &q, true, "x", "Test", out, sizeof out), 0);
+    CU_ASSERT_STRING_EQUAL(out, "http://h/p/Test");
+    /* bad forwarded values are rejected, not passed on */
+    parse("GET / HTTP/1.1\r\nHost: h\r\nX-Forwarded-Host: evil\"><x\r\n\r\n", &q);
+    CU_ASSERT_EQUAL(ladon__service_address(&r, &q, true, "x", "Test", out, sizeof out), -1);
+    CU_ASSERT_EQUAL(ladon__service_address(&r, &q, false, "x", "Test", out, sizeof out), 0);
+    parse("GET / HTTP/1.1\r\nHost: h\r\nX-Forwarded-Proto: gopher\r\n\r\n", &q);
+    CU_ASSERT_EQUAL(ladon__service_address(&r, &q, true, "x", "Test", out, sizeof out), -1);
+    parse("GET / HTTP/1.1\r\nHost: h\r\nX-Forwarded-Prefix: nope\r\n\r\n", &q);
+    CU_ASSERT_EQUAL(ladon__service_address(&r, &q, true, "x", "Test", out, sizeof out), -1);
+    parse("GET / HTTP/1.1\r\nHost: h\r\nX-Forwarded-Prefix: /a\"b\r\n\r\n", &q);
+    CU_ASSERT_EQUAL(ladon__service_address(&r, &q, true, "x", "Test", out, sizeof out), -1);
+    /* bad Host */
+    parse("GET / HTTP/1.1\r\nHost: a<b\r\n\r\n", &q);
+    CU_ASSERT_EQUAL(ladon__service_address(&r, &q, false, "x", "Test", out, sizeof out), -1);
+    /* no Host (HTTP/1.0): the local address */
+    parse("GET / HTTP/1.0\r\n\r\n", &q);
+    CU_ASSERT_EQUAL(ladon__service_address(&r, &q, false, "[::1]:8080", "Test", out, sizeof out), 0);
+    CU_ASSERT_STRING_EQUAL(out, "http://[::1]:8080/Test");
+    /* too small an output buffer */
+    parse("GET / HTTP/1.1\r\nHost: h\r\n\r\n", &q);
+    CU_ASSERT_EQUAL(ladon__service_address(&r, &q, false, "x", "Test", out, 8), -1);
+
+    /* --public-url wins over everything */
+    r = router("https://soap.example.com/base", "10.0.0.1");
+    parse("GET / HTTP/1.1\r\nHost: h\r\nX-Forwarded-Host: pub\r\n\r\n", &q);
+    CU_ASSERT_EQUAL(ladon__service_address(&r, &q, true, "x", "Other", out, sizeof out), 0);
+    CU_ASSERT_STRING_EQUAL(out, "https://soap.example.com/base/Other");
+}
+
+static void test_escape(void)
+{
+    char *b = NULL;
+    size_t len = 0, cap = 0;
+    CU_ASSERT_EQUAL(ladon__xml_escape_append(&b, &len, &cap, "a&b<c>d\"e'f"), 0);
+    CU_ASSERT_STRING_EQUAL(b, "a&amp;b&lt;c&gt;d&quot;e&apos;f");
+    CU_ASSERT_EQUAL(len, strlen(b));
+    CU_ASSERT_EQUAL(ladon__xml_escape_append(&b, &len, &cap, ""), 0);
+    CU_ASSERT_STRING_EQUAL(b, "a&amp;b&lt;c&gt;d&quot;e&apos;f");
+    free(b);
+}
+
+static const struct sockaddr *peer(const char *ip, struct sockaddr_storage *ss)
+{
+    sin4(ss, ip);
+    return (const struct sockaddr *)ss;
+}
+
+static void test_route(void)
+{
+    ladon__router r = router("", "10.0.0.1");
+    ladon__route_result res;
+    ladon__http_req q;
+    struct sockaddr_storage ss;
+
+    parse("GET /Test?wsdl HTTP/1.1\r\nHost: h:1\r\n\r\n", &q);
+    CU_ASSERT_EQUAL(ladon__route(&r, &q, peer("1.2.3.4", &ss), "l:2", &res), 0);
+    CU_ASSERT_EQUAL(res.status, 200);
+    CU_ASSERT_STRING_EQUAL(res.content_type, "text/xml; charset=utf-8");
+    CU_ASSERT_PTR_NOT_NULL(strstr(res.body, "location=\"http://h:1/Test\"/>"));
+    CU_ASSERT_EQUAL(res.body_len, strlen(res.body));
+    free(res.body);
+
+    parse("GET /Other?WSDL HTTP/1.1\r\nHost: h:1\r\n\r\n", &q);
+    CU_ASSERT_EQUAL(ladon__route(&r, &q, peer("1.2.3.4", &ss), "l:2", &res), 0);
+    CU_ASSERT_EQUAL(res.status, 200);
+    CU_ASSERT_PTR_NOT_NULL(strstr(res.body, "<definitions name=\"Other\">"));
+    free(res.body);
+
+    /* trusted proxy's headers are used; an untrusted peer's are not */
+    parse("GET /Test?wsdl HTTP/1.1\r\nHost: h:1\r\nX-Forwarded-Host: pub\r\n\r\n", &q);
+    CU_ASSERT_EQUAL(ladon__route(&r, &q, peer("10.0.0.1", &ss), "l:2", &res), 0);
+    CU_ASSERT_PTR_NOT_NULL(strstr(res.body, "location=\"http://pub/Test\""));
+    free(res.body);
+    CU_ASSERT_EQUAL(ladon__route(&r, &q, peer("10.0.0.2", &ss), "l:2", &res), 0);
+    CU_ASSERT_PTR_NOT_NULL(strstr(res.body, "location=\"http://h:1/Test\""));
+    free(res.body);
+
+    /* the public URL is XML-escaped in the WSDL */
+    r = router("http://h/a&b", "");
+    parse("GET /Test?wsdl HTTP/1.1\r\nHost: h:1\r\n\r\n", &q);
+    CU_ASSERT_EQUAL(ladon__route(&r, &q, peer("1.2.3.4", &ss), "l:2", &res), 0);
+    CU_ASSERT_PTR_NOT_NULL(strstr(res.body, "location=\"http://h/a&amp;b/Test\""));
+    free(res.body);
+    r = router("", "");
+
+    /* bad Host on a WSDL request: 400 */
+    parse("GET /Test?wsdl HTTP/1.1\r\nHost: a'b\r\n\r\n", &q);
+    CU_ASSERT_EQUAL(ladon__route(&r, &q, peer("1.2.3.4", &ss), "l:2", &res), 0);
+    CU_ASSERT_EQUAL(res.status, 400);
+    free(res.body);
+
+    /* index page lists every service with its WSDL URL, escaped */
+    parse("GET / HTTP/1.1\r\nHost: h\r\n\r\n", &q);
+    CU_ASSERT_EQUAL(ladon__route(&r, &q, peer("1.2.3.4", &ss), "l:2", &res), 0);
+    CU_ASSERT_EQUAL(res.status, 200);
+    CU_ASSERT_STRING_EQUAL(res.content_type, "text/html; charset=utf-8");
+    CU_ASSERT_PTR_NOT_NULL(strstr(res.body, "http://h/Test?wsdl"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(res.body, "http://h/Other?wsdl"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(res.body, "A &lt;test&gt; service &amp; more"));
+    free(res.body);
+    /* a service's own page */
+    parse("GET /Test HTTP/1.1\r\nHost: h\r\n\r\n", &q);
+    CU_ASSERT_EQUAL(ladon__route(&r, &q, peer("1.2.3.4", &ss), "l:2", &res), 0);
+    CU_ASSERT_EQUAL(res.status, 200);
+    CU_ASSERT_PTR_NULL(strstr(res.body, "Other"));
+    free(res.body);
+
+    /* HEAD is GET without a body */
+    parse("HEAD /Test?wsdl HTTP/1.1\r\nHost: h\r\n\r\n", &q);
+    CU_ASSERT_EQUAL(ladon__route(&r, &q, peer("1.2.3.4", &ss), "l:2", &res), 0);
+    CU_ASSERT_EQUAL(res.status, 200);
+    CU_ASSERT(res.head_only);
+    free(res.body);
+
+    /* unknown paths: 404 for GET and POST */
+    parse("GET /Nope?wsdl HTTP/1.1\r\nHost: h\r\n\r\n", &q);
+    CU_ASSERT_EQUAL(ladon__route(&r, &q, peer("1.2.3.4", &ss), "l:2", &res), 0);
+    CU_ASSERT_EQUAL(res.status, 404);
+    free(res.body);
+    parse("POST /Nope HTTP/1.1\r\nHost: h\r\nContent-Length: 0\r\n\r\n", &q);
+    CU_ASSERT_EQUAL(ladon__route(&r, &q, peer("1.2.3.4", &ss), "l:2", &res), 0);
+    CU_ASSERT_EQUAL(res.status, 404);
+    free(res.body);
+    parse("POST /Test/ HTTP/1.1\r\nHost: h\r\nContent-Length: 0\r\n\r\n", &q);
+    CU_ASSERT_EQUAL(ladon__route(&r, &q, peer("1.2.3.4", &ss), "l:2", &res), 0);
+    CU_ASSERT_EQUAL(res.status, 404);
+    free(res.body);
+    parse("POST /test HTTP/1.1\r\nHost: h\r\nContent-Length: 0\r\n\r\n", &q);
+    CU_ASSERT_EQUAL(ladon__route(&r, &q, peer("1.2.3.4", &ss), "l:2", &res), 0);
+    CU_ASSERT_EQUAL(res.status, 404);
+    free(res.body);
+
+    /* POST /Service (query ignored): a SOAP call for that service */
+    parse("POST /Other?x HTTP/1.1\r\nHost: h\r\nContent-Length: 0\r\n\r\n", &q);
+    CU_ASSERT_EQUAL(ladon__route(&r, &q, peer("1.2.3.4", &ss), "l:2", &res), 0);
+    CU_ASSERT_EQUAL(res.status, 0);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(res.service);
+    CU_ASSERT_STRING_EQUAL(res.service->name, "Other");
+    CU_ASSERT_PTR_NULL(res.body);
+
+    /* other methods */
+    parse("PUT /Test HTTP/1.1\r\nHost: h\r\nContent-Length: 0\r\n\r\n", &q);
+    CU_ASSERT_EQUAL(ladon__route(&r, &q, peer("1.2.3.4", &ss), "l:2", &res), 0);
+    CU_ASSERT_EQUAL(res.status, 405);
+    CU_ASSERT_PTR_NOT_NULL(strstr(res.extra_headers, "Allow: GET, HEAD, POST"));
+    free(res.body);
+
+    CU_ASSERT_PTR_NULL(ladon__route_service(&ladon_binding_rt, "Test"));
+    CU_ASSERT_PTR_NULL(ladon__route_service(&ladon_binding_rt, "/"));
+    CU_ASSERT_PTR_NOT_NULL(ladon__route_service(&ladon_binding_rt, "/Test"));
+}
+
+static void test_xml_depth(void)
+{
+    const char *x = "<?xml version=\"1.0\"?><!-- <a><b><c> --><a x=\"<b>\" y='/>'><b><c/>"
+                    "<![CDATA[<d><e><f>]]></b><b>t</b></a>";
+    CU_ASSERT(!ladon__xml_too_deep(x, strlen(x), 2));
+    CU_ASSERT(ladon__xml_too_deep(x, strlen(x), 1));
+    CU_ASSERT(!ladon__xml_too_deep("", 0, 1));
+    CU_ASSERT(!ladon__xml_too_deep("garbage", 7, 1));
+    CU_ASSERT(!ladon__xml_too_deep("<a", 2, 1));
+    CU_ASSERT(ladon__xml_too_deep("<a><b>", 6, 1));
+    {
+        char deep[700] = "";
+        for (int i = 0; i < 100; i++)
+            strcat(deep, "<x>");
+        CU_ASSERT(ladon__xml_too_deep(deep, strlen(deep), 99));
+        CU_ASSERT(!ladon__xml_too_deep(deep, strlen(deep), 100));
+    }
+}
+
+int main(void)
+{
+    static const rt_test tests[] = {
+        {"HTTP head parser", test_http_parse},
+        {"trusted proxies", test_proxies},
+        {"Host validation", test_host_valid},
+        {"service address", test_address},
+        {"XML escaping", test_escape},
+        {"routing", test_route},
+        {"XML depth pre-check", test_xml_depth},
+        {NULL, NULL},
+    };
+    return rt_run("runtime-router", tests, NULL, NULL);
+}
