@@ -1,0 +1,225 @@
+/* ladon/store.h - where task records live: the task store interface.
+ *
+ * A task store keeps one record per task (state, method, progress, times,
+ * the serialized result or the failure message) under a 32-bit id.  Stores
+ * are pluggable: each back end is one `ladon_store_ops` table, chosen at run
+ * time by the scheme of a URL ("memory:" now; "memcached://", "redis://"
+ * later), in the manner of redis' ConnectionType registry.
+ *
+ * Users of libladon normally only call ladon_store_open()/ladon_store_close()
+ * and hand the store to the task engine (ladon/task.h).  The rest of this
+ * header is for the engine and for store implementers.
+ *
+ * Contract shared by all stores (the engine relies on it):
+ *  - Ids are positive int32 values (1..INT32_MAX), because the WSDL's
+ *    TaskInfoResponse.task_id is an xsd:int.  They are drawn from getrandom()
+ *    and inserted with add-if-absent, so they are unique per store (across
+ *    every process sharing it) and neither sequential nor guessable.  The id
+ *    space is 2^31 - 1; a collision is simply retried with a new random id.
+ *  - Every transition is atomic and conditional on the current state:
+ *        add      absent            -> QUEUED   (add-if-absent)
+ *        start    QUEUED            -> RUNNING
+ *        finish   RUNNING           -> DONE     (result bytes, progress 1.0)
+ *        fail     QUEUED|RUNNING    -> FAILED   (message, progress 1.0)
+ *        remove   any               -> absent
+ *    A transition from the wrong state returns LADON_ESTATE and changes
+ *    nothing; on a missing (expired, removed) record it returns
+ *    LADON_ENOTFOUND and never re-creates it.  So a finish can never
+ *    overwrite a failure recorded at shutdown, and nothing resurrects an
+ *    expired task.  memcached implements each transition as gets + cas
+ *    (retrying on a cas conflict), redis as one Lua script (or WATCH/MULTI).
+ *  - DONE and FAILED records expire ttl seconds after they ended; QUEUED and
+ *    RUNNING records never expire.  An expired record is indistinguishable
+ *    from one that never existed.
+ *  - A record remembers its method: get() with another method's name is
+ *    LADON_ENOTFOUND, so an id of one task method is unknown to another.
+ *  - progress is clamped to [0,1] and never decreases; it is 0.0 at creation
+ *    and 1.0 once the task ended (done or failed).
+ *  - starttime is the creation time (seconds since the epoch, fractional):
+ *    time spent waiting in the queue counts.  duration is the time since
+ *    creation while queued or running, and the total once ended.  The memory
+ *    store measures it on the monotonic clock.
+ *
+ * Copyright (C) 2026 the Ladon-C authors. GPL-2.0-or-later.
+ */
+#ifndef LADON_STORE_H
+#define LADON_STORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "ladon/visibility.h"
+
+/* Longest method name, including the terminating NUL. */
+#define LADON_TASK_METHOD_MAX 128
+/* Longest failure message kept, including the NUL (longer ones are cut). */
+#define LADON_TASK_MESSAGE_MAX 512
+
+/* Returned by ops->add when the id is taken: a status, not an error. */
+#define LADON_STORE_EXISTS 1
+
+typedef enum ladon_task_state {
+    LADON_TASK_QUEUED = 1, /* accepted, waiting for a task thread */
+    LADON_TASK_RUNNING,    /* the task body is running */
+    LADON_TASK_DONE,       /* finished with a result (possibly 0 bytes) */
+    LADON_TASK_FAILED      /* failed, or unfinished at shutdown; has a message */
+} ladon_task_state;
+
+/* "queued", "running", "done", "failed"; "unknown" for other values. */
+LADON_EXTERN const char *ladon_task_state_name(ladon_task_state state);
+
+/* What m_progress shows of a task. */
+typedef struct ladon_task_info {
+    int32_t id;
+    ladon_task_state state;
+    double progress;  /* [0,1], never decreasing, 1.0 once ended */
+    double starttime; /* creation time, seconds since the epoch */
+    double duration;  /* seconds since creation, or the total once ended */
+} ladon_task_info;
+
+/* A full record as returned by ladon_store_get(). */
+typedef struct ladon_task_record {
+    ladon_task_info info;
+    char method[LADON_TASK_METHOD_MAX];
+    /* DONE and asked for: a malloc()ed copy of the result, with one extra
+     * NUL byte after result_len bytes (so it is never NULL, even for an empty
+     * result); the caller frees it.  NULL otherwise. */
+    void *result;
+    size_t result_len;
+    /* FAILED: the task's message; "" otherwise. */
+    char message[LADON_TASK_MESSAGE_MAX];
+} ladon_task_record;
+
+/* Record counts, for tests and monitoring. */
+typedef struct ladon_store_stats {
+    size_t records;      /* records held, in any state (expired ones not yet
+                          * released included) */
+    size_t ended;        /* of which DONE or FAILED */
+    size_t result_bytes; /* bytes of results held */
+} ladon_store_stats;
+
+/* Time source of a store.  Tests inject a fake one to test expiry without
+ * sleeping; the default reads CLOCK_REALTIME and CLOCK_MONOTONIC. */
+typedef struct ladon_clock {
+    double (*realtime)(void *ud);  /* seconds since the epoch */
+    double (*monotonic)(void *ud); /* seconds from an arbitrary origin */
+    void *ud;
+} ladon_clock;
+
+/* Live progress of a running task: a reference-counted cell that the task
+ * raises with lock-free atomics and anyone may read without a lock.
+ * A store that can read it directly (the memory store) keeps a reference
+ * while the task runs, so a progress update costs no lock and no store
+ * write; other stores get the value published by the engine instead. */
+typedef struct ladon_task_live ladon_task_live;
+
+/* Current value; lock-free. */
+LADON_EXTERN double ladon_task_live_get(const ladon_task_live *live);
+/* Takes a reference; returns live. */
+LADON_EXTERN ladon_task_live *ladon_task_live_ref(ladon_task_live *live);
+/* Drops a reference; the last one frees the cell.  NULL is ignored. */
+LADON_EXTERN void ladon_task_live_unref(ladon_task_live *live);
+
+typedef struct ladon_store ladon_store;
+
+/* ---- using a store -------------------------------------------------- */
+
+/* Opens the store named by url ("memory:").  On failure returns a negative
+ * ladon_errno (LADON_EINVAL for an unknown scheme or a bad URL) and writes a
+ * one-line reason to err (if errlen > 0); *out is then untouched. */
+LADON_EXTERN int ladon_store_open(ladon_store **out, const char *url,
+                                  char *err, size_t errlen);
+/* Closes the store and frees everything it holds.  No call on it may be in
+ * progress, and no engine may use it any more.  NULL is ignored. */
+LADON_EXTERN void ladon_store_close(ladon_store *st);
+
+/* Replaces the store's clock (NULL restores the system clock).  For tests:
+ * call it right after opening, before any other use. */
+LADON_EXTERN void ladon_store_set_clock(ladon_store *st, const ladon_clock *clk);
+
+/* Creates a QUEUED record for method with progress 0.0 and starttime now,
+ * under a fresh random id written to *id_out.  LADON_EINVAL for a NULL,
+ * empty or too long method; LADON_EBUSY when no free id was found after
+ * many tries (the id space is practically full); LADON_ENOMEM; LADON_ESTORE
+ * when the back end is unreachable. */
+LADON_EXTERN int ladon_store_create(ladon_store *st, const char *method,
+                                    int32_t *id_out);
+/* QUEUED -> RUNNING.  live may be NULL; a store with the live-progress
+ * capability keeps a reference to it until the task ends. */
+LADON_EXTERN int ladon_store_start(ladon_store *st, int32_t id,
+                                   ladon_task_live *live);
+/* Raises the stored progress of a RUNNING task to fraction (clamped, NaN
+ * ignored, never lowered).  LADON_ESTATE when not running. */
+LADON_EXTERN int ladon_store_progress(ladon_store *st, int32_t id,
+                                      double fraction);
+/* RUNNING -> DONE with a copy of result[0..len) (result may be NULL when len
+ * is 0); expires ttl_s (>= 1) seconds later. */
+LADON_EXTERN int ladon_store_finish(ladon_store *st, int32_t id,
+                                    const void *result, size_t len,
+                                    unsigned ttl_s);
+/* QUEUED|RUNNING -> FAILED with a copy of message (cut to
+ * LADON_TASK_MESSAGE_MAX - 1 bytes); expires ttl_s (>= 1) seconds later. */
+LADON_EXTERN int ladon_store_fail(ladon_store *st, int32_t id,
+                                  const char *message, unsigned ttl_s);
+/* Reads the record of id if it belongs to method.  want_result: copy the
+ * result of a DONE record into out->result (see ladon_task_record).
+ * LADON_ENOTFOUND when unknown, expired or another method's. */
+LADON_EXTERN int ladon_store_get(ladon_store *st, const char *method,
+                                 int32_t id, ladon_task_record *out,
+                                 int want_result);
+/* Forgets the record in any state.  LADON_ENOTFOUND when absent. */
+LADON_EXTERN int ladon_store_remove(ladon_store *st, int32_t id);
+/* Releases the memory of expired records now; returns how many.  Stores
+ * whose server expires records itself return 0. */
+LADON_EXTERN size_t ladon_store_sweep(ladon_store *st);
+/* LADON_EINVAL when the store cannot count. */
+LADON_EXTERN int ladon_store_stats_get(ladon_store *st, ladon_store_stats *out);
+/* Nonzero when the store reads live progress cells itself (no publishing
+ * needed). */
+LADON_EXTERN int ladon_store_has_live_progress(const ladon_store *st);
+
+/* ---- implementing a store ------------------------------------------- */
+
+/* Capability bits of ladon_store.caps. */
+#define LADON_STORE_CAP_LIVE_PROGRESS 0x1u
+
+/* One back end.  Every function returns 0 or a negative ladon_errno (add
+ * also LADON_STORE_EXISTS) and must be safe to call from many threads at
+ * once.  The wrappers above validate arguments (id > 0, method length,
+ * ttl >= 1, clamped progress) before calling these. */
+typedef struct ladon_store_ops {
+    const char *scheme; /* URL scheme without the colon: "memory" */
+    /* rest: the URL after "scheme:" (may be "").  Allocates the store (its
+     * first member a `struct ladon_store`) and sets its caps; the caller
+     * sets ops and clock. */
+    int (*open)(ladon_store **out, const char *rest, char *err, size_t errlen);
+    void (*close)(ladon_store *st);
+    /* add-if-absent of a QUEUED record; LADON_STORE_EXISTS if id is taken. */
+    int (*add)(ladon_store *st, int32_t id, const char *method,
+               double starttime);
+    int (*start)(ladon_store *st, int32_t id, ladon_task_live *live);
+    int (*progress)(ladon_store *st, int32_t id, double fraction);
+    int (*finish)(ladon_store *st, int32_t id, const void *result, size_t len,
+                  unsigned ttl_s);
+    int (*fail)(ladon_store *st, int32_t id, const char *message,
+                unsigned ttl_s);
+    int (*get)(ladon_store *st, const char *method, int32_t id,
+               ladon_task_record *out, int want_result);
+    int (*remove)(ladon_store *st, int32_t id);
+    size_t (*sweep)(ladon_store *st);                      /* may be NULL */
+    int (*stats)(ladon_store *st, ladon_store_stats *out); /* may be NULL */
+} ladon_store_ops;
+
+/* The common head of every store object. */
+struct ladon_store {
+    const ladon_store_ops *ops;
+    ladon_clock clock;
+    unsigned caps; /* LADON_STORE_CAP_* of this instance */
+};
+
+/* Adds a back end to the registry (the memory store is built in).
+ * LADON_EINVAL when the table is incomplete or the scheme is taken;
+ * LADON_ENOMEM when the registry is full.  ops must stay valid for the life
+ * of the process. */
+LADON_EXTERN int ladon_store_register(const ladon_store_ops *ops);
+
+#endif /* LADON_STORE_H */

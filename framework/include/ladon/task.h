@@ -1,0 +1,165 @@
+/* ladon/task.h - the task engine: long-running methods in the background.
+ *
+ * A task method `m` is started with ladon_task_submit(), which records the
+ * task in the store (QUEUED, progress 0.0) and puts it on a bounded queue; a
+ * separate pool of task threads runs it.  Clients poll with
+ * ladon_task_progress() and fetch the outcome with ladon_task_result() as
+ * often as they like until the finished record expires (the engine's ttl).
+ * Semantics of ids, progress, starttime and duration: ladon/store.h.
+ *
+ * A task body:
+ *
+ *     static int count_body(ladon_task_ctx *ctx, void *arg)
+ *     {
+ *         for (int i = 0; i < 60; i++) {
+ *             if (ladon_task_stopping(ctx))
+ *                 return ladon_task_fail(ctx, "cancelled");
+ *             do_step(arg, i);
+ *             ladon_task_update_progress(ctx, (i + 1) / 60.0);
+ *         }
+ *         return ladon_task_set_result(ctx, bytes, n);   // 0 on success
+ *     }
+ *
+ * Returning 0 ends the task DONE with the result set last (none set = an
+ * empty result, which is a real result).  Returning anything else ends it
+ * FAILED with the message given to ladon_task_fail(), or "task failed" when
+ * none was given.  The message is shown to clients: no internals in it.
+ *
+ * Copyright (C) 2026 the Ladon-C authors. GPL-2.0-or-later.
+ */
+#ifndef LADON_TASK_H
+#define LADON_TASK_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "ladon/store.h"
+#include "ladon/visibility.h"
+
+typedef struct ladon_task_engine ladon_task_engine;
+/* The running task, as seen by its body.  Valid only inside the body. */
+typedef struct ladon_task_ctx ladon_task_ctx;
+
+/* The body of a task; runs on a task thread.  See the example above. */
+typedef int (*ladon_task_run_fn)(ladon_task_ctx *ctx, void *arg);
+/* Releases a task's argument; called exactly once, on a task thread after
+ * the body returned, or at shutdown for a task that never ran. */
+typedef void (*ladon_task_free_fn)(void *arg);
+
+/* Message recorded for tasks still queued or running at shutdown. */
+#define LADON_TASK_SHUTDOWN_MESSAGE "server shut down"
+/* Message recorded when a body fails without giving one. */
+#define LADON_TASK_DEFAULT_MESSAGE "task failed"
+
+typedef struct ladon_task_engine_config {
+    unsigned workers;           /* task threads, >= 1 (default 4) */
+    unsigned queue_capacity;    /* tasks waiting for a thread, >= 1; the
+                                 * queue never grows (default 1024) */
+    unsigned ttl_s;             /* finished tasks kept this long, >= 1
+                                 * (default 86400) */
+    unsigned grace_ms;          /* default grace of ladon_task_engine_free()
+                                 * when no shutdown was done (default 10000) */
+    unsigned sweep_interval_ms; /* housekeeping period: expiry sweep and, for
+                                 * stores without live progress, progress
+                                 * publishing; >= 1 (default 1000) */
+} ladon_task_engine_config;
+
+/* Fills cfg with the defaults above. */
+LADON_EXTERN void ladon_task_engine_config_init(ladon_task_engine_config *cfg);
+
+/* Starts the task threads.  The engine uses store but does not own it: close
+ * the store only after the engine is freed.  LADON_EINVAL for a bad config,
+ * LADON_ENOMEM, LADON_ESYS (thread creation failed; nothing is left
+ * running).  *out is set only on success. */
+LADON_EXTERN int ladon_task_engine_new(ladon_task_engine **out,
+                                       const ladon_task_engine_config *cfg,
+                                       ladon_store *store);
+
+/* Starts `method` in the background: records it QUEUED and queues
+ * run(ctx, arg).  On success writes the new id to *id_out, and arg belongs
+ * to the engine (free_arg, if not NULL, is called exactly once).  On failure
+ * nothing is recorded and arg still belongs to the caller:
+ *   LADON_EBUSY     the queue is full, or the engine is shutting down;
+ *   LADON_EINVAL    bad arguments (method NULL, empty, too long; run NULL);
+ *   LADON_ENOMEM, LADON_ESTORE (store unreachable). */
+LADON_EXTERN int ladon_task_submit(ladon_task_engine *eng, const char *method,
+                                   ladon_task_run_fn run, void *arg,
+                                   ladon_task_free_fn free_arg,
+                                   int32_t *id_out);
+
+/* What m_progress answers: 0 and *out filled, or LADON_ENOTFOUND (unknown,
+ * expired, or another method's id), LADON_ESTORE. */
+LADON_EXTERN int ladon_task_progress(ladon_task_engine *eng, const char *method,
+                                     int32_t id, ladon_task_info *out);
+
+/* What m_result answers.  info may be NULL; message may be NULL when
+ * message_len is 0.
+ *   0                  DONE: *result is a malloc()ed copy of the result bytes
+ *                      (with an extra NUL after *result_len bytes; never NULL,
+ *                      also for an empty result); free() it.
+ *   LADON_ESTATE       still queued or running; info has the progress.
+ *   LADON_EFAULT       FAILED; message has the task's message.
+ *   LADON_ENOTFOUND    unknown, expired, or another method's id.
+ *   LADON_ENOMEM, LADON_ESTORE.
+ * *result is set to NULL and *result_len to 0 unless the answer is 0.
+ * Repeatable until the record expires. */
+LADON_EXTERN int ladon_task_result(ladon_task_engine *eng, const char *method,
+                                   int32_t id, ladon_task_info *info,
+                                   void **result, size_t *result_len,
+                                   char *message, size_t message_len);
+
+/* Counts, for tests and monitoring. */
+typedef struct ladon_task_engine_stats {
+    unsigned queued;   /* waiting in the queue */
+    unsigned running;  /* taken by a task thread */
+    unsigned capacity; /* the queue's fixed capacity */
+    unsigned workers;
+} ladon_task_engine_stats;
+LADON_EXTERN void ladon_task_engine_stats_get(ladon_task_engine *eng,
+                                              ladon_task_engine_stats *out);
+
+/* Stops the engine, in this order: refuses new submits (LADON_EBUSY);
+ * records every queued task as failed ("server shut down") and frees its
+ * argument; waits up to grace_ms for running tasks to end; records those
+ * still running as failed ("server shut down") - when they end later, their
+ * result is discarded and the failure stands - and makes
+ * ladon_task_stopping() true for them.  Returns how many task bodies are
+ * still running (0 when all ended).  Threads are not joined; a second call
+ * only returns the count.  A server that must exit at once may skip
+ * ladon_task_engine_free() when this returned > 0. */
+LADON_EXTERN int ladon_task_engine_stop(ladon_task_engine *eng,
+                                        unsigned grace_ms);
+
+/* ladon_task_engine_stop(eng, grace_ms), then waits for every task body to
+ * return, joins all threads and frees the engine.  Blocks as long as a body
+ * ignores ladon_task_stopping().  NULL is ignored. */
+LADON_EXTERN void ladon_task_engine_shutdown(ladon_task_engine *eng,
+                                             unsigned grace_ms);
+
+/* ladon_task_engine_shutdown() with the configured grace_ms. */
+LADON_EXTERN void ladon_task_engine_free(ladon_task_engine *eng);
+
+/* ---- inside a task body --------------------------------------------- */
+
+/* Reports progress: clamped to [0,1]; NaN and values below what was already
+ * reported are ignored, so clients never see it go backwards.  Cheap enough
+ * for a tight loop: one atomic load, and one compare-and-swap when the value
+ * rises; no lock.  May be called from any thread while the body runs. */
+LADON_EXTERN void ladon_task_update_progress(ladon_task_ctx *ctx,
+                                             double fraction);
+/* Sets the result bytes (copied; len 0 is a valid, empty result; a later
+ * call replaces an earlier one).  Returns 0 or LADON_ENOMEM (the previous
+ * result, if any, is kept). */
+LADON_EXTERN int ladon_task_set_result(ladon_task_ctx *ctx, const void *data,
+                                       size_t len);
+/* Records the failure message shown to clients (printf-style, cut to
+ * LADON_TASK_MESSAGE_MAX - 1 bytes) and returns LADON_EFAULT, for
+ * `return ladon_task_fail(ctx, "no instance %s", id);`. */
+LADON_EXTERN int ladon_task_fail(ladon_task_ctx *ctx, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+/* True once the engine gave up on this task (shutdown grace expired): its
+ * outcome is already recorded as failed; the body should return soon. */
+LADON_EXTERN int ladon_task_stopping(const ladon_task_ctx *ctx);
+LADON_EXTERN int32_t ladon_task_id(const ladon_task_ctx *ctx);
+LADON_EXTERN const char *ladon_task_method(const ladon_task_ctx *ctx);
+
+#endif /* LADON_TASK_H */

@@ -1,0 +1,392 @@
+/* store.c - the task store registry, URL dispatch and the checked wrappers
+ * around each back end's ops, plus what all stores share: random ids, the
+ * clock, and the live-progress cell.
+ *
+ * The wrappers validate arguments once, so back ends may assume a positive
+ * id, a method of 1..LADON_TASK_METHOD_MAX-1 bytes, a ttl >= 1 and a
+ * progress already clamped to [0,1].  Id allocation lives here, not in the
+ * back ends: draw a random id, add-if-absent, retry on a collision.
+ *
+ * Copyright (C) 2026 the Ladon-C authors. GPL-2.0-or-later.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <math.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <time.h>
+
+#include "ladon/error.h"
+#include "ladon/store.h"
+#include "task_internal.h"
+
+/* Collisions are rare (a store holding a million tasks collides once in
+ * ~2000 creates); 64 misses in a row means the id space is practically full. */
+#define ID_TRIES 64
+#define REGISTRY_MAX 16
+
+/* ---- live progress cell ------------------------------------------------ */
+
+struct ladon_task_live {
+    _Atomic uint64_t bits; /* the double's bits: lock-free on every 64-bit
+                            * target, unlike _Atomic double on some */
+    atomic_uint refs;
+};
+
+static uint64_t double_bits(double d)
+{
+    uint64_t u;
+    memcpy(&u, &d, sizeof u);
+    return u;
+}
+
+static double bits_double(uint64_t u)
+{
+    double d;
+    memcpy(&d, &u, sizeof d);
+    return d;
+}
+
+ladon_task_live *ladon__task_live_new(void)
+{
+    ladon_task_live *live = malloc(sizeof *live);
+    if (live == NULL)
+        return NULL;
+    atomic_init(&live->bits, double_bits(0.0));
+    atomic_init(&live->refs, 1u);
+    return live;
+}
+
+void ladon__task_live_raise(ladon_task_live *live, double fraction)
+{
+    uint64_t cur = atomic_load_explicit(&live->bits, memory_order_relaxed);
+    uint64_t want = double_bits(fraction);
+    /* a failed CAS reloads cur; stop as soon as someone raised it further */
+    while (fraction > bits_double(cur) &&
+           !atomic_compare_exchange_weak_explicit(&live->bits, &cur, want,
+                                                  memory_order_release,
+                                                  memory_order_relaxed))
+        ;
+}
+
+double ladon_task_live_get(const ladon_task_live *live)
+{
+    return bits_double(atomic_load_explicit(&live->bits, memory_order_acquire));
+}
+
+ladon_task_live *ladon_task_live_ref(ladon_task_live *live)
+{
+    atomic_fetch_add_explicit(&live->refs, 1u, memory_order_relaxed);
+    return live;
+}
+
+void ladon_task_live_unref(ladon_task_live *live)
+{
+    if (live == NULL)
+        return;
+    if (atomic_fetch_sub_explicit(&live->refs, 1u, memory_order_acq_rel) == 1u)
+        free(live);
+}
+
+double ladon__progress_clamp(double fraction)
+{
+    if (isnan(fraction))
+        return -1.0;
+    if (fraction < 0.0)
+        return 0.0;
+    if (fraction > 1.0)
+        return 1.0;
+    return fraction;
+}
+
+/* ---- ids and clock ----------------------------------------------------- */
+
+int ladon__random_id(int32_t *out)
+{
+    for (;;) {
+        uint32_t r;
+        ssize_t n = getrandom(&r, sizeof r, 0);
+        if (n < 0) {
+            if (errno == EINTR)
+                continue;
+            return LADON_ESYS;
+        }
+        if ((size_t)n != sizeof r) /* cannot happen for <= 256 bytes */
+            continue;
+        r &= 0x7fffffffu;
+        if (r != 0) {
+            *out = (int32_t)r;
+            return 0;
+        }
+    }
+}
+
+static double clock_read(clockid_t id)
+{
+    struct timespec ts;
+    /* cannot fail for these clock ids */
+    if (clock_gettime(id, &ts) != 0)
+        return 0.0;
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static double system_realtime(void *ud)
+{
+    (void)ud;
+    return clock_read(CLOCK_REALTIME);
+}
+
+static double system_monotonic(void *ud)
+{
+    (void)ud;
+    return clock_read(CLOCK_MONOTONIC);
+}
+
+static const ladon_clock system_clock = {system_realtime, system_monotonic,
+                                         NULL};
+
+double ladon__store_realtime(const ladon_store *st)
+{
+    return st->clock.realtime(st->clock.ud);
+}
+
+double ladon__store_monotonic(const ladon_store *st)
+{
+    return st->clock.monotonic(st->clock.ud);
+}
+
+void ladon_store_set_clock(ladon_store *st, const ladon_clock *clk)
+{
+    if (st == NULL)
+        return;
+    if (clk == NULL || clk->realtime == NULL || clk->monotonic == NULL)
+        st->clock = system_clock;
+    else
+        st->clock = *clk;
+}
+
+const char *ladon_task_state_name(ladon_task_state state)
+{
+    switch (state) {
+    case LADON_TASK_QUEUED: return "queued";
+    case LADON_TASK_RUNNING: return "running";
+    case LADON_TASK_DONE: return "done";
+    case LADON_TASK_FAILED: return "failed";
+    }
+    return "unknown";
+}
+
+/* ---- registry ---------------------------------------------------------- */
+
+static pthread_mutex_t registry_mu = PTHREAD_MUTEX_INITIALIZER;
+static const ladon_store_ops *registry[REGISTRY_MAX];
+static size_t registry_len;
+
+static int ops_complete(const ladon_store_ops *ops)
+{
+    return ops != NULL && ops->scheme != NULL && ops->scheme[0] != '\0' &&
+           ops->open != NULL && ops->close != NULL && ops->add != NULL &&
+           ops->start != NULL && ops->progress != NULL &&
+           ops->finish != NULL && ops->fail != NULL && ops->get != NULL &&
+           ops->remove != NULL;
+}
+
+/* Built-ins first, then registered ones.  Caller holds registry_mu. */
+static const ladon_store_ops *registry_find(const char *scheme, size_t len)
+{
+    static const ladon_store_ops *const builtin[] = {&ladon__store_memory_ops};
+    for (size_t i = 0; i < sizeof builtin / sizeof builtin[0]; i++)
+        if (strlen(builtin[i]->scheme) == len &&
+            strncasecmp(builtin[i]->scheme, scheme, len) == 0)
+            return builtin[i];
+    for (size_t i = 0; i < registry_len; i++)
+        if (strlen(registry[i]->scheme) == len &&
+            strncasecmp(registry[i]->scheme, scheme, len) == 0)
+            return registry[i];
+    return NULL;
+}
+
+int ladon_store_register(const ladon_store_ops *ops)
+{
+    int rc = 0;
+    if (!ops_complete(ops))
+        return LADON_EINVAL;
+    pthread_mutex_lock(&registry_mu);
+    if (registry_find(ops->scheme, strlen(ops->scheme)) != NULL)
+        rc = LADON_EINVAL;
+    else if (registry_len == REGISTRY_MAX)
+        rc = LADON_ENOMEM;
+    else
+        registry[registry_len++] = ops;
+    pthread_mutex_unlock(&registry_mu);
+    return rc;
+}
+
+__attribute__((format(printf, 3, 4)))
+static void set_err(char *err, size_t errlen, const char *fmt, ...)
+{
+    if (err == NULL || errlen == 0)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(err, errlen, fmt, ap);
+    va_end(ap);
+}
+
+int ladon_store_open(ladon_store **out, const char *url, char *err,
+                     size_t errlen)
+{
+    if (err != NULL && errlen > 0)
+        err[0] = '\0';
+    if (out == NULL || url == NULL) {
+        set_err(err, errlen, "%s", "no store URL");
+        return LADON_EINVAL;
+    }
+    /* RFC 3986 scheme: ALPHA *( ALPHA / DIGIT / "+" / "-" / "." ) ":" */
+    size_t n = 0;
+    if (!isalpha((unsigned char)url[0])) {
+        set_err(err, errlen, "bad store URL '%s': expected scheme:...", url);
+        return LADON_EINVAL;
+    }
+    while (isalnum((unsigned char)url[n]) || url[n] == '+' || url[n] == '-' ||
+           url[n] == '.')
+        n++;
+    if (url[n] != ':') {
+        set_err(err, errlen, "bad store URL '%s': expected scheme:...", url);
+        return LADON_EINVAL;
+    }
+    pthread_mutex_lock(&registry_mu);
+    const ladon_store_ops *ops = registry_find(url, n);
+    pthread_mutex_unlock(&registry_mu);
+    if (ops == NULL) {
+        set_err(err, errlen,
+                "unknown store '%s' (supported: memory:)", url);
+        return LADON_EINVAL;
+    }
+    ladon_store *st = NULL;
+    int rc = ops->open(&st, url + n + 1, err, errlen);
+    if (rc != 0)
+        return rc;
+    st->ops = ops;
+    st->clock = system_clock;
+    *out = st;
+    return 0;
+}
+
+void ladon_store_close(ladon_store *st)
+{
+    if (st != NULL)
+        st->ops->close(st);
+}
+
+/* ---- checked wrappers -------------------------------------------------- */
+
+static int method_ok(const char *method)
+{
+    if (method == NULL)
+        return 0;
+    size_t len = strnlen(method, LADON_TASK_METHOD_MAX);
+    return len > 0 && len < LADON_TASK_METHOD_MAX;
+}
+
+int ladon_store_create(ladon_store *st, const char *method, int32_t *id_out)
+{
+    if (st == NULL || id_out == NULL || !method_ok(method))
+        return LADON_EINVAL;
+    double starttime = ladon__store_realtime(st);
+    for (int i = 0; i < ID_TRIES; i++) {
+        int32_t id;
+        int rc = ladon__random_id(&id);
+        if (rc != 0)
+            return rc;
+        rc = st->ops->add(st, id, method, starttime);
+        if (rc == LADON_STORE_EXISTS)
+            continue;
+        if (rc == 0)
+            *id_out = id;
+        return rc;
+    }
+    return LADON_EBUSY;
+}
+
+int ladon_store_start(ladon_store *st, int32_t id, ladon_task_live *live)
+{
+    if (st == NULL || id <= 0)
+        return LADON_EINVAL;
+    return st->ops->start(st, id, live);
+}
+
+int ladon_store_progress(ladon_store *st, int32_t id, double fraction)
+{
+    if (st == NULL || id <= 0)
+        return LADON_EINVAL;
+    fraction = ladon__progress_clamp(fraction);
+    if (fraction < 0.0)
+        return 0; /* NaN: ignored */
+    return st->ops->progress(st, id, fraction);
+}
+
+int ladon_store_finish(ladon_store *st, int32_t id, const void *result,
+                       size_t len, unsigned ttl_s)
+{
+    if (st == NULL || id <= 0 || ttl_s == 0 || (result == NULL && len > 0))
+        return LADON_EINVAL;
+    return st->ops->finish(st, id, result, len, ttl_s);
+}
+
+int ladon_store_fail(ladon_store *st, int32_t id, const char *message,
+                     unsigned ttl_s)
+{
+    if (st == NULL || id <= 0 || ttl_s == 0 || message == NULL)
+        return LADON_EINVAL;
+    return st->ops->fail(st, id, message, ttl_s);
+}
+
+int ladon_store_get(ladon_store *st, const char *method, int32_t id,
+                    ladon_task_record *out, int want_result)
+{
+    if (out != NULL)
+        memset(out, 0, sizeof *out);
+    if (st == NULL || out == NULL || !method_ok(method))
+        return LADON_EINVAL;
+    if (id <= 0)
+        return LADON_ENOTFOUND; /* a client's bad id is unknown, not invalid */
+    int rc = st->ops->get(st, method, id, out, want_result);
+    if (rc != 0) {
+        free(out->result);
+        memset(out, 0, sizeof *out);
+    }
+    return rc;
+}
+
+int ladon_store_remove(ladon_store *st, int32_t id)
+{
+    if (st == NULL || id <= 0)
+        return LADON_EINVAL;
+    return st->ops->remove(st, id);
+}
+
+size_t ladon_store_sweep(ladon_store *st)
+{
+    if (st == NULL || st->ops->sweep == NULL)
+        return 0;
+    return st->ops->sweep(st);
+}
+
+int ladon_store_stats_get(ladon_store *st, ladon_store_stats *out)
+{
+    if (st == NULL || out == NULL || st->ops->stats == NULL)
+        return LADON_EINVAL;
+    memset(out, 0, sizeof *out);
+    return st->ops->stats(st, out);
+}
+
+int ladon_store_has_live_progress(const ladon_store *st)
+{
+    return st != NULL && (st->caps & LADON_STORE_CAP_LIVE_PROGRESS) != 0;
+}

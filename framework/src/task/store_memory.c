@@ -1,0 +1,470 @@
+/* store_memory.c - the in-process task store ("memory:").
+ *
+ * Records live in a chained hash table keyed by id, guarded by one mutex.
+ * The mutex is a leaf: nothing else is locked or called out to while it is
+ * held (only malloc/free and lock-free reads of live-progress cells).
+ *
+ * Expiry: DONE and FAILED records are also on a doubly linked expiry list
+ * sorted by expiry time (insertion walks back from the tail, which is O(1)
+ * while every record uses the same ttl).  Expired records are released
+ *   - lazily, when get() finds one;
+ *   - incrementally, a few per add(), so memory stays bounded even when
+ *     nothing else sweeps;
+ *   - in bulk by sweep(), which the task engine calls periodically.
+ * The table also shrinks when it becomes sparse, so a server that ran a
+ * million short tasks returns to a small footprint once they expired.
+ *
+ * Progress of a RUNNING task is read from its live cell (a reference is kept
+ * from start() until the task ends): updates cost the task no lock at all.
+ *
+ * URL: "memory:" (or "memory://").  "memory:?live_progress=0" makes the
+ * store ignore live cells, so that the engine's publishing path (used by
+ * remote stores) can be tested against it.
+ *
+ * Copyright (C) 2026 the Ladon-C authors. GPL-2.0-or-later.
+ */
+#include <pthread.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ladon/error.h"
+#include "ladon/store.h"
+#include "task_internal.h"
+
+#define MIN_BUCKETS 64u
+#define MAX_BUCKETS (1u << 30)
+#define ADD_SWEEP 16 /* expired records released per add() */
+
+typedef struct mrec mrec;
+struct mrec {
+    mrec *hnext;         /* hash chain */
+    mrec *eprev, *enext; /* expiry list (ended records only) */
+    int32_t id;
+    ladon_task_state state;
+    double starttime;  /* realtime at creation */
+    double mono_start; /* monotonic at creation */
+    double duration;   /* total, once ended */
+    double expires;    /* monotonic, once ended */
+    double progress;   /* stored progress (live cell read on top) */
+    ladon_task_live *live;
+    void *result;
+    size_t result_len;
+    char *message;
+    char method[];
+};
+
+typedef struct mstore {
+    ladon_store base;
+    pthread_mutex_t mu;
+    mrec **buckets;
+    size_t nbuckets; /* power of two */
+    size_t count, ended, result_bytes;
+    mrec *ehead, *etail;
+} mstore;
+
+static size_t bucket_of(int32_t id, size_t nbuckets)
+{
+    uint64_t h = (uint64_t)(uint32_t)id * 0x9E3779B97F4A7C15ull;
+    return (size_t)(h >> 32) & (nbuckets - 1);
+}
+
+/* Address of the link pointing at id's record (or at NULL). */
+static mrec **find_link(mstore *ms, int32_t id)
+{
+    mrec **link = &ms->buckets[bucket_of(id, ms->nbuckets)];
+    while (*link != NULL && (*link)->id != id)
+        link = &(*link)->hnext;
+    return link;
+}
+
+/* Rehashes into nb buckets; on allocation failure keeps the old table, which
+ * still works, with longer chains. */
+static void resize(mstore *ms, size_t nb)
+{
+    mrec **nbk = calloc(nb, sizeof *nbk);
+    if (nbk == NULL)
+        return;
+    for (size_t i = 0; i < ms->nbuckets; i++) {
+        mrec *r = ms->buckets[i];
+        while (r != NULL) {
+            mrec *next = r->hnext;
+            size_t b = bucket_of(r->id, nb);
+            r->hnext = nbk[b];
+            nbk[b] = r;
+            r = next;
+        }
+    }
+    free(ms->buckets);
+    ms->buckets = nbk;
+    ms->nbuckets = nb;
+}
+
+static int is_ended(const mrec *r)
+{
+    return r->state == LADON_TASK_DONE || r->state == LADON_TASK_FAILED;
+}
+
+static void expiry_insert(mstore *ms, mrec *r)
+{
+    mrec *after = ms->etail;
+    while (after != NULL && after->expires > r->expires)
+        after = after->eprev;
+    r->eprev = after;
+    r->enext = after != NULL ? after->enext : ms->ehead;
+    if (r->enext != NULL)
+        r->enext->eprev = r;
+    else
+        ms->etail = r;
+    if (after != NULL)
+        after->enext = r;
+    else
+        ms->ehead = r;
+}
+
+static void expiry_unlink(mstore *ms, mrec *r)
+{
+    if (r->eprev != NULL)
+        r->eprev->enext = r->enext;
+    else
+        ms->ehead = r->enext;
+    if (r->enext != NULL)
+        r->enext->eprev = r->eprev;
+    else
+        ms->etail = r->eprev;
+    r->eprev = r->enext = NULL;
+}
+
+static void rec_free(mrec *r)
+{
+    ladon_task_live_unref(r->live);
+    free(r->result);
+    free(r->message);
+    free(r);
+}
+
+/* Unlinks *link's record and frees it.  Caller holds mu. */
+static void remove_at(mstore *ms, mrec **link)
+{
+    mrec *r = *link;
+    *link = r->hnext;
+    if (is_ended(r)) {
+        expiry_unlink(ms, r);
+        ms->ended--;
+        ms->result_bytes -= r->result_len;
+    }
+    ms->count--;
+    rec_free(r);
+    if (ms->nbuckets > MIN_BUCKETS && ms->count < ms->nbuckets / 8)
+        resize(ms, ms->nbuckets / 2);
+}
+
+/* Releases up to max expired records (all when max is 0).  Caller holds mu. */
+static size_t expire_some(mstore *ms, double now, size_t max)
+{
+    size_t n = 0;
+    while (ms->ehead != NULL && ms->ehead->expires <= now &&
+           (max == 0 || n < max)) {
+        remove_at(ms, find_link(ms, ms->ehead->id));
+        n++;
+    }
+    return n;
+}
+
+static int mem_open(ladon_store **out, const char *rest, char *err,
+                    size_t errlen)
+{
+    unsigned caps = LADON_STORE_CAP_LIVE_PROGRESS;
+    if (strncmp(rest, "//", 2) == 0)
+        rest += 2;
+    if (strcmp(rest, "?live_progress=0") == 0)
+        caps = 0;
+    else if (rest[0] != '\0' && strcmp(rest, "?live_progress=1") != 0) {
+        if (err != NULL && errlen > 0)
+            snprintf(err, errlen,
+                     "the memory store takes no host or option '%s': "
+                     "use memory:", rest);
+        return LADON_EINVAL;
+    }
+    mstore *ms = calloc(1, sizeof *ms);
+    if (ms == NULL)
+        return LADON_ENOMEM;
+    ms->buckets = calloc(MIN_BUCKETS, sizeof *ms->buckets);
+    if (ms->buckets == NULL) {
+        free(ms);
+        return LADON_ENOMEM;
+    }
+    ms->nbuckets = MIN_BUCKETS;
+    if (pthread_mutex_init(&ms->mu, NULL) != 0) {
+        free(ms->buckets);
+        free(ms);
+        return LADON_ESYS;
+    }
+    ms->base.caps = caps;
+    *out = &ms->base;
+    return 0;
+}
+
+static void mem_close(ladon_store *st)
+{
+    mstore *ms = (mstore *)st;
+    for (size_t i = 0; i < ms->nbuckets; i++) {
+        mrec *r = ms->buckets[i];
+        while (r != NULL) {
+            mrec *next = r->hnext;
+            rec_free(r);
+            r = next;
+        }
+    }
+    free(ms->buckets);
+    pthread_mutex_destroy(&ms->mu);
+    free(ms);
+}
+
+static int mem_add(ladon_store *st, int32_t id, const char *method,
+                   double starttime)
+{
+    mstore *ms = (mstore *)st;
+    size_t mlen = strlen(method);
+    mrec *r = calloc(1, sizeof *r + mlen + 1);
+    if (r == NULL)
+        return LADON_ENOMEM;
+    double now = ladon__store_monotonic(st);
+    r->id = id;
+    r->state = LADON_TASK_QUEUED;
+    r->starttime = starttime;
+    r->mono_start = now;
+    memcpy(r->method, method, mlen + 1);
+
+    pthread_mutex_lock(&ms->mu);
+    expire_some(ms, now, ADD_SWEEP);
+    mrec **link = find_link(ms, id);
+    if (*link != NULL) {
+        /* an expired holder of this id would be indistinguishable from an
+         * absent one: let the newcomer have it */
+        if (!is_ended(*link) || (*link)->expires > now) {
+            pthread_mutex_unlock(&ms->mu);
+            free(r);
+            return LADON_STORE_EXISTS;
+        }
+        remove_at(ms, link);
+    }
+    if (ms->count + 1 > ms->nbuckets && ms->nbuckets < MAX_BUCKETS)
+        resize(ms, ms->nbuckets * 2);
+    link = &ms->buckets[bucket_of(id, ms->nbuckets)];
+    r->hnext = *link;
+    *link = r;
+    ms->count++;
+    pthread_mutex_unlock(&ms->mu);
+    return 0;
+}
+
+static int mem_start(ladon_store *st, int32_t id, ladon_task_live *live)
+{
+    mstore *ms = (mstore *)st;
+    int rc = 0;
+    pthread_mutex_lock(&ms->mu);
+    mrec *r = *find_link(ms, id);
+    if (r == NULL)
+        rc = LADON_ENOTFOUND;
+    else if (r->state != LADON_TASK_QUEUED)
+        rc = LADON_ESTATE;
+    else {
+        r->state = LADON_TASK_RUNNING;
+        if (live != NULL && (st->caps & LADON_STORE_CAP_LIVE_PROGRESS))
+            r->live = ladon_task_live_ref(live);
+    }
+    pthread_mutex_unlock(&ms->mu);
+    return rc;
+}
+
+static int mem_progress(ladon_store *st, int32_t id, double fraction)
+{
+    mstore *ms = (mstore *)st;
+    int rc = 0;
+    pthread_mutex_lock(&ms->mu);
+    mrec *r = *find_link(ms, id);
+    if (r == NULL)
+        rc = LADON_ENOTFOUND;
+    else if (r->state != LADON_TASK_RUNNING)
+        rc = LADON_ESTATE;
+    else if (fraction > r->progress)
+        r->progress = fraction;
+    pthread_mutex_unlock(&ms->mu);
+    return rc;
+}
+
+/* Moves r to an ended state.  Caller holds mu.  Returns the live cell to be
+ * unreferenced after unlocking. */
+static ladon_task_live *end_record(mstore *ms, mrec *r, ladon_task_state to,
+                                   double now, unsigned ttl_s)
+{
+    ladon_task_live *live = r->live;
+    r->live = NULL;
+    r->state = to;
+    r->progress = 1.0;
+    r->duration = now > r->mono_start ? now - r->mono_start : 0.0;
+    r->expires = now + (double)ttl_s;
+    expiry_insert(ms, r);
+    ms->ended++;
+    ms->result_bytes += r->result_len;
+    return live;
+}
+
+static int mem_finish(ladon_store *st, int32_t id, const void *result,
+                      size_t len, unsigned ttl_s)
+{
+    mstore *ms = (mstore *)st;
+    /* copy outside the lock; one spare byte keeps it non-NULL and lets
+     * readers get a NUL-terminated copy */
+    char *copy = len < SIZE_MAX ? malloc(len + 1) : NULL;
+    if (copy == NULL)
+        return LADON_ENOMEM;
+    if (len > 0)
+        memcpy(copy, result, len);
+    copy[len] = '\0';
+    double now = ladon__store_monotonic(st);
+    ladon_task_live *live = NULL;
+    int rc = 0;
+    pthread_mutex_lock(&ms->mu);
+    mrec *r = *find_link(ms, id);
+    if (r == NULL)
+        rc = LADON_ENOTFOUND;
+    else if (r->state != LADON_TASK_RUNNING)
+        rc = LADON_ESTATE;
+    else {
+        r->result = copy;
+        r->result_len = len;
+        copy = NULL;
+        live = end_record(ms, r, LADON_TASK_DONE, now, ttl_s);
+    }
+    pthread_mutex_unlock(&ms->mu);
+    free(copy);
+    ladon_task_live_unref(live);
+    return rc;
+}
+
+static int mem_fail(ladon_store *st, int32_t id, const char *message,
+                    unsigned ttl_s)
+{
+    mstore *ms = (mstore *)st;
+    char *copy = strndup(message, LADON_TASK_MESSAGE_MAX - 1);
+    if (copy == NULL)
+        return LADON_ENOMEM;
+    double now = ladon__store_monotonic(st);
+    ladon_task_live *live = NULL;
+    int rc = 0;
+    pthread_mutex_lock(&ms->mu);
+    mrec *r = *find_link(ms, id);
+    if (r == NULL)
+        rc = LADON_ENOTFOUND;
+    else if (r->state != LADON_TASK_QUEUED && r->state != LADON_TASK_RUNNING)
+        rc = LADON_ESTATE;
+    else {
+        r->message = copy;
+        copy = NULL;
+        live = end_record(ms, r, LADON_TASK_FAILED, now, ttl_s);
+    }
+    pthread_mutex_unlock(&ms->mu);
+    free(copy);
+    ladon_task_live_unref(live);
+    return rc;
+}
+
+static int mem_get(ladon_store *st, const char *method, int32_t id,
+                   ladon_task_record *out, int want_result)
+{
+    mstore *ms = (mstore *)st;
+    double now = ladon__store_monotonic(st);
+    int rc = 0;
+    pthread_mutex_lock(&ms->mu);
+    mrec **link = find_link(ms, id);
+    mrec *r = *link;
+    if (r != NULL && is_ended(r) && r->expires <= now) {
+        remove_at(ms, link); /* lazy expiry */
+        r = NULL;
+    }
+    if (r == NULL || strcmp(r->method, method) != 0) {
+        rc = LADON_ENOTFOUND;
+        goto out;
+    }
+    out->info.id = r->id;
+    out->info.state = r->state;
+    out->info.starttime = r->starttime;
+    out->info.progress = r->progress;
+    if (r->live != NULL) {
+        double live = ladon_task_live_get(r->live);
+        if (live > out->info.progress)
+            out->info.progress = live;
+    }
+    if (is_ended(r))
+        out->info.duration = r->duration;
+    else
+        out->info.duration = now > r->mono_start ? now - r->mono_start : 0.0;
+    memcpy(out->method, r->method, strlen(r->method) + 1);
+    if (r->message != NULL)
+        snprintf(out->message, sizeof out->message, "%s", r->message);
+    if (want_result && r->state == LADON_TASK_DONE) {
+        out->result = malloc(r->result_len + 1);
+        if (out->result == NULL) {
+            rc = LADON_ENOMEM;
+            goto out;
+        }
+        memcpy(out->result, r->result, r->result_len + 1);
+        out->result_len = r->result_len;
+    }
+out:
+    pthread_mutex_unlock(&ms->mu);
+    return rc;
+}
+
+static int mem_remove(ladon_store *st, int32_t id)
+{
+    mstore *ms = (mstore *)st;
+    int rc = 0;
+    pthread_mutex_lock(&ms->mu);
+    mrec **link = find_link(ms, id);
+    if (*link == NULL)
+        rc = LADON_ENOTFOUND;
+    else
+        remove_at(ms, link);
+    pthread_mutex_unlock(&ms->mu);
+    return rc;
+}
+
+static size_t mem_sweep(ladon_store *st)
+{
+    mstore *ms = (mstore *)st;
+    double now = ladon__store_monotonic(st);
+    pthread_mutex_lock(&ms->mu);
+    size_t n = expire_some(ms, now, 0);
+    pthread_mutex_unlock(&ms->mu);
+    return n;
+}
+
+static int mem_stats(ladon_store *st, ladon_store_stats *out)
+{
+    mstore *ms = (mstore *)st;
+    pthread_mutex_lock(&ms->mu);
+    out->records = ms->count;
+    out->ended = ms->ended;
+    out->result_bytes = ms->result_bytes;
+    pthread_mutex_unlock(&ms->mu);
+    return 0;
+}
+
+const ladon_store_ops ladon__store_memory_ops = {
+    .scheme = "memory",
+    .open = mem_open,
+    .close = mem_close,
+    .add = mem_add,
+    .start = mem_start,
+    .progress = mem_progress,
+    .finish = mem_finish,
+    .fail = mem_fail,
+    .get = mem_get,
+    .remove = mem_remove,
+    .sweep = mem_sweep,
+    .stats = mem_stats,
+};
