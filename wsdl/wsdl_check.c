@@ -1,0 +1,1083 @@
+/* Ladon-C WSDL checker (see ladon_wsdl.h for the rules).
+ *
+ * Schema compilation. A WSDL holds several <schema> elements under <types> that import each
+ * other by namespace only (no schemaLocation), plus an import of the SOAP encoding namespace.
+ * libxml2 cannot compile such a schema in place, so each check:
+ *   1. copies every <schema> element into a document of its own, declaring on the copy every
+ *      namespace in scope at the original (QName *values* such as type="calc:Point" need the
+ *      prefixes declared on <definitions>);
+ *   2. gives every <import namespace="N"> a schemaLocation "ladon-mem:ns-K.xsd" when the WSDL
+ *      defines N; ladon-mem:ns-K.xsd is a generated schema for N that <include>s every schema of
+ *      the WSDL with targetNamespace N (WSDL 1.1 allows several);
+ *   3. compiles one generated root schema importing every namespace, with libxml2's external
+ *      entity loader replaced for the duration so that ladon-mem: URLs are served from memory
+ *      and every other URL is refused (nothing is read from the network or the disk).
+ * The SOAP encoding schema (http://schemas.xmlsoap.org/soap/encoding/) is not available offline.
+ * It is served as an EMPTY stub schema: an import of the namespace is accepted, but any reference
+ * to a soapenc type or attribute (SOAP-ENC:Array, arrayType, ...) fails to resolve and is
+ * reported. That is intended: a document/literal WSDL must not use SOAP encoding (WS-I R2110).
+ * Errors of the compiled copies are mapped back to lines of the WSDL by the element path.
+ */
+#include "ladon_wsdl.h"
+
+#include <limits.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libxml/parser.h>
+#include <libxml/parserInternals.h>
+#include <libxml/tree.h>
+#include <libxml/xmlIO.h>
+#include <libxml/xmlerror.h>
+#include <libxml/xmlschemas.h>
+
+#define NS_WSDL "http://schemas.xmlsoap.org/wsdl/"
+#define NS_SOAP "http://schemas.xmlsoap.org/wsdl/soap/"
+#define NS_XSD "http://www.w3.org/2001/XMLSchema"
+#define NS_SOAPENC "http://schemas.xmlsoap.org/soap/encoding/"
+#define SOAP_HTTP "http://schemas.xmlsoap.org/soap/http"
+#define MEM_SCHEME "ladon-mem:"
+#define ROOT_NS "urn:ladon:wsdl-check:root"
+
+/* ---------------------------------------------------------------- checker state */
+
+typedef struct mem_entry {
+    char uri[64];
+    xmlChar *text; /* xmlFree */
+    int len;
+    int schema;    /* index into chk.schemas, or -1 for generated documents */
+} mem_entry;
+
+typedef struct schema_src {
+    xmlNodePtr orig;     /* <schema> in the WSDL */
+    const xmlChar *tns;  /* its targetNamespace attribute value (points into the tree) or NULL */
+    int group;           /* index of its namespace group */
+} schema_src;
+
+typedef struct chk {
+    ladon_wsdl_report_fn report;
+    void *user;
+    int errors;
+    bool oom;
+    xmlDocPtr doc;
+    xmlNodePtr defs;
+    xmlChar *tns;        /* definitions/@targetNamespace or NULL */
+    schema_src *schemas;
+    int n_schemas;
+    mem_entry *mem;
+    int n_mem;
+    bool in_schema;      /* collecting errors of the schema compilation */
+} chk;
+
+static void report(chk *c, long line, const char *rule, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+static void report(chk *c, long line, const char *rule, const char *fmt, ...)
+{
+    char buf[2048];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(buf, sizeof buf, fmt, ap);
+    va_end(ap);
+    size_t n = strlen(buf);
+    while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == ' '))
+        buf[--n] = '\0';
+    c->errors++;
+    if (c->report != NULL)
+        c->report(c->user, rule, line, buf);
+}
+
+static void report_oom(chk *c)
+{
+    if (!c->oom) {
+        c->oom = true;
+        report(c, 0, "internal", "out of memory");
+    }
+}
+
+static long line_of(xmlNodePtr n)
+{
+    return n != NULL ? xmlGetLineNo(n) : 0;
+}
+
+/* ---------------------------------------------------------------- tree helpers */
+
+static bool in_ns(xmlNodePtr n, const char *ns)
+{
+    return n->ns != NULL && n->ns->href != NULL && xmlStrEqual(n->ns->href, BAD_CAST ns);
+}
+
+static bool is_el(xmlNodePtr n, const char *ns, const char *local)
+{
+    return n != NULL && n->type == XML_ELEMENT_NODE && in_ns(n, ns)
+           && (local == NULL || xmlStrEqual(n->name, BAD_CAST local));
+}
+
+static xmlNodePtr next_el(xmlNodePtr n)
+{
+    while (n != NULL && n->type != XML_ELEMENT_NODE)
+        n = n->next;
+    return n;
+}
+
+#define FOR_CHILD(var, parent)                                                                    \
+    for (xmlNodePtr var = next_el((parent)->children); var != NULL; var = next_el(var->next))
+
+/* An attribute value without namespace; NULL when absent. The pointer stays valid while the
+ * tree is unchanged (it points into the attribute's text node). */
+static const xmlChar *attr(xmlNodePtr n, const char *name)
+{
+    for (xmlAttrPtr a = n->properties; a != NULL; a = a->next) {
+        if (a->ns == NULL && xmlStrEqual(a->name, BAD_CAST name)) {
+            if (a->children != NULL && a->children->type == XML_TEXT_NODE
+                && a->children->next == NULL)
+                return a->children->content;
+            return BAD_CAST "";
+        }
+    }
+    return NULL;
+}
+
+static const char *s(const xmlChar *x)
+{
+    return x != NULL ? (const char *)x : "";
+}
+
+static bool ns_equal(const xmlChar *a, const xmlChar *b)
+{
+    if (a == NULL || *a == '\0')
+        return b == NULL || *b == '\0';
+    return b != NULL && xmlStrEqual(a, b);
+}
+
+typedef struct qname {
+    const xmlChar *ns; /* NULL: no namespace */
+    const xmlChar *local;
+    bool ok;
+} qname;
+
+/* Resolve a QName attribute value in the scope of node CTX. On an undeclared prefix reports a
+ * "reference" error and returns ok=false. */
+static qname resolve_qname(chk *c, xmlNodePtr ctx, const xmlChar *value, const char *what)
+{
+    qname q = { NULL, value, false };
+    if (value == NULL)
+        return q;
+    const xmlChar *colon = xmlStrchr(value, ':');
+    char prefix[256];
+    const char *pfx = NULL;
+    if (colon != NULL) {
+        size_t len = (size_t)(colon - value);
+        if (len == 0 || len >= sizeof prefix) {
+            report(c, line_of(ctx), "reference", "%s '%s' is not a valid QName", what, s(value));
+            return q;
+        }
+        memcpy(prefix, value, len);
+        prefix[len] = '\0';
+        pfx = prefix;
+        q.local = colon + 1;
+    }
+    xmlNsPtr ns = xmlSearchNs(ctx->doc, ctx, BAD_CAST pfx);
+    if (ns == NULL && pfx != NULL) {
+        report(c, line_of(ctx), "reference", "%s '%s': namespace prefix '%s' is not declared",
+               what, s(value), pfx);
+        return q;
+    }
+    q.ns = ns != NULL ? ns->href : NULL;
+    q.ok = true;
+    return q;
+}
+
+/* A top-level WSDL component (message, portType, binding) named by QName Q. */
+static xmlNodePtr find_component(chk *c, const char *kind, qname q)
+{
+    if (!q.ok || !ns_equal(q.ns, c->tns))
+        return NULL;
+    FOR_CHILD(n, c->defs) {
+        if (is_el(n, NS_WSDL, kind)) {
+            const xmlChar *name = attr(n, "name");
+            if (name != NULL && xmlStrEqual(name, q.local))
+                return n;
+        }
+    }
+    return NULL;
+}
+
+static xmlNodePtr resolve_component(chk *c, xmlNodePtr ctx, const char *attrname,
+                                    const char *kind, const char *what)
+{
+    const xmlChar *v = attr(ctx, attrname);
+    if (v == NULL) {
+        report(c, line_of(ctx), "wsdl", "%s has no %s attribute", what, attrname);
+        return NULL;
+    }
+    qname q = resolve_qname(c, ctx, v, what);
+    if (!q.ok)
+        return NULL;
+    xmlNodePtr n = find_component(c, kind, q);
+    if (n == NULL) {
+        if (!ns_equal(q.ns, c->tns))
+            report(c, line_of(ctx), "reference",
+                   "%s refers to %s '%s' in namespace '%s', not the WSDL's targetNamespace '%s' "
+                   "(wsdl:import is not supported)",
+                   what, kind, s(v), s(q.ns), s(c->tns));
+        else
+            report(c, line_of(ctx), "reference", "%s refers to undefined %s '%s'", what, kind,
+                   s(v));
+    }
+    return n;
+}
+
+/* A global declaration (element, complexType, simpleType) in one of the WSDL's schemas. */
+static bool schema_declares(chk *c, const char *kind1, const char *kind2, qname q)
+{
+    for (int i = 0; i < c->n_schemas; i++) {
+        if (!ns_equal(c->schemas[i].tns, q.ns))
+            continue;
+        FOR_CHILD(n, c->schemas[i].orig) {
+            if (is_el(n, NS_XSD, kind1) || (kind2 != NULL && is_el(n, NS_XSD, kind2))) {
+                const xmlChar *name = attr(n, "name");
+                if (name != NULL && xmlStrEqual(name, q.local))
+                    return true;
+            }
+        }
+    }
+    return false;
+}
+
+/* ---------------------------------------------------------------- schema compilation */
+
+static pthread_mutex_t loader_lock = PTHREAD_MUTEX_INITIALIZER;
+static xmlExternalEntityLoader previous_loader;
+static _Thread_local chk *loader_chk;
+
+static const char soapenc_stub[] =
+    "<?xml version=\"1.0\"?>\n"
+    "<schema xmlns=\"" NS_XSD "\" targetNamespace=\"" NS_SOAPENC "\"/>\n";
+
+static xmlParserInputPtr mem_loader(const char *url, const char *id, xmlParserCtxtPtr ctxt)
+{
+    chk *c = loader_chk;
+    if (c == NULL)
+        return previous_loader != NULL ? previous_loader(url, id, ctxt) : NULL;
+    if (url == NULL)
+        return NULL;
+    const char *text = NULL;
+    int len = 0;
+    if (strncmp(url, MEM_SCHEME, strlen(MEM_SCHEME)) == 0) {
+        for (int i = 0; i < c->n_mem; i++) {
+            if (strcmp(c->mem[i].uri, url) == 0) {
+                text = (const char *)c->mem[i].text;
+                len = c->mem[i].len;
+                break;
+            }
+        }
+        if (text == NULL && strcmp(url, MEM_SCHEME "soapenc.xsd") == 0) {
+            text = soapenc_stub;
+            len = (int)strlen(soapenc_stub);
+        }
+    }
+    if (text == NULL) {
+        report(c, 0, "schema",
+               "external schema '%s' is not loaded (only the WSDL's own schemas are used)", url);
+        return NULL;
+    }
+    xmlParserInputBufferPtr buf = xmlParserInputBufferCreateMem(text, len, XML_CHAR_ENCODING_NONE);
+    if (buf == NULL) {
+        report_oom(c);
+        return NULL;
+    }
+    xmlParserInputPtr in = xmlNewIOInputStream(ctxt, buf, XML_CHAR_ENCODING_NONE);
+    if (in == NULL) {
+        xmlFreeParserInputBuffer(buf);
+        report_oom(c);
+        return NULL;
+    }
+    in->filename = (char *)xmlStrdup(BAD_CAST url);
+    if (in->filename == NULL) {
+        xmlFreeInputStream(in);
+        report_oom(c);
+        return NULL;
+    }
+    return in;
+}
+
+/* Find the WSDL line of node N of a compiled copy: follow the chain of element indexes from
+ * the copy's root down to N in the original <schema> element. */
+static long map_line(chk *c, xmlNodePtr n)
+{
+    if (n == NULL || n->doc == NULL || n->doc->URL == NULL)
+        return 0;
+    const char *url = (const char *)n->doc->URL;
+    int idx = -1;
+    for (int i = 0; i < c->n_mem; i++)
+        if (strcmp(c->mem[i].uri, url) == 0)
+            idx = c->mem[i].schema;
+    if (idx < 0)
+        return 0;
+    if (n->type == XML_ATTRIBUTE_NODE)
+        n = n->parent;
+    if (n == NULL || n->type != XML_ELEMENT_NODE)
+        return 0;
+    int path[128];
+    int depth = 0;
+    for (xmlNodePtr e = n; e != NULL && e->type == XML_ELEMENT_NODE && e->parent != NULL
+                           && e->parent->type == XML_ELEMENT_NODE;
+         e = e->parent) {
+        if (depth == (int)(sizeof path / sizeof path[0]))
+            return 0;
+        int k = 0;
+        for (xmlNodePtr p = e->prev; p != NULL; p = p->prev)
+            if (p->type == XML_ELEMENT_NODE)
+                k++;
+        path[depth++] = k;
+    }
+    xmlNodePtr o = c->schemas[idx].orig;
+    for (int d = depth - 1; d >= 0 && o != NULL; d--) {
+        xmlNodePtr ch = next_el(o->children);
+        for (int k = 0; k < path[d] && ch != NULL; k++)
+            ch = next_el(ch->next);
+        o = ch;
+    }
+    return o != NULL ? line_of(o) : 0;
+}
+
+static void schema_error(void *ctx, xmlErrorPtr e)
+{
+    chk *c = ctx;
+    if (e == NULL || e->level < XML_ERR_ERROR || !c->in_schema)
+        return;
+    long line = map_line(c, e->node);
+    report(c, line, "schema", "%s", e->message != NULL ? e->message : "schema error");
+}
+
+static int add_mem(chk *c, const char *uri, xmlChar *text, int len, int schema)
+{
+    mem_entry *m = realloc(c->mem, sizeof *m * (size_t)(c->n_mem + 1));
+    if (m == NULL) {
+        xmlFree(text);
+        report_oom(c);
+        return -1;
+    }
+    c->mem = m;
+    mem_entry *e = &m[c->n_mem++];
+    snprintf(e->uri, sizeof e->uri, "%s", uri);
+    e->text = text;
+    e->len = len;
+    e->schema = schema;
+    return 0;
+}
+
+/* Distinct target namespaces of the schemas, in document order; group i of schema k is
+ * c->schemas[k].group. Returns the number of groups. */
+static int group_schemas(chk *c, int *first_of_group)
+{
+    int n = 0;
+    for (int i = 0; i < c->n_schemas; i++) {
+        int g = -1;
+        for (int j = 0; j < n; j++)
+            if (ns_equal(c->schemas[first_of_group[j]].tns, c->schemas[i].tns))
+                g = j;
+        if (g < 0) {
+            g = n++;
+            first_of_group[g] = i;
+        }
+        c->schemas[i].group = g;
+    }
+    return n;
+}
+
+static int group_of_ns(chk *c, const xmlChar *ns)
+{
+    for (int i = 0; i < c->n_schemas; i++)
+        if (ns_equal(c->schemas[i].tns, ns))
+            return c->schemas[i].group;
+    return -1;
+}
+
+/* Declare on COPY every namespace in scope at ORIG that COPY does not declare itself. */
+static int add_inherited_ns(chk *c, xmlNodePtr orig, xmlNodePtr copy)
+{
+    xmlNsPtr *list = xmlGetNsList(orig->doc, orig);
+    if (list == NULL)
+        return 0; /* none in scope (or out of memory: then later steps fail too) */
+    int rc = 0;
+    for (int i = 0; list[i] != NULL; i++) {
+        bool declared = false;
+        for (xmlNsPtr d = copy->nsDef; d != NULL; d = d->next)
+            if ((d->prefix == NULL && list[i]->prefix == NULL)
+                || (d->prefix != NULL && list[i]->prefix != NULL
+                    && xmlStrEqual(d->prefix, list[i]->prefix)))
+                declared = true;
+        if (!declared && xmlNewNs(copy, list[i]->href, list[i]->prefix) == NULL) {
+            report_oom(c);
+            rc = -1;
+            break;
+        }
+    }
+    xmlFree(list);
+    return rc;
+}
+
+/* Serialize a copy of schema I with its imports pointed at the in-memory documents. */
+static int build_schema_copy(chk *c, int i)
+{
+    xmlDocPtr d = xmlNewDoc(BAD_CAST "1.0");
+    if (d == NULL) {
+        report_oom(c);
+        return -1;
+    }
+    int rc = -1;
+    xmlNodePtr copy = xmlDocCopyNode(c->schemas[i].orig, d, 1);
+    if (copy == NULL) {
+        report_oom(c);
+        goto out;
+    }
+    xmlDocSetRootElement(d, copy);
+    if (add_inherited_ns(c, c->schemas[i].orig, copy) != 0)
+        goto out;
+    FOR_CHILD(imp, copy) {
+        if (!is_el(imp, NS_XSD, "import"))
+            continue;
+        const xmlChar *ns = attr(imp, "namespace");
+        char loc[64] = "";
+        int g = group_of_ns(c, ns);
+        if (g >= 0)
+            snprintf(loc, sizeof loc, MEM_SCHEME "ns-%d.xsd", g);
+        else if (ns != NULL && xmlStrEqual(ns, BAD_CAST NS_SOAPENC))
+            snprintf(loc, sizeof loc, MEM_SCHEME "soapenc.xsd");
+        if (loc[0] != '\0' && xmlSetProp(imp, BAD_CAST "schemaLocation", BAD_CAST loc) == NULL) {
+            report_oom(c);
+            goto out;
+        }
+    }
+    xmlChar *text = NULL;
+    int len = 0;
+    xmlDocDumpMemory(d, &text, &len);
+    if (text == NULL) {
+        report_oom(c);
+        goto out;
+    }
+    char uri[64];
+    snprintf(uri, sizeof uri, MEM_SCHEME "schema-%d.xsd", i);
+    rc = add_mem(c, uri, text, len, i);
+out:
+    xmlFreeDoc(d);
+    return rc;
+}
+
+/* Append text to a growing buffer; returns -1 on out of memory. */
+typedef struct sbuf {
+    char *p;
+    size_t len, cap;
+} sbuf;
+
+static int sb_add(chk *c, sbuf *b, const char *text)
+{
+    size_t n = strlen(text);
+    if (b->len + n + 1 > b->cap) {
+        size_t cap = b->cap ? b->cap * 2 : 256;
+        while (cap < b->len + n + 1)
+            cap *= 2;
+        char *p = realloc(b->p, cap);
+        if (p == NULL) {
+            report_oom(c);
+            return -1;
+        }
+        b->p = p;
+        b->cap = cap;
+    }
+    memcpy(b->p + b->len, text, n + 1);
+    b->len += n;
+    return 0;
+}
+
+/* Append an attribute value, escaped. */
+static int sb_add_attr(chk *c, sbuf *b, const xmlChar *v)
+{
+    char one[2] = { 0, 0 };
+    for (const xmlChar *p = v; *p; p++) {
+        int rc;
+        switch (*p) {
+        case '&': rc = sb_add(c, b, "&amp;"); break;
+        case '<': rc = sb_add(c, b, "&lt;"); break;
+        case '"': rc = sb_add(c, b, "&quot;"); break;
+        default:
+            one[0] = (char)*p;
+            rc = sb_add(c, b, one);
+        }
+        if (rc != 0)
+            return -1;
+    }
+    return 0;
+}
+
+static int sb_to_mem(chk *c, sbuf *b, const char *uri)
+{
+    if (b->len > INT_MAX) {
+        report_oom(c);
+        free(b->p);
+        return -1;
+    }
+    xmlChar *text = xmlStrdup(BAD_CAST b->p);
+    int len = (int)b->len;
+    free(b->p);
+    b->p = NULL;
+    if (text == NULL) {
+        report_oom(c);
+        return -1;
+    }
+    return add_mem(c, uri, text, len, -1);
+}
+
+static void check_schemas(chk *c, xmlNodePtr types)
+{
+    int n = 0;
+    FOR_CHILD(sch, types) {
+        if (is_el(sch, NS_XSD, "schema"))
+            n++;
+        else if (!in_ns(sch, NS_WSDL))
+            report(c, line_of(sch), "wsdl", "unexpected element '%s' in wsdl:types", s(sch->name));
+    }
+    if (n == 0)
+        return;
+    c->schemas = calloc((size_t)n, sizeof *c->schemas);
+    int *first = calloc((size_t)n, sizeof *first);
+    if (c->schemas == NULL || first == NULL) {
+        free(first);
+        report_oom(c);
+        return;
+    }
+    FOR_CHILD(sch, types) {
+        if (!is_el(sch, NS_XSD, "schema"))
+            continue;
+        schema_src *src = &c->schemas[c->n_schemas++];
+        src->orig = sch;
+        src->tns = attr(sch, "targetNamespace");
+    }
+    int groups = group_schemas(c, first);
+
+    for (int i = 0; i < c->n_schemas; i++)
+        if (build_schema_copy(c, i) != 0)
+            goto out;
+    for (int g = 0; g < groups; g++) {
+        sbuf b = { 0 };
+        const xmlChar *tns = c->schemas[first[g]].tns;
+        int rc = sb_add(c, &b, "<?xml version=\"1.0\"?>\n<xs:schema xmlns:xs=\"" NS_XSD "\"");
+        if (rc == 0 && tns != NULL && *tns != '\0')
+            rc = sb_add(c, &b, " targetNamespace=\"") || sb_add_attr(c, &b, tns)
+                 || sb_add(c, &b, "\"");
+        rc = rc || sb_add(c, &b, ">\n");
+        for (int i = 0; rc == 0 && i < c->n_schemas; i++) {
+            if (c->schemas[i].group != g)
+                continue;
+            char inc[128];
+            snprintf(inc, sizeof inc,
+                     "  <xs:include schemaLocation=\"" MEM_SCHEME "schema-%d.xsd\"/>\n", i);
+            rc = sb_add(c, &b, inc);
+        }
+        rc = rc || sb_add(c, &b, "</xs:schema>\n");
+        char uri[64];
+        snprintf(uri, sizeof uri, MEM_SCHEME "ns-%d.xsd", g);
+        if (rc != 0 || sb_to_mem(c, &b, uri) != 0) {
+            free(b.p);
+            goto out;
+        }
+    }
+    sbuf root = { 0 };
+    int rc = sb_add(c, &root,
+                    "<?xml version=\"1.0\"?>\n<xs:schema xmlns:xs=\"" NS_XSD
+                    "\" targetNamespace=\"" ROOT_NS "\">\n");
+    for (int g = 0; rc == 0 && g < groups; g++) {
+        const xmlChar *tns = c->schemas[first[g]].tns;
+        rc = sb_add(c, &root, "  <xs:import");
+        if (rc == 0 && tns != NULL && *tns != '\0')
+            rc = sb_add(c, &root, " namespace=\"") || sb_add_attr(c, &root, tns)
+                 || sb_add(c, &root, "\"");
+        char loc[64];
+        snprintf(loc, sizeof loc, " schemaLocation=\"" MEM_SCHEME "ns-%d.xsd\"/>\n", g);
+        rc = rc || sb_add(c, &root, loc);
+    }
+    rc = rc || sb_add(c, &root, "</xs:schema>\n");
+    if (rc != 0 || root.len > INT_MAX) {
+        free(root.p);
+        if (rc == 0)
+            report_oom(c);
+        goto out;
+    }
+
+    /* Compile. */
+    pthread_mutex_lock(&loader_lock);
+    previous_loader = xmlGetExternalEntityLoader();
+    xmlSetExternalEntityLoader(mem_loader);
+    loader_chk = c;
+    c->in_schema = true;
+    xmlStructuredErrorFunc saved_fn = xmlStructuredError;
+    void *saved_ctx = xmlStructuredErrorContext;
+    xmlSetStructuredErrorFunc(c, schema_error);
+    int before = c->errors;
+    xmlSchemaParserCtxtPtr pc = xmlSchemaNewMemParserCtxt(root.p, (int)root.len);
+    if (pc == NULL) {
+        report_oom(c);
+    } else {
+        xmlSchemaSetParserStructuredErrors(pc, schema_error, c);
+        xmlSchemaPtr schema = xmlSchemaParse(pc);
+        if (schema == NULL && c->errors == before)
+            report(c, line_of(types), "schema", "the schemas in wsdl:types do not compile");
+        if (schema != NULL)
+            xmlSchemaFree(schema);
+        xmlSchemaFreeParserCtxt(pc);
+    }
+    xmlSetStructuredErrorFunc(saved_ctx, saved_fn);
+    c->in_schema = false;
+    loader_chk = NULL;
+    xmlSetExternalEntityLoader(previous_loader);
+    pthread_mutex_unlock(&loader_lock);
+    free(root.p);
+out:
+    free(first);
+}
+
+/* ---------------------------------------------------------------- WSDL rules */
+
+static void check_unique_names(chk *c, const char *kind)
+{
+    FOR_CHILD(a, c->defs) {
+        if (!is_el(a, NS_WSDL, kind))
+            continue;
+        const xmlChar *na = attr(a, "name");
+        if (na == NULL) {
+            report(c, line_of(a), "wsdl", "wsdl:%s has no name", kind);
+            continue;
+        }
+        for (xmlNodePtr b = next_el(a->next); b != NULL; b = next_el(b->next)) {
+            const xmlChar *nb = is_el(b, NS_WSDL, kind) ? attr(b, "name") : NULL;
+            if (nb != NULL && xmlStrEqual(na, nb)) {
+                report(c, line_of(b), "wsdl", "duplicate wsdl:%s name '%s' (first at line %ld)",
+                       kind, s(na), line_of(a));
+                break;
+            }
+        }
+    }
+}
+
+static void check_messages(chk *c)
+{
+    FOR_CHILD(m, c->defs) {
+        if (!is_el(m, NS_WSDL, "message"))
+            continue;
+        FOR_CHILD(p, m) {
+            if (!is_el(p, NS_WSDL, "part"))
+                continue;
+            const xmlChar *el = attr(p, "element");
+            const xmlChar *ty = attr(p, "type");
+            if ((el == NULL) == (ty == NULL)) {
+                report(c, line_of(p), "wsdl",
+                       "part '%s' of message '%s' must have exactly one of element= and type=",
+                       s(attr(p, "name")), s(attr(m, "name")));
+                continue;
+            }
+            if (el != NULL) {
+                qname q = resolve_qname(c, p, el, "part element");
+                if (q.ok && !schema_declares(c, "element", NULL, q))
+                    report(c, line_of(p), "R2206",
+                           "part '%s' of message '%s': element '%s' is not a global element "
+                           "declaration of wsdl:types",
+                           s(attr(p, "name")), s(attr(m, "name")), s(el));
+            } else {
+                qname q = resolve_qname(c, p, ty, "part type");
+                if (q.ok && !(q.ns != NULL && xmlStrEqual(q.ns, BAD_CAST NS_XSD))
+                    && !schema_declares(c, "complexType", "simpleType", q))
+                    report(c, line_of(p), "reference",
+                           "part '%s' of message '%s': type '%s' is not defined in wsdl:types",
+                           s(attr(p, "name")), s(attr(m, "name")), s(ty));
+            }
+        }
+    }
+}
+
+static void check_port_types(chk *c)
+{
+    FOR_CHILD(pt, c->defs) {
+        if (!is_el(pt, NS_WSDL, "portType"))
+            continue;
+        FOR_CHILD(op, pt) {
+            if (!is_el(op, NS_WSDL, "operation"))
+                continue;
+            const xmlChar *name = attr(op, "name");
+            if (name == NULL) {
+                report(c, line_of(op), "wsdl", "operation in portType '%s' has no name",
+                       s(attr(pt, "name")));
+                continue;
+            }
+            for (xmlNodePtr o2 = next_el(op->next); o2 != NULL; o2 = next_el(o2->next)) {
+                const xmlChar *n2 = is_el(o2, NS_WSDL, "operation") ? attr(o2, "name") : NULL;
+                if (n2 != NULL && xmlStrEqual(name, n2)) {
+                    report(c, line_of(o2), "R2304",
+                           "portType '%s' has two operations named '%s' (lines %ld and %ld)",
+                           s(attr(pt, "name")), s(name), line_of(op), line_of(o2));
+                    break;
+                }
+            }
+            FOR_CHILD(io, op) {
+                if (is_el(io, NS_WSDL, "input") || is_el(io, NS_WSDL, "output")
+                    || is_el(io, NS_WSDL, "fault")) {
+                    char what[300];
+                    snprintf(what, sizeof what, "%s of operation '%s'", s(io->name), s(name));
+                    resolve_component(c, io, "message", "message", what);
+                }
+            }
+        }
+    }
+}
+
+static xmlNodePtr find_op(xmlNodePtr parent, const xmlChar *name)
+{
+    if (parent == NULL || name == NULL)
+        return NULL;
+    FOR_CHILD(op, parent) {
+        const xmlChar *n = is_el(op, NS_WSDL, "operation") ? attr(op, "name") : NULL;
+        if (n != NULL && xmlStrEqual(n, name))
+            return op;
+    }
+    return NULL;
+}
+
+static void check_use(chk *c, xmlNodePtr n, const char *what, const xmlChar *opname)
+{
+    const xmlChar *use = attr(n, "use");
+    if (use != NULL && !xmlStrEqual(use, BAD_CAST "literal"))
+        report(c, line_of(n), "R2706", "operation '%s': soap:%s of %s has use=\"%s\", must be literal",
+               s(opname), s(n->name), what, s(use));
+}
+
+/* Document-literal body checks of one input/output of a binding operation. */
+static void check_doc_lit_body(chk *c, xmlNodePtr bio, xmlNodePtr body, xmlNodePtr pop,
+                               const xmlChar *opname)
+{
+    if (attr(body, "namespace") != NULL)
+        report(c, line_of(body), "R2716",
+               "operation '%s': document-literal soap:body of %s has a namespace attribute",
+               s(opname), s(bio->name));
+    if (pop == NULL)
+        return;
+    xmlNodePtr pio = NULL;
+    FOR_CHILD(x, pop)
+        if (is_el(x, NS_WSDL, (const char *)bio->name))
+            pio = x;
+    if (pio == NULL) {
+        report(c, line_of(bio), "R2718", "operation '%s': binding has %s, portType does not",
+               s(opname), s(bio->name));
+        return;
+    }
+    const xmlChar *mref = attr(pio, "message");
+    if (mref == NULL)
+        return;
+    qname q = resolve_qname(c, pio, mref, "message");
+    xmlNodePtr msg = find_component(c, "message", q);
+    if (msg == NULL)
+        return; /* reported with the portType */
+    const xmlChar *parts = attr(body, "parts");
+    int n_listed = 0;
+    int n_body = 0;
+    FOR_CHILD(p, msg) {
+        if (!is_el(p, NS_WSDL, "part"))
+            continue;
+        const xmlChar *pname = attr(p, "name");
+        bool in_body = true;
+        if (parts != NULL) {
+            /* parts is a whitespace-separated NMTOKENS list */
+            in_body = false;
+            size_t plen = pname != NULL ? (size_t)xmlStrlen(pname) : 0;
+            for (const xmlChar *t = parts; *t;) {
+                while (*t == ' ' || *t == '\t' || *t == '\n' || *t == '\r')
+                    t++;
+                const xmlChar *e = t;
+                while (*e && *e != ' ' && *e != '\t' && *e != '\n' && *e != '\r')
+                    e++;
+                if (e > t && pname != NULL && (size_t)(e - t) == plen
+                    && memcmp(t, pname, plen) == 0)
+                    in_body = true;
+                t = e;
+            }
+        }
+        if (!in_body)
+            continue;
+        n_body++;
+        if (attr(p, "type") != NULL && attr(p, "element") == NULL)
+            report(c, line_of(p), "R2204",
+                   "operation '%s' is document-literal, but part '%s' of message '%s' uses "
+                   "type=, not element=",
+                   s(opname), s(pname), s(attr(msg, "name")));
+    }
+    if (parts != NULL) {
+        for (const xmlChar *t = parts; *t;) {
+            while (*t == ' ' || *t == '\t' || *t == '\n' || *t == '\r')
+                t++;
+            if (*t)
+                n_listed++;
+            while (*t && *t != ' ' && *t != '\t' && *t != '\n' && *t != '\r')
+                t++;
+        }
+        if (n_listed > 1)
+            report(c, line_of(body), "R2201",
+                   "operation '%s': document-literal soap:body of %s lists %d parts, at most one "
+                   "is allowed",
+                   s(opname), s(bio->name), n_listed);
+        else if (n_listed != n_body)
+            report(c, line_of(body), "reference",
+                   "operation '%s': soap:body parts=\"%s\" names a part that message '%s' does "
+                   "not have",
+                   s(opname), s(parts), s(attr(msg, "name")));
+    } else if (n_body > 1) {
+        report(c, line_of(msg), "R2210",
+               "message '%s' (%s of document-literal operation '%s') has %d parts, at most one "
+               "is allowed",
+               s(attr(msg, "name")), s(bio->name), s(opname), n_body);
+    }
+}
+
+static void check_bindings(chk *c)
+{
+    FOR_CHILD(b, c->defs) {
+        if (!is_el(b, NS_WSDL, "binding"))
+            continue;
+        const xmlChar *bname = attr(b, "name");
+        char what[300];
+        snprintf(what, sizeof what, "binding '%s'", s(bname));
+        xmlNodePtr pt = resolve_component(c, b, "type", "portType", what);
+
+        xmlNodePtr sb = NULL;
+        int n_sb = 0;
+        FOR_CHILD(x, b)
+            if (is_el(x, NS_SOAP, "binding")) {
+                if (sb == NULL)
+                    sb = x;
+                n_sb++;
+            }
+        if (sb == NULL) {
+            report(c, line_of(b), "R2401", "binding '%s' has no soap:binding (SOAP 1.1 binding)",
+                   s(bname));
+            continue;
+        }
+        if (n_sb > 1)
+            report(c, line_of(b), "wsdl", "binding '%s' has %d soap:binding elements", s(bname),
+                   n_sb);
+        const xmlChar *transport = attr(sb, "transport");
+        if (transport == NULL || !xmlStrEqual(transport, BAD_CAST SOAP_HTTP))
+            report(c, line_of(sb), "R2702", "binding '%s': soap:binding transport is '%s', must be "
+                   "'" SOAP_HTTP "'",
+                   s(bname), transport != NULL ? s(transport) : "(absent)");
+        const xmlChar *bstyle = attr(sb, "style");
+        if (bstyle != NULL && !xmlStrEqual(bstyle, BAD_CAST "document"))
+            report(c, line_of(sb), "R2705", "binding '%s' has style=\"%s\", must be document",
+                   s(bname), s(bstyle));
+
+        FOR_CHILD(op, b) {
+            if (!is_el(op, NS_WSDL, "operation"))
+                continue;
+            const xmlChar *opname = attr(op, "name");
+            xmlNodePtr pop = find_op(pt, opname);
+            if (pt != NULL && pop == NULL)
+                report(c, line_of(op), "R2718",
+                       "binding '%s' has operation '%s' that portType '%s' does not have",
+                       s(bname), s(opname), s(attr(pt, "name")));
+            const xmlChar *style = bstyle;
+            FOR_CHILD(so, op) {
+                if (is_el(so, NS_SOAP, "operation") && attr(so, "style") != NULL) {
+                    style = attr(so, "style");
+                    if (!xmlStrEqual(style, BAD_CAST "document"))
+                        report(c, line_of(so), "R2705",
+                               "operation '%s' of binding '%s' has style=\"%s\", must be document",
+                               s(opname), s(bname), s(style));
+                }
+            }
+            bool document = style == NULL || xmlStrEqual(style, BAD_CAST "document");
+            FOR_CHILD(io, op) {
+                bool is_io = is_el(io, NS_WSDL, "input") || is_el(io, NS_WSDL, "output");
+                if (!is_io && !is_el(io, NS_WSDL, "fault"))
+                    continue;
+                xmlNodePtr body = NULL;
+                bool literal = true;
+                FOR_CHILD(x, io) {
+                    if (!in_ns(x, NS_SOAP))
+                        continue;
+                    if (is_el(x, NS_SOAP, "body") || is_el(x, NS_SOAP, "header")
+                        || is_el(x, NS_SOAP, "fault")) {
+                        check_use(c, x, (const char *)io->name, opname);
+                        const xmlChar *use = attr(x, "use");
+                        if (use != NULL && !xmlStrEqual(use, BAD_CAST "literal"))
+                            literal = false;
+                    }
+                    if (is_el(x, NS_SOAP, "header"))
+                        FOR_CHILD(hf, x)
+                            if (is_el(hf, NS_SOAP, "headerfault"))
+                                check_use(c, hf, (const char *)io->name, opname);
+                    if (is_el(x, NS_SOAP, "body"))
+                        body = x;
+                }
+                if (is_io && document && literal && body != NULL)
+                    check_doc_lit_body(c, io, body, pop, opname);
+            }
+        }
+        if (pt != NULL) {
+            FOR_CHILD(pop, pt) {
+                const xmlChar *n = is_el(pop, NS_WSDL, "operation") ? attr(pop, "name") : NULL;
+                if (n != NULL && find_op(b, n) == NULL)
+                    report(c, line_of(b), "R2718",
+                           "binding '%s' lacks operation '%s' of portType '%s'", s(bname), s(n),
+                           s(attr(pt, "name")));
+            }
+        }
+    }
+}
+
+static void check_services(chk *c)
+{
+    FOR_CHILD(svc, c->defs) {
+        if (!is_el(svc, NS_WSDL, "service"))
+            continue;
+        FOR_CHILD(port, svc) {
+            if (!is_el(port, NS_WSDL, "port"))
+                continue;
+            const xmlChar *pname = attr(port, "name");
+            char what[300];
+            snprintf(what, sizeof what, "port '%s' of service '%s'", s(pname),
+                     s(attr(svc, "name")));
+            resolve_component(c, port, "binding", "binding", what);
+            int n = 0;
+            FOR_CHILD(a, port) {
+                if (!is_el(a, NS_SOAP, "address"))
+                    continue;
+                n++;
+                const xmlChar *loc = attr(a, "location");
+                if (loc == NULL || *loc == '\0')
+                    report(c, line_of(a), "port-address", "%s: soap:address has no location",
+                           what);
+            }
+            if (n != 1)
+                report(c, line_of(port), "port-address",
+                       "%s has %d soap:address elements, must have exactly one", what, n);
+        }
+    }
+}
+
+/* ---------------------------------------------------------------- entry points */
+
+static void parse_error(void *ctx, xmlErrorPtr e)
+{
+    chk *c = ctx;
+    /* Keep the first error only: later ones are usually consequences. */
+    if (e == NULL || e->level < XML_ERR_ERROR || c->errors > 0)
+        return;
+    report(c, e->line, "well-formed", "%s",
+           e->message != NULL ? e->message : "not well-formed");
+}
+
+static int run(chk *c)
+{
+    xmlNodePtr root = xmlDocGetRootElement(c->doc);
+    if (root == NULL) {
+        report(c, 0, "well-formed", "document has no root element");
+        return c->errors;
+    }
+    if (!is_el(root, NS_WSDL, "definitions")) {
+        report(c, line_of(root), "wsdl", "root element is '%s' in namespace '%s', not wsdl:definitions",
+               s(root->name), root->ns != NULL ? s(root->ns->href) : "");
+        return c->errors;
+    }
+    c->defs = root;
+    const xmlChar *tns = attr(root, "targetNamespace");
+    if (tns != NULL) {
+        c->tns = xmlStrdup(tns);
+        if (c->tns == NULL) {
+            report_oom(c);
+            return -1;
+        }
+    }
+    int n_types = 0;
+    FOR_CHILD(t, root) {
+        if (!is_el(t, NS_WSDL, "types"))
+            continue;
+        if (++n_types > 1) {
+            report(c, line_of(t), "wsdl", "more than one wsdl:types element");
+            continue;
+        }
+        check_schemas(c, t);
+    }
+    if (c->oom)
+        return -1;
+    check_unique_names(c, "message");
+    check_unique_names(c, "portType");
+    check_unique_names(c, "binding");
+    check_unique_names(c, "service");
+    check_messages(c);
+    check_port_types(c);
+    check_bindings(c);
+    check_services(c);
+    return c->oom ? -1 : c->errors;
+}
+
+static void cleanup(chk *c)
+{
+    for (int i = 0; i < c->n_mem; i++)
+        xmlFree(c->mem[i].text);
+    free(c->mem);
+    free(c->schemas);
+    xmlFree(c->tns);
+    if (c->doc != NULL)
+        xmlFreeDoc(c->doc);
+}
+
+static int check(const char *data, size_t size, const char *path, const char *name,
+                 ladon_wsdl_report_fn fn, void *user)
+{
+    chk c = { .report = fn, .user = user };
+    xmlParserCtxtPtr pc = xmlNewParserCtxt();
+    if (pc == NULL) {
+        report_oom(&c);
+        return -1;
+    }
+    xmlStructuredErrorFunc saved_fn = xmlStructuredError;
+    void *saved_ctx = xmlStructuredErrorContext;
+    xmlSetStructuredErrorFunc(&c, parse_error);
+    int opts = XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING;
+    if (path != NULL) {
+        c.doc = xmlCtxtReadFile(pc, path, NULL, opts);
+    } else if (size > INT_MAX) {
+        report(&c, 0, "well-formed", "document too large");
+    } else {
+        c.doc = xmlCtxtReadMemory(pc, data, (int)size, name, NULL, opts);
+    }
+    xmlSetStructuredErrorFunc(saved_ctx, saved_fn);
+    bool wf = pc->wellFormed;
+    xmlFreeParserCtxt(pc);
+    if (c.doc == NULL || !wf) {
+        if (c.errors == 0)
+            report(&c, 0, "well-formed", "cannot read or parse the document");
+        cleanup(&c);
+        return 1;
+    }
+    int rc = run(&c);
+    cleanup(&c);
+    return rc;
+}
+
+int ladon_wsdl_check_file(const char *path, ladon_wsdl_report_fn report_fn, void *user)
+{
+    if (path == NULL)
+        return -1;
+    return check(NULL, 0, path, NULL, report_fn, user);
+}
+
+int ladon_wsdl_check_memory(const char *data, size_t size, const char *name,
+                            ladon_wsdl_report_fn report_fn, void *user)
+{
+    if (data == NULL)
+        return -1;
+    return check(data, size, NULL, name, report_fn, user);
+}
