@@ -184,7 +184,7 @@ static void emit_op(lg_sb *out, lg_arena *a, const lg_service *s, const lg_op *o
             need_m = true;
     lg_sb_printf(out, "    ladon_call *%s = ladon_call_get(soap);\n", call);
     if (need_m)
-        lg_sb_puts(out, "    const char *m;\n");
+        lg_sb_puts(out, "    const char *ladon_missing;\n");
     for (size_t i = 0; i < op->n_params; i++) {
         const lg_member *p = &op->params[i];
         if (p->base == LG_STRING && p->occ == LG_REQUIRED)
@@ -193,10 +193,10 @@ static void emit_op(lg_sb *out, lg_arena *a, const lg_service *s, const lg_op *o
         if (p->base == LG_STRUCT && needs_check(p->type, 0)) {
             const char *fn = check_fn(a, p->type);
             if (p->occ == LG_OPTIONAL)
-                lg_sb_printf(out, "    if (%s != NULL && (m = %s(%s)) != NULL)\n", p->name, fn, p->name);
+                lg_sb_printf(out, "    if (%s != NULL && (ladon_missing = %s(%s)) != NULL)\n", p->name, fn, p->name);
             else
-                lg_sb_printf(out, "    if ((m = %s(&%s)) != NULL)\n", fn, p->name);
-            lg_sb_printf(out, "        return ladon_call_missing(%s, m);\n", call);
+                lg_sb_printf(out, "    if ((ladon_missing = %s(&%s)) != NULL)\n", fn, p->name);
+            lg_sb_printf(out, "        return ladon_call_missing(%s, ladon_missing);\n", call);
         }
     }
     lg_sb_printf(out, "    return ladon_call_finish(%s, %s(%s", call, op->name, call);

@@ -213,6 +213,20 @@ int lg_model_validate(lg_model *m, lg_diag *d)
         for (size_t j = 0; j < s->n_ops; j++) {
             lg_op *op = &s->ops[j];
             seen_set params = {0};
+            /* the glue calls op(...) with the parameters and the call in scope */
+            if (check_name(d, op->loc, "parameter", op->call_name) < 0)
+                goto out;
+            if (strcmp(op->call_name, op->name) == 0) {
+                lg_error(d, op->loc, "parameter '%s' has the name of its operation", op->call_name);
+                goto out;
+            }
+            for (size_t k = 0; k <= op->n_params; k++) {
+                const lg_member *mb = k < op->n_params ? &op->params[k] : &op->result;
+                if (strcmp(mb->name, op->name) == 0) {
+                    lg_error(d, mb->loc, "parameter '%s' has the name of its operation", mb->name);
+                    goto out;
+                }
+            }
             for (size_t k = 0; k < op->n_params; k++)
                 if (check_member(&tmp, d, &params, "parameter", &op->params[k]) < 0)
                     goto out;

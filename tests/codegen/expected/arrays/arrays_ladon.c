@@ -45,18 +45,18 @@ static const char *ladon__missing_arrays__Lists(const struct arrays__Lists *v)
 int arrays__reverse(struct soap *soap, struct arrays__Lists in, struct arrays__reverseResponse *ladon_response)
 {
     ladon_call *call = ladon_call_get(soap);
-    const char *m;
-    if ((m = ladon__missing_arrays__Lists(&in)) != NULL)
-        return ladon_call_missing(call, m);
+    const char *ladon_missing;
+    if ((ladon_missing = ladon__missing_arrays__Lists(&in)) != NULL)
+        return ladon_call_missing(call, ladon_missing);
     return ladon_call_finish(call, reverse(call, in, &ladon_response->result));
 }
 
 int arrays__count_USCOREall(struct soap *soap, struct arrays__Lists in, struct arrays__count_USCOREallResponse *ladon_response)
 {
     ladon_call *call = ladon_call_get(soap);
-    const char *m;
-    if ((m = ladon__missing_arrays__Lists(&in)) != NULL)
-        return ladon_call_missing(call, m);
+    const char *ladon_missing;
+    if ((ladon_missing = ladon__missing_arrays__Lists(&in)) != NULL)
+        return ladon_call_missing(call, ladon_missing);
     return ladon_call_finish(call, count_all(call, in, &ladon_response->result));
 }
 

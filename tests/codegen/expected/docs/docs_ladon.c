@@ -35,9 +35,9 @@ static const char *ladon__missing_docs__Note(const struct docs__Note *v)
 int docs__store_USCOREnote(struct soap *soap, struct docs__Note note, int priority, struct docs__store_USCOREnoteResponse *ladon_response)
 {
     ladon_call *call = ladon_call_get(soap);
-    const char *m;
-    if ((m = ladon__missing_docs__Note(&note)) != NULL)
-        return ladon_call_missing(call, m);
+    const char *ladon_missing;
+    if ((ladon_missing = ladon__missing_docs__Note(&note)) != NULL)
+        return ladon_call_missing(call, ladon_missing);
     return ladon_call_finish(call, store_note(call, note, priority, &ladon_response->result));
 }
 

@@ -64,11 +64,11 @@ int strings__greet_USCOREperson(struct soap *soap, char *first_name, char *title
 int strings__describe(struct soap *soap, struct strings__Team team, struct strings__Person *extra, struct strings__describeResponse *ladon_response)
 {
     ladon_call *call = ladon_call_get(soap);
-    const char *m;
-    if ((m = ladon__missing_strings__Team(&team)) != NULL)
-        return ladon_call_missing(call, m);
-    if (extra != NULL && (m = ladon__missing_strings__Person(extra)) != NULL)
-        return ladon_call_missing(call, m);
+    const char *ladon_missing;
+    if ((ladon_missing = ladon__missing_strings__Team(&team)) != NULL)
+        return ladon_call_missing(call, ladon_missing);
+    if (extra != NULL && (ladon_missing = ladon__missing_strings__Person(extra)) != NULL)
+        return ladon_call_missing(call, ladon_missing);
     return ladon_call_finish(call, describe(call, team, extra, &ladon_response->result));
 }
 
