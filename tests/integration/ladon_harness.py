@@ -15,7 +15,7 @@ timeout, keeps draining both output streams (so the server never blocks on a ful
 exit stops the server with SIGTERM sent to its PID, waits for it, and fails the test unless it
 exited with status 0. Nothing is ever killed by name.
 
-Exit codes: 0 pass, 1 fail, 77 skipped (no server binary; meson treats 77 as a skip).
+Exit codes: 0 pass, 1 fail, a missing binary or client tool fails the test (exit 1): a skip is never counted as a pass.
 Run with /usr/bin/python3.
 """
 
@@ -28,7 +28,7 @@ import threading
 import time
 import traceback
 
-SKIP = 77
+MISSING = 1  # a missing tool or binary is a failure, never a skip
 READY_TIMEOUT = float(os.environ.get("LADON_READY_TIMEOUT", "30"))
 STOP_TIMEOUT = float(os.environ.get("LADON_STOP_TIMEOUT", "30"))
 
@@ -37,12 +37,12 @@ _READY_LINE = re.compile(r"^\s*(?P<service>[A-Za-z_][A-Za-z0-9_]*):\s+"
 
 
 def server_binary(argv=None):
-    """The server binary: argv[1], else $LADON_EXAMPLES. Exits 77 (skip) when neither is usable."""
+    """The server binary: argv[1], else $LADON_EXAMPLES. Exits 1 (fail) when neither is usable."""
     argv = sys.argv if argv is None else argv
     path = argv[1] if len(argv) > 1 and argv[1] else os.environ.get("LADON_EXAMPLES", "")
     if not path:
-        print("SKIP: no server binary (pass it as argv[1] or set LADON_EXAMPLES)")
-        sys.exit(SKIP)
+        print("FAIL: no server binary (pass it as argv[1] or set LADON_EXAMPLES)")
+        sys.exit(MISSING)
     if not (os.path.isfile(path) and os.access(path, os.X_OK)):
         print("FAIL: server binary %r does not exist or is not executable" % path)
         sys.exit(1)

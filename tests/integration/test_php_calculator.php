@@ -14,8 +14,8 @@ if ($argc !== 2) {
     exit(2);
 }
 if (!extension_loaded('soap')) {
-    echo "SKIP: the PHP soap extension (php-soap) is not loaded\n";
-    exit(77);
+    echo "FAIL: the PHP soap extension (php-soap) is not loaded\n";
+    exit(1);
 }
 $wsdl = $argv[1];
 $endpoint = preg_replace('/\?wsdl$/', '', $wsdl);

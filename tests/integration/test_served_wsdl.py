@@ -15,7 +15,7 @@ import urllib.request
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
-from ladon_harness import SKIP, main_wrapper  # noqa: E402
+from ladon_harness import MISSING, main_wrapper  # noqa: E402
 
 # DESIGN.md section 8; $LADON_SERVICES (comma-separated) overrides it.
 SERVICES = tuple(s for s in os.environ.get(
@@ -23,8 +23,8 @@ SERVICES = tuple(s for s in os.environ.get(
 
 CHECKER = sys.argv[2] if len(sys.argv) > 2 else os.environ.get("LADON_WSDL_CHECK", "")
 if not CHECKER or not os.access(CHECKER, os.X_OK):
-    print("SKIP: no ladon-wsdl-check (pass it as argv[2] or set LADON_WSDL_CHECK)")
-    sys.exit(SKIP)
+    print("FAIL: missing ladon-wsdl-check (pass it as argv[2] or set LADON_WSDL_CHECK)")
+    sys.exit(MISSING)
 
 
 def body(server, checks):

@@ -7,8 +7,13 @@
  * usage: wsdl2h_client ENDPOINT      (e.g. http://127.0.0.1:PORT/Calculator)
  *
  * The names below (calc__Record, big_USCOREplus_USCOREone, __sizetags, ...) are wsdl2h's, stable
- * with the typemap above. gSOAP writes a struct result either as the response element itself
- * (<calc:Inspection>) or wrapped (<calc:inspectResponse><result>): both are handled. */
+ * with the typemap above. How wsdl2h names a response depends on the WSDL, and all forms are
+ * handled at compile time:
+ *   - a response element with a named complexType -> struct calc__addResponse
+ *   - a response element with an anonymous type   -> struct _calc__addResponse
+ *   - gSOAP's own convention for a struct result  -> the result struct itself (calc__Inspection)
+ *   - a required scalar result is a value (int result), an optional one a pointer (int *result)
+ */
 #include "soapH.h"
 #include "Calculator.nsmap"
 
@@ -16,6 +21,61 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+
+#if defined(SOAP_TYPE_calc__addResponse)
+typedef struct calc__addResponse add_response;
+#else
+typedef struct _calc__addResponse add_response;
+#endif
+#if defined(SOAP_TYPE_calc__echoResponse)
+typedef struct calc__echoResponse echo_response;
+#else
+typedef struct _calc__echoResponse echo_response;
+#endif
+#if defined(SOAP_TYPE_calc__inspectResponse)
+typedef struct calc__inspectResponse inspect_response;
+#define INSPECT_WRAPPED 1
+#elif defined(SOAP_TYPE__calc__inspectResponse)
+typedef struct _calc__inspectResponse inspect_response;
+#define INSPECT_WRAPPED 1
+#else
+typedef struct calc__Inspection inspect_response;
+#define INSPECT_WRAPPED 0
+#endif
+
+/* An int member that is either `int` (required) or `int *` (optional): 1 when present. */
+static int int_from_ptr(const int *p, int *out)
+{
+    if (p == NULL)
+        return 0;
+    *out = *p;
+    return 1;
+}
+
+static int int_from_value(int v, int *out)
+{
+    *out = v;
+    return 1;
+}
+
+#define GET_INT(member, out) _Generic((member), int *: int_from_ptr, default: int_from_value)((member), (out))
+
+#if INSPECT_WRAPPED
+/* A struct member that is either `struct calc__Inspection *` or `struct calc__Inspection`. */
+static struct calc__Inspection *inspection_from_pp(struct calc__Inspection **pp)
+{
+    return *pp;
+}
+
+static struct calc__Inspection *inspection_from_p(struct calc__Inspection *p)
+{
+    return p;
+}
+
+#define INSPECTION_OF(member)                                                                     \
+    _Generic((member), struct calc__Inspection *: inspection_from_pp,                             \
+             default: inspection_from_p)(&(member))
+#endif
 
 static int passed;
 static int failed;
@@ -77,12 +137,14 @@ static void test_add(struct soap *soap, const char *url, int a, int b, int expec
     char what[128];
     snprintf(what, sizeof what, "add(%d, %d)", a, b);
     struct _calc__add req = { .a = a, .b = b };
-    struct _calc__addResponse resp;
+    add_response resp;
     memset(&resp, 0, sizeof resp);
     soap_call___calc__add(soap, url, NULL, &req, &resp);
     if (call_ok(soap, what)) {
-        ok(what, resp.result != NULL && *resp.result == expected, "got %s%d, expected %d",
-           resp.result ? "" : "(absent) ", resp.result ? *resp.result : 0, expected);
+        int value = 0;
+        int present = GET_INT(resp.result, &value);
+        ok(what, present && value == expected, "got %s%d, expected %d",
+           present ? "" : "(absent) ", value, expected);
     }
     soap_destroy(soap);
     soap_end(soap);
@@ -93,7 +155,7 @@ static void test_echo(struct soap *soap, const char *url, const char *label, con
     char what[128];
     snprintf(what, sizeof what, "echo %s", label);
     struct _calc__echo req = { .text = (char *)text };
-    struct _calc__echoResponse resp;
+    echo_response resp;
     memset(&resp, 0, sizeof resp);
     soap_call___calc__echo(soap, url, NULL, &req, &resp);
     if (call_ok(soap, what))
@@ -105,7 +167,7 @@ static void test_echo(struct soap *soap, const char *url, const char *label, con
 static void test_fault(struct soap *soap, const char *url)
 {
     struct _calc__add req = { .a = 2147483647, .b = 1 };
-    struct _calc__addResponse resp;
+    add_response resp;
     memset(&resp, 0, sizeof resp);
     soap_call___calc__add(soap, url, NULL, &req, &resp);
     /* gSOAP reports a received fault as SOAP_CLI_FAULT or SOAP_SVR_FAULT when the faultcode is
@@ -166,17 +228,13 @@ static void test_inspect(struct soap *soap, const char *url)
     rec.levels = levels;
     struct _calc__inspect req = { .record = &rec };
 
-    struct calc__Inspection *r = NULL;
-#ifdef SOAP_TYPE__calc__inspectResponse
-    struct _calc__inspectResponse resp;
+    inspect_response resp;
     memset(&resp, 0, sizeof resp);
     soap_call___calc__inspect(soap, url, NULL, &req, &resp);
-    r = resp.result;
+#if INSPECT_WRAPPED
+    struct calc__Inspection *r = INSPECTION_OF(resp.result);
 #else
-    struct calc__Inspection resp;
-    memset(&resp, 0, sizeof resp);
-    soap_call___calc__inspect(soap, url, NULL, &req, &resp);
-    r = &resp;
+    struct calc__Inspection *r = &resp;
 #endif
     if (!call_ok(soap, "inspect full record"))
         goto out;
