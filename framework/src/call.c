@@ -101,9 +101,9 @@ int ladon_call_finish(ladon_call *call, int rc)
             return soap_sender_fault(soap, call->fault_msg, NULL);
         return soap_receiver_fault(soap, call->fault_msg, NULL);
     }
-    LADON_LOGE("operation %s%s%s returned %d (%s) without a fault; answering 'internal error'",
-               call->service ? call->service->name : "", call->service ? "." : "",
-               ladon_call_operation(call), rc, ladon_err_name(rc));
+    LADON_LOGE("operation %s.%s returned %d (%s) without a fault; answering 'internal error'",
+               call->service ? call->service->name : "?",
+               call->op ? ladon_call_operation(call) : "?", rc, ladon_err_name(rc));
     return soap_receiver_fault(soap, "internal error", NULL);
 }
 
@@ -185,5 +185,6 @@ void ladon__call_seterror(struct soap *soap, const char **code, const char **str
     if (msg != NULL)
         snprintf(call->error_msg, sizeof call->error_msg, "%s", msg);
     *string = call->error_msg;
-    *code = client ? "SOAP-ENV:Client" : "SOAP-ENV:Server";
+    if (soap->version == 1) /* SOAP 1.2: gSOAP fills in Sender/Receiver itself */
+        *code = client ? "SOAP-ENV:Client" : "SOAP-ENV:Server";
 }

@@ -87,6 +87,62 @@ static bool has_token(const char *v, size_t n, const char *tok, bool check_q)
     return false;
 }
 
+int ladon__http_chunked_end(const char *p, size_t n, uint64_t max_body, size_t *end)
+{
+    size_t i = 0;
+    uint64_t total = 0;
+
+    for (;;) {
+        const char *nl = memchr(p + i, '\n', n - i);
+        size_t line_end, k = i;
+        uint64_t size = 0;
+
+        if (nl == NULL)
+            return n - i > 1024 ? -400 : 0;
+        line_end = (size_t)(nl - p);
+        if (!isxdigit((unsigned char)p[k]))
+            return -400;
+        for (; k < line_end && isxdigit((unsigned char)p[k]); k++) {
+            int d = isdigit((unsigned char)p[k]) ? p[k] - '0' : (tolower((unsigned char)p[k]) - 'a' + 10);
+            size = size * 16 + (uint64_t)d;
+            if (size > max_body)
+                return -413;
+        }
+        /* chunk extensions (";name=value") and blanks are ignored */
+        if (k < line_end && p[k] != ';' && p[k] != ' ' && p[k] != '\t' && p[k] != '\r')
+            return -400;
+        i = line_end + 1;
+        if (size == 0) {
+            for (;;) { /* trailers up to an empty line */
+                const char *t = memchr(p + i, '\n', n - i);
+                if (t == NULL)
+                    return n - i > 8192 ? -400 : 0;
+                if ((size_t)(t - p) == i || ((size_t)(t - p) == i + 1 && p[i] == '\r')) {
+                    *end = (size_t)(t - p) + 1;
+                    return 1;
+                }
+                i = (size_t)(t - p) + 1;
+            }
+        }
+        total += size;
+        if (total > max_body)
+            return -413;
+        if (n - i < size + 1)
+            return 0;
+        if (p[i + size] == '\n') {
+            i += size + 1;
+        } else if (p[i + size] == '\r') {
+            if (n - i < size + 2)
+                return 0;
+            if (p[i + size + 1] != '\n')
+                return -400;
+            i += size + 2;
+        } else {
+            return -400;
+        }
+    }
+}
+
 static bool is_tchar(char c)
 {
     return isalnum((unsigned char)c) || strchr("!#$%&'*+-.^_`|~", c) != NULL;
@@ -232,6 +288,9 @@ int ladon__http_parse_head(const char *buf, size_t len, ladon__http_req *req)
                     conn_close = true;
                 if (has_token(v, vlen, "keep-alive", false))
                     conn_keep = true;
+            } else if (name_is(l, nlen, "Content-Encoding")) {
+                if (!(vlen == 8 && strncasecmp(v, "identity", 8) == 0) && vlen > 0)
+                    req->encoded = true;
             } else if (name_is(l, nlen, "Expect")) {
                 if (vlen == 12 && strncasecmp(v, "100-continue", 12) == 0) {
                     req->expect_continue = true;

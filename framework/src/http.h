@@ -30,6 +30,7 @@ typedef struct ladon__http_req {
     bool accept_gzip;       /* Accept-Encoding allows gzip */
     bool keep_alive;        /* the connection may serve another request */
     bool chunked;           /* Transfer-Encoding: chunked */
+    bool encoded;           /* Content-Encoding other than identity (gzip) */
     bool expect_continue;   /* Expect: 100-continue */
     size_t expect_offset;   /* offset of the Expect header name in the head */
     int64_t content_length; /* -1 when absent */
@@ -42,6 +43,11 @@ typedef struct ladon__http_req {
  * status (-400, -414, -431, -501, -505) for a request that must be
  * answered with that status and closed. */
 int ladon__http_parse_head(const char *buf, size_t len, ladon__http_req *req);
+
+/* Finds the end of a chunked body p[0..n) (chunks, last chunk, trailers,
+ * final CRLF).  Returns 1 with *end = its length, 0 when more bytes are
+ * needed, -400 when malformed, -413 when the data exceeds max_body. */
+int ladon__http_chunked_end(const char *p, size_t n, uint64_t max_body, size_t *end);
 
 /* Reason phrase of an HTTP status ("Not Found"). */
 const char *ladon__http_reason(int status);

@@ -9,8 +9,9 @@
  *
  *  - The listener reads whatever a connection sends into the connection's
  *    buffer and runs the HTTP head parser on it.  Only when a request is
- *    complete (head + Content-Length body; for a chunked body, the head) is
- *    the connection handed to the workers (work queue, pool.c).  A client
+ *    complete (head and the whole body, by Content-Length or chunked framing)
+ *    is the connection handed to the workers (work queue, pool.c), so a
+ *    worker never waits for a client's bytes.  A client
  *    that sends half a request therefore holds no worker; when its request
  *    is not complete --recv-timeout after it began, the listener answers 408
  *    and closes it.  Idle keep-alive connections cost one epoll entry each and
@@ -56,9 +57,6 @@
 #define LINGER_MS 2000
 #define SCAN_MS 100
 
-/* A connection that the listener closes after draining (no longer served). */
-#define LADON_CONN_LINGER ((enum ladon__conn_state)100)
-
 int64_t ladon__now_ms(void)
 {
     struct timespec ts;
@@ -95,14 +93,25 @@ int ladon__send_all(int fd, const char *buf, size_t len, int64_t deadline_ms)
     return 0;
 }
 
+/* Renames the request's "Expect: 100-continue" header (same length), so
+ * that gSOAP does not send a "100 Continue" of its own: either the listener
+ * answered it, or the body is already here. */
+static void hide_expect(ladon__conn *c, char *b)
+{
+    if (c->req.expect_continue) {
+        memcpy(b + c->req.expect_offset, "X-Xpct", 6);
+        c->req.expect_continue = false;
+    }
+}
+
 int ladon__conn_check(struct ladon_server *srv, ladon__conn *c)
 {
     char *b = c->buf + c->rpos;
     size_t n = c->wpos - c->rpos;
     int r;
-    uint64_t total;
 
     c->early_status = 0;
+    c->req_len = 0;
     if (n == 0)
         return 0;
     r = ladon__http_parse_head(b, n, &c->req);
@@ -117,23 +126,44 @@ int ladon__conn_check(struct ladon_server *srv, ladon__conn *c)
         c->early_status = 413;
         return 1;
     }
-    if (c->req.chunked)
-        return 1;
-    if (c->req.content_length < 0 && strcmp(c->req.method, "POST") == 0) {
-        c->early_status = 411;
-        return 1;
+    if (c->req.chunked) {
+        size_t end = 0;
+        r = ladon__http_chunked_end(b + c->req.head_len, n - c->req.head_len,
+                                    srv->cfg.max_request_bytes, &end);
+        if (r < 0) {
+            c->early_status = -r;
+            return 1;
+        }
+        if (r == 1) {
+            c->req_len = c->req.head_len + end;
+            hide_expect(c, b);
+            return 1;
+        }
+        /* chunk framing may not inflate the buffer without bound */
+        if (n > c->req.head_len + 2 * srv->cfg.max_request_bytes + 65536) {
+            c->early_status = 413;
+            return 1;
+        }
+    } else {
+        uint64_t total;
+        if (c->req.content_length < 0 && strcmp(c->req.method, "POST") == 0) {
+            c->early_status = 411;
+            return 1;
+        }
+        total = c->req.head_len + (uint64_t)(c->req.content_length > 0 ? c->req.content_length : 0);
+        if (n >= total) {
+            c->req_len = (size_t)total;
+            hide_expect(c, b);
+            return 1;
+        }
     }
-    total = c->req.head_len + (uint64_t)(c->req.content_length > 0 ? c->req.content_length : 0);
-    if (n >= total)
-        return 1;
     if (c->req.expect_continue) {
         static const char cont[] = "HTTP/1.1 100 Continue\r\n\r\n";
         /* Best effort, non-blocking: 25 bytes fit in any socket buffer. */
         ssize_t w = send(c->fd, cont, sizeof cont - 1, MSG_NOSIGNAL | MSG_DONTWAIT);
         if (w != (ssize_t)(sizeof cont - 1))
             LADON_LOGD("%s: could not send 100 Continue", c->peer_str);
-        memcpy(b + c->req.expect_offset, "X-Xpct", 6); /* answered: hide it from gSOAP */
-        c->req.expect_continue = false;
+        hide_expect(c, b);
     }
     return 0;
 }
@@ -283,7 +313,8 @@ static void on_readable(struct ladon_server *srv, ladon__conn *c, int64_t now)
             c->wpos += (size_t)r;
             if ((size_t)r < room)
                 break; /* drained the socket for now */
-            if (c->wpos - c->rpos > LADON_HTTP_MAX_HEAD + srv->cfg.max_request_bytes)
+            if (c->wpos - c->rpos > LADON_HTTP_MAX_HEAD + srv->cfg.max_request_bytes ||
+                ladon__http_parse_head(c->buf + c->rpos, c->wpos - c->rpos, &c->req) < 0)
                 break; /* the check below rejects it */
             continue;
         }
@@ -479,10 +510,8 @@ static void scan_timeouts(struct ladon_server *srv, int64_t now)
                        c->peer_str, srv->cfg.recv_timeout_ms);
             if (send(c->fd, resp, sizeof resp - 1, MSG_NOSIGNAL | MSG_DONTWAIT) < 0)
                 LADON_LOGD("%s: could not send 408", c->peer_str);
-            conn_close(srv, c);
-        } else {
-            conn_close(srv, c);
         }
+        conn_close(srv, c); /* idle, lingering or stalled */
     }
     if (!srv->stopping && !srv->accepting && srv->n_conns < srv->cfg.max_connections)
         set_accepting(srv, true);

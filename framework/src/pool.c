@@ -10,18 +10,24 @@
  * pipelined requests already buffered behind it (in order, at most
  * MAX_PIPELINED in a row), then appends the connection to the done queue
  * (under dq_lock) and wakes the listener through the done eventfd.  A worker
- * never blocks on a client except for a chunked request body (bounded by
- * --recv-timeout) and for sending a response (bounded by --send-timeout per
- * write).
+ * never waits for a client's bytes (the listener buffered the whole
+ * request); it can only wait while sending a response, bounded by
+ * --send-timeout per write.
  *
  * gSOAP never owns the socket: the worker's frecv hook hands gSOAP exactly
- * the bytes of the current request from the connection's buffer (reading the
- * socket only for chunked bodies), fsend writes with poll() and MSG_NOSIGNAL,
- * and fclose only records that gSOAP wanted the connection closed, so the
- * listener stays the one place that closes sockets.  Bytes of a next request
- * that gSOAP read ahead (chunked bodies only) are saved by the httppipe
- * plugin at the end of the request and put back at the front of the
- * connection's buffer.  After every request: soap_destroy + soap_end.
+ * the bytes of the current request from the connection's buffer and then
+ * reports EOF, so gSOAP cannot read into (and lose) a pipelined next request
+ * - the loss DESIGN.md section 4 describes; the next request simply starts
+ * where this one ended.  fsend writes with poll() and MSG_NOSIGNAL (no
+ * select(), so descriptors above FD_SETSIZE work), fpoll skips gSOAP's
+ * select() probe, and fclose only records that gSOAP wanted the connection
+ * closed, so the listener stays the one place that closes sockets.  gSOAP's
+ * httppipe plugin is registered as a safety net: it would report bytes gSOAP
+ * left unparsed (logged at debug level).  Experiment: after a chunked body
+ * gSOAP 2.8.124 has reset its buffer before the plugin's hook runs, so the
+ * plugin alone would not save a pipelined request behind a chunked one;
+ * exact-length hand-over does.  After every request: soap_destroy +
+ * soap_end.
  *
  * Locking: wq_lock and dq_lock are never held together, nor while serving.
  * Shutdown: ladon__pool_stop sets wq_stop and broadcasts; workers finish the
@@ -56,60 +62,26 @@ static ladon__worker *worker_of(struct soap *soap)
     return call != NULL ? (ladon__worker *)call->worker : NULL;
 }
 
-/* gSOAP frecv hook: the current request's bytes, from the buffer first. */
+/* gSOAP frecv hook: exactly the bytes of the current request, from the
+ * connection's buffer (the listener buffered all of them); then EOF. */
 static size_t w_frecv(struct soap *soap, char *s, size_t n)
 {
     ladon__worker *w = worker_of(soap);
     ladon__conn *c;
     size_t avail;
 
-    if (w == NULL || w->conn == NULL || w->remaining == 0 || w->io_failed)
+    if (w == NULL || w->conn == NULL || w->remaining == 0)
         return 0;
     c = w->conn;
+    avail = c->wpos - c->rpos;
     if (n > w->remaining)
         n = w->remaining;
-    avail = c->wpos - c->rpos;
-    if (avail > 0) {
-        size_t k = n < avail ? n : avail;
-        memcpy(s, c->buf + c->rpos, k);
-        c->rpos += k;
-        if (w->remaining != SIZE_MAX)
-            w->remaining -= k;
-        return k;
-    }
-    for (;;) { /* a chunked body: read the socket */
-        ssize_t r = recv(c->fd, s, n, 0);
-        if (r > 0) {
-            w->from_socket = true;
-            if (w->remaining != SIZE_MAX)
-                w->remaining -= (size_t)r;
-            return (size_t)r;
-        }
-        if (r == 0)
-            return 0;
-        if (errno == EINTR)
-            continue;
-        if (errno == EAGAIN || errno == EWOULDBLOCK) {
-            struct pollfd p = {.fd = c->fd, .events = POLLIN};
-            int64_t left = w->recv_deadline_ms - ladon__now_ms();
-            int pr;
-            if (left <= 0) {
-                LADON_LOGI("%s: request body not received within %u ms (--recv-timeout)",
-                           c->peer_str, w->srv->cfg.recv_timeout_ms);
-                w->io_failed = true;
-                return 0;
-            }
-            pr = poll(&p, 1, left > INT32_MAX ? INT32_MAX : (int)left);
-            if (pr < 0 && errno != EINTR) {
-                ladon__log_errno(errno, "poll");
-                w->io_failed = true;
-                return 0;
-            }
-            continue;
-        }
-        w->io_failed = true;
-        return 0;
-    }
+    if (n > avail)
+        n = avail;
+    memcpy(s, c->buf + c->rpos, n);
+    c->rpos += n;
+    w->remaining -= n;
+    return n;
 }
 
 static int w_fsend(struct soap *soap, const char *s, size_t n)
@@ -230,8 +202,9 @@ static void push_done(struct ladon_server *srv, ladon__conn *c)
     }
 }
 
-static void log_request(ladon__worker *w, const ladon__conn *c, const char *op, int status,
-                        int64_t t0)
+/* The info line of one request: peer, method, path, operation, status
+ * ("-": no response could be sent), duration. */
+static void log_request(const ladon__conn *c, const char *op, int status, int64_t t0)
 {
     if (!ladon__log_enabled(LADON_LOG_INFO))
         return;
@@ -242,7 +215,6 @@ static void log_request(ladon__worker *w, const ladon__conn *c, const char *op, 
             snprintf(st, sizeof st, "%d", status);
         else
             snprintf(st, sizeof st, "-");
-        (void)w;
         LADON_LOGI("%s %s %s %s %s %lldms", c->peer_str, c->req.method[0] ? c->req.method : "-",
                    c->req.path[0] ? c->req.path : "-", op && op[0] ? op : "-", st,
                    (long long)dt);
@@ -311,17 +283,12 @@ static bool serve_soap(ladon__worker *w, ladon__conn *c, const ladon_service *sv
     int err, status = 0;
     bool keep;
 
-    total = c->req.chunked ? SIZE_MAX
-                           : c->req.head_len + (size_t)(c->req.content_length > 0
-                                                            ? c->req.content_length
-                                                            : 0);
+    total = c->req_len;
     if (pipe != NULL)
         pipe->len = 0;
     w->conn = c;
     w->remaining = total;
     w->io_failed = false;
-    w->from_socket = false;
-    w->recv_deadline_ms = t0 + w->srv->cfg.recv_timeout_ms;
     ladon__call_reset(&w->call, soap, svc, w);
     soap->socket = c->fd;
     soap->bufidx = 0;
@@ -335,7 +302,7 @@ static bool serve_soap(ladon__worker *w, ladon__conn *c, const ladon_service *sv
     /* soap_begin_serve() without its soap_send_fault(), so that every
      * failure below gets the same treatment. */
     soap_begin(soap);
-    if (!c->req.chunked &&
+    if (!c->req.chunked && !c->req.encoded && /* compressed: gSOAP's maxlevel only */
         ladon__xml_too_deep(c->buf + start + c->req.head_len, total - c->req.head_len,
                             w->srv->cfg.max_depth)) {
         /* answered without parsing: plain SOAP 1.1, no compression */
@@ -348,6 +315,8 @@ static bool serve_soap(ladon__worker *w, ladon__conn *c, const ladon_service *sv
         err = soap->error;
     } else {
         const ladon_operation *op = NULL;
+        if (atomic_load(&w->srv->stop_requested))
+            soap->keep_alive = 0; /* shutting down: answer "Connection: close" */
         err = soap_peek_element(soap);
         if (err == SOAP_OK) {
             for (size_t i = 0; i < svc->n_operations && op == NULL; i++)
@@ -372,8 +341,9 @@ static bool serve_soap(ladon__worker *w, ladon__conn *c, const ladon_service *sv
     if (err != SOAP_OK && soap->version == 0)
         soap->version = 1; /* no envelope was read: answer in SOAP 1.1 */
     if (err == SOAP_POST && !w->io_failed) {
-        /* gSOAP's code for "the POST body is not a SOAP envelope" (our frecv
-         * reports real I/O failures in io_failed) */
+        /* gSOAP's code for "the POST body is not a SOAP envelope": another
+         * root element, or none before the body ended (frecv never fails:
+         * the whole request is in the buffer) */
         snprintf(w->call.error_msg, sizeof w->call.error_msg, "%s",
                  soap->tag[0] ? "not a SOAP 1.1 envelope" : "malformed XML");
         err = soap_sender_fault(soap, w->call.error_msg, NULL);
@@ -390,37 +360,15 @@ static bool serve_soap(ladon__worker *w, ladon__conn *c, const ladon_service *sv
         status = 200;
     else if (!w->io_failed && err < SOAP_STOP && err != SOAP_EOF)
         status = 500;
-    log_request(w, c, w->call.op ? w->call.op->name : NULL, status, t0);
+    log_request(c, w->call.op ? w->call.op->name : NULL, status, t0);
 
     keep = err == SOAP_OK && soap->keep_alive != 0 && !c->close && !w->io_failed;
-    if (keep) {
-        if (!c->req.chunked) {
-            c->rpos = start + total; /* exactly the next request */
-        } else if (pipe != NULL && pipe->len > 0) {
-            /* gSOAP read ahead into a next request: put those bytes back */
-            if (!w->from_socket && c->rpos - start >= pipe->len) {
-                c->rpos -= pipe->len;
-            } else if (c->rpos == c->wpos) {
-                if (c->cap < pipe->len) {
-                    char *nb = realloc(c->buf, pipe->len);
-                    if (nb == NULL) {
-                        LADON_LOGE("out of memory (%zu bytes)", pipe->len);
-                        keep = false;
-                    } else {
-                        c->buf = nb;
-                        c->cap = pipe->len;
-                    }
-                }
-                if (keep) {
-                    memcpy(c->buf, pipe->buf, pipe->len);
-                    c->rpos = 0;
-                    c->wpos = pipe->len;
-                }
-            } else {
-                keep = false; /* cannot happen: read ahead while bytes were buffered */
-            }
-        }
+    if (pipe != NULL && pipe->len > 0) {
+        /* gSOAP kept bytes it had not parsed; they came from this request's
+         * range, so the next request still starts at start + total */
+        LADON_LOGD("%s: %zu request bytes left unparsed", c->peer_str, pipe->len);
     }
+    c->rpos = start + total; /* exactly the next request */
     if (pipe != NULL)
         pipe->len = 0;
     soap_destroy(soap);
@@ -443,7 +391,7 @@ static bool serve_one(ladon__worker *w, ladon__conn *c)
         const char *text = early_text(c->early_status);
         send_http(w, c, c->early_status, "text/plain; charset=utf-8", "", text, strlen(text),
                   false, false);
-        log_request(w, c, NULL, c->early_status, t0);
+        log_request(c, NULL, c->early_status, t0);
         return false;
     }
     if (ladon__route(&srv->router, &c->req, (const struct sockaddr *)&c->peer, c->local_host,
@@ -451,20 +399,20 @@ static bool serve_one(ladon__worker *w, ladon__conn *c)
         static const char text[] = "internal error\n";
         send_http(w, c, 500, "text/plain; charset=utf-8", "", text, sizeof text - 1, false,
                   false);
-        log_request(w, c, NULL, 500, t0);
+        log_request(c, NULL, 500, t0);
         return false;
     }
     if (res.status == 0)
         return serve_soap(w, c, res.service, t0);
 
-    keep = c->req.keep_alive && !c->req.chunked && !atomic_load(&srv->stop_requested);
+    keep = c->req.keep_alive && !atomic_load(&srv->stop_requested);
     if (send_http(w, c, res.status, res.content_type, res.extra_headers, res.body,
                   res.body_len, res.head_only, keep) != 0)
         keep = false;
-    log_request(w, c, NULL, res.status, t0);
+    log_request(c, NULL, res.status, t0);
     free(res.body);
     if (keep)
-        c->rpos += c->req.head_len + (size_t)(c->req.content_length > 0 ? c->req.content_length : 0);
+        c->rpos += c->req_len;
     return keep;
 }
 

@@ -115,6 +115,7 @@ int ladon_server_new(ladon_server **out, const ladon_config *cfg, const ladon_bi
                    "must be positive");
         return LADON_EINVAL;
     }
+    ladon__log_set_level(cfg->log_level);
     srv = calloc(1, sizeof *srv);
     if (srv == NULL) {
         LADON_LOGE("out of memory (server)");
@@ -278,10 +279,8 @@ int ladon_main(int argc, char **argv, const ladon_binding *binding)
     }
     ladon__log_set_level(cfg.log_level);
     rc = ladon_server_new(&srv, &cfg, binding);
-    if (rc != 0) {
-        fprintf(stderr, "%s: cannot start: %s\n", prog, ladon_strerror(rc));
+    if (rc != 0) /* the cause has been logged */
         return rc == LADON_EINVAL ? 2 : 1;
-    }
     atomic_store(&main_server, srv);
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = on_signal;

@@ -27,7 +27,9 @@
 enum ladon__conn_state {
     LADON_CONN_IDLE,    /* in epoll, nothing buffered */
     LADON_CONN_READING, /* in epoll, part of a request buffered */
-    LADON_CONN_BUSY     /* handed to the workers */
+    LADON_CONN_BUSY,    /* handed to the workers */
+    LADON_CONN_LINGER   /* in epoll, answered and half-closed: input discarded
+                           until the client closes or LINGER_MS pass */
 };
 
 typedef struct ladon__conn {
@@ -39,6 +41,7 @@ typedef struct ladon__conn {
     size_t cap, rpos, wpos;
     int64_t deadline_ms;             /* listener: close when reached (IDLE/READING) */
     ladon__http_req req;             /* head of the request at rpos, once ready */
+    size_t req_len;                  /* bytes of that whole request (head + body) */
     int early_status;                /* answer this HTTP error and close (0 = none) */
     bool continue_sent;              /* 100 Continue sent for the request at rpos */
     bool close;                      /* worker: close instead of re-arming */
@@ -55,9 +58,7 @@ typedef struct ladon__worker {
     ladon_call call;
     ladon__conn *conn;        /* being served */
     size_t remaining;         /* request bytes frecv may still hand to gSOAP */
-    int64_t recv_deadline_ms; /* for socket reads of this request */
-    bool io_failed;           /* a read or write failed or timed out */
-    bool from_socket;         /* frecv read the socket (chunked body) */
+    bool io_failed;           /* a write failed or timed out */
 } ladon__worker;
 
 struct ladon_server {
@@ -99,7 +100,7 @@ struct ladon_server {
 int64_t ladon__now_ms(void);
 
 /* Examines the bytes buffered at conn->rpos: 1 when a request is ready for
- * a worker (complete, or its head with a chunked body, or an error to answer
+ * a worker (complete: conn->req and conn->req_len set; or an error to answer
  * in conn->early_status), 0 when more bytes are needed.  May send
  * "100 Continue".  Safe from the listener and from the worker owning conn. */
 int ladon__conn_check(struct ladon_server *srv, ladon__conn *conn);

@@ -103,6 +103,49 @@ static void test_http_parse(void)
     CU_ASSERT_STRING_EQUAL(ladon__http_reason(999), "Unknown");
 }
 
+static int chunked(const char *s, uint64_t max, size_t *end)
+{
+    return ladon__http_chunked_end(s, strlen(s), max, end);
+}
+
+static void test_chunked(void)
+{
+    size_t end = 0;
+    CU_ASSERT_EQUAL(chunked("5\r\nhello\r\n0\r\n\r\n", 100, &end), 1);
+    CU_ASSERT_EQUAL(end, 15);
+    CU_ASSERT_EQUAL(chunked("5\r\nhello\r\n0\r\n\r\nPOST / HTTP/1.1", 100, &end), 1);
+    CU_ASSERT_EQUAL(end, 15);
+    CU_ASSERT_EQUAL(chunked("A;ext=1\r\n0123456789\r\n3\r\nabc\r\n0\r\nX-T: 1\r\n\r\n", 100,
+                            &end), 1);
+    CU_ASSERT_EQUAL(end, 42);
+    CU_ASSERT_EQUAL(chunked("5\nhello\n0\n\n", 100, &end), 1);
+    CU_ASSERT_EQUAL(end, 11);
+    /* incomplete */
+    CU_ASSERT_EQUAL(chunked("", 100, &end), 0);
+    CU_ASSERT_EQUAL(chunked("5", 100, &end), 0);
+    CU_ASSERT_EQUAL(chunked("5\r\nhel", 100, &end), 0);
+    CU_ASSERT_EQUAL(chunked("5\r\nhello\r", 100, &end), 0);
+    CU_ASSERT_EQUAL(chunked("5\r\nhello\r\n0\r\n", 100, &end), 0);
+    CU_ASSERT_EQUAL(chunked("5\r\nhello\r\n0\r\nX-T: 1\r\n", 100, &end), 0);
+    /* malformed */
+    CU_ASSERT_EQUAL(chunked("x\r\n", 100, &end), -400);
+    CU_ASSERT_EQUAL(chunked("5x\r\nhello\r\n", 100, &end), -400);
+    CU_ASSERT_EQUAL(chunked("5\r\nhelloXX0\r\n\r\n", 100, &end), -400);
+    CU_ASSERT_EQUAL(chunked("5\r\nhello\rX", 100, &end), -400);
+    /* too large: one chunk, the sum, or an absurd size */
+    CU_ASSERT_EQUAL(chunked("65\r\n", 100, &end), -413);
+    CU_ASSERT_EQUAL(chunked("32\r\n", 100, &end), 0);
+    CU_ASSERT_EQUAL(chunked("FFFFFFFFFFFFFFFFFFFFFFFF\r\n", 100, &end), -413);
+    {
+        char two[256];
+        char fifty[51];
+        memset(fifty, 'a', 50);
+        fifty[50] = '\0';
+        snprintf(two, sizeof two, "32\r\n%s\r\n33\r\n", fifty);
+        CU_ASSERT_EQUAL(chunked(two, 100, &end), -413);
+    }
+}
+
 static void sin4(struct sockaddr_storage *ss, const char *ip)
 {
     struct sockaddr_in *s = (struct sockaddr_in *)ss;
@@ -405,6 +448,7 @@ int main(void)
 {
     static const rt_test tests[] = {
         {"HTTP head parser", test_http_parse},
+        {"chunked body framing", test_chunked},
         {"trusted proxies", test_proxies},
         {"Host validation", test_host_valid},
         {"service address", test_address},

@@ -1,1 +1,914 @@
-int main(void){return 0;}
+/* test_server.c - ladon_server end to end over raw sockets: WSDL and index
+ * GETs, 404s, SOAP calls and faults, keep-alive with 500 idle connections,
+ * pipelining, stalled and oversize requests, chunked bodies, 100-continue,
+ * gzip, the connection limit, and shutdown with a request in flight.
+ * The server runs in a thread of this process on port 0. */
+#include <errno.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <poll.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <ladon/ladon.h>
+#include "rt_cunit.h"
+#include "rt_glue.h"
+
+/* ---- a server in a thread -------------------------------------------------- */
+
+typedef struct srv {
+    ladon_server *s;
+    pthread_t th;
+    int rc;
+    uint16_t port;
+} srv;
+
+static void *run_thread(void *arg)
+{
+    srv *x = arg;
+    x->rc = ladon_server_run(x->s);
+    return NULL;
+}
+
+static void base_config(ladon_config *cfg)
+{
+    ladon_config_init(cfg);
+    strcpy(cfg->listen_host, "127.0.0.1");
+    cfg->listen_port = 0;
+    cfg->workers = 4;
+    cfg->recv_timeout_ms = 1000;
+    cfg->max_request_bytes = 8192;
+    cfg->max_depth = 16;
+    cfg->shutdown_grace_ms = 3000;
+    cfg->log_level = 0; /* errors only: keep the test output readable */
+}
+
+static int srv_start(srv *x, const ladon_config *cfg)
+{
+    memset(x, 0, sizeof *x);
+    if (ladon_server_new(&x->s, cfg, &ladon_binding_rt) != 0)
+        return -1;
+    x->port = ladon_server_port(x->s);
+    if (pthread_create(&x->th, NULL, run_thread, x) != 0)
+        return -1;
+    return 0;
+}
+
+static int srv_stop(srv *x)
+{
+    ladon_server_stop(x->s);
+    pthread_join(x->th, NULL);
+    ladon_server_free(x->s);
+    return x->rc;
+}
+
+static srv S; /* the suite's shared server */
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* ---- a raw HTTP client ----------------------------------------------------- */
+
+typedef struct client {
+    int fd;
+    char buf[262144];
+    size_t len;
+} client;
+
+typedef struct response {
+    int status;
+    char head[4096];
+    char body[65536];
+    size_t body_len;
+} response;
+
+static client *cl_open(uint16_t port)
+{
+    struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons(port),
+                            .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+    client *c = calloc(1, sizeof *c);
+    if (c == NULL)
+        return NULL;
+    c->fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (c->fd < 0 || connect(c->fd, (struct sockaddr *)&a, sizeof a) != 0) {
+        if (c->fd >= 0)
+            close(c->fd);
+        free(c);
+        return NULL;
+    }
+    return c;
+}
+
+static void cl_close(client *c)
+{
+    if (c != NULL) {
+        close(c->fd);
+        free(c);
+    }
+}
+
+static int cl_send(client *c, const char *s, size_t n)
+{
+    while (n > 0) {
+        ssize_t w = send(c->fd, s, n, MSG_NOSIGNAL);
+        if (w <= 0)
+            return -1;
+        s += w;
+        n -= (size_t)w;
+    }
+    return 0;
+}
+
+static int cl_sends(client *c, const char *s)
+{
+    return cl_send(c, s, strlen(s));
+}
+
+/* Reads more bytes within timeout_ms; 1 read, 0 EOF, -1 timeout/error. */
+static int cl_fill(client *c, int timeout_ms)
+{
+    struct pollfd p = {.fd = c->fd, .events = POLLIN};
+    ssize_t r;
+    if (c->len == sizeof c->buf)
+        return -1;
+    if (poll(&p, 1, timeout_ms) != 1)
+        return -1;
+    r = recv(c->fd, c->buf + c->len, sizeof c->buf - c->len, 0);
+    if (r < 0)
+        return -1;
+    c->len += (size_t)r;
+    return r > 0 ? 1 : 0;
+}
+
+static void cl_consume(client *c, size_t n)
+{
+    memmove(c->buf, c->buf + n, c->len - n);
+    c->len -= n;
+}
+
+/* Reads one response (skipping 1xx); 0 or -1 on EOF/timeout/garbage. */
+static int cl_read(client *c, response *r, int timeout_ms)
+{
+    double deadline = now_s() + timeout_ms / 1000.0;
+    memset(r, 0, sizeof *r);
+    for (;;) {
+        char *end = c->len ? memmem(c->buf, c->len, "\r\n\r\n", 4) : NULL;
+        if (end != NULL) {
+            size_t hlen = (size_t)(end - c->buf) + 4;
+            const char *cl;
+            if (hlen >= sizeof r->head || sscanf(c->buf, "HTTP/1.%*d %d", &r->status) != 1)
+                return -1;
+            memcpy(r->head, c->buf, hlen);
+            r->head[hlen] = '\0';
+            if (r->status >= 100 && r->status < 200) {
+                cl_consume(c, hlen);
+                continue;
+            }
+            if (strcasestr(r->head, "Transfer-Encoding: chunked") != NULL) {
+                /* decode in place, waiting for the terminating chunk */
+                size_t pos = hlen, out = 0;
+                for (;;) {
+                    char *nl = memmem(c->buf + pos, c->len - pos, "\r\n", 2);
+                    unsigned long sz;
+                    if (nl == NULL || sscanf(c->buf + pos, "%lx", &sz) != 1 ||
+                        (size_t)(nl - c->buf) + 2 + sz + 2 > c->len) {
+                        int f = cl_fill(c, (int)((deadline - now_s()) * 1000));
+                        if (f <= 0)
+                            return -1;
+                        pos = hlen;
+                        out = 0;
+                        continue;
+                    }
+                    pos = (size_t)(nl - c->buf) + 2;
+                    if (sz == 0) {
+                        cl_consume(c, pos + 2);
+                        r->body_len = out;
+                        return 0;
+                    }
+                    if (out + sz >= sizeof r->body)
+                        return -1;
+                    memcpy(r->body + out, c->buf + pos, sz);
+                    out += sz;
+                    pos += sz + 2;
+                }
+            }
+            cl = strcasestr(r->head, "Content-Length:");
+            if (cl == NULL)
+                return -1;
+            r->body_len = strtoul(cl + 15, NULL, 10);
+            if (r->body_len >= sizeof r->body)
+                return -1;
+            while (c->len < hlen + r->body_len)
+                if (cl_fill(c, (int)((deadline - now_s()) * 1000)) <= 0)
+                    return -1;
+            memcpy(r->body, c->buf + hlen, r->body_len);
+            r->body[r->body_len] = '\0';
+            cl_consume(c, hlen + r->body_len);
+            return 0;
+        }
+        if (cl_fill(c, (int)((deadline - now_s()) * 1000)) <= 0)
+            return -1;
+    }
+}
+
+/* Is the connection closed by the server (EOF) within timeout_ms? */
+static int cl_eof(client *c, int timeout_ms)
+{
+    double deadline = now_s() + timeout_ms / 1000.0;
+    for (;;) {
+        int f = cl_fill(c, (int)((deadline - now_s()) * 1000));
+        if (f == 0)
+            return 1;
+        if (f < 0)
+            return 0;
+        c->len = 0; /* discard */
+    }
+}
+
+static const char ENV1[] = "<?xml version=\"1.0\"?><s:Envelope "
+                           "xmlns:s=\"http://schemas.xmlsoap.org/soap/envelope/\"><s:Body>";
+static const char ENV2[] = "</s:Body></s:Envelope>";
+
+/* A POST of body (wrapped in an envelope when wrap) to path. */
+static char *post(const char *path, const char *body, int wrap, const char *extra)
+{
+    static char req[8][65536];
+    static int slot;
+    char *r = req[slot++ % 8];
+    char b[60000];
+    snprintf(b, sizeof b, "%s%s%s", wrap ? ENV1 : "", body, wrap ? ENV2 : "");
+    snprintf(r, sizeof req[0],
+             "POST %s HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: text/xml; charset=utf-8\r\n"
+             "%sContent-Length: %zu\r\n\r\n%s",
+             path, extra ? extra : "", strlen(b), b);
+    return r;
+}
+
+static char *add_req(int a, int b)
+{
+    char body[256];
+    snprintf(body, sizeof body, "<t:add xmlns:t=\"urn:ladon:test\"><a>%d</a><b>%d</b></t:add>", a,
+             b);
+    return post("/Test", body, 1, NULL);
+}
+
+static int result_of(const response *r)
+{
+    const char *p = strstr(r->body, "<result>");
+    return p ? atoi(p + 8) : -999999;
+}
+
+/* One add on a fresh connection works. */
+static void check_alive(uint16_t port)
+{
+    client *c = cl_open(port);
+    response r;
+    CU_ASSERT_PTR_NOT_NULL_FATAL(c);
+    CU_ASSERT_EQUAL(cl_sends(c, add_req(20, 22)), 0);
+    CU_ASSERT_EQUAL(cl_read(c, &r, 2000), 0);
+    CU_ASSERT_EQUAL(r.status, 200);
+    CU_ASSERT_EQUAL(result_of(&r), 42);
+    cl_close(c);
+}
+
+/* ---- tests ------------------------------------------------------------------ */
+
+static void test_wsdl(void)
+{
+    client *c = cl_open(S.port);
+    response r;
+    char req[256], want[128];
+    CU_ASSERT_PTR_NOT_NULL_FATAL(c);
+    snprintf(req, sizeof req, "GET /Test?wsdl HTTP/1.1\r\nHost: 127.0.0.1:%u\r\n\r\n", S.port);
+    CU_ASSERT_EQUAL(cl_sends(c, req), 0);
+    CU_ASSERT_EQUAL_FATAL(cl_read(c, &r, 2000), 0);
+    CU_ASSERT_EQUAL(r.status, 200);
+    CU_ASSERT_PTR_NOT_NULL(strcasestr(r.head, "Content-Type: text/xml"));
+    snprintf(want, sizeof want, "location=\"http://127.0.0.1:%u/Test\"", S.port);
+    CU_ASSERT_PTR_NOT_NULL(strstr(r.body, want));
+    /* same connection: ?WSDL, the index, a bad Host */
+    CU_ASSERT_EQUAL(cl_sends(c, "GET /Other?WSDL HTTP/1.1\r\nHost: h\r\n\r\n"
+                                "GET / HTTP/1.1\r\nHost: h\r\n\r\n"
+                                "GET /Test?wsdl HTTP/1.1\r\nHost: h\"/><x\r\n\r\n"), 0);
+    CU_ASSERT_EQUAL_FATAL(cl_read(c, &r, 2000), 0);
+    CU_ASSERT_PTR_NOT_NULL(strstr(r.body, "location=\"http://h/Other\""));
+    CU_ASSERT_EQUAL_FATAL(cl_read(c, &r, 2000), 0);
+    CU_ASSERT_EQUAL(r.status, 200);
+    CU_ASSERT_PTR_NOT_NULL(strstr(r.body, "http://h/Test?wsdl"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(r.body, "http://h/Other?wsdl"));
+    CU_ASSERT_EQUAL_FATAL(cl_read(c, &r, 2000), 0);
+    CU_ASSERT_EQUAL(r.status, 400);
+    /* HEAD */
+    CU_ASSERT_EQUAL(cl_sends(c, "HEAD /Test?wsdl HTTP/1.1\r\nHost: h\r\n\r\n"), 0);
+    {
+        char *end;
+        double t0 = now_s();
+        while ((end = memmem(c->buf, c->len, "\r\n\r\n", 4)) == NULL && now_s() - t0 < 2)
+            cl_fill(c, 500);
+        CU_ASSERT_PTR_NOT_NULL_FATAL(end);
+        CU_ASSERT(strncmp(c->buf, "HTTP/1.1 200", 12) == 0);
+        cl_consume(c, (size_t)(end - c->buf) + 4);
+    }
+    CU_ASSERT_EQUAL(cl_sends(c, add_req(1, 2)), 0);
+    CU_ASSERT_EQUAL_FATAL(cl_read(c, &r, 2000), 0);
+    CU_ASSERT_EQUAL(result_of(&r), 3);
+    cl_close(c);
+}
+
+static void test_not_found(void)
+{
+    client *c = cl_open(S.port);
+    response r;
+    CU_ASSERT_PTR_NOT_NULL_FATAL(c);
+    CU_ASSERT_EQUAL(cl_sends(c, "GET /Nope?wsdl HTTP/1.1\r\nHost: h\r\n\r\n"), 0);
+    CU_ASSERT_EQUAL_FATAL(cl_read(c, &r, 2000), 0);
+    CU_ASSERT_EQUAL(r.status, 404);
+    CU_ASSERT_EQUAL(cl_sends(c, post("/Nope", "<x/>", 1, NULL)), 0);
+    CU_ASSERT_EQUAL_FATAL(cl_read(c, &r, 2000), 0);
+    CU_ASSERT_EQUAL(r.status, 404);
+    CU_ASSERT_EQUAL(cl_sends(c, "DELETE /Test HTTP/1.1\r\nHost: h\r\n\r\n"), 0);
+    CU_ASSERT_EQUAL_FATAL(cl_read(c, &r, 2000), 0);
+    CU_ASSERT_EQUAL(r.status, 405);
+    /* the connection survived all three */
+    CU_ASSERT_EQUAL(cl_sends(c, add_req(2, 2)), 0);
+    CU_ASSERT_EQUAL_FATAL(cl_read(c, &r, 2000), 0);
+    CU_ASSERT_EQUAL(result_of(&r), 4);
+    cl_close(c);
+}
+
+static void test_calls(void)
+{
+    client *c = cl_open(S.port);
+    response r;
+    CU_ASSERT_PTR_NOT_NULL_FATAL(c);
+    for (int i = 0; i < 20; i++) {
+        CU_ASSERT_EQUAL(cl_sends(c, add_req(i, 1000)), 0);
+        CU_ASSERT_EQUAL_FATAL(cl_read(c, &r, 2000), 0);
+        CU_ASSERT_EQUAL(r.status, 200);
+        CU_ASSERT_EQUAL(result_of(&r), i + 1000);
+        CU_ASSERT_PTR_NULL(strcasestr(r.head, "Connection: close"));
+    }
+    CU_ASSERT_EQUAL(cl_sends(c, post("/Test", "<t:echo xmlns:t=\"urn:ladon:test\"><text>a&lt;b"
+                                              "&amp;c \xc3\xa9</text></t:echo>", 1, NULL)), 0);
+    CU_ASSERT_EQUAL_FATAL(cl_read(c, &r, 2000), 0);
+    CU_ASSERT_EQUAL(r.status, 200);
+    CU_ASSERT_PTR_NOT_NULL(strstr(r.body, "<result>a&lt;b&amp;c \xc3\xa9</result>"));
+    /* Other's operation at its own path */
+    CU_ASSERT_EQUAL(cl_sends(c, post("/Other", "<u:ping xmlns:u=\"urn:ladon:other\"><x>7</x>"
+                                               "</u:ping>", 1, NULL)), 0);
+    CU_ASSERT_EQUAL_FATAL(cl_read(c, &r, 2000), 0);
+    CU_ASSERT_EQUAL(r.status, 200);
+    CU_ASSERT_EQUAL(result_of(&r), 7);
+    cl_close(c);
+}
+
+/* Sends raw (a whole request) on a new connection and expects a SOAP fault. */
+static void expect_fault(const char *raw, const char *code, const char *string)
+{
+    client *c = cl_open(S.port);
+    response r;
+    char want[512];
+    CU_ASSERT_PTR_NOT_NULL_FATAL(c);
+    CU_ASSERT_EQUAL(cl_sends(c, raw), 0);
+    CU_ASSERT_EQUAL_FATAL(cl_read(c, &r, 3000), 0);
+    CU_ASSERT_EQUAL(r.status, 500);
+    CU_ASSERT_PTR_NOT_NULL(strstr(r.body, "<SOAP-ENV:Fault>"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(r.body, "http://schemas.xmlsoap.org/soap/envelope/"));
+    snprintf(want, sizeof want, "<faultcode>SOAP-ENV:%s</faultcode>", code);
+    CU_ASSERT_PTR_NOT_NULL(strstr(r.body, want));
+    snprintf(want, sizeof want, "<faultstring>%s</faultstring>", string);
+    CU_ASSERT_PTR_NOT_NULL(strstr(r.body, want));
+    if (strstr(r.body, want) == NULL)
+        fprintf(stderr, "\n  expected %s in:\n%s\n", want, r.body);
+    cl_close(c);
+    check_alive(S.port);
+}
+
+static void test_faults(void)
+{
+    char deep[2048] = "<t:add xmlns:t=\"urn:ladon:test\"><a>1</a><b>2</b>";
+    expect_fault(post("/Test", "garbage", 0, NULL), "Client", "malformed XML");
+    expect_fault(post("/Test", "<t:add xmlns:t=\"urn:ladon:test\"><a>1</a>", 1, NULL) /* cut */,
+                 "Client", "malformed XML");
+    {
+        char cut[4096];
+        snprintf(cut, sizeof cut, "%s<t:add xmlns:t=\"urn:ladon:test\"><a>1</a>", ENV1);
+        expect_fault(post("/Test", cut, 0, NULL), "Client", "malformed XML");
+    }
+    expect_fault(post("/Test", "<x:Envelope xmlns:x=\"urn:nope\"><x:Body/></x:Envelope>", 0,
+                      NULL), "Client", "not a SOAP 1.1 envelope");
+    expect_fault(post("/Test", "<t:add xmlns:t=\"urn:wrong\"><a>1</a><b>2</b></t:add>", 1, NULL),
+                 "Client", "unknown operation 'add'");
+    expect_fault(post("/Test", "<t:nope xmlns:t=\"urn:ladon:test\"/>", 1, NULL), "Client",
+                 "unknown operation 'nope'");
+    expect_fault(post("/Test", "<u:ping xmlns:u=\"urn:ladon:other\"><x>1</x></u:ping>", 1, NULL),
+                 "Client", "unknown operation 'ping'");
+    expect_fault(post("/Other", "<t:add xmlns:t=\"urn:ladon:test\"><a>1</a><b>2</b></t:add>", 1,
+                      NULL), "Client", "unknown operation 'add'");
+    expect_fault(post("/Test", "<t:add xmlns:t=\"urn:ladon:test\"><a>1</a></t:add>", 1, NULL),
+                 "Client", "missing, extra or too many elements in 'add'");
+    expect_fault(post("/Test", "<t:add xmlns:t=\"urn:ladon:test\"><a>x</a><b>2</b></t:add>", 1,
+                      NULL), "Client", "invalid value of element 'a'");
+    expect_fault(post("/Test", "<t:add xmlns:t=\"urn:ladon:test\"><a>1</a><b>2</b><c>3</c>"
+                               "</t:add>", 1, NULL), "Client", "unexpected element 'c'");
+    expect_fault(post("/Test", "<t:echo xmlns:t=\"urn:ladon:test\"/>", 1, NULL), "Client",
+                 "missing, extra or too many elements in 'echo'");
+    expect_fault(post("/Test", "", 1, NULL), "Client", "empty SOAP Body");
+    for (int i = 0; i < 20; i++)
+        strcat(deep, "<x>");
+    for (int i = 0; i < 20; i++)
+        strcat(deep, "</x>");
+    strcat(deep, "</t:add>");
+    expect_fault(post("/Test", deep, 1, NULL), "Client", "XML nesting too deep");
+    expect_fault(post("/Test", "<t:fail xmlns:t=\"urn:ladon:test\"><kind>1</kind></t:fail>", 1,
+                      NULL), "Client", "bad kind 1");
+    expect_fault(post("/Test", "<t:fail xmlns:t=\"urn:ladon:test\"><kind>2</kind></t:fail>", 1,
+                      NULL), "Server", "server trouble");
+    expect_fault(post("/Test", "<t:fail xmlns:t=\"urn:ladon:test\"><kind>3</kind></t:fail>", 1,
+                      NULL), "Server", "internal error");
+}
+
+static void test_bad_http(void)
+{
+    static const struct {
+        const char *raw;
+        int status;
+    } cases[] = {
+        {"GARBAGE\r\n\r\n", 400},
+        {"GET / HTTP/2.0\r\n\r\n", 505},
+        {"POST /Test HTTP/1.1\r\nHost: h\r\n\r\n", 411},
+        {"POST /Test HTTP/1.1\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\n", 400},
+        {"POST /Test HTTP/1.1\r\nContent-Length: 100000\r\n\r\n", 413},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        client *c = cl_open(S.port);
+        response r;
+        CU_ASSERT_PTR_NOT_NULL_FATAL(c);
+        CU_ASSERT_EQUAL(cl_sends(c, cases[i].raw), 0);
+        CU_ASSERT_EQUAL_FATAL(cl_read(c, &r, 2000), 0);
+        CU_ASSERT_EQUAL(r.status, cases[i].status);
+        CU_ASSERT_PTR_NOT_NULL(strcasestr(r.head, "Connection: close"));
+        CU_ASSERT(cl_eof(c, 3000));
+        cl_close(c);
+    }
+    check_alive(S.port);
+}
+
+static void test_oversize_body(void)
+{
+    /* the body is really sent (not just announced) */
+    client *c = cl_open(S.port);
+    response r;
+    size_t n = 20000;
+    char *big = malloc(n + 256);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(c);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(big);
+    int h = snprintf(big, 256, "POST /Test HTTP/1.1\r\nHost: h\r\nContent-Length: %zu\r\n\r\n", n);
+    memset(big + h, 'x', n);
+    CU_ASSERT_EQUAL(cl_send(c, big, (size_t)h + n), 0);
+    CU_ASSERT_EQUAL_FATAL(cl_read(c, &r, 2000), 0);
+    CU_ASSERT_EQUAL(r.status, 413);
+    CU_ASSERT(cl_eof(c, 4000));
+    cl_close(c);
+    free(big);
+    check_alive(S.port);
+}
+
+static void test_idle_connections(void)
+{
+    enum { N = 500 };
+    static client *idle[N];
+    struct rlimit rl;
+    double t0, dt, worst = 0;
+    response r;
+    int opened = 0;
+
+    /* client + server ends of 500 connections live in this process */
+    if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < 2 * N + 64) {
+        rl.rlim_cur = rl.rlim_max < 4096 ? rl.rlim_max : 4096;
+        setrlimit(RLIMIT_NOFILE, &rl);
+    }
+    for (int i = 0; i < N; i++) {
+        idle[i] = cl_open(S.port);
+        if (idle[i] == NULL)
+            break;
+        opened++;
+        /* half of them after a completed request (keep-alive), half fresh */
+        if (i % 2 == 0) {
+            CU_ASSERT_EQUAL(cl_sends(idle[i], add_req(i, 0)), 0);
+            CU_ASSERT_EQUAL(cl_read(idle[i], &r, 2000), 0);
+        }
+    }
+    CU_ASSERT_EQUAL_FATAL(opened, N);
+    for (int k = 0; k < 5; k++) {
+        client *c;
+        t0 = now_s();
+        c = cl_open(S.port);
+        CU_ASSERT_PTR_NOT_NULL_FATAL(c);
+        CU_ASSERT_EQUAL(cl_sends(c, add_req(5, k)), 0);
+        CU_ASSERT_EQUAL(cl_read(c, &r, 1000), 0);
+        dt = now_s() - t0;
+        if (dt > worst)
+            worst = dt;
+        CU_ASSERT_EQUAL(result_of(&r), 5 + k);
+        CU_ASSERT(dt < 1.0);
+        cl_close(c);
+    }
+    fprintf(stderr, "\n  new call with %d idle connections and 4 workers: worst %.2f ms\n", N,
+            worst * 1000);
+    /* the idle connections still work */
+    for (int i = 0; i < N; i += 50) {
+        CU_ASSERT_EQUAL(cl_sends(idle[i], add_req(i, 1)), 0);
+        CU_ASSERT_EQUAL(cl_read(idle[i], &r, 2000), 0);
+        CU_ASSERT_EQUAL(result_of(&r), i + 1);
+    }
+    for (int i = 0; i < N; i++)
+        cl_close(idle[i]);
+}
+
+static void test_pipelining(void)
+{
+    client *c = cl_open(S.port);
+    response r;
+    char *all = malloc(65536);
+    size_t n = 0;
+    CU_ASSERT_PTR_NOT_NULL_FATAL(c);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(all);
+    for (int i = 0; i < 30; i++) {
+        const char *q = i == 7 ? "GET /Test?wsdl HTTP/1.1\r\nHost: pipe\r\n\r\n" : add_req(i, 100);
+        memcpy(all + n, q, strlen(q));
+        n += strlen(q);
+    }
+    CU_ASSERT_EQUAL(cl_send(c, all, n), 0);
+    for (int i = 0; i < 30; i++) {
+        CU_ASSERT_EQUAL_FATAL(cl_read(c, &r, 3000), 0);
+        CU_ASSERT_EQUAL(r.status, 200);
+        if (i == 7) {
+            CU_ASSERT_PTR_NOT_NULL(strstr(r.body, "http://pipe/Test"));
+        } else {
+            CU_ASSERT_EQUAL(result_of(&r), i + 100);
+        }
+    }
+    /* a request split in three sends, the split inside the head and body */
+    {
+        const char *q = add_req(3, 4);
+        size_t len = strlen(q);
+        CU_ASSERT_EQUAL(cl_send(c, q, 10), 0);
+        usleep(50000);
+        CU_ASSERT_EQUAL(cl_send(c, q + 10, len - 20), 0);
+        usleep(50000);
+        CU_ASSERT_EQUAL(cl_send(c, q + len - 10, 10), 0);
+        CU_ASSERT_EQUAL_FATAL(cl_read(c, &r, 3000), 0);
+        CU_ASSERT_EQUAL(result_of(&r), 7);
+    }
+    free(all);
+    cl_close(c);
+}
+
+static void test_stalled_request(void)
+{
+    client *st = cl_open(S.port), *half_head = cl_open(S.port);
+    response r;
+    double t0 = now_s(), dt;
+    const char *q = add_req(1, 1);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(st);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(half_head);
+    CU_ASSERT_EQUAL(cl_send(st, q, strlen(q) - 20), 0);   /* body incomplete */
+    CU_ASSERT_EQUAL(cl_send(half_head, q, 30), 0);        /* head incomplete */
+    /* meanwhile everyone else is served at once (4 workers, 2 stalled) */
+    for (int i = 0; i < 8; i++) {
+        double t1 = now_s();
+        check_alive(S.port);
+        CU_ASSERT(now_s() - t1 < 0.5);
+    }
+    CU_ASSERT_EQUAL(cl_read(st, &r, 3000), 0);
+    dt = now_s() - t0;
+    CU_ASSERT_EQUAL(r.status, 408);
+    CU_ASSERT(dt >= 0.9 && dt < 2.0); /* --recv-timeout 1000 ms (+ scan period) */
+    fprintf(stderr, "\n  stalled request answered 408 after %.2f s\n", dt);
+    CU_ASSERT(cl_eof(st, 1000));
+    CU_ASSERT(cl_eof(half_head, 1000));
+    cl_close(st);
+    cl_close(half_head);
+}
+
+static void test_chunked_and_continue(void)
+{
+    client *c = cl_open(S.port);
+    response r;
+    char body[512], req[1024];
+    CU_ASSERT_PTR_NOT_NULL_FATAL(c);
+    snprintf(body, sizeof body, "%s<t:add xmlns:t=\"urn:ladon:test\"><a>8</a><b>9</b></t:add>%s",
+             ENV1, ENV2);
+    snprintf(req, sizeof req,
+             "POST /Test HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n"
+             "%zx\r\n%.*s\r\n%zx\r\n%s\r\n0\r\n\r\n",
+             (size_t)20, 20, body, strlen(body) - 20, body + 20);
+    CU_ASSERT_EQUAL(cl_sends(c, req), 0);
+    CU_ASSERT_EQUAL_FATAL(cl_read(c, &r, 3000), 0);
+    CU_ASSERT_EQUAL(r.status, 200);
+    CU_ASSERT_EQUAL(result_of(&r), 17);
+    /* a chunked request with the next request pipelined behind it: gSOAP
+     * reads past the chunked body; httppipe's saved bytes are put back */
+    {
+        char two[2048];
+        snprintf(two, sizeof two, "%s%s", req, add_req(30, 3));
+        CU_ASSERT_EQUAL(cl_sends(c, two), 0);
+        CU_ASSERT_EQUAL_FATAL(cl_read(c, &r, 3000), 0);
+        CU_ASSERT_EQUAL(result_of(&r), 17);
+        CU_ASSERT_EQUAL_FATAL(cl_read(c, &r, 3000), 0);
+        CU_ASSERT_EQUAL(result_of(&r), 33);
+    }
+    /* the connection is still good after a chunked request */
+    CU_ASSERT_EQUAL(cl_sends(c, add_req(1, 1)), 0);
+    CU_ASSERT_EQUAL_FATAL(cl_read(c, &r, 3000), 0);
+    CU_ASSERT_EQUAL(result_of(&r), 2);
+
+    /* Expect: 100-continue: the head alone gets "100 Continue" */
+    snprintf(req, sizeof req,
+             "POST /Test HTTP/1.1\r\nHost: h\r\nExpect: 100-continue\r\nContent-Length: %zu\r\n\r\n",
+             strlen(body));
+    CU_ASSERT_EQUAL(cl_sends(c, req), 0);
+    CU_ASSERT_EQUAL(cl_fill(c, 2000), 1);
+    CU_ASSERT(c->len >= 12 && strncmp(c->buf, "HTTP/1.1 100", 12) == 0);
+    CU_ASSERT_EQUAL(cl_sends(c, body), 0);
+    CU_ASSERT_EQUAL_FATAL(cl_read(c, &r, 3000), 0);
+    CU_ASSERT_EQUAL(r.status, 200);
+    CU_ASSERT_EQUAL(result_of(&r), 17);
+    cl_close(c);
+}
+
+static void test_gzip(void)
+{
+    client *c = cl_open(S.port);
+    response r;
+    CU_ASSERT_PTR_NOT_NULL_FATAL(c);
+    CU_ASSERT_EQUAL(cl_sends(c, add_req(1, 1)), 0);
+    CU_ASSERT_EQUAL_FATAL(cl_read(c, &r, 2000), 0);
+    CU_ASSERT_PTR_NULL(strcasestr(r.head, "Content-Encoding"));
+    {
+        char body[256];
+        snprintf(body, sizeof body, "<t:add xmlns:t=\"urn:ladon:test\"><a>1</a><b>1</b></t:add>");
+        CU_ASSERT_EQUAL(cl_sends(c, post("/Test", body, 1, "Accept-Encoding: gzip, deflate\r\n")),
+                        0);
+    }
+    CU_ASSERT_EQUAL_FATAL(cl_read(c, &r, 2000), 0);
+    CU_ASSERT_EQUAL(r.status, 200);
+    CU_ASSERT_PTR_NOT_NULL(strcasestr(r.head, "Content-Encoding: gzip"));
+    CU_ASSERT(r.body_len > 2 && (unsigned char)r.body[0] == 0x1f &&
+              (unsigned char)r.body[1] == 0x8b);
+    /* and the next request without Accept-Encoding is plain again */
+    CU_ASSERT_EQUAL(cl_sends(c, add_req(2, 1)), 0);
+    CU_ASSERT_EQUAL_FATAL(cl_read(c, &r, 2000), 0);
+    CU_ASSERT_PTR_NULL(strcasestr(r.head, "Content-Encoding"));
+    CU_ASSERT_EQUAL(result_of(&r), 3);
+    cl_close(c);
+}
+
+static void test_http10_close(void)
+{
+    client *c = cl_open(S.port);
+    response r;
+    char req[1024];
+    const char *q = add_req(4, 4);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(c);
+    /* same request as HTTP/1.0 without keep-alive */
+    snprintf(req, sizeof req, "POST /Test HTTP/1.0%s", strstr(q, "\r\n"));
+    CU_ASSERT_EQUAL(cl_sends(c, req), 0);
+    CU_ASSERT_EQUAL_FATAL(cl_read(c, &r, 2000), 0);
+    CU_ASSERT_EQUAL(result_of(&r), 8);
+    CU_ASSERT(cl_eof(c, 3000));
+    cl_close(c);
+    c = cl_open(S.port);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(c);
+    CU_ASSERT_EQUAL(cl_sends(c, post("/Test", "<t:add xmlns:t=\"urn:ladon:test\"><a>1</a><b>1</b>"
+                                              "</t:add>", 1, "Connection: close\r\n")), 0);
+    CU_ASSERT_EQUAL_FATAL(cl_read(c, &r, 2000), 0);
+    CU_ASSERT_EQUAL(result_of(&r), 2);
+    CU_ASSERT_PTR_NOT_NULL(strcasestr(r.head, "Connection: close"));
+    CU_ASSERT(cl_eof(c, 3000));
+    cl_close(c);
+    c = cl_open(S.port);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(c);
+    CU_ASSERT_EQUAL(cl_sends(c, "GET /Test?wsdl HTTP/1.1\r\nHost: h\r\nConnection: close\r\n\r\n"),
+                    0);
+    CU_ASSERT_EQUAL_FATAL(cl_read(c, &r, 2000), 0);
+    CU_ASSERT_PTR_NOT_NULL(strcasestr(r.head, "Connection: close"));
+    CU_ASSERT(cl_eof(c, 3000));
+    cl_close(c);
+}
+
+static void test_busy_workers(void)
+{
+    /* 4 workers all sleeping: a 5th request waits for one, then is served */
+    client *sl[4], *c;
+    response r;
+    double t0 = now_s();
+    for (int i = 0; i < 4; i++) {
+        sl[i] = cl_open(S.port);
+        CU_ASSERT_PTR_NOT_NULL_FATAL(sl[i]);
+        CU_ASSERT_EQUAL(cl_sends(sl[i], post("/Test", "<t:sleep xmlns:t=\"urn:ladon:test\">"
+                                                      "<ms>300</ms></t:sleep>", 1, NULL)), 0);
+    }
+    usleep(50000);
+    c = cl_open(S.port);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(c);
+    CU_ASSERT_EQUAL(cl_sends(c, add_req(1, 2)), 0);
+    CU_ASSERT_EQUAL(cl_read(c, &r, 3000), 0);
+    CU_ASSERT_EQUAL(result_of(&r), 3);
+    CU_ASSERT(now_s() - t0 >= 0.25);
+    for (int i = 0; i < 4; i++) {
+        CU_ASSERT_EQUAL(cl_read(sl[i], &r, 3000), 0);
+        CU_ASSERT_EQUAL(result_of(&r), 300);
+        cl_close(sl[i]);
+    }
+    cl_close(c);
+}
+
+static void test_max_connections(void)
+{
+    ladon_config cfg;
+    srv x;
+    client *a, *b, *c;
+    response r;
+    base_config(&cfg);
+    cfg.max_connections = 2;
+    CU_ASSERT_EQUAL_FATAL(srv_start(&x, &cfg), 0);
+    a = cl_open(x.port);
+    b = cl_open(x.port);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(a);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(b);
+    CU_ASSERT_EQUAL(cl_sends(a, add_req(1, 1)), 0);
+    CU_ASSERT_EQUAL(cl_read(a, &r, 2000), 0);
+    CU_ASSERT_EQUAL(cl_sends(b, add_req(1, 1)), 0);
+    CU_ASSERT_EQUAL(cl_read(b, &r, 2000), 0);
+    /* the third connects (kernel backlog) but is not served while two are open */
+    c = cl_open(x.port);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(c);
+    CU_ASSERT_EQUAL(cl_sends(c, add_req(3, 3)), 0);
+    CU_ASSERT_EQUAL(cl_read(c, &r, 300), -1);
+    cl_close(a);
+    CU_ASSERT_EQUAL(cl_read(c, &r, 2000), 0);
+    CU_ASSERT_EQUAL(result_of(&r), 6);
+    cl_close(b);
+    cl_close(c);
+    CU_ASSERT_EQUAL(srv_stop(&x), 0);
+}
+
+static void test_shutdown(void)
+{
+    ladon_config cfg;
+    srv x;
+    client *idle, *busy, *partial;
+    response r;
+    base_config(&cfg);
+    CU_ASSERT_EQUAL_FATAL(srv_start(&x, &cfg), 0);
+    idle = cl_open(x.port);
+    busy = cl_open(x.port);
+    partial = cl_open(x.port);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(idle);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(busy);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(partial);
+    CU_ASSERT_EQUAL(cl_sends(idle, add_req(1, 1)), 0);
+    CU_ASSERT_EQUAL(cl_read(idle, &r, 2000), 0);
+    CU_ASSERT_EQUAL(cl_sends(partial, "POST /Test HTTP/1.1\r\n"), 0);
+    CU_ASSERT_EQUAL(cl_sends(busy, post("/Test", "<t:sleep xmlns:t=\"urn:ladon:test\">"
+                                                 "<ms>400</ms></t:sleep>", 1, NULL)), 0);
+    usleep(100000);
+    ladon_server_stop(x.s);
+    /* idle and half-sent connections are closed at once */
+    CU_ASSERT(cl_eof(idle, 1000));
+    CU_ASSERT(cl_eof(partial, 1000));
+    /* the request in flight is finished, then its connection closed */
+    CU_ASSERT_EQUAL(cl_read(busy, &r, 3000), 0);
+    CU_ASSERT_EQUAL(r.status, 200);
+    CU_ASSERT_EQUAL(result_of(&r), 400);
+    CU_ASSERT(cl_eof(busy, 2000));
+    pthread_join(x.th, NULL);
+    CU_ASSERT_EQUAL(x.rc, 0);
+    /* no longer accepting */
+    {
+        client *late = cl_open(x.port);
+        CU_ASSERT_PTR_NULL(late);
+        cl_close(late);
+    }
+    ladon_server_free(x.s);
+    cl_close(idle);
+    cl_close(busy);
+    cl_close(partial);
+}
+
+/* GET ?wsdl on a server with cfg; returns the response in r. */
+static void get_wsdl(const ladon_config *cfg, const char *extra, response *r)
+{
+    srv x;
+    client *c;
+    char req[512];
+    CU_ASSERT_EQUAL_FATAL(srv_start(&x, cfg), 0);
+    c = cl_open(x.port);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(c);
+    snprintf(req, sizeof req, "GET /Test?wsdl HTTP/1.1\r\nHost: inner:1\r\n%s\r\n", extra);
+    CU_ASSERT_EQUAL(cl_sends(c, req), 0);
+    CU_ASSERT_EQUAL(cl_read(c, r, 2000), 0);
+    cl_close(c);
+    CU_ASSERT_EQUAL(srv_stop(&x), 0);
+}
+
+static void test_proxy_and_public_url(void)
+{
+    ladon_config cfg;
+    response r;
+    const char *fwd = "X-Forwarded-Host: soap.example.com\r\nX-Forwarded-Proto: https\r\n"
+                      "X-Forwarded-Prefix: /api\r\n";
+    base_config(&cfg);
+    /* not trusted: the headers are ignored */
+    get_wsdl(&cfg, fwd, &r);
+    CU_ASSERT_PTR_NOT_NULL(strstr(r.body, "location=\"http://inner:1/Test\""));
+    /* trusted (this test's address) */
+    strcpy(cfg.trusted_proxies, "10.9.9.9,127.0.0.1");
+    get_wsdl(&cfg, fwd, &r);
+    CU_ASSERT_PTR_NOT_NULL(strstr(r.body, "location=\"https://soap.example.com/api/Test\""));
+    /* --public-url wins */
+    strcpy(cfg.public_url, "http://public:9/x");
+    get_wsdl(&cfg, fwd, &r);
+    CU_ASSERT_PTR_NOT_NULL(strstr(r.body, "location=\"http://public:9/x/Test\""));
+}
+
+static void test_stop_before_run(void)
+{
+    ladon_config cfg;
+    ladon_server *s;
+    base_config(&cfg);
+    CU_ASSERT_EQUAL_FATAL(ladon_server_new(&s, &cfg, &ladon_binding_rt), 0);
+    ladon_server_stop(s);
+    CU_ASSERT_EQUAL(ladon_server_run(s), 0);
+    ladon_server_free(s);
+    /* bad arguments */
+    CU_ASSERT_EQUAL(ladon_server_new(NULL, &cfg, &ladon_binding_rt), LADON_EINVAL);
+    CU_ASSERT_EQUAL(ladon_server_new(&s, NULL, &ladon_binding_rt), LADON_EINVAL);
+    {
+        ladon_binding old = ladon_binding_rt;
+        old.abi = LADON_SERVICE_ABI + 1;
+        CU_ASSERT_EQUAL(ladon_server_new(&s, &cfg, &old), LADON_EINVAL);
+    }
+    /* a port in use */
+    {
+        ladon_server *a, *b;
+        CU_ASSERT_EQUAL_FATAL(ladon_server_new(&a, &cfg, &ladon_binding_rt), 0);
+        cfg.listen_port = ladon_server_port(a);
+        CU_ASSERT_EQUAL(ladon_server_new(&b, &cfg, &ladon_binding_rt), LADON_ESYS);
+        ladon_server_free(a);
+    }
+    ladon_server_free(NULL);
+    ladon_server_stop(NULL);
+}
+
+static int suite_init(void)
+{
+    ladon_config cfg;
+    base_config(&cfg);
+    cfg.log_level = 0;
+    return srv_start(&S, &cfg) == 0 ? 0 : 1;
+}
+
+static int suite_cleanup(void)
+{
+    return srv_stop(&S) == 0 ? 0 : 1;
+}
+
+int main(void)
+{
+    static const rt_test tests[] = {
+        {"WSDL, index, HEAD", test_wsdl},
+        {"404 and 405 keep the connection", test_not_found},
+        {"calls on a keep-alive connection", test_calls},
+        {"SOAP faults", test_faults},
+        {"bad HTTP", test_bad_http},
+        {"oversize body", test_oversize_body},
+        {"500 idle connections, new call < 1 s", test_idle_connections},
+        {"pipelined requests in order", test_pipelining},
+        {"stalled requests time out, others served", test_stalled_request},
+        {"chunked body and 100-continue", test_chunked_and_continue},
+        {"gzip only when asked", test_gzip},
+        {"HTTP/1.0 and Connection: close", test_http10_close},
+        {"all workers busy", test_busy_workers},
+        {"max connections", test_max_connections},
+        {"shutdown finishes in-flight requests", test_shutdown},
+        {"trusted proxy and --public-url", test_proxy_and_public_url},
+        {"stop before run, bad arguments", test_stop_before_run},
+        {NULL, NULL},
+    };
+    return rt_run("runtime-server", tests, suite_init, suite_cleanup);
+}
