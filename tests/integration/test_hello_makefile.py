@@ -64,7 +64,12 @@ def main():
         env["LD_LIBRARY_PATH"] = libdir
         work = os.path.join(tmp, "hello")
         shutil.copytree(HELLO, work)
-        run(["make", "-C", work, "LADON_GEN=" + os.path.join(root, "bin", "ladon-gen")], env=env)
+        make = ["make", "-C", work, "LADON_GEN=" + os.path.join(root, "bin", "ladon-gen")]
+        sanitize = opts.get("b_sanitize", "none")
+        if sanitize != "none":
+            # An instrumented libladon needs an instrumented program.
+            make.append("CFLAGS=-O1 -g -fsanitize=" + sanitize)
+        run(make, env=env)
 
         with Server(os.path.join(work, "hello-server"), env=env, services=("Hello",)) as srv:
             client = zeep.Client(srv.wsdl_url("Hello"))
