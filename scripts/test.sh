@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # README command 2 (and .ci/run): install what is missing, build, run every
-# test: once in a normal build, once with -fsanitize=address,undefined.
+# test: once in a normal build, once with -fsanitize=address,undefined, and
+# the concurrency suites under -fsanitize=thread.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh test
@@ -17,3 +18,7 @@ run build
 echo "== sanitizer build (address,undefined)"
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
     run build-asan -Db_sanitize=address,undefined -Db_lundef=false
+echo "== ThreadSanitizer build (concurrency suites: runtime server, task engine, stores)"
+[ -f build-tsan/build.ninja ] || meson setup build-tsan -Db_sanitize=thread -Db_lundef=false -Dintegration=false >/dev/null
+meson compile -C build-tsan
+TSAN_OPTIONS=halt_on_error=1 meson test -C build-tsan --print-errorlogs --num-processes 2 --suite runtime --suite task
