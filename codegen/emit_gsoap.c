@@ -64,7 +64,10 @@ static void emit_directives(lg_sb *out, lg_arena *a, const lg_service *s)
     doc_line(out, p, "service documentation:", NULL, s->doc);
     for (size_t i = 0; i < s->n_ops; i++) {
         const lg_op *op = &s->ops[i];
-        doc_line(out, p, "service method-documentation:", lg_name_doc_op(a, op->name), op->doc);
+        /* Without a doc comment soapcpp2 would write "Service definition of
+         * function p__m", leaking the internal C name into the WSDL. */
+        doc_line(out, p, "service method-documentation:", lg_name_doc_op(a, op->name),
+                 op->doc != NULL && op->doc[0] != '\0' ? op->doc : lg_printf(a, "Operation %s.", op->name));
         for (size_t k = 0; k < op->n_params; k++)
             doc_line(out, p, "schema type-documentation:", lg_name_doc_param(a, op->name, op->params[k].name),
                      op->params[k].doc);

@@ -7,6 +7,8 @@
 //gsoap arrays service encoding: literal
 //gsoap arrays schema form: unqualified
 //gsoap arrays service location: http://localhost/Arrays
+//gsoap arrays service method-documentation: reverse Operation reverse.
+//gsoap arrays service method-documentation: count_USCOREall Operation count_all.
 
 #include "arrays_types.h"
 

@@ -7,6 +7,10 @@
 //gsoap binarytime service encoding: literal
 //gsoap binarytime schema form: unqualified
 //gsoap binarytime service location: http://localhost/BinaryTime
+//gsoap binarytime service method-documentation: checksum Operation checksum.
+//gsoap binarytime service method-documentation: reversed Operation reversed.
+//gsoap binarytime service method-documentation: touch Operation touch.
+//gsoap binarytime service method-documentation: epoch Operation epoch.
 
 #include "binary_time_types.h"
 

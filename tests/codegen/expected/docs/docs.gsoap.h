@@ -12,6 +12,7 @@
 //gsoap docs schema type-documentation: store_note::note the note to store
 //gsoap docs schema type-documentation: store_note::priority a priority, 0-9
 //gsoap docs schema type-documentation: store_noteResponse::result the new note's id
+//gsoap docs service method-documentation: undocumented Operation undocumented.
 //gsoap docs schema type-documentation: Light Traffic light colours.
 //gsoap docs schema type-documentation: Light::LIGHT_USCORERED stop
 //gsoap docs schema type-documentation: Light::LIGHT_USCOREGREEN go

@@ -7,6 +7,9 @@
 //gsoap enums service encoding: literal
 //gsoap enums schema form: unqualified
 //gsoap enums service location: http://localhost/Enums
+//gsoap enums service method-documentation: next_USCOREcolor Operation next_color.
+//gsoap enums service method-documentation: disk_USCOREstate Operation disk_state.
+//gsoap enums service method-documentation: mix Operation mix.
 
 #include "enums_types.h"
 

@@ -8,6 +8,7 @@
 //gsoap billing schema form: unqualified
 //gsoap billing service location: http://localhost/Billing
 //gsoap billing service documentation: Invoices.
+//gsoap billing service method-documentation: get_USCOREinvoice Operation get_invoice.
 
 //gsoap shipping service name: Shipping
 //gsoap shipping service namespace: urn:ladon:test:shipping
@@ -16,6 +17,7 @@
 //gsoap shipping schema form: unqualified
 //gsoap shipping service location: http://localhost/Shipping
 //gsoap shipping service documentation: Parcels.
+//gsoap shipping service method-documentation: get_USCOREparcel Operation get_parcel.
 
 #include "multi_types.h"
 

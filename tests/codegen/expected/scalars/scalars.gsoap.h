@@ -7,6 +7,12 @@
 //gsoap scalars service encoding: literal
 //gsoap scalars schema form: unqualified
 //gsoap scalars service location: http://localhost/Scalars
+//gsoap scalars service method-documentation: add Operation add.
+//gsoap scalars service method-documentation: add64 Operation add64.
+//gsoap scalars service method-documentation: half Operation half.
+//gsoap scalars service method-documentation: negate Operation negate.
+//gsoap scalars service method-documentation: next_USCOREday Operation next_day.
+//gsoap scalars service method-documentation: maybe Operation maybe.
 
 #include "scalars_types.h"
 

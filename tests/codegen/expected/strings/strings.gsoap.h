@@ -7,6 +7,9 @@
 //gsoap strings service encoding: literal
 //gsoap strings schema form: unqualified
 //gsoap strings service location: http://localhost/Strings
+//gsoap strings service method-documentation: echo Operation echo.
+//gsoap strings service method-documentation: greet_USCOREperson Operation greet_person.
+//gsoap strings service method-documentation: describe Operation describe.
 
 #include "strings_types.h"
 

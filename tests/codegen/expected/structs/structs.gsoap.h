@@ -7,6 +7,8 @@
 //gsoap structs service encoding: literal
 //gsoap structs schema form: unqualified
 //gsoap structs service location: http://localhost/Structs
+//gsoap structs service method-documentation: move Operation move.
+//gsoap structs service method-documentation: bounds Operation bounds.
 
 #include "structs_types.h"
 
