@@ -160,16 +160,21 @@ void lg_sb_free(lg_sb *sb)
     sb->len = sb->cap = 0;
 }
 
+/* Appends the message after the n-byte prefix already in d->text. */
+static void diag_message(lg_diag *d, int n, const char *fmt, va_list ap)
+{
+    if (n > 0 && (size_t)n < sizeof d->text)
+        vsnprintf(d->text + n, sizeof d->text - (size_t)n, fmt, ap);
+}
+
 int lg_error(lg_diag *d, lg_loc loc, const char *fmt, ...)
 {
     if (d->errors++ == 0) {
-        int n = snprintf(d->text, sizeof d->text, "%s:%d:%d: error: ", loc.file, loc.line, loc.col);
-        if (n > 0 && (size_t)n < sizeof d->text) {
-            va_list ap;
-            va_start(ap, fmt);
-            vsnprintf(d->text + n, sizeof d->text - (size_t)n, fmt, ap);
-            va_end(ap);
-        }
+        va_list ap;
+        va_start(ap, fmt);
+        diag_message(d, snprintf(d->text, sizeof d->text, "%s:%d:%d: error: ", loc.file, loc.line, loc.col),
+                     fmt, ap);
+        va_end(ap);
     }
     return -1;
 }
@@ -177,13 +182,10 @@ int lg_error(lg_diag *d, lg_loc loc, const char *fmt, ...)
 int lg_error_noloc(lg_diag *d, const char *fmt, ...)
 {
     if (d->errors++ == 0) {
-        int n = snprintf(d->text, sizeof d->text, "ladon-gen: error: ");
-        if (n > 0 && (size_t)n < sizeof d->text) {
-            va_list ap;
-            va_start(ap, fmt);
-            vsnprintf(d->text + n, sizeof d->text - (size_t)n, fmt, ap);
-            va_end(ap);
-        }
+        va_list ap;
+        va_start(ap, fmt);
+        diag_message(d, snprintf(d->text, sizeof d->text, "ladon-gen: error: "), fmt, ap);
+        va_end(ap);
     }
     return -1;
 }

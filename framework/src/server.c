@@ -178,6 +178,20 @@ uint16_t ladon_server_port(const ladon_server *srv)
     return srv ? srv->port : 0;
 }
 
+/* Closes and frees every connection still on the server's list. */
+static void close_all_conns(ladon_server *srv)
+{
+    while (srv->conns != NULL) {
+        ladon__conn *c = srv->conns;
+        srv->conns = c->next;
+        if (c->fd >= 0)
+            close(c->fd);
+        free(c->buf);
+        free(c);
+    }
+    srv->n_conns = 0;
+}
+
 int ladon_server_run(ladon_server *srv)
 {
     int rc;
@@ -189,15 +203,7 @@ int ladon_server_run(ladon_server *srv)
         rc = ladon__listener_run(srv);
     ladon__pool_stop(srv);
     /* connections still open (listener failure): close them */
-    while (srv->conns != NULL) {
-        ladon__conn *c = srv->conns;
-        srv->conns = c->next;
-        if (c->fd >= 0)
-            close(c->fd);
-        free(c->buf);
-        free(c);
-    }
-    srv->n_conns = 0;
+    close_all_conns(srv);
     if (rc == 0)
         LADON_LOGI("server stopped");
     return rc;
@@ -221,14 +227,7 @@ void ladon_server_free(ladon_server *srv)
     if (srv == NULL)
         return;
     ladon__pool_stop(srv);
-    while (srv->conns != NULL) {
-        ladon__conn *c = srv->conns;
-        srv->conns = c->next;
-        if (c->fd >= 0)
-            close(c->fd);
-        free(c->buf);
-        free(c);
-    }
+    close_all_conns(srv);
     if (srv->listen_fd >= 0)
         close(srv->listen_fd);
     if (srv->epfd >= 0)
