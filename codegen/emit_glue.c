@@ -171,18 +171,92 @@ static char *param_decl(lg_arena *a, const lg_member *mb)
     return lg_printf(a, "%s %s%s", ty, mb->occ == LG_OPTIONAL ? "*" : "", mb->name);
 }
 
+/* The task body of task m: runs m on a task thread with the copied
+ * arguments and serializes m_resultResponse into the stored XML. */
+static void emit_task_body(lg_sb *out, lg_arena *a, const lg_service *s, const lg_op *op)
+{
+    const char *m = op->name, *p = s->prefix;
+    const char *req = lg_name_op(a, s, m);
+    const char *resp = lg_name_response(a, s, lg_printf(a, "%s_result", m));
+    /* locals are ladon_*: the user's names cannot start with ladon_ */
+    lg_sb_printf(out, "/* Task %s: runs on a task thread with the arguments copied into ladon_soap. */\n", m);
+    lg_sb_printf(out, "static int ladon__%s_%s_body(ladon_call *%s, struct soap *ladon_soap, void *ladon_argp,\n", p, m,
+                 op->call_name);
+    lg_sb_puts(out, "                              const char **ladon_xml)\n{\n");
+    lg_sb_printf(out, "    struct %s *ladon_in = (struct %s *)ladon_argp;\n", req, req);
+    lg_sb_printf(out, "    struct %s *ladon_out = soap_new_%s(ladon_soap, -1);\n", resp, resp);
+    lg_sb_puts(out, "    int ladon_rc;\n");
+    if (op->n_params == 0)
+        lg_sb_puts(out, "    (void)ladon_in;\n");
+    lg_sb_puts(out, "    if (ladon_out == NULL)\n        return LADON_ENOMEM;\n");
+    lg_sb_printf(out, "    ladon_rc = %s(%s", m, op->call_name);
+    for (size_t i = 0; i < op->n_params; i++)
+        lg_sb_printf(out, ", ladon_in->%s", op->params[i].name);
+    lg_sb_printf(out, ", &ladon_out->%s);\n", op->result.name);
+    lg_sb_puts(out, "    if (ladon_rc != LADON_OK)\n        return ladon_rc;\n");
+    /* soap_write_X() spelled out: the macro trips -Wunused-value */
+    lg_sb_puts(out, "    ladon_soap->os = ladon_xml;\n");
+    lg_sb_puts(out, "    if (soap_begin_send(ladon_soap) != SOAP_OK)\n        *ladon_xml = NULL;\n");
+    lg_sb_printf(out, "    else if ((soap_serialize_%s(ladon_soap, ladon_out), soap_put_%s(ladon_soap, ladon_out, NULL, \"\")) != SOAP_OK ||\n"
+                      "             soap_end_send(ladon_soap) != SOAP_OK)\n        *ladon_xml = NULL;\n", resp, resp);
+    lg_sb_puts(out, "    ladon_soap->os = NULL;\n    return LADON_OK;\n}\n\n");
+}
+
+/* The end of m's service function: copy the arguments, start the task. */
+static void emit_task_start(lg_sb *out, lg_arena *a, const lg_service *s, const lg_op *op)
+{
+    const char *m = op->name, *call = op->call_name;
+    const char *req = lg_name_op(a, s, m);
+    lg_sb_printf(out, "    ladon_task = ladon_call_task_soap(%s);\n", call);
+    lg_sb_printf(out, "    soap_default_%s(soap, &ladon_args);\n", req);
+    for (size_t i = 0; i < op->n_params; i++)
+        lg_sb_printf(out, "    ladon_args.%s = %s;\n", op->params[i].name, op->params[i].name);
+    lg_sb_printf(out, "    return ladon_call_task_start(%s, \"%s\", ladon_task, ladon__%s_%s_body,\n", call, m, s->prefix,
+                 m);
+    lg_sb_printf(out, "        ladon_task != NULL ? soap_dup_%s(ladon_task, NULL, &ladon_args) : NULL,\n", req);
+    lg_sb_puts(out, "        &ladon_response->result.task_id);\n}\n\n");
+}
+
+/* m_progress and m_result of task m. */
+static void emit_task_polls(lg_sb *out, lg_arena *a, const lg_service *s, const lg_op *op)
+{
+    const char *m = op->name;
+    const char *pr = lg_printf(a, "%s_progress", m), *re = lg_printf(a, "%s_result", m);
+    lg_sb_printf(out, "int %s(struct soap *soap, int task_id, struct %s *ladon_response)\n{\n", lg_name_op(a, s, pr),
+                 lg_name_response(a, s, pr));
+    lg_sb_printf(out, "    struct %s__TaskProgressResponse *r = &ladon_response->result;\n", s->prefix);
+    lg_sb_printf(out, "    return ladon_call_task_progress(ladon_call_get(soap), \"%s\", task_id, &r->task_id, &r->progress,\n"
+                      "                                    &r->duration, &r->starttime);\n}\n\n",
+                 m);
+    const char *resp = lg_name_response(a, s, re);
+    lg_sb_printf(out, "int %s(struct soap *soap, int task_id, struct %s *ladon_response)\n{\n", lg_name_op(a, s, re),
+                 resp);
+    lg_sb_puts(out, "    ladon_call *call = ladon_call_get(soap);\n    struct soap *in;\n");
+    lg_sb_printf(out, "    int rc = ladon_call_task_result(call, \"%s\", task_id, &in);\n", m);
+    lg_sb_puts(out, "    if (rc != SOAP_OK)\n        return rc;\n");
+    lg_sb_printf(out, "    soap_default_%s(in, ladon_response);\n", resp);
+    lg_sb_printf(out, "    if (soap_begin_recv(in) != SOAP_OK || soap_get_%s(in, ladon_response, NULL, NULL) == NULL ||\n"
+                      "        soap_end_recv(in) != SOAP_OK)\n", resp);
+    lg_sb_printf(out, "        return ladon_call_task_unreadable(call, \"%s\", task_id);\n", m);
+    lg_sb_puts(out, "    return SOAP_OK;\n}\n\n");
+}
+
 static void emit_op(lg_sb *out, lg_arena *a, const lg_service *s, const lg_op *op)
 {
     const char *call = op->call_name;
-    lg_sb_printf(out, "int %s(struct soap *soap", lg_name_op(a, s, op->name));
-    for (size_t i = 0; i < op->n_params; i++)
-        lg_sb_printf(out, ", %s", param_decl(a, &op->params[i]));
-    lg_sb_printf(out, ", struct %s *ladon_response)\n{\n", lg_name_response(a, s, op->name));
     bool need_m = false;
     for (size_t i = 0; i < op->n_params; i++)
         if (op->params[i].base == LG_STRUCT && needs_check(op->params[i].type, 0))
             need_m = true;
+    if (op->kind == LG_OP_TASK)
+        emit_task_body(out, a, s, op);
+    lg_sb_printf(out, "int %s(struct soap *soap", lg_name_op(a, s, op->name));
+    for (size_t i = 0; i < op->n_params; i++)
+        lg_sb_printf(out, ", %s", param_decl(a, &op->params[i]));
+    lg_sb_printf(out, ", struct %s *ladon_response)\n{\n", lg_name_response(a, s, op->name));
     lg_sb_printf(out, "    ladon_call *%s = ladon_call_get(soap);\n", call);
+    if (op->kind == LG_OP_TASK)
+        lg_sb_printf(out, "    struct soap *ladon_task;\n    struct %s ladon_args;\n", lg_name_op(a, s, op->name));
     if (need_m)
         lg_sb_puts(out, "    const char *ladon_missing;\n");
     for (size_t i = 0; i < op->n_params; i++) {
@@ -199,6 +273,10 @@ static void emit_op(lg_sb *out, lg_arena *a, const lg_service *s, const lg_op *o
             lg_sb_printf(out, "        return ladon_call_missing(%s, ladon_missing);\n", call);
         }
     }
+    if (op->kind == LG_OP_TASK) {
+        emit_task_start(out, a, s, op);
+        return;
+    }
     lg_sb_printf(out, "    return ladon_call_finish(%s, %s(%s", call, op->name, call);
     for (size_t i = 0; i < op->n_params; i++)
         lg_sb_printf(out, ", %s", op->params[i].name);
@@ -209,14 +287,24 @@ static int emit_service(lg_sb *out, lg_arena *a, const lg_service *s, const char
 {
     const char *p = s->prefix;
     lg_sb_printf(out, "/* --- service %s (%s) --- */\n\n", s->name, lg_basename(s->file));
-    for (size_t i = 0; i < s->n_ops; i++)
+    size_t n_ops = 0;
+    for (size_t i = 0; i < s->n_ops; i++) {
         emit_op(out, a, s, &s->ops[i]);
+        if (s->ops[i].kind == LG_OP_TASK)
+            emit_task_polls(out, a, s, &s->ops[i]);
+    }
 
     lg_sb_printf(out, "static const ladon_operation ladon__%s_operations[] = {\n", p);
     for (size_t i = 0; i < s->n_ops; i++) {
         const lg_op *op = &s->ops[i];
-        lg_sb_printf(out, "    { \"%s\", \"%s\", soap_serve_%s, LADON_OP_METHOD },\n", op->name,
-                     lg_name_op_tag(a, s, op->name), lg_name_op(a, s, op->name));
+        bool task = op->kind == LG_OP_TASK;
+        const char *names[3] = {op->name, lg_printf(a, "%s_progress", op->name), lg_printf(a, "%s_result", op->name)};
+        static const char *const kinds[3] = {"LADON_OP_TASK_START", "LADON_OP_TASK_PROGRESS", "LADON_OP_TASK_RESULT"};
+        for (int k = 0; k < (task ? 3 : 1); k++) {
+            lg_sb_printf(out, "    { \"%s\", \"%s\", soap_serve_%s, %s },\n", names[k], lg_name_op_tag(a, s, names[k]),
+                         lg_name_op(a, s, names[k]), task ? kinds[k] : "LADON_OP_METHOD");
+            n_ops++;
+        }
     }
     lg_sb_puts(out, "};\n\n");
 
@@ -243,7 +331,7 @@ static int emit_service(lg_sb *out, lg_arena *a, const lg_service *s, const char
     lg_sb_puts(out, ",\n    ");
     c_string(out, s->doc);
     lg_sb_printf(out, ",\n    ladon__%s_wsdl_head,\n    ladon__%s_wsdl_tail,\n", p, p);
-    lg_sb_printf(out, "    ladon__%s_operations,\n    %zu,\n};\n\n", p, s->n_ops);
+    lg_sb_printf(out, "    ladon__%s_operations,\n    %zu,\n};\n\n", p, n_ops);
     return 0;
 }
 
@@ -254,7 +342,7 @@ int lg_emit_glue_c(lg_sb *out, lg_model *m, const char *name, const char *const 
     lg_emit_banner(out, lg_emit_from(&a, m));
     lg_sb_printf(out, "/* The glue between gSOAP and the service implementations, the gSOAP\n"
                       " * namespaces table and the binding's descriptor (docs/internals.md). */\n"
-                      "#include \"soapH.h\"\n#include <ladon/service.h>\n#include \"%s_ladon.h\"\n\n",
+                      "#include \"soapH.h\"\n#include <ladon/error.h>\n#include <ladon/service.h>\n#include \"%s_ladon.h\"\n\n",
                  name);
     lg_sb_printf(out, "#if LADON_SERVICE_ABI != 1\n"
                       "#error \"%s_ladon.c was generated for another Ladon-C version: regenerate it\"\n"

@@ -64,16 +64,48 @@ static void emit_directives(lg_sb *out, lg_arena *a, const lg_service *s)
     doc_line(out, p, "service documentation:", NULL, s->doc);
     for (size_t i = 0; i < s->n_ops; i++) {
         const lg_op *op = &s->ops[i];
+        const char *m = op->name;
         /* Without a doc comment soapcpp2 would write "Service definition of
          * function p__m", leaking the internal C name into the WSDL. */
-        doc_line(out, p, "service method-documentation:", lg_name_doc_op(a, op->name),
-                 op->doc != NULL && op->doc[0] != '\0' ? op->doc : lg_printf(a, "Operation %s.", op->name));
+        const char *doc = op->doc != NULL && op->doc[0] != '\0' ? op->doc : lg_printf(a, "Operation %s.", m);
+        if (op->kind == LG_OP_TASK)
+            doc = lg_printf(a, "%s Task: returns a TaskInfoResponse at once; poll %s_progress with its task_id, "
+                               "then call %s_result.", doc, m, m);
+        doc_line(out, p, "service method-documentation:", lg_name_doc_op(a, m), doc);
         for (size_t k = 0; k < op->n_params; k++)
-            doc_line(out, p, "schema type-documentation:", lg_name_doc_param(a, op->name, op->params[k].name),
+            doc_line(out, p, "schema type-documentation:", lg_name_doc_param(a, m, op->params[k].name),
                      op->params[k].doc);
+        const char *result_op = op->kind == LG_OP_TASK ? lg_printf(a, "%s_result", m) : m;
+        if (op->kind == LG_OP_TASK) {
+            const char *pr = lg_printf(a, "%s_progress", m);
+            doc_line(out, p, "service method-documentation:", lg_name_doc_op(a, pr),
+                     lg_printf(a, "Progress of a %s task: a TaskProgressResponse.", m));
+            doc_line(out, p, "schema type-documentation:", lg_name_doc_param(a, pr, "task_id"),
+                     lg_printf(a, "The task_id that %s returned.", m));
+            doc_line(out, p, "service method-documentation:", lg_name_doc_op(a, result_op),
+                     lg_printf(a, "Result of a finished %s task; a fault while it is queued or running, "
+                                  "when it failed, or when the id is unknown or expired.",
+                               m));
+            doc_line(out, p, "schema type-documentation:", lg_name_doc_param(a, result_op, "task_id"),
+                     lg_printf(a, "The task_id that %s returned.", m));
+        }
         doc_line(out, p, "schema type-documentation:",
-                 lg_name_doc_field(a, &(lg_type){.name = lg_printf(a, "%sResponse", op->name)}, op->result.name),
+                 lg_name_doc_field(a, &(lg_type){.name = lg_printf(a, "%sResponse", result_op)}, op->result.name),
                  op->result.doc);
+    }
+    if (lg_service_has_tasks(s)) {
+        lg_type info = {.name = "TaskInfoResponse"}, prog = {.name = "TaskProgressResponse"};
+        doc_line(out, p, "schema type-documentation:", lg_name_doc_type(a, &info), "A task was started.");
+        doc_line(out, p, "schema type-documentation:", lg_name_doc_field(a, &info, "task_id"),
+                 "Its id, for the _progress and _result operations of its method.");
+        doc_line(out, p, "schema type-documentation:", lg_name_doc_type(a, &prog), "How far a task is.");
+        doc_line(out, p, "schema type-documentation:", lg_name_doc_field(a, &prog, "task_id"), "The task's id.");
+        doc_line(out, p, "schema type-documentation:", lg_name_doc_field(a, &prog, "progress"),
+                 "Fraction done, 0.0 to 1.0: 0.0 when created, never decreasing, 1.0 once the task ended.");
+        doc_line(out, p, "schema type-documentation:", lg_name_doc_field(a, &prog, "duration"),
+                 "Seconds the task has existed so far, or in total once it ended.");
+        doc_line(out, p, "schema type-documentation:", lg_name_doc_field(a, &prog, "starttime"),
+                 "When the task was created: seconds since 1970-01-01T00:00:00Z.");
     }
     for (size_t i = 0; i < s->n_types; i++) {
         const lg_type *t = s->types[i];
@@ -138,12 +170,26 @@ static void emit_type(lg_sb *out, lg_arena *a, const lg_type *t)
 
 static void emit_op(lg_sb *out, lg_arena *a, const lg_service *s, const lg_op *op)
 {
-    const char *resp = lg_name_response(a, s, op->name);
-    lg_sb_printf(out, "struct %s { %s; };\n", resp, member_decl(a, &op->result, true));
-    lg_sb_printf(out, "int %s(", lg_name_op(a, s, op->name));
+    const char *m = op->name;
+    const char *resp = lg_name_response(a, s, m);
+    if (op->kind == LG_OP_TASK)
+        lg_sb_printf(out, "struct %s { struct %s__TaskInfoResponse result; };\n", resp, s->prefix);
+    else
+        lg_sb_printf(out, "struct %s { %s; };\n", resp, member_decl(a, &op->result, true));
+    lg_sb_printf(out, "int %s(", lg_name_op(a, s, m));
     for (size_t i = 0; i < op->n_params; i++)
         lg_sb_printf(out, "%s, ", member_decl(a, &op->params[i], false));
     lg_sb_printf(out, "struct %s *ladon_response);\n", resp);
+    if (op->kind != LG_OP_TASK)
+        return;
+    const char *pr = lg_printf(a, "%s_progress", m), *re = lg_printf(a, "%s_result", m);
+    lg_sb_printf(out, "struct %s { struct %s__TaskProgressResponse result; };\n", lg_name_response(a, s, pr),
+                 s->prefix);
+    lg_sb_printf(out, "int %s(int task_id `task_id`, struct %s *ladon_response);\n", lg_name_op(a, s, pr),
+                 lg_name_response(a, s, pr));
+    lg_sb_printf(out, "struct %s { %s; };\n", lg_name_response(a, s, re), member_decl(a, &op->result, true));
+    lg_sb_printf(out, "int %s(int task_id `task_id`, struct %s *ladon_response);\n", lg_name_op(a, s, re),
+                 lg_name_response(a, s, re));
 }
 
 void lg_emit_gsoap(lg_sb *out, lg_model *m, const char *name)
@@ -164,6 +210,13 @@ void lg_emit_gsoap(lg_sb *out, lg_model *m, const char *name)
         lg_sb_putc(out, '\n');
         for (size_t j = 0; j < s->n_types; j++)
             emit_type(out, &a, s->types[j]);
+        if (lg_service_has_tasks(s)) {
+            lg_sb_printf(out, "struct %s__TaskInfoResponse {\n    int task_id `task_id`;\n};\n", s->prefix);
+            lg_sb_printf(out,
+                         "struct %s__TaskProgressResponse {\n    int task_id `task_id`;\n    double progress;\n"
+                         "    double duration;\n    double starttime;\n};\n",
+                         s->prefix);
+        }
         for (size_t j = 0; j < s->n_ops; j++)
             emit_op(out, &a, s, &s->ops[j]);
     }

@@ -67,6 +67,14 @@ bool lg_model_uses(const lg_model *m, lg_base b)
     return false;
 }
 
+bool lg_service_has_tasks(const lg_service *s)
+{
+    for (size_t i = 0; i < s->n_ops; i++)
+        if (s->ops[i].kind == LG_OP_TASK)
+            return true;
+    return false;
+}
+
 /* --- validation ------------------------------------------------------------ */
 
 /* A name and where it was declared, for duplicate checks. */
@@ -181,6 +189,46 @@ int lg_model_validate(lg_model *m, lg_diag *d)
                     }
             }
             seen_add(&tmp, &local, resp, op->loc);
+        }
+        /* the names a task m adds: m_progress, m_result, their responses,
+         * and the two task types of the service */
+        bool tasks = false;
+        for (size_t j = 0; j < s->n_ops; j++) {
+            lg_op *op = &s->ops[j];
+            if (op->kind != LG_OP_TASK)
+                continue;
+            const char *gen[] = {
+                lg_printf(&tmp, "%s_progress", op->name), lg_printf(&tmp, "%s_progressResponse", op->name),
+                lg_printf(&tmp, "%s_result", op->name), lg_printf(&tmp, "%s_resultResponse", op->name),
+            };
+            for (size_t k = 0; k < sizeof gen / sizeof gen[0]; k++) {
+                const seen_name *clash = seen_find(&local, gen[k]);
+                if (clash != NULL) {
+                    lg_error(d, clash->loc, "'%s' clashes with the name that task '%s' generates (%s:%d:%d)",
+                             gen[k], op->name, op->loc.file, op->loc.line, op->loc.col);
+                    goto out;
+                }
+                seen_add(&tmp, &local, gen[k], op->loc);
+            }
+            tasks = true;
+        }
+        if (tasks) {
+            static const char *const task_types[] = {"TaskInfoResponse", "TaskProgressResponse"};
+            for (size_t k = 0; k < 2; k++) {
+                const seen_name *clash = seen_find(&local, task_types[k]);
+                if (clash != NULL) {
+                    lg_error(d, clash->loc, "'%s' is the name of a type that the task methods of service %s use",
+                             task_types[k], s->name);
+                    goto out;
+                }
+                for (size_t j = 0; j < s->n_types; j++)
+                    if (strcmp(s->types[j]->name, task_types[k]) == 0) {
+                        lg_error(d, s->types[j]->loc,
+                                 "'%s' is the name of a type that the task methods of service %s use",
+                                 task_types[k], s->name);
+                        goto out;
+                    }
+            }
         }
         for (size_t j = 0; j < s->n_types; j++) {
             lg_type *t = s->types[j];

@@ -115,6 +115,9 @@ int lg_model_add_file(lg_model *m, const char *path, lg_diag *d);
  * and names that clash with what gSOAP generates.  0 or -1. */
 int lg_model_validate(lg_model *m, lg_diag *d);
 
+/* Whether service s has a task (LADON_TASK) method. */
+bool lg_service_has_tasks(const lg_service *s);
+
 /* Whether any member of the model (any service) uses base b. */
 bool lg_model_uses(const lg_model *m, lg_base b);
 

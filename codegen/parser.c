@@ -150,8 +150,6 @@ static int read_annotations(parser *p, int allowed, const char *place, lg_loc *f
             return lg_error(p->d, tk->loc, "unknown annotation '%s'", tk->text);
         if (bit == ANN_SERVICE)
             return seen ? lg_error(p->d, tk->loc, "LADON_SERVICE must stand alone") : bit;
-        if (bit == ANN_TASK)
-            return lg_error(p->d, tk->loc, "LADON_TASK is not implemented yet");
         if (!(allowed & bit))
             return lg_error(p->d, tk->loc, "%s is not allowed on %s", tk->text, place);
         if (seen & bit)
@@ -161,6 +159,8 @@ static int read_annotations(parser *p, int allowed, const char *place, lg_loc *f
         seen |= bit;
         next(p);
     }
+    if ((seen & ANN_METHOD) && (seen & ANN_TASK))
+        return lg_error(p->d, peek(p)->loc, "LADON_METHOD and LADON_TASK cannot be combined");
     if ((seen & ANN_COUNT) && (seen & ANN_OPTIONAL))
         return lg_error(p->d, peek(p)->loc, "LADON_COUNT and LADON_OPTIONAL cannot be combined");
     return seen;
@@ -589,7 +589,7 @@ static int parse_param(parser *p, lg_member *mb, tspec *ts, int *ann)
     return 0;
 }
 
-static int parse_method(parser *p, const char *doc)
+static int parse_method(parser *p, const char *doc, lg_op_kind kind)
 {
     tspec rt;
     if (parse_tspec(p, &rt) < 0)
@@ -606,7 +606,7 @@ static int parse_method(parser *p, const char *doc)
     op->name = name->text;
     op->loc = name->loc;
     op->doc = doc;
-    op->kind = LG_OP_METHOD;
+    op->kind = kind;
     p->after_doc = NULL;
 
     lg_member *all = NULL;
@@ -705,12 +705,12 @@ static int parse_top(parser *p)
     }
     if (is_ladon_word(tk)) {
         lg_loc first = tk->loc;
-        int ann = read_annotations(p, ANN_METHOD, "a file-level declaration (LADON_COUNT and LADON_OPTIONAL mark struct fields and parameters)", &first);
+        int ann = read_annotations(p, ANN_METHOD | ANN_TASK, "a file-level declaration (LADON_COUNT and LADON_OPTIONAL mark struct fields and parameters)", &first);
         if (ann < 0)
             return -1;
         if (ann == ANN_SERVICE)
             return parse_service(p, doc);
-        return parse_method(p, doc);
+        return parse_method(p, doc, ann & ANN_TASK ? LG_OP_TASK : LG_OP_METHOD);
     }
     if (tk->kind != LG_TOK_IDENT)
         return lg_error(p->d, tk->loc, "unexpected '%s'", describe(tk));
@@ -757,7 +757,7 @@ int lg_parse(lg_model *m, const char *file, const lg_tokens *toks, lg_diag *d)
         return lg_error(d, l, "no LADON_SERVICE(Name, \"namespace-uri\"); in this header");
     }
     if (p.svc->n_ops == 0)
-        return lg_error(d, p.svc->loc, "service %s has no operations (LADON_METHOD)", p.svc->name);
+        return lg_error(d, p.svc->loc, "service %s has no operations (LADON_METHOD or LADON_TASK)", p.svc->name);
     *(lg_service **)LG_PUSH(p.a, m->services, m->n_services, m->cap_services) = p.svc;
     return 0;
 }

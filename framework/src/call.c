@@ -26,6 +26,7 @@ void ladon__call_reset(ladon_call *call, struct soap *soap, const ladon_service 
     call->service = service;
     call->op = NULL;
     call->worker = worker;
+    call->task = NULL;
     call->fault_code = 0;
     call->fault_msg[0] = '\0';
     call->error_msg[0] = '\0';
@@ -75,6 +76,17 @@ int ladon_fault(ladon_call *call, ladon_fault_code code, const char *fmt, ...)
     vsnprintf(call->fault_msg, sizeof call->fault_msg, fmt, ap);
     va_end(ap);
     return LADON_EFAULT;
+}
+
+void ladon_update_progress(ladon_call *call, double fraction)
+{
+    if (call != NULL && call->task != NULL)
+        ladon_task_update_progress(call->task, fraction);
+}
+
+int ladon_should_stop(const ladon_call *call)
+{
+    return call != NULL && call->task != NULL && ladon_task_stopping(call->task);
 }
 
 const char *ladon_call_operation(const ladon_call *call)

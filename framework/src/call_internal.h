@@ -11,12 +11,15 @@
 
 #include "ladon/call.h"
 #include "ladon/service.h"
+#include "ladon/task.h"
 
 struct ladon_call {
     struct soap *soap;
     const ladon_service *service;
     const ladon_operation *op;  /* NULL until the operation is known */
-    void *worker;               /* the serving worker (pool.c); NULL in tests */
+    void *worker;               /* the serving worker (pool.c); NULL in tests
+                                   and in tasks */
+    ladon_task_ctx *task;       /* the running task (taskcall.c), or NULL */
     int fault_code;             /* 0, or a ladon_fault_code from ladon_fault() */
     char fault_msg[1024];       /* faultstring given to ladon_fault() */
     char error_msg[1024];       /* faultstring of a request-level error */

@@ -373,6 +373,11 @@ static bool serve_soap(ladon__worker *w, ladon__conn *c, const ladon_service *sv
         pipe->len = 0;
     soap_destroy(soap);
     soap_end(soap);
+    if (w->data != NULL) {
+        soap_destroy(w->data);
+        soap_end(w->data);
+        w->data->is = NULL;
+    }
     soap->socket = SOAP_INVALID_SOCKET;
     soap->user = NULL;
     w->conn = NULL;
@@ -497,6 +502,8 @@ void ladon__pool_stop(struct ladon_server *srv)
             soap_end(w->soap);
             soap_free(w->soap);
         }
+        ladon__data_soap_free(w->data);
+        w->data = NULL;
     }
     free(srv->workers);
     srv->workers = NULL;

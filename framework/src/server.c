@@ -20,6 +20,7 @@
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <stdsoap2.h>
@@ -92,6 +93,85 @@ static int epoll_add(int epfd, int fd, void *ptr)
         return LADON_ESYS;
     }
     return 0;
+}
+
+/* Whether any service of the binding has a task method. */
+static bool has_tasks(const ladon_binding *b)
+{
+    for (size_t i = 0; i < b->n_services; i++)
+        for (size_t k = 0; k < b->services[i]->n_operations; k++)
+            if (b->services[i]->operations[k].kind == LADON_OP_TASK_START)
+                return true;
+    return false;
+}
+
+/* Opens the task store and starts the task engine, when there are tasks. */
+static int start_tasks(ladon_server *srv)
+{
+    ladon_task_engine_config tc;
+    char err[256];
+    int rc;
+
+    if (!has_tasks(srv->binding))
+        return 0;
+    rc = ladon_store_open(&srv->store, srv->cfg.store_url, err, sizeof err);
+    if (rc != 0) {
+        LADON_LOGE("--store %s: %s", srv->cfg.store_url, err);
+        return rc;
+    }
+    ladon_task_engine_config_init(&tc);
+    tc.workers = srv->cfg.task_workers;
+    tc.queue_capacity = srv->cfg.task_queue;
+    tc.ttl_s = srv->cfg.task_ttl_s;
+    tc.grace_ms = srv->cfg.shutdown_grace_ms;
+    rc = ladon_task_engine_new(&srv->tasks, &tc, srv->store);
+    if (rc != 0)
+        LADON_LOGE("cannot start the task engine (%u task workers): %s", tc.workers,
+                   ladon_err_name(rc));
+    return rc;
+}
+
+/* How long ladon_server_free() waits, after the grace, for task bodies that
+ * were told to stop (ladon_should_stop) before it gives up on them. */
+#define TASK_STOP_WAIT_MS 2000
+
+/* Gives running tasks the grace period, then records the rest as failed
+ * ("server shut down").  Frees the engine and the store unless a task body
+ * ignores ladon_should_stop(): then they are left to the process's exit. */
+static void stop_tasks(ladon_server *srv)
+{
+    int still;
+    if (srv->tasks == NULL) {
+        ladon_store_close(srv->store);
+        srv->store = NULL;
+        return;
+    }
+    still = ladon_task_engine_stop(srv->tasks, srv->cfg.shutdown_grace_ms);
+    if (still > 0) {
+        int64_t deadline = ladon__now_ms() + TASK_STOP_WAIT_MS;
+        ladon_task_engine_stats st;
+        LADON_LOGW("%d task(s) still running after the %u ms shutdown grace: recorded as "
+                   "failed (\"%s\")", still, srv->cfg.shutdown_grace_ms,
+                   LADON_TASK_SHUTDOWN_MESSAGE);
+        for (;;) {
+            ladon_task_engine_stats_get(srv->tasks, &st);
+            if (st.running == 0 || ladon__now_ms() >= deadline)
+                break;
+            struct timespec ts = {0, 10 * 1000 * 1000};
+            nanosleep(&ts, NULL);
+        }
+        if (st.running > 0) {
+            LADON_LOGW("%u task(s) ignore ladon_should_stop(); not waiting for them",
+                       st.running);
+            srv->tasks = NULL; /* left running, with the store, until exit */
+            srv->store = NULL;
+            return;
+        }
+    }
+    ladon_task_engine_free(srv->tasks);
+    srv->tasks = NULL;
+    ladon_store_close(srv->store);
+    srv->store = NULL;
 }
 
 int ladon_server_new(ladon_server **out, const ladon_config *cfg, const ladon_binding *binding)
@@ -168,6 +248,12 @@ int ladon_server_new(ladon_server **out, const ladon_config *cfg, const ladon_bi
         ladon_server_free(srv);
         return rc;
     }
+    if (rc == 0)
+        rc = start_tasks(srv);
+    if (rc != 0) {
+        ladon_server_free(srv);
+        return rc;
+    }
     srv->accepting = true;
     *out = srv;
     return 0;
@@ -204,6 +290,7 @@ int ladon_server_run(ladon_server *srv)
     ladon__pool_stop(srv);
     /* connections still open (listener failure): close them */
     close_all_conns(srv);
+    stop_tasks(srv);
     if (rc == 0)
         LADON_LOGI("server stopped");
     return rc;
@@ -228,6 +315,7 @@ void ladon_server_free(ladon_server *srv)
         return;
     ladon__pool_stop(srv);
     close_all_conns(srv);
+    stop_tasks(srv);
     if (srv->listen_fd >= 0)
         close(srv->listen_fd);
     if (srv->epfd >= 0)
@@ -261,6 +349,11 @@ static void on_signal(int sig)
 
 int ladon_main(int argc, char **argv, const ladon_binding *binding)
 {
+    return ladon_main_init(argc, argv, binding, NULL);
+}
+
+int ladon_main_init(int argc, char **argv, const ladon_binding *binding, ladon_init_fn init)
+{
     ladon_config cfg;
     ladon_server *srv;
     struct sigaction sa;
@@ -277,6 +370,13 @@ int ladon_main(int argc, char **argv, const ladon_binding *binding)
         return 2;
     }
     ladon__log_set_level(cfg.log_level);
+    if (init != NULL) {
+        err[0] = '\0';
+        if (init(&cfg, err, sizeof err) != 0) {
+            fprintf(stderr, "%s: %s\n", prog, err[0] != '\0' ? err : "service initialisation failed");
+            return 1;
+        }
+    }
     rc = ladon_server_new(&srv, &cfg, binding);
     if (rc != 0) /* the cause has been logged */
         return rc == LADON_EINVAL ? 2 : 1;

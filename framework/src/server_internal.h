@@ -22,6 +22,8 @@
 #include "call_internal.h"
 #include "http.h"
 #include "ladon/server.h"
+#include "ladon/store.h"
+#include "ladon/task.h"
 #include "router.h"
 
 enum ladon__conn_state {
@@ -55,6 +57,8 @@ typedef struct ladon__worker {
     pthread_t thread;
     bool started;
     struct soap *soap;
+    struct soap *data;        /* m_result reads stored results here (taskcall.c);
+                                 created on first use, emptied after each request */
     ladon_call call;
     ladon__conn *conn;        /* being served */
     size_t remaining;         /* request bytes frecv may still hand to gSOAP */
@@ -91,6 +95,8 @@ struct ladon_server {
     ladon__conn *dq_head, *dq_tail;
 
     struct soap *master;
+    ladon_store *store;        /* task store; NULL when no service has tasks */
+    ladon_task_engine *tasks;  /* task engine; NULL when no service has tasks */
     ladon__worker *workers;
     unsigned n_workers;
     bool locks_ready;
@@ -107,6 +113,11 @@ int ladon__conn_check(struct ladon_server *srv, ladon__conn *conn);
 
 /* Sends all of buf before deadline (ms); 0 or -1. */
 int ladon__send_all(int fd, const char *buf, size_t len, int64_t deadline_ms);
+
+/* taskcall.c: a gSOAP context for task arguments and results, with the
+ * binding's namespaces and the request contexts' XML modes. */
+struct soap *ladon__data_soap_new(const ladon_binding *binding);
+void ladon__data_soap_free(struct soap *s);
 
 /* pool.c */
 int ladon__pool_start(struct ladon_server *srv);

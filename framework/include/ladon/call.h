@@ -34,6 +34,18 @@ LADON_EXTERN int ladon_fault(ladon_call *call, ladon_fault_code code,
                              const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
+/* In a task (LADON_TASK, docs/tasks.md): reports how far the task is, as a
+ * fraction.  Clamped to [0,1]; NaN and values below what was already
+ * reported are ignored, so clients never see progress go backwards.  Cheap
+ * enough for a tight loop (one atomic load, and one compare-and-swap when
+ * the value rises; no lock).  In a plain method it does nothing. */
+LADON_EXTERN void ladon_update_progress(ladon_call *call, double fraction);
+
+/* In a task: non-zero once the server gave up waiting for it (shutdown
+ * grace expired; the task is already recorded as failed, "server shut
+ * down"): return soon.  Always 0 in a plain method. */
+LADON_EXTERN int ladon_should_stop(const ladon_call *call);
+
 /* Name of the operation being served ("add"); never NULL. */
 LADON_EXTERN const char *ladon_call_operation(const ladon_call *call);
 

@@ -67,4 +67,15 @@ LADON_EXTERN void ladon_server_free(ladon_server *srv);
  * shutdown, 2 for a bad configuration, 1 for a failure at start-up. */
 LADON_EXTERN int ladon_main(int argc, char **argv, const ladon_binding *binding);
 
+/* Prepares the services once the configuration is known (open files, check
+ * cfg->data_dir, ...).  Returns 0, or non-zero with a one-line message in
+ * err: the server then does not start. */
+typedef int (*ladon_init_fn)(const ladon_config *cfg, char *err, size_t errlen);
+
+/* ladon_main() that calls init(cfg, ...) after parsing the configuration and
+ * before listening; when init fails it prints "ladon: MESSAGE" on stderr and
+ * returns 1.  init may be NULL. */
+LADON_EXTERN int ladon_main_init(int argc, char **argv, const ladon_binding *binding,
+                                 ladon_init_fn init);
+
 #endif /* LADON_SERVER_H */

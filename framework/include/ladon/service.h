@@ -68,4 +68,37 @@ LADON_EXTERN int ladon_call_finish(ladon_call *call, int rc);
 /* Client fault "missing required element 'NAME'"; returns gSOAP's error. */
 LADON_EXTERN int ladon_call_missing(ladon_call *call, const char *element);
 
+/* --- Task operations (generated glue only; docs/internals.md) ------------ */
+
+/* The body of a task as the glue writes it: calls the implementation with
+ * call (bound to the task) and the arguments args (copied into soap), then
+ * serializes the response struct with soap into *xml (soap's memory).
+ * Returns LADON_OK, or the implementation's error. */
+typedef int (*ladon_task_glue_fn)(ladon_call *call, struct soap *soap, void *args,
+                                  const char **xml);
+
+/* A new gSOAP context for a task that call is about to start, configured like
+ * the request contexts; NULL when out of memory (then pass NULL on to
+ * ladon_call_task_start, which answers the fault). */
+LADON_EXTERN struct soap *ladon_call_task_soap(ladon_call *call);
+/* Starts task `method` (the operation's local name) with body(args); tsoap
+ * and args (allocated in tsoap; NULL when copying failed) belong to the task
+ * from now on, also on failure.  SOAP_OK with *task_id set, or the fault
+ * ("server busy: task queue full", ...). */
+LADON_EXTERN int ladon_call_task_start(ladon_call *call, const char *method, struct soap *tsoap,
+                                       ladon_task_glue_fn body, void *args, int *task_id);
+/* m_progress: SOAP_OK with the outputs set, or the fault. */
+LADON_EXTERN int ladon_call_task_progress(ladon_call *call, const char *method, int task_id,
+                                          int *id_out, double *progress, double *duration,
+                                          double *starttime);
+/* m_result: SOAP_OK with *in a gSOAP context whose input is the stored
+ * response XML (read it with soap_read_<response>(*in, ...); the memory stays
+ * valid until the response has been sent), or the fault (unknown id, not
+ * finished, failed, ...). */
+LADON_EXTERN int ladon_call_task_result(ladon_call *call, const char *method, int task_id,
+                                        struct soap **in);
+/* m_result when the stored XML does not read back: logs it and answers a
+ * Server fault "internal error". */
+LADON_EXTERN int ladon_call_task_unreadable(ladon_call *call, const char *method, int task_id);
+
 #endif /* LADON_SERVICE_H */

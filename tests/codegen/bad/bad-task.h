@@ -1,5 +1,4 @@
-/* expect: 4:1: error: LADON_TASK is not implemented yet */
+/* expect: 4:25: error: LADON_METHOD and LADON_TASK cannot be combined */
 #include <ladon/annotate.h>
 LADON_SERVICE(Bad, "urn:ladon:test:bad");
-LADON_TASK int slow(ladon_call *call, int *result);
-LADON_METHOD int ok(ladon_call *call, int *result);
+LADON_TASK LADON_METHOD int slow(ladon_call *call, int *result);

@@ -63,6 +63,22 @@ static void test_service(void)
     CU_ASSERT_EQUAL(op->result.base, LG_INT);
 }
 
+static void test_task(void)
+{
+    CU_ASSERT_EQUAL_FATAL(check(HEAD "/** Slow. */\nLADON_TASK int slow(ladon_call *c, const char *s, int *result);\n"
+                                     "LADON_METHOD int fast(ladon_call *call, int *result);\n"),
+                          0);
+    lg_service *s = model.services[0];
+    CU_ASSERT_EQUAL_FATAL(s->n_ops, 2);
+    CU_ASSERT_STRING_EQUAL(s->ops[0].name, "slow");
+    CU_ASSERT_EQUAL(s->ops[0].kind, LG_OP_TASK);
+    CU_ASSERT_STRING_EQUAL(s->ops[0].doc, "Slow.");
+    CU_ASSERT_STRING_EQUAL(s->ops[0].call_name, "c");
+    CU_ASSERT_EQUAL(s->ops[0].n_params, 1);
+    CU_ASSERT_EQUAL(s->ops[1].kind, LG_OP_METHOD);
+    CU_ASSERT_TRUE(lg_service_has_tasks(s));
+}
+
 static void test_types_and_members(void)
 {
     CU_ASSERT_EQUAL_FATAL(check(HEAD "typedef enum Level { LOW, MID = 5, NEG = -2 } Level;\n"
@@ -202,7 +218,12 @@ static void test_errors(void)
          "result"},
         {"LADON_METHOD int m(ladon_call *call, char *result);",
          "t.h:3:38: error: 'char *result' as the result is a single char: use char **result for a string"},
-        {"LADON_TASK int m(ladon_call *call, int *result);", "t.h:3:1: error: LADON_TASK is not implemented yet"},
+        {"LADON_TASK LADON_METHOD int m(ladon_call *call, int *result);",
+         "t.h:3:25: error: LADON_METHOD and LADON_TASK cannot be combined"},
+        {"LADON_TASK LADON_TASK int m(ladon_call *call, int *result);", "t.h:3:12: error: LADON_TASK given twice"},
+        {"LADON_TASK int m(ladon_call *call, int a);",
+         "t.h:3:36: error: operation m has no result parameter: the last parameter must point to the result (e.g. "
+         "int *result)"},
         {"LADON_SERVICE(Other, \"urn:o\");",
          "t.h:3:1: error: second LADON_SERVICE in one header (the first is at line 2): one header describes one "
          "service"},
@@ -235,7 +256,7 @@ static void test_missing_service(void)
     CU_ASSERT_EQUAL(check("LADON_METHOD int m(ladon_call *call, int *result);\n"), -1);
     CU_ASSERT_STRING_EQUAL(diag.text, "t.h:1:1: error: no LADON_SERVICE(Name, \"namespace-uri\"); in this header");
     CU_ASSERT_EQUAL(check(HEAD), -1);
-    CU_ASSERT_STRING_EQUAL(diag.text, "t.h:2:1: error: service Svc has no operations (LADON_METHOD)");
+    CU_ASSERT_STRING_EQUAL(diag.text, "t.h:2:1: error: service Svc has no operations (LADON_METHOD or LADON_TASK)");
 }
 
 static void test_duplicates(void)
@@ -307,6 +328,7 @@ int main(void)
 {
     static const lg_test tests[] = {
         {"service and operation", test_service},
+        {"task", test_task},
         {"types and members", test_types_and_members},
         {"parameter docs", test_param_docs},
         {"rejected constructs", test_errors},

@@ -2,6 +2,7 @@
 /* The glue between gSOAP and the service implementations, the gSOAP
  * namespaces table and the binding's descriptor (docs/internals.md). */
 #include "soapH.h"
+#include <ladon/error.h>
 #include <ladon/service.h>
 #include "docs_ladon.h"
 

@@ -1,0 +1,304 @@
+/* taskcall.c - task operations between the generated glue and the engine.
+ *
+ * A task method m of service S is three gSOAP operations (docs/tasks.md).
+ * Their glue calls, in order:
+ *
+ *   m:          ladon_call_task_soap()  a private gSOAP context for the task;
+ *               soap_dup_<request>()    deep copy of the arguments into it;
+ *               ladon_call_task_start() queue it on the engine, answer the id.
+ *   (task thread) job_run(): the glue's body calls the implementation with a
+ *               ladon_call bound to the task and serializes the response
+ *               struct with the generated serializer into XML, which is the
+ *               stored result: every store keeps the same bytes.
+ *   m_progress: ladon_call_task_progress().
+ *   m_result:   ladon_call_task_result() hands back the worker's data
+ *               context reading the stored XML; the glue deserializes the
+ *               response struct from it with the generated reader.
+ *
+ * Tasks are recorded in the store under "Service.m", so an id of another
+ * method (or service) is unknown to m_progress and m_result.
+ *
+ * Copyright (C) 2026 the Ladon-C authors. GPL-2.0-or-later.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <stdsoap2.h>
+
+#include "call_internal.h"
+#include "ladon/error.h"
+#include "log.h"
+#include "server_internal.h"
+
+/* The engine of the server serving call, or NULL (with an error logged). */
+static ladon_task_engine *engine_of(ladon_call *call)
+{
+    ladon__worker *w = call != NULL ? (ladon__worker *)call->worker : NULL;
+    if (w == NULL || w->srv == NULL || w->srv->tasks == NULL) {
+        LADON_LOGE("task operation %s called without a task engine", ladon_call_operation(call));
+        return NULL;
+    }
+    return w->srv->tasks;
+}
+
+/* "Service.m" into buf; -1 when it does not fit. */
+static int method_key(char *buf, size_t len, const ladon_call *call, const char *method)
+{
+    const char *svc = call->service != NULL ? call->service->name : "";
+    int n = snprintf(buf, len, "%s.%s", svc, method);
+    return n > 0 && (size_t)n < len ? 0 : -1;
+}
+
+static int internal_error(ladon_call *call)
+{
+    return soap_receiver_fault(call->soap, "internal error", NULL);
+}
+
+/* The fault for an engine or store error. */
+static int task_fault(ladon_call *call, int rc, int32_t id, const ladon_task_info *info,
+                      const char *message)
+{
+    struct soap *soap = call->soap;
+    char *m = call->error_msg;
+    size_t n = sizeof call->error_msg;
+    switch (rc) {
+    case LADON_ENOTFOUND:
+        snprintf(m, n, "unknown or expired task id %ld", (long)id);
+        return soap_sender_fault(soap, m, NULL);
+    case LADON_ESTATE:
+        snprintf(m, n, "task %ld is not finished yet (progress %.2f)", (long)id,
+                 info != NULL ? info->progress : 0.0);
+        return soap_sender_fault(soap, m, NULL);
+    case LADON_EFAULT:
+        snprintf(m, n, "task %ld failed: %s", (long)id, message);
+        return soap_receiver_fault(soap, m, NULL);
+    case LADON_EBUSY:
+        return soap_receiver_fault(soap, "server busy: task queue full", NULL);
+    case LADON_ESTORE:
+        LADON_LOGE("%s: task store unavailable", ladon_call_operation(call));
+        return soap_receiver_fault(soap, "task store unavailable", NULL);
+    case LADON_ENOMEM:
+        LADON_LOGE("%s: out of memory", ladon_call_operation(call));
+        return soap_receiver_fault(soap, "out of memory", NULL);
+    default:
+        LADON_LOGE("%s: task engine error %d (%s)", ladon_call_operation(call), rc,
+                   ladon_err_name(rc));
+        return internal_error(call);
+    }
+}
+
+/* ---- the private gSOAP contexts ------------------------------------------ */
+
+struct soap *ladon__data_soap_new(const ladon_binding *binding)
+{
+    /* the same XML modes as the request contexts (pool.c), no I/O hooks;
+     * no array or depth limits: the data was written by this program */
+    struct soap *s = soap_new1(SOAP_XML_STRICT | SOAP_C_UTFSTRING);
+    if (s == NULL)
+        return NULL;
+    soap_set_namespaces(s, binding->namespaces);
+    s->maxoccurs = (size_t)-1 / 2;
+    s->maxlevel = 100000;
+    s->socket = SOAP_INVALID_SOCKET;
+    s->master = SOAP_INVALID_SOCKET;
+    return s;
+}
+
+void ladon__data_soap_free(struct soap *s)
+{
+    if (s == NULL)
+        return;
+    soap_destroy(s);
+    soap_end(s);
+    soap_free(s);
+}
+
+struct soap *ladon_call_task_soap(ladon_call *call)
+{
+    ladon__worker *w = call != NULL ? (ladon__worker *)call->worker : NULL;
+    struct soap *s;
+    if (w == NULL || w->srv == NULL)
+        return NULL;
+    s = ladon__data_soap_new(w->srv->binding);
+    if (s == NULL)
+        LADON_LOGE("%s: out of memory (task context)", ladon_call_operation(call));
+    return s;
+}
+
+/* ---- m --------------------------------------------------------------------- */
+
+typedef struct task_job {
+    struct soap *soap; /* owns args and everything the body allocates */
+    ladon_task_glue_fn body;
+    void *args;
+    const ladon_service *service;
+    const ladon_operation *op;
+} task_job;
+
+static void job_free(void *arg)
+{
+    task_job *j = arg;
+    ladon__data_soap_free(j->soap);
+    free(j);
+}
+
+static int job_run(ladon_task_ctx *ctx, void *arg)
+{
+    task_job *j = arg;
+    ladon_call call;
+    const char *xml = NULL;
+    int rc;
+
+    ladon__call_reset(&call, j->soap, j->service, NULL);
+    call.op = j->op;
+    call.task = ctx;
+    rc = j->body(&call, j->soap, j->args, &xml);
+    if (rc == LADON_OK && xml != NULL) {
+        rc = ladon_task_set_result(ctx, xml, strlen(xml));
+        if (rc == 0)
+            return 0;
+        LADON_LOGE("task %ld of %s: out of memory storing its result", (long)ladon_task_id(ctx),
+                   ladon_task_method(ctx));
+        return ladon_task_fail(ctx, "out of memory");
+    }
+    if (rc == LADON_EFAULT && call.fault_code != 0)
+        return ladon_task_fail(ctx, "%s", call.fault_msg);
+    if (rc == LADON_OK) /* the serializer failed */
+        LADON_LOGE("task %ld of %s: cannot serialize its result (gSOAP error %d)",
+                   (long)ladon_task_id(ctx), ladon_task_method(ctx), j->soap->error);
+    else
+        LADON_LOGE("task %ld of %s returned %d (%s) without a fault; recording 'internal error'",
+                   (long)ladon_task_id(ctx), ladon_task_method(ctx), rc, ladon_err_name(rc));
+    return ladon_task_fail(ctx, "internal error");
+}
+
+int ladon_call_task_start(ladon_call *call, const char *method, struct soap *tsoap,
+                          ladon_task_glue_fn body, void *args, int *task_id)
+{
+    ladon_task_engine *eng;
+    char key[LADON_TASK_METHOD_MAX];
+    task_job *j;
+    int32_t id = 0;
+    int rc;
+
+    if (call == NULL || call->soap == NULL) {
+        ladon__data_soap_free(tsoap);
+        return SOAP_FATAL_ERROR;
+    }
+    if (tsoap == NULL || args == NULL || tsoap->error == SOAP_EOM) {
+        ladon__data_soap_free(tsoap);
+        return task_fault(call, LADON_ENOMEM, 0, NULL, NULL);
+    }
+    eng = engine_of(call);
+    if (eng == NULL || body == NULL || task_id == NULL || method == NULL ||
+        method_key(key, sizeof key, call, method) != 0) {
+        ladon__data_soap_free(tsoap);
+        return internal_error(call);
+    }
+    j = calloc(1, sizeof *j);
+    if (j == NULL) {
+        ladon__data_soap_free(tsoap);
+        return task_fault(call, LADON_ENOMEM, 0, NULL, NULL);
+    }
+    j->soap = tsoap;
+    j->body = body;
+    j->args = args;
+    j->service = call->service;
+    j->op = call->op;
+    rc = ladon_task_submit(eng, key, job_run, j, job_free, &id);
+    if (rc != 0) {
+        job_free(j);
+        return task_fault(call, rc, 0, NULL, NULL);
+    }
+    LADON_LOGD("task %ld of %s queued", (long)id, key);
+    *task_id = (int)id;
+    return SOAP_OK;
+}
+
+/* ---- m_progress ------------------------------------------------------------ */
+
+int ladon_call_task_progress(ladon_call *call, const char *method, int task_id, int *id_out,
+                             double *progress, double *duration, double *starttime)
+{
+    ladon_task_engine *eng;
+    char key[LADON_TASK_METHOD_MAX];
+    ladon_task_info info;
+    int rc;
+
+    if (call == NULL || call->soap == NULL)
+        return SOAP_FATAL_ERROR;
+    eng = engine_of(call);
+    if (eng == NULL || method == NULL || method_key(key, sizeof key, call, method) != 0)
+        return internal_error(call);
+    /* ids are positive: 0 and negative ones were never issued */
+    rc = task_id > 0 ? ladon_task_progress(eng, key, (int32_t)task_id, &info) : LADON_ENOTFOUND;
+    if (rc != 0)
+        return task_fault(call, rc, (int32_t)task_id, NULL, NULL);
+    *id_out = (int)info.id;
+    *progress = info.progress;
+    *duration = info.duration;
+    *starttime = info.starttime;
+    return SOAP_OK;
+}
+
+/* ---- m_result -------------------------------------------------------------- */
+
+int ladon_call_task_result(ladon_call *call, const char *method, int task_id, struct soap **in)
+{
+    ladon__worker *w;
+    ladon_task_engine *eng;
+    char key[LADON_TASK_METHOD_MAX];
+    char message[LADON_TASK_MESSAGE_MAX];
+    ladon_task_info info;
+    void *data = NULL;
+    size_t len = 0;
+    char *copy;
+    int rc;
+
+    if (call == NULL || call->soap == NULL || in == NULL)
+        return SOAP_FATAL_ERROR;
+    *in = NULL;
+    eng = engine_of(call);
+    if (eng == NULL || method == NULL || method_key(key, sizeof key, call, method) != 0)
+        return internal_error(call);
+    w = call->worker;
+    message[0] = '\0';
+    memset(&info, 0, sizeof info);
+    rc = task_id > 0 ? ladon_task_result(eng, key, (int32_t)task_id, &info, &data, &len, message,
+                                         sizeof message)
+                     : LADON_ENOTFOUND;
+    if (rc != 0)
+        return task_fault(call, rc, (int32_t)task_id, &info, message);
+    if (w->data == NULL && (w->data = ladon__data_soap_new(w->srv->binding)) == NULL) {
+        free(data);
+        return task_fault(call, LADON_ENOMEM, 0, NULL, NULL);
+    }
+    /* the XML must outlive the read: the strings the reader returns may
+     * point into the input, so keep it in the data context's arena */
+    copy = soap_malloc(w->data, len + 1);
+    if (copy == NULL) {
+        free(data);
+        return task_fault(call, LADON_ENOMEM, 0, NULL, NULL);
+    }
+    memcpy(copy, data, len);
+    copy[len] = '\0';
+    free(data);
+    w->data->is = copy;
+    *in = w->data;
+    return SOAP_OK;
+}
+
+int ladon_call_task_unreadable(ladon_call *call, const char *method, int task_id)
+{
+    struct soap *in;
+    if (call == NULL || call->soap == NULL)
+        return SOAP_FATAL_ERROR;
+    in = call->worker != NULL ? ((ladon__worker *)call->worker)->data : NULL;
+    LADON_LOGE("task %d of %s.%s: the stored result does not parse (gSOAP error %d at <%s>)",
+               task_id, call->service ? call->service->name : "?", method ? method : "?",
+               in ? in->error : 0, in ? in->tag : "");
+    if (in != NULL && in->error == SOAP_EOM)
+        return task_fault(call, LADON_ENOMEM, 0, NULL, NULL);
+    return internal_error(call);
+}
