@@ -35,6 +35,17 @@
  *    LADON_ENOTFOUND, so an id of one task method is unknown to another.
  *  - progress is clamped to [0,1] and never decreases; it is 0.0 at creation
  *    and 1.0 once the task ended (done or failed).
+ *  - Leases (stores shared by several processes: memcached, redis): a
+ *    QUEUED or RUNNING record carries lease_until (seconds since the epoch)
+ *    = now + the store's lease_s, set by add and start and renewed by touch,
+ *    which the engine of the owning process calls every lease_s / 3 seconds
+ *    for each of its tasks.  ladon_store_get() reports a QUEUED or RUNNING
+ *    record whose lease has passed as FAILED with LADON_TASK_LOST_MESSAGE
+ *    (its process died or lost the store), after recording that failure
+ *    with ops->fail (so it expires like any failed task, and a late finish
+ *    from the old owner gets LADON_ESTATE).  Stores with lease_s 0 (memory)
+ *    report lease_until 0: no lease.  Hosts sharing a store need clocks
+ *    synchronised well within lease_s (NTP).
  *  - starttime is the creation time (seconds since the epoch, fractional):
  *    time spent waiting in the queue counts.  duration is the time since
  *    creation while queued or running, and the total once ended.  The memory
@@ -53,6 +64,10 @@
 #define LADON_TASK_METHOD_MAX 128
 /* Longest failure message kept, including the NUL (longer ones are cut). */
 #define LADON_TASK_MESSAGE_MAX 512
+/* Longest key prefix of a shared store, including the NUL. */
+#define LADON_STORE_PREFIX_MAX 64
+/* Message of a task whose lease passed (its process died). */
+#define LADON_TASK_LOST_MESSAGE "task lost"
 
 /* Returned by ops->add when the id is taken: a status, not an error. */
 #define LADON_STORE_EXISTS 1
@@ -87,6 +102,9 @@ typedef struct ladon_task_record {
     size_t result_len;
     /* FAILED: the task's message; "" otherwise. */
     char message[LADON_TASK_MESSAGE_MAX];
+    /* QUEUED|RUNNING in a store with leases: when the lease passes (seconds
+     * since the epoch); 0 otherwise. */
+    double lease_until;
 } ladon_task_record;
 
 /* Record counts, for tests and monitoring. */
@@ -121,7 +139,31 @@ LADON_EXTERN void ladon_task_live_unref(ladon_task_live *live);
 
 typedef struct ladon_store ladon_store;
 
+/* Options of ladon_store_open_with(); stores ignore what does not apply. */
+typedef struct ladon_store_options {
+    char prefix[LADON_STORE_PREFIX_MAX]; /* key prefix in a shared store, so
+                                          * deployments can share one server
+                                          * (default "ladon:") */
+    unsigned timeout_ms; /* connect and per-operation timeout of a networked
+                          * store; a store that does not answer in time is
+                          * LADON_ESTORE (default 1000) */
+    unsigned lease_s;    /* lease of QUEUED/RUNNING records in a shared store
+                          * (default 30); >= 3 */
+    unsigned ttl_s;      /* how long a record found lost is kept (default
+                          * 86400: use the engine's ttl) */
+} ladon_store_options;
+
 /* ---- using a store -------------------------------------------------- */
+
+/* Fills o with the defaults above. */
+LADON_EXTERN void ladon_store_options_init(ladon_store_options *o);
+
+/* Opens the store named by url with options opt (NULL: defaults).
+ * Errors as ladon_store_open(); a networked store that cannot be reached
+ * at open is LADON_ESTORE with the reason in err. */
+LADON_EXTERN int ladon_store_open_with(ladon_store **out, const char *url,
+                                       const ladon_store_options *opt,
+                                       char *err, size_t errlen);
 
 /* Opens the store named by url ("memory:").  On failure returns a negative
  * ladon_errno (LADON_EINVAL for an unknown scheme or a bad URL) and writes a
@@ -151,6 +193,14 @@ LADON_EXTERN int ladon_store_start(ladon_store *st, int32_t id,
  * ignored, never lowered).  LADON_ESTATE when not running. */
 LADON_EXTERN int ladon_store_progress(ladon_store *st, int32_t id,
                                       double fraction);
+/* Renews the lease of a QUEUED or RUNNING record and, when RUNNING, raises
+ * its progress like ladon_store_progress (fraction < 0: progress unchanged).
+ * One write.  0 for stores without leases (nothing to do); LADON_ESTATE
+ * when the record has ended; LADON_ENOTFOUND when it is gone. */
+LADON_EXTERN int ladon_store_touch(ladon_store *st, int32_t id,
+                                   double fraction);
+/* The store's lease in seconds; 0 when it has none (memory). */
+LADON_EXTERN unsigned ladon_store_lease(const ladon_store *st);
 /* RUNNING -> DONE with a copy of result[0..len) (result may be NULL when len
  * is 0); expires ttl_s (>= 1) seconds later. */
 LADON_EXTERN int ladon_store_finish(ladon_store *st, int32_t id,
@@ -189,15 +239,20 @@ LADON_EXTERN int ladon_store_has_live_progress(const ladon_store *st);
 typedef struct ladon_store_ops {
     const char *scheme; /* URL scheme without the colon: "memory" */
     /* rest: the URL after "scheme:" (may be "").  Allocates the store (its
-     * first member a `struct ladon_store`) and sets its caps; the caller
-     * sets ops and clock. */
-    int (*open)(ladon_store **out, const char *rest, char *err, size_t errlen);
+     * first member a `struct ladon_store`) and sets its caps and
+     * lease_s (0 = no leases); the caller then sets ops, clock and opts.
+     * opt is never NULL. */
+    int (*open)(ladon_store **out, const char *rest,
+                const ladon_store_options *opt, char *err, size_t errlen);
     void (*close)(ladon_store *st);
     /* add-if-absent of a QUEUED record; LADON_STORE_EXISTS if id is taken. */
     int (*add)(ladon_store *st, int32_t id, const char *method,
                double starttime);
     int (*start)(ladon_store *st, int32_t id, ladon_task_live *live);
     int (*progress)(ladon_store *st, int32_t id, double fraction);
+    /* renew the lease (QUEUED|RUNNING), raise progress when RUNNING and
+     * fraction >= 0; may be NULL when lease_s is 0 */
+    int (*touch)(ladon_store *st, int32_t id, double fraction);
     int (*finish)(ladon_store *st, int32_t id, const void *result, size_t len,
                   unsigned ttl_s);
     int (*fail)(ladon_store *st, int32_t id, const char *message,
@@ -213,7 +268,9 @@ typedef struct ladon_store_ops {
 struct ladon_store {
     const ladon_store_ops *ops;
     ladon_clock clock;
-    unsigned caps; /* LADON_STORE_CAP_* of this instance */
+    unsigned caps;    /* LADON_STORE_CAP_* of this instance */
+    unsigned lease_s; /* 0 = no leases; set by open */
+    ladon_store_options opts;
 };
 
 /* Adds a back end to the registry (the memory store is built in).

@@ -238,9 +238,28 @@ static void set_err(char *err, size_t errlen, const char *fmt, ...)
     va_end(ap);
 }
 
+void ladon_store_options_init(ladon_store_options *o)
+{
+    if (o == NULL)
+        return;
+    memset(o, 0, sizeof *o);
+    strcpy(o->prefix, "ladon:");
+    o->timeout_ms = 1000;
+    o->lease_s = 30;
+    o->ttl_s = 86400;
+}
+
 int ladon_store_open(ladon_store **out, const char *url, char *err,
                      size_t errlen)
 {
+    return ladon_store_open_with(out, url, NULL, err, errlen);
+}
+
+int ladon_store_open_with(ladon_store **out, const char *url,
+                          const ladon_store_options *opt, char *err,
+                          size_t errlen)
+{
+    ladon_store_options defaults;
     if (err != NULL && errlen > 0)
         err[0] = '\0';
     if (out == NULL || url == NULL) {
@@ -268,12 +287,23 @@ int ladon_store_open(ladon_store **out, const char *url, char *err,
                 "unknown store '%s' (supported: memory:)", url);
         return LADON_EINVAL;
     }
+    if (opt == NULL) {
+        ladon_store_options_init(&defaults);
+        opt = &defaults;
+    }
+    if (opt->lease_s < 3 || opt->ttl_s == 0 || opt->timeout_ms == 0 ||
+        memchr(opt->prefix, '\0', sizeof opt->prefix) == NULL) {
+        set_err(err, errlen, "%s", "invalid store options (lease >= 3 s, "
+                "ttl and timeout > 0, prefix < 64 bytes)");
+        return LADON_EINVAL;
+    }
     ladon_store *st = NULL;
-    int rc = ops->open(&st, url + n + 1, err, errlen);
+    int rc = ops->open(&st, url + n + 1, opt, err, errlen);
     if (rc != 0)
         return rc;
     st->ops = ops;
     st->clock = system_clock;
+    st->opts = *opt;
     *out = st;
     return 0;
 }
@@ -331,6 +361,21 @@ int ladon_store_progress(ladon_store *st, int32_t id, double fraction)
     return st->ops->progress(st, id, fraction);
 }
 
+int ladon_store_touch(ladon_store *st, int32_t id, double fraction)
+{
+    if (st == NULL || id <= 0)
+        return LADON_EINVAL;
+    if (st->lease_s == 0 || st->ops->touch == NULL)
+        return 0; /* no leases: nothing to renew */
+    fraction = isnan(fraction) ? -1.0 : ladon__progress_clamp(fraction);
+    return st->ops->touch(st, id, fraction);
+}
+
+unsigned ladon_store_lease(const ladon_store *st)
+{
+    return st != NULL ? st->lease_s : 0;
+}
+
 int ladon_store_finish(ladon_store *st, int32_t id, const void *result,
                        size_t len, unsigned ttl_s)
 {
@@ -357,6 +402,22 @@ int ladon_store_get(ladon_store *st, const char *method, int32_t id,
     if (id <= 0)
         return LADON_ENOTFOUND; /* a client's bad id is unknown, not invalid */
     int rc = st->ops->get(st, method, id, out, want_result);
+    /* a lease that passed: its process is gone; record the failure (a race
+     * with a finish that just landed is settled by the store: re-read) */
+    for (int tries = 0; rc == 0 && tries < 4 && out->lease_until > 0.0 &&
+                        (out->info.state == LADON_TASK_QUEUED ||
+                         out->info.state == LADON_TASK_RUNNING) &&
+                        ladon__store_realtime(st) > out->lease_until;
+         tries++) {
+        int frc = st->ops->fail(st, id, LADON_TASK_LOST_MESSAGE, st->opts.ttl_s);
+        if (frc != 0 && frc != LADON_ESTATE && frc != LADON_ENOTFOUND) {
+            rc = frc;
+            break;
+        }
+        free(out->result);
+        memset(out, 0, sizeof *out);
+        rc = st->ops->get(st, method, id, out, want_result);
+    }
     if (rc != 0) {
         free(out->result);
         memset(out, 0, sizeof *out);

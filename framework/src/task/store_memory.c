@@ -172,9 +172,10 @@ static size_t expire_some(mstore *ms, double now, size_t max)
     return n;
 }
 
-static int mem_open(ladon_store **out, const char *rest, char *err,
-                    size_t errlen)
+static int mem_open(ladon_store **out, const char *rest,
+                    const ladon_store_options *opt, char *err, size_t errlen)
 {
+    (void)opt; /* one process: no prefix, timeout or lease */
     unsigned caps = LADON_STORE_CAP_LIVE_PROGRESS;
     if (strncmp(rest, "//", 2) == 0)
         rest += 2;
