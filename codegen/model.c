@@ -192,7 +192,6 @@ int lg_model_validate(lg_model *m, lg_diag *d)
         }
         /* the names a task m adds: m_progress, m_result, their responses,
          * and the two task types of the service */
-        bool tasks = false;
         for (size_t j = 0; j < s->n_ops; j++) {
             lg_op *op = &s->ops[j];
             if (op->kind != LG_OP_TASK)
@@ -210,22 +209,23 @@ int lg_model_validate(lg_model *m, lg_diag *d)
                 }
                 seen_add(&tmp, &local, gen[k], op->loc);
             }
-            tasks = true;
         }
-        if (tasks) {
+        /* reserved in every service, with or without tasks, so a WSDL
+         * checker can tell a task trio by its types (wsdl/wsdl_check.c) */
+        {
             static const char *const task_types[] = {"TaskInfoResponse", "TaskProgressResponse"};
             for (size_t k = 0; k < 2; k++) {
                 const seen_name *clash = seen_find(&local, task_types[k]);
                 if (clash != NULL) {
-                    lg_error(d, clash->loc, "'%s' is the name of a type that the task methods of service %s use",
-                             task_types[k], s->name);
+                    lg_error(d, clash->loc, "'%s' is a reserved type name (task methods use it)",
+                             task_types[k]);
                     goto out;
                 }
                 for (size_t j = 0; j < s->n_types; j++)
                     if (strcmp(s->types[j]->name, task_types[k]) == 0) {
                         lg_error(d, s->types[j]->loc,
-                                 "'%s' is the name of a type that the task methods of service %s use",
-                                 task_types[k], s->name);
+                                 "'%s' is a reserved type name (task methods use it)",
+                                 task_types[k]);
                         goto out;
                     }
             }

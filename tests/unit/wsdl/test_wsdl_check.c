@@ -17,6 +17,7 @@ static const char *cli_path;
 typedef struct found {
     char rules[32][32];
     long lines[32];
+    char details[32][512];
     char first_detail[512];
     int n;
 } found;
@@ -28,6 +29,7 @@ static void collect(void *user, const char *rule, long line, const char *detail)
         snprintf(f->first_detail, sizeof f->first_detail, "%s", detail);
     if (f->n < 32) {
         snprintf(f->rules[f->n], sizeof f->rules[f->n], "%s", rule);
+        snprintf(f->details[f->n], sizeof f->details[f->n], "%s", detail);
         f->lines[f->n] = line;
     }
     f->n++;
@@ -121,6 +123,109 @@ static void test_missing_file(void)
     CU_ASSERT_TRUE(has_rule(&f, "well-formed"));
 }
 
+/* The fixture passes with no error at all. */
+static void expect_pass(const char *fixture)
+{
+    found f;
+    int rc = check_fixture(fixture, &f);
+    CU_ASSERT_EQUAL(rc, 0);
+    CU_ASSERT_EQUAL(f.n, 0);
+    if (f.n)
+        fprintf(stderr, "\n%s: %s: %s\n", fixture, f.rules[0], f.first_detail);
+}
+
+/* The fixture fails with exactly one task-trio error whose detail is DETAIL, at line LINE. */
+static void expect_trio(const char *fixture, long line, const char *detail)
+{
+    found f;
+    check_fixture(fixture, &f);
+    expect_only(fixture, "task-trio");
+    CU_ASSERT_EQUAL(f.n, 1);
+    CU_ASSERT_EQUAL(f.lines[0], line);
+    CU_ASSERT_STRING_EQUAL(f.first_detail, detail);
+    if (f.n != 1 || f.lines[0] != line || strcmp(f.first_detail, detail) != 0)
+        fprintf(stderr, "\n%s: %d errors, first at line %ld: %s\n", fixture, f.n, f.lines[0],
+                f.first_detail);
+}
+
+/* Task trio (DESIGN.md 6). ladon-gen's own output with three tasks and a plain method passes. */
+static void test_tasks_ladon_gen(void) { expect_pass("ladon-gen-jobs.wsdl"); }
+
+/* One task, and plain methods ending in _progress: one without a task X (poll_progress takes a
+ * task_id), one whose X is a plain method (status_progress). */
+static void test_tasks_plain_progress(void) { expect_pass("tasks.wsdl"); }
+
+/* WSDLs without tasks are not affected. */
+static void test_tasks_none(void)
+{
+    expect_pass("ladon-gen-structs.wsdl");
+    expect_pass("good.wsdl");
+    expect_pass("soapcpp2-calculator.wsdl");
+}
+
+static void test_tasks_missing_progress(void)
+{
+    expect_trio("tasks-missing-progress.wsdl", 151,
+                "task 'count' (its result is a TaskInfoResponse) has no operation "
+                "'count_progress' in portType 'TasksPortType'");
+}
+
+static void test_tasks_missing_result(void)
+{
+    expect_trio("tasks-missing-result.wsdl", 151,
+                "task 'count' (its result is a TaskInfoResponse) has no operation 'count_result' "
+                "in portType 'TasksPortType'");
+}
+
+static void test_tasks_progress_field_type(void)
+{
+    expect_trio("tasks-progress-field-type.wsdl", 23,
+                "complexType 'TaskProgressResponse': element 'progress' has type 'xsd:string', "
+                "must be xsd:double");
+}
+
+static void test_tasks_progress_missing_field(void)
+{
+    expect_trio("tasks-progress-missing-field.wsdl", 20,
+                "complexType 'TaskProgressResponse' has no element 'starttime' (xsd:double)");
+}
+
+static void test_tasks_progress_order(void)
+{
+    expect_trio("tasks-progress-order.wsdl", 20,
+                "complexType 'TaskProgressResponse' must have exactly the elements task_id, "
+                "progress, duration, starttime, in that order");
+}
+
+static void test_tasks_info_task_id_string(void)
+{
+    expect_trio("tasks-info-task-id-string.wsdl", 17,
+                "complexType 'TaskInfoResponse': element 'task_id' has type 'xsd:string', must be "
+                "xsd:int");
+}
+
+static void test_tasks_task_id_string(void)
+{
+    expect_trio("tasks-task-id-string.wsdl", 44,
+                "operation 'count_progress' of task 'count': request element 'count_progress': "
+                "element 'task_id' has type 'xsd:string', must be xsd:int");
+}
+
+static void test_tasks_result_request(void)
+{
+    expect_trio("tasks-result-request.wsdl", 55,
+                "operation 'count_result' of task 'count': request element 'count_result' must "
+                "hold exactly one element, 'task_id' (xsd:int); it holds 1: id");
+}
+
+static void test_tasks_progress_response(void)
+{
+    expect_trio("tasks-progress-response.wsdl", 51,
+                "operation 'count_progress' of task 'count': response element "
+                "'count_progressResponse': element 'result' has type 'xsd:double', must be "
+                "TaskProgressResponse of the targetNamespace");
+}
+
 static void test_rpc_style(void) { expect_only("rpc-style.wsdl", "R2705"); }
 static void test_encoded_use(void) { expect_only("encoded-use.wsdl", "R2706"); }
 static void test_two_parts(void) { expect_only("two-parts.wsdl", "R2210"); }
@@ -207,6 +312,20 @@ static void test_cli(void)
     snprintf(cmd, sizeof cmd, "'%s' >/dev/null 2>&1", cli_path);
     st = system(cmd);
     CU_ASSERT_TRUE(WIFEXITED(st) && WEXITSTATUS(st) == 2);
+
+    snprintf(cmd, sizeof cmd, "'%s' '%s/tasks-missing-result.wsdl' 2>&1", cli_path, data_dir);
+    p = popen(cmd, "r");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+    n = fread(out, 1, sizeof out - 1, p);
+    out[n] = '\0';
+    st = pclose(p);
+    CU_ASSERT_TRUE(WIFEXITED(st) && WEXITSTATUS(st) == 1);
+    snprintf(expect, sizeof expect,
+             "%s/tasks-missing-result.wsdl: error: task-trio: task 'count' (its result is a "
+             "TaskInfoResponse) has no operation 'count_result' in portType 'TasksPortType' "
+             "(line 151)\n",
+             data_dir);
+    CU_ASSERT_STRING_EQUAL(out, expect);
 }
 
 int main(int argc, char **argv)
@@ -247,6 +366,18 @@ int main(int argc, char **argv)
         { "missing soap:address", test_missing_address },
         { "two soap:address", test_two_addresses },
         { "memory input, external schema refused", test_memory_and_external_schema },
+        { "task trio: ladon-gen Jobs.wsdl passes", test_tasks_ladon_gen },
+        { "task trio: plain methods ending in _progress pass", test_tasks_plain_progress },
+        { "task trio: WSDLs without tasks pass", test_tasks_none },
+        { "task trio: missing m_progress", test_tasks_missing_progress },
+        { "task trio: missing m_result", test_tasks_missing_result },
+        { "task trio: wrong type of progress", test_tasks_progress_field_type },
+        { "task trio: TaskProgressResponse lacks a field", test_tasks_progress_missing_field },
+        { "task trio: TaskProgressResponse out of order", test_tasks_progress_order },
+        { "task trio: TaskInfoResponse task_id string", test_tasks_info_task_id_string },
+        { "task trio: m_progress task_id string", test_tasks_task_id_string },
+        { "task trio: m_result request not task_id", test_tasks_result_request },
+        { "task trio: m_progress response type", test_tasks_progress_response },
         { "command line", test_cli },
     };
     for (size_t i = 0; i < sizeof tests / sizeof tests[0]; i++) {
