@@ -142,8 +142,9 @@ LADON_EXTERN void ladon_task_engine_free(ladon_task_engine *eng);
 
 /* Reports progress: clamped to [0,1]; NaN and values below what was already
  * reported are ignored, so clients never see it go backwards.  Cheap enough
- * for a tight loop: one atomic load, and one compare-and-swap when the value
- * rises; no lock.  May be called from any thread while the body runs. */
+ * for a tight loop: one atomic load; a compare-and-swap only when the value
+ * rose by 1/16384 or more (smaller rises are not shown until they add up) or
+ * reached 1.0; no lock.  May be called from any thread while the body runs. */
 LADON_EXTERN void ladon_task_update_progress(ladon_task_ctx *ctx,
                                              double fraction);
 /* Sets the result bytes (copied; len 0 is a valid, empty result; a later
