@@ -179,19 +179,21 @@ static void emit_task_body(lg_sb *out, lg_arena *a, const lg_service *s, const l
     const char *req = lg_name_op(a, s, m);
     const char *resp = lg_name_response(a, s, lg_printf(a, "%s_result", m));
     /* locals are ladon_*: the user's names cannot start with ladon_ */
-    lg_sb_printf(out, "/* Task %s: runs on a task thread with the arguments copied into ladon_soap. */\n", m);
-    lg_sb_printf(out, "static int ladon__%s_%s_body(ladon_call *%s, struct soap *ladon_soap, void *ladon_argp,\n", p, m,
-                 op->call_name);
-    lg_sb_puts(out, "                              const char **ladon_xml)\n{\n");
-    lg_sb_printf(out, "    struct %s *ladon_in = (struct %s *)ladon_argp;\n", req, req);
-    lg_sb_printf(out, "    struct %s *ladon_out = soap_new_%s(ladon_soap, -1);\n", resp, resp);
+    lg_sb_printf(out, "/* Task %s, on a task thread: ladon_soap reads the arguments that %s wrote. */\n", m,
+                 lg_name_op(a, s, m));
+    lg_sb_printf(out, "static int ladon__%s_%s_body(ladon_call *%s, struct soap *ladon_soap, const char **ladon_xml)\n{\n",
+                 p, m, op->call_name);
+    lg_sb_printf(out, "    struct %s ladon_in;\n", req);
+    lg_sb_printf(out, "    struct %s *ladon_out;\n", resp);
     lg_sb_puts(out, "    int ladon_rc;\n");
-    if (op->n_params == 0)
-        lg_sb_puts(out, "    (void)ladon_in;\n");
+    lg_sb_printf(out, "    soap_default_%s(ladon_soap, &ladon_in);\n", req);
+    lg_sb_printf(out, "    if (soap_begin_recv(ladon_soap) != SOAP_OK || soap_get_%s(ladon_soap, &ladon_in, NULL, NULL) == NULL ||\n"
+                      "        soap_end_recv(ladon_soap) != SOAP_OK)\n        return LADON_ESYS;\n", req);
+    lg_sb_printf(out, "    ladon_out = soap_new_%s(ladon_soap, -1);\n", resp);
     lg_sb_puts(out, "    if (ladon_out == NULL)\n        return LADON_ENOMEM;\n");
     lg_sb_printf(out, "    ladon_rc = %s(%s", m, op->call_name);
     for (size_t i = 0; i < op->n_params; i++)
-        lg_sb_printf(out, ", ladon_in->%s", op->params[i].name);
+        lg_sb_printf(out, ", ladon_in.%s", op->params[i].name);
     lg_sb_printf(out, ", &ladon_out->%s);\n", op->result.name);
     lg_sb_puts(out, "    if (ladon_rc != LADON_OK)\n        return ladon_rc;\n");
     /* soap_write_X() spelled out: the macro trips -Wunused-value */
@@ -207,14 +209,18 @@ static void emit_task_start(lg_sb *out, lg_arena *a, const lg_service *s, const 
 {
     const char *m = op->name, *call = op->call_name;
     const char *req = lg_name_op(a, s, m);
-    lg_sb_printf(out, "    ladon_task = ladon_call_task_soap(%s);\n", call);
     lg_sb_printf(out, "    soap_default_%s(soap, &ladon_args);\n", req);
     for (size_t i = 0; i < op->n_params; i++)
         lg_sb_printf(out, "    ladon_args.%s = %s;\n", op->params[i].name, op->params[i].name);
-    lg_sb_printf(out, "    return ladon_call_task_start(%s, \"%s\", ladon_task, ladon__%s_%s_body,\n", call, m, s->prefix,
-                 m);
-    lg_sb_printf(out, "        ladon_task != NULL ? soap_dup_%s(ladon_task, NULL, &ladon_args) : NULL,\n", req);
-    lg_sb_puts(out, "        &ladon_response->result.task_id);\n}\n\n");
+    /* the arguments as XML: the task's own deep copy */
+    lg_sb_printf(out, "    ladon_data = ladon_call_data_soap(%s);\n", call);
+    lg_sb_puts(out, "    if (ladon_data != NULL) {\n        ladon_data->os = &ladon_xml;\n");
+    lg_sb_printf(out, "        if (soap_begin_send(ladon_data) != SOAP_OK ||\n"
+                      "            (soap_serialize_%s(ladon_data, &ladon_args), soap_put_%s(ladon_data, &ladon_args, NULL, \"\")) != SOAP_OK ||\n"
+                      "            soap_end_send(ladon_data) != SOAP_OK)\n            ladon_xml = NULL;\n", req, req);
+    lg_sb_puts(out, "        ladon_data->os = NULL;\n    }\n");
+    lg_sb_printf(out, "    return ladon_call_task_start(%s, \"%s\", ladon__%s_%s_body, ladon_xml,\n", call, m, s->prefix, m);
+    lg_sb_puts(out, "                                 &ladon_response->result.task_id);\n}\n\n");
 }
 
 /* m_progress and m_result of task m. */
@@ -256,7 +262,8 @@ static void emit_op(lg_sb *out, lg_arena *a, const lg_service *s, const lg_op *o
     lg_sb_printf(out, ", struct %s *ladon_response)\n{\n", lg_name_response(a, s, op->name));
     lg_sb_printf(out, "    ladon_call *%s = ladon_call_get(soap);\n", call);
     if (op->kind == LG_OP_TASK)
-        lg_sb_printf(out, "    struct soap *ladon_task;\n    struct %s ladon_args;\n", lg_name_op(a, s, op->name));
+        lg_sb_printf(out, "    struct soap *ladon_data;\n    struct %s ladon_args;\n    const char *ladon_xml = NULL;\n",
+                     lg_name_op(a, s, op->name));
     if (need_m)
         lg_sb_puts(out, "    const char *ladon_missing;\n");
     for (size_t i = 0; i < op->n_params; i++) {

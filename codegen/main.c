@@ -154,10 +154,7 @@ static int generate(lg_model *m, const char *name, const char *outdir, const cha
     if (write_file(g_tmpdir, gsoap_name, &gsoap, d) < 0 ||
         write_file(g_tmpdir, lg_printf(&a, "%s_types.h", name), &types, d) < 0)
         goto out;
-    bool tasks = false;
-    for (size_t i = 0; i < m->n_services; i++)
-        tasks = tasks || lg_service_has_tasks(m->services[i]);
-    if (lg_run_soapcpp2(soapcpp2, g_tmpdir, gsoap_name, import_dir, tasks, d) < 0)
+    if (lg_run_soapcpp2(soapcpp2, g_tmpdir, gsoap_name, import_dir, d) < 0)
         goto out;
     if (lg_strip_stamp(lg_printf(&a, "%s/soapC.c", g_tmpdir), d) < 0 ||
         lg_strip_stamp(lg_printf(&a, "%s/soapServer.c", g_tmpdir), d) < 0)

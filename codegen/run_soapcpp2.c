@@ -53,8 +53,7 @@ static void append_log(lg_diag *d, const char *dir)
     fclose(f);
 }
 
-int lg_run_soapcpp2(const char *soapcpp2, const char *dir, const char *input, const char *import_dir, bool deep_copy,
-                    lg_diag *d)
+int lg_run_soapcpp2(const char *soapcpp2, const char *dir, const char *input, const char *import_dir, lg_diag *d)
 {
     int rc = -1;
     char *prog = absolute(soapcpp2);
@@ -72,8 +71,6 @@ int lg_run_soapcpp2(const char *soapcpp2, const char *dir, const char *input, co
     argv[argc++] = "-S";
     argv[argc++] = "-L";
     argv[argc++] = "-x";
-    if (deep_copy)
-        argv[argc++] = "-Ec";
     argv[argc++] = "-d";
     argv[argc++] = ".";
     if (imp != NULL) {

@@ -5,14 +5,11 @@
 
 #include "util.h"
 
-/* Runs `soapcpp2 -c -S -L -x [-Ec] -d . [-I import_dir] input` in dir (input is a
+/* Runs `soapcpp2 -c -S -L -x -d . [-I import_dir] input` in dir (input is a
  * file name inside dir), with its output going to dir/soapcpp2.log.
  * soapcpp2 is a path or a name looked up in PATH.  Returns 0 when it exited
- * with status 0, or -1 with the reason (and soapcpp2's output) in d.
- * deep_copy adds -Ec: soap_dup_T() functions, which task glue uses to copy a
- * task's arguments out of the request. */
-int lg_run_soapcpp2(const char *soapcpp2, const char *dir, const char *input, const char *import_dir, bool deep_copy,
-                    lg_diag *d);
+ * with status 0, or -1 with the reason (and soapcpp2's output) in d. */
+int lg_run_soapcpp2(const char *soapcpp2, const char *dir, const char *input, const char *import_dir, lg_diag *d);
 
 /* Removes the SOAP_SOURCE_STAMP("... date ...") line soapcpp2 writes into
  * soapC.c / soapServer.c, so the output is deterministic.  0 or -1. */

@@ -3,13 +3,17 @@
  * A task method m of service S is three gSOAP operations (docs/tasks.md).
  * Their glue calls, in order:
  *
- *   m:          ladon_call_task_soap()  a private gSOAP context for the task;
- *               soap_dup_<request>()    deep copy of the arguments into it;
- *               ladon_call_task_start() queue it on the engine, answer the id.
- *   (task thread) job_run(): the glue's body calls the implementation with a
- *               ladon_call bound to the task and serializes the response
- *               struct with the generated serializer into XML, which is the
- *               stored result: every store keeps the same bytes.
+ *   m:          writes the request struct (the arguments) as XML with the
+ *               generated serializer into the worker's data context
+ *               (ladon_call_data_soap), and ladon_call_task_start() queues a
+ *               copy of that XML on the engine and answers the id.  So the
+ *               task owns a deep copy of its arguments, and a queued task
+ *               costs only the bytes of its arguments.
+ *   (task thread) job_run(): a gSOAP context for the run, reading the
+ *               arguments XML; the glue's body reads the request struct,
+ *               calls the implementation with a ladon_call bound to the task
+ *               and writes the response struct as XML, which is the stored
+ *               result: every store keeps the same bytes.
  *   m_progress: ladon_call_task_progress().
  *   m_result:   ladon_call_task_result() hands back the worker's data
  *               context reading the stored XML; the glue deserializes the
@@ -20,6 +24,7 @@
  *
  * Copyright (C) 2026 the Ladon-C authors. GPL-2.0-or-later.
  */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -67,8 +72,9 @@ static int task_fault(ladon_call *call, int rc, int32_t id, const ladon_task_inf
         snprintf(m, n, "unknown or expired task id %ld", (long)id);
         return soap_sender_fault(soap, m, NULL);
     case LADON_ESTATE:
+        /* rounded down: a task at 0.999 is not shown as 1.00 */
         snprintf(m, n, "task %ld is not finished yet (progress %.2f)", (long)id,
-                 info != NULL ? info->progress : 0.0);
+                 info != NULL ? floor(info->progress * 100.0) / 100.0 : 0.0);
         return soap_sender_fault(soap, m, NULL);
     case LADON_EFAULT:
         snprintf(m, n, "task %ld failed: %s", (long)id, message);
@@ -114,33 +120,29 @@ void ladon__data_soap_free(struct soap *s)
     soap_free(s);
 }
 
-struct soap *ladon_call_task_soap(ladon_call *call)
+struct soap *ladon_call_data_soap(ladon_call *call)
 {
     ladon__worker *w = call != NULL ? (ladon__worker *)call->worker : NULL;
-    struct soap *s;
     if (w == NULL || w->srv == NULL)
         return NULL;
-    s = ladon__data_soap_new(w->srv->binding);
-    if (s == NULL)
-        LADON_LOGE("%s: out of memory (task context)", ladon_call_operation(call));
-    return s;
+    if (w->data == NULL && (w->data = ladon__data_soap_new(w->srv->binding)) == NULL)
+        LADON_LOGE("%s: out of memory (data context)", ladon_call_operation(call));
+    return w->data;
 }
 
 /* ---- m --------------------------------------------------------------------- */
 
 typedef struct task_job {
-    struct soap *soap; /* owns args and everything the body allocates */
     ladon_task_glue_fn body;
-    void *args;
+    const ladon_binding *binding;
     const ladon_service *service;
     const ladon_operation *op;
+    char args[]; /* the arguments as XML */
 } task_job;
 
 static void job_free(void *arg)
 {
-    task_job *j = arg;
-    ladon__data_soap_free(j->soap);
-    free(j);
+    free(arg);
 }
 
 static int job_run(ladon_task_ctx *ctx, void *arg)
@@ -148,64 +150,77 @@ static int job_run(ladon_task_ctx *ctx, void *arg)
     task_job *j = arg;
     ladon_call call;
     const char *xml = NULL;
+    struct soap *soap;
     int rc;
 
-    ladon__call_reset(&call, j->soap, j->service, NULL);
-    call.op = j->op;
-    call.task = ctx;
-    rc = j->body(&call, j->soap, j->args, &xml);
-    if (rc == LADON_OK && xml != NULL) {
-        rc = ladon_task_set_result(ctx, xml, strlen(xml));
-        if (rc == 0)
-            return 0;
-        LADON_LOGE("task %ld of %s: out of memory storing its result", (long)ladon_task_id(ctx),
+    soap = ladon__data_soap_new(j->binding);
+    if (soap == NULL) {
+        LADON_LOGE("task %ld of %s: out of memory (gSOAP context)", (long)ladon_task_id(ctx),
                    ladon_task_method(ctx));
         return ladon_task_fail(ctx, "out of memory");
     }
-    if (rc == LADON_EFAULT && call.fault_code != 0)
-        return ladon_task_fail(ctx, "%s", call.fault_msg);
-    if (rc == LADON_OK) /* the serializer failed */
-        LADON_LOGE("task %ld of %s: cannot serialize its result (gSOAP error %d)",
-                   (long)ladon_task_id(ctx), ladon_task_method(ctx), j->soap->error);
-    else
-        LADON_LOGE("task %ld of %s returned %d (%s) without a fault; recording 'internal error'",
-                   (long)ladon_task_id(ctx), ladon_task_method(ctx), rc, ladon_err_name(rc));
-    return ladon_task_fail(ctx, "internal error");
+    soap->is = j->args;
+    ladon__call_reset(&call, soap, j->service, NULL);
+    call.op = j->op;
+    call.task = ctx;
+    rc = j->body(&call, soap, &xml);
+    if (rc == LADON_OK && xml != NULL) {
+        rc = ladon_task_set_result(ctx, xml, strlen(xml));
+        if (rc != 0) {
+            LADON_LOGE("task %ld of %s: out of memory storing its result",
+                       (long)ladon_task_id(ctx), ladon_task_method(ctx));
+            rc = ladon_task_fail(ctx, "out of memory");
+        }
+    } else if (rc == LADON_EFAULT && call.fault_code != 0) {
+        rc = ladon_task_fail(ctx, "%s", call.fault_msg);
+    } else {
+        if (rc == LADON_OK)
+            LADON_LOGE("task %ld of %s: cannot write its result (gSOAP error %d)",
+                       (long)ladon_task_id(ctx), ladon_task_method(ctx), soap->error);
+        else if (rc == LADON_ESYS)
+            LADON_LOGE("task %ld of %s: its arguments do not read back (gSOAP error %d at <%s>)",
+                       (long)ladon_task_id(ctx), ladon_task_method(ctx), soap->error, soap->tag);
+        else
+            LADON_LOGE("task %ld of %s returned %d (%s) without a fault; recording 'internal "
+                       "error'", (long)ladon_task_id(ctx), ladon_task_method(ctx), rc,
+                       ladon_err_name(rc));
+        rc = ladon_task_fail(ctx, "internal error");
+    }
+    ladon__data_soap_free(soap);
+    return rc;
 }
 
-int ladon_call_task_start(ladon_call *call, const char *method, struct soap *tsoap,
-                          ladon_task_glue_fn body, void *args, int *task_id)
+int ladon_call_task_start(ladon_call *call, const char *method, ladon_task_glue_fn body,
+                          const char *args_xml, int *task_id)
 {
+    ladon__worker *w;
     ladon_task_engine *eng;
     char key[LADON_TASK_METHOD_MAX];
     task_job *j;
+    size_t len;
     int32_t id = 0;
     int rc;
 
-    if (call == NULL || call->soap == NULL) {
-        ladon__data_soap_free(tsoap);
+    if (call == NULL || call->soap == NULL)
         return SOAP_FATAL_ERROR;
-    }
-    if (tsoap == NULL || args == NULL || tsoap->error == SOAP_EOM) {
-        ladon__data_soap_free(tsoap);
+    if (args_xml == NULL) {
+        LADON_LOGE("%s: cannot write the task's arguments", ladon_call_operation(call));
         return task_fault(call, LADON_ENOMEM, 0, NULL, NULL);
     }
     eng = engine_of(call);
     if (eng == NULL || body == NULL || task_id == NULL || method == NULL ||
-        method_key(key, sizeof key, call, method) != 0) {
-        ladon__data_soap_free(tsoap);
+        method_key(key, sizeof key, call, method) != 0)
         return internal_error(call);
-    }
-    j = calloc(1, sizeof *j);
-    if (j == NULL) {
-        ladon__data_soap_free(tsoap);
+    w = call->worker;
+    len = strlen(args_xml);
+    j = malloc(sizeof *j + len + 1);
+    if (j == NULL)
         return task_fault(call, LADON_ENOMEM, 0, NULL, NULL);
-    }
-    j->soap = tsoap;
     j->body = body;
-    j->args = args;
+    j->binding = w->srv->binding;
     j->service = call->service;
     j->op = call->op;
+    memcpy(j->args, args_xml, len + 1);
     rc = ladon_task_submit(eng, key, job_run, j, job_free, &id);
     if (rc != 0) {
         job_free(j);
@@ -270,7 +285,7 @@ int ladon_call_task_result(ladon_call *call, const char *method, int task_id, st
                      : LADON_ENOTFOUND;
     if (rc != 0)
         return task_fault(call, rc, (int32_t)task_id, &info, message);
-    if (w->data == NULL && (w->data = ladon__data_soap_new(w->srv->binding)) == NULL) {
+    if (ladon_call_data_soap(call) == NULL) {
         free(data);
         return task_fault(call, LADON_ENOMEM, 0, NULL, NULL);
     }

@@ -76,8 +76,10 @@ int ladon_call_missing(ladon_call *call, const char *element)
     return soap_sender_fault(call->soap, soap_strdup(call->soap, msg), NULL);
 }
 
-/* Tasks: the stub runs a task's body at once, inside the start request, and
- * keeps nothing; its id is always 1.  _progress and _result know no task.
+/* Tasks: the stub runs a task's body at once, inside the start request (its
+ * arguments and result XML go to stderr), and keeps nothing; its id is
+ * always 1; a failed task answers the start request with its fault.
+ * _progress and _result know no task.
  * The real engine is tested with the runtime (tests/unit/task) and end to
  * end with ladon-examples (tests/integration). */
 
@@ -93,29 +95,31 @@ int ladon_should_stop(const ladon_call *call)
     return 0;
 }
 
-struct soap *ladon_call_task_soap(ladon_call *call)
+static struct soap *data_soap;
+
+struct soap *ladon_call_data_soap(ladon_call *call)
 {
-    struct soap *s = soap_new1(SOAP_XML_STRICT | SOAP_C_UTFSTRING);
-    if (s != NULL)
-        soap_set_namespaces(s, call->soap->namespaces);
-    return s;
+    if (data_soap == NULL && (data_soap = soap_new1(SOAP_XML_STRICT | SOAP_C_UTFSTRING)) != NULL)
+        soap_set_namespaces(data_soap, call->soap->namespaces);
+    return data_soap;
 }
 
-int ladon_call_task_start(ladon_call *call, const char *method, struct soap *tsoap,
-                          ladon_task_glue_fn body, void *args, int *task_id)
+int ladon_call_task_start(ladon_call *call, const char *method, ladon_task_glue_fn body,
+                          const char *args_xml, int *task_id)
 {
     struct ladon_call task_call;
+    struct soap *tsoap;
     const char *xml = NULL;
     int rc;
     (void)method;
-    if (tsoap == NULL || args == NULL) {
-        if (tsoap != NULL)
-            soap_free(tsoap);
+    if (args_xml == NULL || (tsoap = soap_new1(SOAP_XML_STRICT | SOAP_C_UTFSTRING)) == NULL)
         return soap_receiver_fault(call->soap, "out of memory", NULL);
-    }
+    soap_set_namespaces(tsoap, call->soap->namespaces);
+    fprintf(stderr, "task arguments: %s\n", args_xml);
+    tsoap->is = args_xml;
     memset(&task_call, 0, sizeof task_call);
     task_call.soap = tsoap;
-    rc = body(&task_call, tsoap, args, &xml);
+    rc = body(&task_call, tsoap, &xml);
     if (rc == LADON_OK && xml == NULL)
         rc = LADON_ESYS;
     if (rc == LADON_OK)

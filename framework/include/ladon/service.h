@@ -70,23 +70,24 @@ LADON_EXTERN int ladon_call_missing(ladon_call *call, const char *element);
 
 /* --- Task operations (generated glue only; docs/internals.md) ------------ */
 
-/* The body of a task as the glue writes it: calls the implementation with
- * call (bound to the task) and the arguments args (copied into soap), then
- * serializes the response struct with soap into *xml (soap's memory).
- * Returns LADON_OK, or the implementation's error. */
-typedef int (*ladon_task_glue_fn)(ladon_call *call, struct soap *soap, void *args,
-                                  const char **xml);
+/* The body of a task as the glue writes it.  soap's input is the task's
+ * arguments as XML (the request struct written by the start operation):
+ * the body reads them, calls the implementation with call (bound to the
+ * task) and writes the response struct as XML to *xml (soap's memory).
+ * Returns LADON_OK with *xml set (NULL when writing failed), LADON_ESYS when
+ * the arguments do not read back, or the implementation's error. */
+typedef int (*ladon_task_glue_fn)(ladon_call *call, struct soap *soap, const char **xml);
 
-/* A new gSOAP context for a task that call is about to start, configured like
- * the request contexts; NULL when out of memory (then pass NULL on to
- * ladon_call_task_start, which answers the fault). */
-LADON_EXTERN struct soap *ladon_call_task_soap(ladon_call *call);
-/* Starts task `method` (the operation's local name) with body(args); tsoap
- * and args (allocated in tsoap; NULL when copying failed) belong to the task
- * from now on, also on failure.  SOAP_OK with *task_id set, or the fault
- * ("server busy: task queue full", ...). */
-LADON_EXTERN int ladon_call_task_start(ladon_call *call, const char *method, struct soap *tsoap,
-                                       ladon_task_glue_fn body, void *args, int *task_id);
+/* The worker's data context, for writing a task's arguments as XML (emptied
+ * after the request); NULL when out of memory. */
+LADON_EXTERN struct soap *ladon_call_data_soap(ladon_call *call);
+/* Starts task `method` (the operation's local name) with body; args_xml is
+ * the arguments written as XML (copied; NULL when writing them failed: the
+ * out-of-memory fault).  SOAP_OK with *task_id set, or the fault ("server
+ * busy: task queue full", ...). */
+LADON_EXTERN int ladon_call_task_start(ladon_call *call, const char *method,
+                                       ladon_task_glue_fn body, const char *args_xml,
+                                       int *task_id);
 /* m_progress: SOAP_OK with the outputs set, or the fault. */
 LADON_EXTERN int ladon_call_task_progress(ladon_call *call, const char *method, int task_id,
                                           int *id_out, double *progress, double *duration,

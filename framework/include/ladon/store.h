@@ -35,6 +35,9 @@
  *    LADON_ENOTFOUND, so an id of one task method is unknown to another.
  *  - progress is clamped to [0,1] and never decreases; it is 0.0 at creation
  *    and 1.0 once the task ended (done or failed).
+ *    ladon_store_get() reports at most LADON_TASK_PROGRESS_UNFINISHED_MAX
+ *    while a task is QUEUED or RUNNING (a body that reported 1.0 has not
+ *    returned yet), so a client that sees 1.0 can fetch the result.
  *  - Leases (stores shared by several processes: memcached, redis): a
  *    QUEUED or RUNNING record carries lease_until (seconds since the epoch)
  *    = now + the store's lease_s, set by add and start and renewed by touch,
@@ -66,6 +69,8 @@
 #define LADON_TASK_MESSAGE_MAX 512
 /* Longest key prefix of a shared store, including the NUL. */
 #define LADON_STORE_PREFIX_MAX 64
+/* Highest progress reported for a task that has not ended. */
+#define LADON_TASK_PROGRESS_UNFINISHED_MAX 0.999
 /* Message of a task whose lease passed (its process died). */
 #define LADON_TASK_LOST_MESSAGE "task lost"
 

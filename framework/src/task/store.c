@@ -428,6 +428,9 @@ int ladon_store_get(ladon_store *st, const char *method, int32_t id,
     if (rc != 0) {
         free(out->result);
         memset(out, 0, sizeof *out);
+    } else if ((out->info.state == LADON_TASK_QUEUED || out->info.state == LADON_TASK_RUNNING) &&
+               out->info.progress > LADON_TASK_PROGRESS_UNFINISHED_MAX) {
+        out->info.progress = LADON_TASK_PROGRESS_UNFINISHED_MAX; /* 1.0 means ended */
     }
     return rc;
 }

@@ -29,16 +29,20 @@ static const char *ladon__missing_jobs__Job(const struct jobs__Job *v)
 
 /* --- service Jobs (tasks.h) --- */
 
-/* Task count: runs on a task thread with the arguments copied into ladon_soap. */
-static int ladon__jobs_count_body(ladon_call *call, struct soap *ladon_soap, void *ladon_argp,
-                              const char **ladon_xml)
+/* Task count, on a task thread: ladon_soap reads the arguments that jobs__count wrote. */
+static int ladon__jobs_count_body(ladon_call *call, struct soap *ladon_soap, const char **ladon_xml)
 {
-    struct jobs__count *ladon_in = (struct jobs__count *)ladon_argp;
-    struct jobs__count_USCOREresultResponse *ladon_out = soap_new_jobs__count_USCOREresultResponse(ladon_soap, -1);
+    struct jobs__count ladon_in;
+    struct jobs__count_USCOREresultResponse *ladon_out;
     int ladon_rc;
+    soap_default_jobs__count(ladon_soap, &ladon_in);
+    if (soap_begin_recv(ladon_soap) != SOAP_OK || soap_get_jobs__count(ladon_soap, &ladon_in, NULL, NULL) == NULL ||
+        soap_end_recv(ladon_soap) != SOAP_OK)
+        return LADON_ESYS;
+    ladon_out = soap_new_jobs__count_USCOREresultResponse(ladon_soap, -1);
     if (ladon_out == NULL)
         return LADON_ENOMEM;
-    ladon_rc = count(call, ladon_in->label, ladon_in->n, &ladon_out->result);
+    ladon_rc = count(call, ladon_in.label, ladon_in.n, &ladon_out->result);
     if (ladon_rc != LADON_OK)
         return ladon_rc;
     ladon_soap->os = ladon_xml;
@@ -54,17 +58,25 @@ static int ladon__jobs_count_body(ladon_call *call, struct soap *ladon_soap, voi
 int jobs__count(struct soap *soap, char *label, int n, struct jobs__countResponse *ladon_response)
 {
     ladon_call *call = ladon_call_get(soap);
-    struct soap *ladon_task;
+    struct soap *ladon_data;
     struct jobs__count ladon_args;
+    const char *ladon_xml = NULL;
     if (label == NULL)
         return ladon_call_missing(call, "label");
-    ladon_task = ladon_call_task_soap(call);
     soap_default_jobs__count(soap, &ladon_args);
     ladon_args.label = label;
     ladon_args.n = n;
-    return ladon_call_task_start(call, "count", ladon_task, ladon__jobs_count_body,
-        ladon_task != NULL ? soap_dup_jobs__count(ladon_task, NULL, &ladon_args) : NULL,
-        &ladon_response->result.task_id);
+    ladon_data = ladon_call_data_soap(call);
+    if (ladon_data != NULL) {
+        ladon_data->os = &ladon_xml;
+        if (soap_begin_send(ladon_data) != SOAP_OK ||
+            (soap_serialize_jobs__count(ladon_data, &ladon_args), soap_put_jobs__count(ladon_data, &ladon_args, NULL, "")) != SOAP_OK ||
+            soap_end_send(ladon_data) != SOAP_OK)
+            ladon_xml = NULL;
+        ladon_data->os = NULL;
+    }
+    return ladon_call_task_start(call, "count", ladon__jobs_count_body, ladon_xml,
+                                 &ladon_response->result.task_id);
 }
 
 int jobs__count_USCOREprogress(struct soap *soap, int task_id, struct jobs__count_USCOREprogressResponse *ladon_response)
@@ -88,16 +100,20 @@ int jobs__count_USCOREresult(struct soap *soap, int task_id, struct jobs__count_
     return SOAP_OK;
 }
 
-/* Task run_job: runs on a task thread with the arguments copied into ladon_soap. */
-static int ladon__jobs_run_job_body(ladon_call *call, struct soap *ladon_soap, void *ladon_argp,
-                              const char **ladon_xml)
+/* Task run_job, on a task thread: ladon_soap reads the arguments that jobs__run_USCOREjob wrote. */
+static int ladon__jobs_run_job_body(ladon_call *call, struct soap *ladon_soap, const char **ladon_xml)
 {
-    struct jobs__run_USCOREjob *ladon_in = (struct jobs__run_USCOREjob *)ladon_argp;
-    struct jobs__run_USCOREjob_USCOREresultResponse *ladon_out = soap_new_jobs__run_USCOREjob_USCOREresultResponse(ladon_soap, -1);
+    struct jobs__run_USCOREjob ladon_in;
+    struct jobs__run_USCOREjob_USCOREresultResponse *ladon_out;
     int ladon_rc;
+    soap_default_jobs__run_USCOREjob(ladon_soap, &ladon_in);
+    if (soap_begin_recv(ladon_soap) != SOAP_OK || soap_get_jobs__run_USCOREjob(ladon_soap, &ladon_in, NULL, NULL) == NULL ||
+        soap_end_recv(ladon_soap) != SOAP_OK)
+        return LADON_ESYS;
+    ladon_out = soap_new_jobs__run_USCOREjob_USCOREresultResponse(ladon_soap, -1);
     if (ladon_out == NULL)
         return LADON_ENOMEM;
-    ladon_rc = run_job(call, ladon_in->job, &ladon_out->result);
+    ladon_rc = run_job(call, ladon_in.job, &ladon_out->result);
     if (ladon_rc != LADON_OK)
         return ladon_rc;
     ladon_soap->os = ladon_xml;
@@ -113,17 +129,25 @@ static int ladon__jobs_run_job_body(ladon_call *call, struct soap *ladon_soap, v
 int jobs__run_USCOREjob(struct soap *soap, struct jobs__Job job, struct jobs__run_USCOREjobResponse *ladon_response)
 {
     ladon_call *call = ladon_call_get(soap);
-    struct soap *ladon_task;
+    struct soap *ladon_data;
     struct jobs__run_USCOREjob ladon_args;
+    const char *ladon_xml = NULL;
     const char *ladon_missing;
     if ((ladon_missing = ladon__missing_jobs__Job(&job)) != NULL)
         return ladon_call_missing(call, ladon_missing);
-    ladon_task = ladon_call_task_soap(call);
     soap_default_jobs__run_USCOREjob(soap, &ladon_args);
     ladon_args.job = job;
-    return ladon_call_task_start(call, "run_job", ladon_task, ladon__jobs_run_job_body,
-        ladon_task != NULL ? soap_dup_jobs__run_USCOREjob(ladon_task, NULL, &ladon_args) : NULL,
-        &ladon_response->result.task_id);
+    ladon_data = ladon_call_data_soap(call);
+    if (ladon_data != NULL) {
+        ladon_data->os = &ladon_xml;
+        if (soap_begin_send(ladon_data) != SOAP_OK ||
+            (soap_serialize_jobs__run_USCOREjob(ladon_data, &ladon_args), soap_put_jobs__run_USCOREjob(ladon_data, &ladon_args, NULL, "")) != SOAP_OK ||
+            soap_end_send(ladon_data) != SOAP_OK)
+            ladon_xml = NULL;
+        ladon_data->os = NULL;
+    }
+    return ladon_call_task_start(call, "run_job", ladon__jobs_run_job_body, ladon_xml,
+                                 &ladon_response->result.task_id);
 }
 
 int jobs__run_USCOREjob_USCOREprogress(struct soap *soap, int task_id, struct jobs__run_USCOREjob_USCOREprogressResponse *ladon_response)
@@ -147,14 +171,17 @@ int jobs__run_USCOREjob_USCOREresult(struct soap *soap, int task_id, struct jobs
     return SOAP_OK;
 }
 
-/* Task ping: runs on a task thread with the arguments copied into ladon_soap. */
-static int ladon__jobs_ping_body(ladon_call *call, struct soap *ladon_soap, void *ladon_argp,
-                              const char **ladon_xml)
+/* Task ping, on a task thread: ladon_soap reads the arguments that jobs__ping wrote. */
+static int ladon__jobs_ping_body(ladon_call *call, struct soap *ladon_soap, const char **ladon_xml)
 {
-    struct jobs__ping *ladon_in = (struct jobs__ping *)ladon_argp;
-    struct jobs__ping_USCOREresultResponse *ladon_out = soap_new_jobs__ping_USCOREresultResponse(ladon_soap, -1);
+    struct jobs__ping ladon_in;
+    struct jobs__ping_USCOREresultResponse *ladon_out;
     int ladon_rc;
-    (void)ladon_in;
+    soap_default_jobs__ping(ladon_soap, &ladon_in);
+    if (soap_begin_recv(ladon_soap) != SOAP_OK || soap_get_jobs__ping(ladon_soap, &ladon_in, NULL, NULL) == NULL ||
+        soap_end_recv(ladon_soap) != SOAP_OK)
+        return LADON_ESYS;
+    ladon_out = soap_new_jobs__ping_USCOREresultResponse(ladon_soap, -1);
     if (ladon_out == NULL)
         return LADON_ENOMEM;
     ladon_rc = ping(call, &ladon_out->result);
@@ -173,13 +200,21 @@ static int ladon__jobs_ping_body(ladon_call *call, struct soap *ladon_soap, void
 int jobs__ping(struct soap *soap, struct jobs__pingResponse *ladon_response)
 {
     ladon_call *call = ladon_call_get(soap);
-    struct soap *ladon_task;
+    struct soap *ladon_data;
     struct jobs__ping ladon_args;
-    ladon_task = ladon_call_task_soap(call);
+    const char *ladon_xml = NULL;
     soap_default_jobs__ping(soap, &ladon_args);
-    return ladon_call_task_start(call, "ping", ladon_task, ladon__jobs_ping_body,
-        ladon_task != NULL ? soap_dup_jobs__ping(ladon_task, NULL, &ladon_args) : NULL,
-        &ladon_response->result.task_id);
+    ladon_data = ladon_call_data_soap(call);
+    if (ladon_data != NULL) {
+        ladon_data->os = &ladon_xml;
+        if (soap_begin_send(ladon_data) != SOAP_OK ||
+            (soap_serialize_jobs__ping(ladon_data, &ladon_args), soap_put_jobs__ping(ladon_data, &ladon_args, NULL, "")) != SOAP_OK ||
+            soap_end_send(ladon_data) != SOAP_OK)
+            ladon_xml = NULL;
+        ladon_data->os = NULL;
+    }
+    return ladon_call_task_start(call, "ping", ladon__jobs_ping_body, ladon_xml,
+                                 &ladon_response->result.task_id);
 }
 
 int jobs__ping_USCOREprogress(struct soap *soap, int task_id, struct jobs__ping_USCOREprogressResponse *ladon_response)
