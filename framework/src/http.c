@@ -44,6 +44,22 @@ static void copy_value(char *dst, size_t size, const char *v, size_t n, bool *to
     dst[n] = '\0';
 }
 
+/* Appends v[0..n) to the comma-separated list in dst (a repeated header
+ * line continues the list). */
+static void append_value(char *dst, size_t size, const char *v, size_t n, bool *too_long)
+{
+    size_t have = strlen(dst);
+    if (have > 0) {
+        if (have + 2 >= size) {
+            *too_long = true;
+            return;
+        }
+        memcpy(dst + have, ", ", 2);
+        have += 2;
+    }
+    copy_value(dst + have, size - have, v, n, too_long);
+}
+
 static bool name_is(const char *name, size_t n, const char *want)
 {
     return strlen(want) == n && strncasecmp(name, want, n) == 0;
@@ -275,11 +291,13 @@ int ladon__http_parse_head(const char *buf, size_t len, ladon__http_req *req)
                     return -400;
                 copy_value(req->host, sizeof req->host, v, vlen, &req->host_too_long);
             } else if (name_is(l, nlen, "X-Forwarded-Host")) {
-                copy_value(req->xf_host, sizeof req->xf_host, v, vlen, &req->host_too_long);
+                append_value(req->xf_host, sizeof req->xf_host, v, vlen, &req->xf_too_long);
             } else if (name_is(l, nlen, "X-Forwarded-Proto")) {
-                copy_value(req->xf_proto, sizeof req->xf_proto, v, vlen, &req->host_too_long);
+                append_value(req->xf_proto, sizeof req->xf_proto, v, vlen, &req->xf_too_long);
             } else if (name_is(l, nlen, "X-Forwarded-Prefix")) {
-                copy_value(req->xf_prefix, sizeof req->xf_prefix, v, vlen, &req->host_too_long);
+                append_value(req->xf_prefix, sizeof req->xf_prefix, v, vlen, &req->xf_too_long);
+            } else if (name_is(l, nlen, "X-Forwarded-For")) {
+                append_value(req->xf_for, sizeof req->xf_for, v, vlen, &req->xf_for_too_long);
             } else if (name_is(l, nlen, "Accept-Encoding")) {
                 if (has_token(v, vlen, "gzip", true) || has_token(v, vlen, "x-gzip", true))
                     req->accept_gzip = true;

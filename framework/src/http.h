@@ -4,7 +4,8 @@
  * known) before a worker sees it; this parser tells it whether the bytes
  * buffered so far hold a complete head and what the head says.  It copies
  * what the runtime needs (method, path, Host, X-Forwarded-*, lengths) so the
- * buffer may move afterwards.
+ * buffer may move afterwards.  Repeated X-Forwarded-* header lines are joined
+ * into one comma-separated list, in order (RFC 9110 5.3).
  *
  * Copyright (C) 2026 the Ladon-C authors. GPL-2.0-or-later.
  */
@@ -24,9 +25,13 @@ typedef struct ladon__http_req {
     int minor;              /* HTTP/1.<minor> */
     char host[256];         /* Host, "" when absent */
     char xf_host[256];      /* X-Forwarded-Host */
-    char xf_proto[16];      /* X-Forwarded-Proto */
+    char xf_proto[64];      /* X-Forwarded-Proto */
     char xf_prefix[256];    /* X-Forwarded-Prefix */
-    bool host_too_long;     /* some copied header did not fit: treat as invalid */
+    char xf_for[512];       /* X-Forwarded-For */
+    bool xf_for_too_long;   /* X-Forwarded-For did not fit: not used */
+    bool host_too_long;     /* Host did not fit: treat as invalid */
+    bool xf_too_long;       /* X-Forwarded-Host/-Proto/-Prefix did not fit: invalid
+                               when believed (trusted peer), else ignored */
     bool accept_gzip;       /* Accept-Encoding allows gzip */
     bool keep_alive;        /* the connection may serve another request */
     bool chunked;           /* Transfer-Encoding: chunked */

@@ -202,20 +202,28 @@ static void push_done(struct ladon_server *srv, ladon__conn *c)
     }
 }
 
-/* The info line of one request: peer, method, path, operation, status
- * ("-": no response could be sent), duration. */
-static void log_request(const ladon__conn *c, const char *op, int status, int64_t t0)
+/* The info line of one request: client, method, path, operation, status
+ * ("-": no response could be sent), duration.  The client is the peer, or
+ * behind trusted proxies the address X-Forwarded-For names (ladon__client);
+ * a request whose head could not be parsed is logged with the peer. */
+static void log_request(const ladon__worker *w, const ladon__conn *c, const char *op, int status,
+                        int64_t t0)
 {
     if (!ladon__log_enabled(LADON_LOG_INFO))
         return;
     {
-        char st[16];
+        char st[16], client[sizeof c->peer_str];
         int64_t dt = ladon__now_ms() - t0;
         if (status > 0)
             snprintf(st, sizeof st, "%d", status);
         else
             snprintf(st, sizeof st, "-");
-        LADON_LOGI("%s %s %s %s %s %lldms", c->peer_str, c->req.method[0] ? c->req.method : "-",
+        if (c->early_status != 0)
+            snprintf(client, sizeof client, "%s", c->peer_str);
+        else
+            ladon__client(&w->srv->router.proxies, &c->req, (const struct sockaddr *)&c->peer,
+                          c->peer_str, client, sizeof client);
+        LADON_LOGI("%s %s %s %s %s %lldms", client, c->req.method[0] ? c->req.method : "-",
                    c->req.path[0] ? c->req.path : "-", op && op[0] ? op : "-", st,
                    (long long)dt);
     }
@@ -360,7 +368,7 @@ static bool serve_soap(ladon__worker *w, ladon__conn *c, const ladon_service *sv
         status = 200;
     else if (!w->io_failed && err < SOAP_STOP && err != SOAP_EOF)
         status = 500;
-    log_request(c, w->call.op ? w->call.op->name : NULL, status, t0);
+    log_request(w, c, w->call.op ? w->call.op->name : NULL, status, t0);
 
     keep = err == SOAP_OK && soap->keep_alive != 0 && !c->close && !w->io_failed;
     if (pipe != NULL && pipe->len > 0) {
@@ -396,7 +404,7 @@ static bool serve_one(ladon__worker *w, ladon__conn *c)
         const char *text = early_text(c->early_status);
         send_http(w, c, c->early_status, "text/plain; charset=utf-8", "", text, strlen(text),
                   false, false);
-        log_request(c, NULL, c->early_status, t0);
+        log_request(w, c, NULL, c->early_status, t0);
         return false;
     }
     if (ladon__route(&srv->router, &c->req, (const struct sockaddr *)&c->peer, c->local_host,
@@ -404,7 +412,7 @@ static bool serve_one(ladon__worker *w, ladon__conn *c)
         static const char text[] = "internal error\n";
         send_http(w, c, 500, "text/plain; charset=utf-8", "", text, sizeof text - 1, false,
                   false);
-        log_request(c, NULL, 500, t0);
+        log_request(w, c, NULL, 500, t0);
         return false;
     }
     if (res.status == 0)
@@ -414,7 +422,7 @@ static bool serve_one(ladon__worker *w, ladon__conn *c)
     if (send_http(w, c, res.status, res.content_type, res.extra_headers, res.body,
                   res.body_len, res.head_only, keep) != 0)
         keep = false;
-    log_request(c, NULL, res.status, t0);
+    log_request(w, c, NULL, res.status, t0);
     free(res.body);
     if (keep)
         c->rpos += c->req_len;

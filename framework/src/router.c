@@ -4,7 +4,12 @@
  * configured; otherwise scheme, host and prefix from X-Forwarded-Proto,
  * -Host and -Prefix, but only when the TCP peer is a configured trusted
  * proxy (anyone else could otherwise make the server advertise an address
- * of their choosing); otherwise http:// + the Host header.  Hosts and
+ * of their choosing); otherwise http:// + the Host header.  Proxies append
+ * to these lists (Apache's mod_proxy appends the Host it was asked for to
+ * whatever X-Forwarded-Host the client sent), so of each list only the
+ * value written by the outermost trusted proxy is believed: how many
+ * trusted proxies a request passed is read from X-Forwarded-For
+ * (ladon__client), which also gives the client address of the log line.  Hosts and
  * prefixes are checked against a strict character set, and the address is
  * XML-escaped where it is inserted.
  *
@@ -131,6 +136,111 @@ bool ladon__proxies_match(const ladon__proxies *p, const struct sockaddr *sa)
     return false;
 }
 
+/* Parses one X-Forwarded-For entry: an IPv4 or IPv6 address, optionally
+ * with a port ("1.2.3.4:80", "[::1]:80", "[::1]"). */
+static bool xff_entry_parse(const char *s, size_t n, struct sockaddr_storage *ss)
+{
+    char ip[INET6_ADDRSTRLEN + 1];
+    size_t len = n;
+    const char *colon;
+
+    memset(ss, 0, sizeof *ss);
+    if (n > 0 && s[0] == '[') {
+        const char *close = memchr(s, ']', n);
+        if (close == NULL)
+            return false;
+        if ((size_t)(close - s) + 1 < n) { /* "]:port" */
+            if (close[1] != ':' || (size_t)(close - s) + 2 == n)
+                return false;
+            for (const char *q = close + 2; q < s + n; q++)
+                if (!isdigit((unsigned char)*q))
+                    return false;
+        }
+        s++;
+        len = (size_t)(close - s);
+    } else if ((colon = memchr(s, ':', n)) != NULL &&
+               memchr(colon + 1, ':', (size_t)(s + n - colon - 1)) == NULL) {
+        /* exactly one ':': IPv4 with a port */
+        len = (size_t)(colon - s);
+        if (colon + 1 == s + n)
+            return false;
+        for (const char *q = colon + 1; q < s + n; q++)
+            if (!isdigit((unsigned char)*q))
+                return false;
+    }
+    if (len == 0 || len >= sizeof ip)
+        return false;
+    memcpy(ip, s, len);
+    ip[len] = '\0';
+    {
+        struct sockaddr_in *s4 = (struct sockaddr_in *)(void *)ss;
+        struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)(void *)ss;
+        if (inet_pton(AF_INET, ip, &s4->sin_addr) == 1) {
+            s4->sin_family = AF_INET;
+            return true;
+        }
+        if (inet_pton(AF_INET6, ip, &s6->sin6_addr) == 1) {
+            s6->sin6_family = AF_INET6;
+            return true;
+        }
+    }
+    return false;
+}
+
+/* The address of ss as text; IPv4-mapped IPv6 as IPv4. */
+static void addr_text(const struct sockaddr_storage *ss, char *out, size_t outlen)
+{
+    char ip[INET6_ADDRSTRLEN] = "?";
+    if (ss->ss_family == AF_INET) {
+        inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)ss)->sin_addr, ip,
+                  sizeof ip);
+    } else {
+        const struct in6_addr *a = &((const struct sockaddr_in6 *)(const void *)ss)->sin6_addr;
+        if (IN6_IS_ADDR_V4MAPPED(a))
+            inet_ntop(AF_INET, &a->s6_addr[12], ip, sizeof ip);
+        else
+            inet_ntop(AF_INET6, a, ip, sizeof ip);
+    }
+    snprintf(out, outlen, "%s", ip);
+}
+
+unsigned ladon__client(const ladon__proxies *p, const ladon__http_req *req,
+                       const struct sockaddr *peer, const char *peer_str, char *out,
+                       size_t outlen)
+{
+    const char *list = req->xf_for;
+    size_t end;
+    unsigned hops = 1;
+
+    if (out != NULL && outlen > 0)
+        snprintf(out, outlen, "%s", peer_str != NULL ? peer_str : "");
+    if (!ladon__proxies_match(p, peer))
+        return 0;
+    if (req->xf_for_too_long)
+        return hops;
+    /* from the right: each entry was appended by the proxy to its right */
+    for (end = strlen(list); end > 0;) {
+        size_t start = end, a, b;
+        struct sockaddr_storage ss;
+
+        while (start > 0 && list[start - 1] != ',')
+            start--;
+        for (a = start; a < end && (list[a] == ' ' || list[a] == '\t'); a++)
+            ;
+        for (b = end; b > a && (list[b - 1] == ' ' || list[b - 1] == '\t'); b--)
+            ;
+        if (!xff_entry_parse(list + a, b - a, &ss))
+            break; /* not an address: the last one vouched for stands */
+        if (out != NULL && outlen > 0)
+            addr_text(&ss, out, outlen);
+        if (!ladon__proxies_match(p, (const struct sockaddr *)&ss) || start == 0)
+            break; /* the client: untrusted, or the left-most entry */
+        hops++;
+        end = start - 1;
+    }
+    return hops;
+}
+
 /* ---- strings -------------------------------------------------------------- */
 
 static int buf_reserve(char **buf, size_t *len, size_t *cap, size_t more)
@@ -240,10 +350,18 @@ bool ladon__host_valid(const char *h)
     return true;
 }
 
-/* First comma-separated item of v, trimmed, into out. */
-static void first_item(const char *v, char *out, size_t outlen)
+/* The hops-th comma-separated item of v from the right (the first when v
+ * has fewer), trimmed, into out: the value the outermost trusted proxy
+ * wrote (see router.h). */
+static void forwarded_item(const char *v, unsigned hops, char *out, size_t outlen)
 {
-    size_t n;
+    size_t n, items = 1, skip;
+    for (const char *q = v; *q; q++)
+        if (*q == ',')
+            items++;
+    skip = items > hops ? items - hops : 0;
+    for (; skip > 0; skip--)
+        v = strchr(v, ',') + 1;
     while (*v == ' ' || *v == '\t')
         v++;
     n = strcspn(v, ",");
@@ -265,7 +383,7 @@ static bool prefix_valid(const char *p)
     return true;
 }
 
-int ladon__service_address(const ladon__router *r, const ladon__http_req *req, bool trusted,
+int ladon__service_address(const ladon__router *r, const ladon__http_req *req, unsigned hops,
                            const char *fallback_host, const char *name, char *out,
                            size_t outlen)
 {
@@ -279,12 +397,14 @@ int ladon__service_address(const ladon__router *r, const ladon__http_req *req, b
     if (req->host_too_long)
         return -1;
     snprintf(host, sizeof host, "%s", req->host[0] ? req->host : fallback_host ? fallback_host : "");
-    if (trusted) {
+    if (hops > 0) {
+        if (req->xf_too_long)
+            return -1;
         if (req->xf_host[0] != '\0')
-            first_item(req->xf_host, host, sizeof host);
+            forwarded_item(req->xf_host, hops, host, sizeof host);
         if (req->xf_proto[0] != '\0') {
             char p[16];
-            first_item(req->xf_proto, p, sizeof p);
+            forwarded_item(req->xf_proto, hops, p, sizeof p);
             if (strcasecmp(p, "https") == 0)
                 strcpy(proto, "https");
             else if (strcasecmp(p, "http") != 0)
@@ -292,7 +412,7 @@ int ladon__service_address(const ladon__router *r, const ladon__http_req *req, b
         }
         if (req->xf_prefix[0] != '\0') {
             size_t pl;
-            first_item(req->xf_prefix, prefix, sizeof prefix);
+            forwarded_item(req->xf_prefix, hops, prefix, sizeof prefix);
             if (!prefix_valid(prefix))
                 return -1;
             pl = strlen(prefix);
@@ -341,7 +461,7 @@ static int build_wsdl(ladon__route_result *res, const ladon_service *svc, const 
 }
 
 /* The index page, or one service's page when only != NULL. */
-static int build_index(const ladon__router *r, const ladon__http_req *req, bool trusted,
+static int build_index(const ladon__router *r, const ladon__http_req *req, unsigned hops,
                        const char *fallback_host, const ladon_service *only,
                        ladon__route_result *res)
 {
@@ -359,7 +479,7 @@ static int build_index(const ladon__router *r, const ladon__http_req *req, bool 
         const ladon_service *s = r->binding->services[i];
         if (only != NULL && s != only)
             continue;
-        if (ladon__service_address(r, req, trusted, fallback_host, s->name, addr,
+        if (ladon__service_address(r, req, hops, fallback_host, s->name, addr,
                                    sizeof addr) != 0) {
             free(b);
             return plain(res, 400, "invalid Host header\n");
@@ -394,7 +514,7 @@ int ladon__route(const ladon__router *r, const ladon__http_req *req, const struc
 {
     const ladon_service *svc = ladon__route_service(r->binding, req->path);
     bool is_get = strcmp(req->method, "GET") == 0, is_head = strcmp(req->method, "HEAD") == 0;
-    bool trusted;
+    unsigned hops;
 
     memset(res, 0, sizeof *res);
     res->extra_headers = "";
@@ -409,17 +529,17 @@ int ladon__route(const ladon__router *r, const ladon__http_req *req, const struc
         return plain(res, 405, "method not allowed\n");
     }
     res->head_only = is_head;
-    trusted = ladon__proxies_match(&r->proxies, peer);
+    hops = ladon__client(&r->proxies, req, peer, NULL, NULL, 0);
     if (strcmp(req->path, "/") == 0)
-        return build_index(r, req, trusted, fallback_host, NULL, res);
+        return build_index(r, req, hops, fallback_host, NULL, res);
     if (svc == NULL)
         return plain(res, 404, "not found\n");
     if (strcasecmp(req->query, "wsdl") == 0) {
         char addr[2048];
-        if (ladon__service_address(r, req, trusted, fallback_host, svc->name, addr,
+        if (ladon__service_address(r, req, hops, fallback_host, svc->name, addr,
                                    sizeof addr) != 0)
             return plain(res, 400, "invalid Host header\n");
         return build_wsdl(res, svc, addr);
     }
-    return build_index(r, req, trusted, fallback_host, svc, res);
+    return build_index(r, req, hops, fallback_host, svc, res);
 }

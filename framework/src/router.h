@@ -37,6 +37,21 @@ int ladon__proxies_parse(ladon__proxies *p, const char *s, char *err, size_t err
  * addresses match IPv4 entries. */
 bool ladon__proxies_match(const ladon__proxies *p, const struct sockaddr *sa);
 
+/* Who sent a request, and through how many trusted proxies.  When the TCP
+ * peer is not a trusted proxy, the client is the peer and 0 is returned:
+ * X-Forwarded-For is ignored.  Otherwise X-Forwarded-For is read from the
+ * right (the entry the nearest proxy appended): entries that are trusted
+ * proxies are skipped, and the first that is not is the client (the
+ * left-most entry when all are trusted; the entries on its left were
+ * written by the client itself and are not believed).  An entry that is not
+ * an IP address ends the walk: the last address vouched for is the client.
+ * Returns the number of trusted proxies passed, >= 1 (the peer plus the
+ * skipped entries).  The client's address (IPv4-mapped IPv6 written as
+ * IPv4) goes into out, unless out is NULL; peer_str is the peer's. */
+unsigned ladon__client(const ladon__proxies *p, const ladon__http_req *req,
+                       const struct sockaddr *peer, const char *peer_str, char *out,
+                       size_t outlen);
+
 typedef struct ladon__router {
     const ladon_binding *binding;
     const char *public_url;   /* "" or a validated URL without trailing '/' */
@@ -60,11 +75,15 @@ const ladon_service *ladon__route_service(const ladon_binding *b, const char *pa
 bool ladon__host_valid(const char *host);
 
 /* Writes the address of service `name` as the client sees it into out:
- * --public-url if set; else X-Forwarded-* when the peer is trusted; else
+ * --public-url if set; else X-Forwarded-Host/-Proto/-Prefix when the
+ * request passed `hops` >= 1 trusted proxies (ladon__client); else
  * http://Host; `fallback_host` (the local socket address) when the request
- * has no Host.  Returns 0, or -1 when a host or prefix is invalid or the
- * result does not fit. */
-int ladon__service_address(const ladon__router *r, const ladon__http_req *req, bool trusted,
+ * has no Host.  Of a forwarded list of n values the one written by the
+ * outermost trusted proxy is used: the hops-th from the right (the
+ * left-most when n < hops), so values a client sent along are not believed.
+ * Returns 0, or -1 when a host or prefix is invalid or the result does not
+ * fit. */
+int ladon__service_address(const ladon__router *r, const ladon__http_req *req, unsigned hops,
                            const char *fallback_host, const char *name, char *out,
                            size_t outlen);
 

@@ -1,6 +1,6 @@
 /* test_router.c - request head parsing, routing, WSDL addresses (public URL,
- * Host, trusted X-Forwarded-*), escaping, trusted proxies, and the XML depth
- * pre-check.  No sockets. */
+ * Host, trusted X-Forwarded-*), escaping, trusted proxies, the client address
+ * behind them (X-Forwarded-For), and the XML depth pre-check.  No sockets. */
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <stdlib.h>
@@ -36,6 +36,38 @@ static void test_http_parse(void)
     CU_ASSERT(r.accept_gzip);
     CU_ASSERT(r.keep_alive);
     CU_ASSERT(!r.chunked);
+    CU_ASSERT_STRING_EQUAL(r.xf_for, "");
+    CU_ASSERT(!r.xf_too_long);
+    CU_ASSERT(!r.xf_for_too_long);
+
+    /* X-Forwarded-*: repeated lines continue one list, in order */
+    CU_ASSERT(parse("GET / HTTP/1.1\r\nX-Forwarded-For: 1.2.3.4\r\nX-Forwarded-Host: a\r\n"
+                    "x-forwarded-for:  5.6.7.8 , 9.9.9.9 \r\nX-Forwarded-Host: b\r\n"
+                    "X-Forwarded-Proto: https\r\nX-Forwarded-Proto: http\r\n\r\n", &r) > 0);
+    CU_ASSERT_STRING_EQUAL(r.xf_for, "1.2.3.4, 5.6.7.8 , 9.9.9.9");
+    CU_ASSERT_STRING_EQUAL(r.xf_host, "a, b");
+    CU_ASSERT_STRING_EQUAL(r.xf_proto, "https, http");
+    {
+        /* too long: flagged (the Host itself is fine) */
+        char h[2048];
+        char big[700];
+        memset(big, 'a', sizeof big - 1);
+        big[sizeof big - 1] = '\0';
+        snprintf(h, sizeof h, "GET / HTTP/1.1\r\nHost: h\r\nX-Forwarded-For: %s\r\n\r\n", big);
+        CU_ASSERT(parse(h, &r) > 0);
+        CU_ASSERT(r.xf_for_too_long);
+        CU_ASSERT(!r.xf_too_long);
+        CU_ASSERT(!r.host_too_long);
+        snprintf(h, sizeof h, "GET / HTTP/1.1\r\nHost: h\r\nX-Forwarded-Host: %s\r\n\r\n", big);
+        CU_ASSERT(parse(h, &r) > 0);
+        CU_ASSERT(r.xf_too_long);
+        CU_ASSERT(!r.host_too_long);
+        CU_ASSERT(!r.xf_for_too_long);
+        snprintf(h, sizeof h, "GET / HTTP/1.1\r\nHost: h\r\nX-Forwarded-Proto: %.60s\r\n"
+                 "X-Forwarded-Proto: https\r\n\r\n", big);
+        CU_ASSERT(parse(h, &r) > 0);
+        CU_ASSERT(r.xf_too_long);
+    }
 
     /* incomplete heads need more bytes */
     CU_ASSERT_EQUAL(parse("", &r), 0);
@@ -217,6 +249,99 @@ static void test_proxies(void)
     }
 }
 
+/* ladon__client on a request with the given X-Forwarded-For ("" = none). */
+static unsigned client(const ladon__proxies *p, const char *peer_ip, const char *xff,
+                       char *out, size_t outlen)
+{
+    struct sockaddr_storage ss;
+    ladon__http_req q;
+    char h[1024];
+    if (strchr(peer_ip, ':') != NULL)
+        sin6(&ss, peer_ip);
+    else
+        sin4(&ss, peer_ip);
+    if (xff[0] != '\0')
+        snprintf(h, sizeof h, "GET / HTTP/1.1\r\nHost: h\r\nX-Forwarded-For: %s\r\n\r\n", xff);
+    else
+        snprintf(h, sizeof h, "GET / HTTP/1.1\r\nHost: h\r\n\r\n");
+    CU_ASSERT(parse(h, &q) > 0);
+    return ladon__client(p, &q, (const struct sockaddr *)&ss, peer_ip, out, outlen);
+}
+
+static void test_client(void)
+{
+    ladon__proxies p;
+    char err[128], out[64];
+
+    CU_ASSERT_EQUAL_FATAL(ladon__proxies_parse(&p, "10.0.0.1, 10.0.0.2, 127.0.0.1, fd00::/8",
+                                               err, sizeof err), 0);
+    /* untrusted peer: X-Forwarded-For is ignored */
+    CU_ASSERT_EQUAL(client(&p, "192.0.2.10", "203.0.113.7", out, sizeof out), 0);
+    CU_ASSERT_STRING_EQUAL(out, "192.0.2.10");
+    /* trusted peer without X-Forwarded-For: the peer */
+    CU_ASSERT_EQUAL(client(&p, "10.0.0.1", "", out, sizeof out), 1);
+    CU_ASSERT_STRING_EQUAL(out, "10.0.0.1");
+    /* one proxy */
+    CU_ASSERT_EQUAL(client(&p, "10.0.0.1", "203.0.113.7", out, sizeof out), 1);
+    CU_ASSERT_STRING_EQUAL(out, "203.0.113.7");
+    /* the client's own X-Forwarded-For (left) is not believed: the right-most
+     * address that is not a trusted proxy */
+    CU_ASSERT_EQUAL(client(&p, "10.0.0.1", "198.51.100.1, 203.0.113.7", out, sizeof out), 1);
+    CU_ASSERT_STRING_EQUAL(out, "203.0.113.7");
+    /* two proxies: 10.0.0.2 forwarded to 10.0.0.1 */
+    CU_ASSERT_EQUAL(client(&p, "10.0.0.1", "198.51.100.1,203.0.113.7,10.0.0.2", out, sizeof out),
+                    2);
+    CU_ASSERT_STRING_EQUAL(out, "203.0.113.7");
+    /* every entry trusted: the left-most is the client (e.g. a local client) */
+    CU_ASSERT_EQUAL(client(&p, "127.0.0.1", "127.0.0.1", out, sizeof out), 1);
+    CU_ASSERT_STRING_EQUAL(out, "127.0.0.1");
+    CU_ASSERT_EQUAL(client(&p, "127.0.0.1", "10.0.0.2, 127.0.0.1", out, sizeof out), 2);
+    CU_ASSERT_STRING_EQUAL(out, "10.0.0.2");
+    /* ports, brackets, IPv6, IPv4-mapped IPv6 */
+    CU_ASSERT_EQUAL(client(&p, "10.0.0.1", "192.0.2.1:5555", out, sizeof out), 1);
+    CU_ASSERT_STRING_EQUAL(out, "192.0.2.1");
+    CU_ASSERT_EQUAL(client(&p, "10.0.0.1", "[2001:db8::1]:443", out, sizeof out), 1);
+    CU_ASSERT_STRING_EQUAL(out, "2001:db8::1");
+    CU_ASSERT_EQUAL(client(&p, "10.0.0.1", "[2001:DB8::2]", out, sizeof out), 1);
+    CU_ASSERT_STRING_EQUAL(out, "2001:db8::2");
+    CU_ASSERT_EQUAL(client(&p, "fd00::5", "2001:db8::3 , fd00::7", out, sizeof out), 2);
+    CU_ASSERT_STRING_EQUAL(out, "2001:db8::3");
+    CU_ASSERT_EQUAL(client(&p, "::ffff:10.0.0.1", "::ffff:192.0.2.9", out, sizeof out), 1);
+    CU_ASSERT_STRING_EQUAL(out, "192.0.2.9");
+    /* not an address: the last address vouched for (never the text itself) */
+    CU_ASSERT_EQUAL(client(&p, "10.0.0.1", "203.0.113.7, unknown", out, sizeof out), 1);
+    CU_ASSERT_STRING_EQUAL(out, "10.0.0.1");
+    CU_ASSERT_EQUAL(client(&p, "10.0.0.1", "evil\" x=\"1, 10.0.0.2", out, sizeof out), 2);
+    CU_ASSERT_STRING_EQUAL(out, "10.0.0.2");
+    CU_ASSERT_EQUAL(client(&p, "10.0.0.1", "1.2.3.4 5.6.7.8", out, sizeof out), 1);
+    CU_ASSERT_STRING_EQUAL(out, "10.0.0.1");
+    CU_ASSERT_EQUAL(client(&p, "10.0.0.1", "203.0.113.7,", out, sizeof out), 1);
+    CU_ASSERT_STRING_EQUAL(out, "10.0.0.1");
+    CU_ASSERT_EQUAL(client(&p, "10.0.0.1", "1.2.3.4:", out, sizeof out), 1);
+    CU_ASSERT_STRING_EQUAL(out, "10.0.0.1");
+    CU_ASSERT_EQUAL(client(&p, "10.0.0.1", "[::1]x", out, sizeof out), 1);
+    CU_ASSERT_STRING_EQUAL(out, "10.0.0.1");
+    CU_ASSERT_EQUAL(client(&p, "10.0.0.1", "[::1", out, sizeof out), 1);
+    CU_ASSERT_STRING_EQUAL(out, "10.0.0.1");
+    CU_ASSERT_EQUAL(client(&p, "10.0.0.1", "1.2.3.4:8a", out, sizeof out), 1);
+    CU_ASSERT_STRING_EQUAL(out, "10.0.0.1");
+    /* an X-Forwarded-For too long to keep is not used */
+    {
+        char xff[800] = "";
+        for (int i = 0; i < 40; i++) /* > 512 bytes */
+            strcat(xff, "203.0.113.77, ");
+        strcat(xff, "192.0.2.1");
+        CU_ASSERT_EQUAL(client(&p, "10.0.0.1", xff, out, sizeof out), 1);
+        CU_ASSERT_STRING_EQUAL(out, "10.0.0.1");
+    }
+    /* only the count */
+    CU_ASSERT_EQUAL(client(&p, "10.0.0.1", "203.0.113.7, 10.0.0.2", NULL, 0), 2);
+    /* no trusted proxies at all */
+    CU_ASSERT_EQUAL_FATAL(ladon__proxies_parse(&p, "", err, sizeof err), 0);
+    CU_ASSERT_EQUAL(client(&p, "127.0.0.1", "203.0.113.7", out, sizeof out), 0);
+    CU_ASSERT_STRING_EQUAL(out, "127.0.0.1");
+}
+
 static void test_host_valid(void)
 {
     CU_ASSERT(ladon__host_valid("example.com"));
@@ -260,45 +385,71 @@ static void test_address(void)
     parse("GET /Test?wsdl HTTP/1.1\r\nHost: h:81\r\nX-Forwarded-Host: pub.example\r\n"
           "X-Forwarded-Proto: https\r\nX-Forwarded-Prefix: /soap/\r\n\r\n", &q);
     /* untrusted peer: Host only */
-    CU_ASSERT_EQUAL(ladon__service_address(&r, &q, false, "127.0.0.1:1", "Test", out, sizeof out), 0);
+    CU_ASSERT_EQUAL(ladon__service_address(&r, &q, 0, "127.0.0.1:1", "Test", out, sizeof out), 0);
     CU_ASSERT_STRING_EQUAL(out, "http://h:81/Test");
     /* trusted: forwarded host, proto, prefix */
-    CU_ASSERT_EQUAL(ladon__service_address(&r, &q, true, "127.0.0.1:1", "Test", out, sizeof out), 0);
+    CU_ASSERT_EQUAL(ladon__service_address(&r, &q, 1, "127.0.0.1:1", "Test", out, sizeof out), 0);
     CU_ASSERT_STRING_EQUAL(out, "https://pub.example/soap/Test");
-    /* several proxies: the first (client-most) value */
+    /* lists: the value of the outermost trusted proxy, the hops-th from the
+     * right; what a client sent along (on the left) is not believed */
     parse("GET / HTTP/1.1\r\nHost: h\r\nX-Forwarded-Host: a.example, b.example\r\n"
-          "X-Forwarded-Proto: http, https\r\n\r\n", &q);
-    CU_ASSERT_EQUAL(ladon__service_address(&r, &q, true, "x", "Test", out, sizeof out), 0);
-    CU_ASSERT_STRING_EQUAL(out, "http://a.example/Test");
+          "X-Forwarded-Proto: http, https\r\nX-Forwarded-Prefix: /a,/b\r\n\r\n", &q);
+    CU_ASSERT_EQUAL(ladon__service_address(&r, &q, 1, "x", "Test", out, sizeof out), 0);
+    CU_ASSERT_STRING_EQUAL(out, "https://b.example/b/Test");
+    CU_ASSERT_EQUAL(ladon__service_address(&r, &q, 2, "x", "Test", out, sizeof out), 0);
+    CU_ASSERT_STRING_EQUAL(out, "http://a.example/a/Test");
+    /* fewer values than proxies: the left-most (set once by the outermost) */
+    CU_ASSERT_EQUAL(ladon__service_address(&r, &q, 3, "x", "Test", out, sizeof out), 0);
+    CU_ASSERT_STRING_EQUAL(out, "http://a.example/a/Test");
+    /* Apache's mod_proxy appends the Host it was asked for to a forged value */
+    parse("GET / HTTP/1.1\r\nHost: 127.0.0.1:8081\r\nX-Forwarded-Host: evil.example, "
+          "soap.example.com\r\nX-Forwarded-Proto: https\r\nX-Forwarded-Prefix: /soap\r\n"
+          "X-Forwarded-For: 203.0.113.7\r\n\r\n", &q);
+    CU_ASSERT_EQUAL(ladon__service_address(&r, &q, 1, "x", "Test", out, sizeof out), 0);
+    CU_ASSERT_STRING_EQUAL(out, "https://soap.example.com/soap/Test");
+    /* an empty item is invalid, not skipped */
+    parse("GET / HTTP/1.1\r\nHost: h\r\nX-Forwarded-Host: a.example,\r\n\r\n", &q);
+    CU_ASSERT_EQUAL(ladon__service_address(&r, &q, 1, "x", "Test", out, sizeof out), -1);
+    /* forwarded values too long: invalid when believed, ignored otherwise */
+    {
+        char h[1024], big[300];
+        memset(big, 'a', sizeof big - 1);
+        big[sizeof big - 1] = '\0';
+        snprintf(h, sizeof h, "GET / HTTP/1.1\r\nHost: h\r\nX-Forwarded-Host: %s\r\n\r\n", big);
+        parse(h, &q);
+        CU_ASSERT_EQUAL(ladon__service_address(&r, &q, 1, "x", "Test", out, sizeof out), -1);
+        CU_ASSERT_EQUAL(ladon__service_address(&r, &q, 0, "x", "Test", out, sizeof out), 0);
+        CU_ASSERT_STRING_EQUAL(out, "http://h/Test");
+    }
     /* trusted, only a prefix: Host with prefix */
     parse("GET / HTTP/1.1\r\nHost: h\r\nX-Forwarded-Prefix: /p\r\n\r\n", &q);
-    CU_ASSERT_EQUAL(ladon__service_address(&r, &q, true, "x", "Test", out, sizeof out), 0);
+    CU_ASSERT_EQUAL(ladon__service_address(&r, &q, 1, "x", "Test", out, sizeof out), 0);
     CU_ASSERT_STRING_EQUAL(out, "http://h/p/Test");
     /* bad forwarded values are rejected, not passed on */
     parse("GET / HTTP/1.1\r\nHost: h\r\nX-Forwarded-Host: evil\"><x\r\n\r\n", &q);
-    CU_ASSERT_EQUAL(ladon__service_address(&r, &q, true, "x", "Test", out, sizeof out), -1);
-    CU_ASSERT_EQUAL(ladon__service_address(&r, &q, false, "x", "Test", out, sizeof out), 0);
+    CU_ASSERT_EQUAL(ladon__service_address(&r, &q, 1, "x", "Test", out, sizeof out), -1);
+    CU_ASSERT_EQUAL(ladon__service_address(&r, &q, 0, "x", "Test", out, sizeof out), 0);
     parse("GET / HTTP/1.1\r\nHost: h\r\nX-Forwarded-Proto: gopher\r\n\r\n", &q);
-    CU_ASSERT_EQUAL(ladon__service_address(&r, &q, true, "x", "Test", out, sizeof out), -1);
+    CU_ASSERT_EQUAL(ladon__service_address(&r, &q, 1, "x", "Test", out, sizeof out), -1);
     parse("GET / HTTP/1.1\r\nHost: h\r\nX-Forwarded-Prefix: nope\r\n\r\n", &q);
-    CU_ASSERT_EQUAL(ladon__service_address(&r, &q, true, "x", "Test", out, sizeof out), -1);
+    CU_ASSERT_EQUAL(ladon__service_address(&r, &q, 1, "x", "Test", out, sizeof out), -1);
     parse("GET / HTTP/1.1\r\nHost: h\r\nX-Forwarded-Prefix: /a\"b\r\n\r\n", &q);
-    CU_ASSERT_EQUAL(ladon__service_address(&r, &q, true, "x", "Test", out, sizeof out), -1);
+    CU_ASSERT_EQUAL(ladon__service_address(&r, &q, 1, "x", "Test", out, sizeof out), -1);
     /* bad Host */
     parse("GET / HTTP/1.1\r\nHost: a<b\r\n\r\n", &q);
-    CU_ASSERT_EQUAL(ladon__service_address(&r, &q, false, "x", "Test", out, sizeof out), -1);
+    CU_ASSERT_EQUAL(ladon__service_address(&r, &q, 0, "x", "Test", out, sizeof out), -1);
     /* no Host (HTTP/1.0): the local address */
     parse("GET / HTTP/1.0\r\n\r\n", &q);
-    CU_ASSERT_EQUAL(ladon__service_address(&r, &q, false, "[::1]:8080", "Test", out, sizeof out), 0);
+    CU_ASSERT_EQUAL(ladon__service_address(&r, &q, 0, "[::1]:8080", "Test", out, sizeof out), 0);
     CU_ASSERT_STRING_EQUAL(out, "http://[::1]:8080/Test");
     /* too small an output buffer */
     parse("GET / HTTP/1.1\r\nHost: h\r\n\r\n", &q);
-    CU_ASSERT_EQUAL(ladon__service_address(&r, &q, false, "x", "Test", out, 8), -1);
+    CU_ASSERT_EQUAL(ladon__service_address(&r, &q, 0, "x", "Test", out, 8), -1);
 
     /* --public-url wins over everything */
     r = router("https://soap.example.com/base", "10.0.0.1");
     parse("GET / HTTP/1.1\r\nHost: h\r\nX-Forwarded-Host: pub\r\n\r\n", &q);
-    CU_ASSERT_EQUAL(ladon__service_address(&r, &q, true, "x", "Other", out, sizeof out), 0);
+    CU_ASSERT_EQUAL(ladon__service_address(&r, &q, 1, "x", "Other", out, sizeof out), 0);
     CU_ASSERT_STRING_EQUAL(out, "https://soap.example.com/base/Other");
 }
 
@@ -348,6 +499,29 @@ static void test_route(void)
     free(res.body);
     CU_ASSERT_EQUAL(ladon__route(&r, &q, peer("10.0.0.2", &ss), "l:2", &res), 0);
     CU_ASSERT_PTR_NOT_NULL(strstr(res.body, "location=\"http://h:1/Test\""));
+    free(res.body);
+    /* through the proxy, a client's forged X-Forwarded-Host (left of the
+     * proxy's own) is not believed */
+    parse("GET /Test?wsdl HTTP/1.1\r\nHost: h:1\r\nX-Forwarded-Host: evil, pub:8080\r\n"
+          "X-Forwarded-For: 203.0.113.7\r\nX-Forwarded-Prefix: /soap\r\n\r\n", &q);
+    CU_ASSERT_EQUAL(ladon__route(&r, &q, peer("10.0.0.1", &ss), "l:2", &res), 0);
+    CU_ASSERT_PTR_NOT_NULL(strstr(res.body, "location=\"http://pub:8080/soap/Test\""));
+    free(res.body);
+    /* nor by claiming to be a proxy in X-Forwarded-For (1.2.3.4 is not one) */
+    parse("GET /Test?wsdl HTTP/1.1\r\nHost: h:1\r\nX-Forwarded-Host: evil, pub\r\n"
+          "X-Forwarded-For: 1.2.3.4, 203.0.113.7\r\n\r\n", &q);
+    CU_ASSERT_EQUAL(ladon__route(&r, &q, peer("10.0.0.1", &ss), "l:2", &res), 0);
+    CU_ASSERT_PTR_NOT_NULL(strstr(res.body, "location=\"http://pub/Test\""));
+    free(res.body);
+    /* an untrusted peer's forwarded headers are ignored, even invalid ones */
+    parse("GET /Test?wsdl HTTP/1.1\r\nHost: h:1\r\nX-Forwarded-Host: a<b\r\n"
+          "X-Forwarded-Proto: gopher\r\nX-Forwarded-Prefix: nope\r\n\r\n", &q);
+    CU_ASSERT_EQUAL(ladon__route(&r, &q, peer("10.0.0.2", &ss), "l:2", &res), 0);
+    CU_ASSERT_EQUAL(res.status, 200);
+    CU_ASSERT_PTR_NOT_NULL(strstr(res.body, "location=\"http://h:1/Test\""));
+    free(res.body);
+    CU_ASSERT_EQUAL(ladon__route(&r, &q, peer("10.0.0.1", &ss), "l:2", &res), 0);
+    CU_ASSERT_EQUAL(res.status, 400);
     free(res.body);
 
     /* the public URL is XML-escaped in the WSDL */
@@ -450,6 +624,7 @@ int main(void)
         {"HTTP head parser", test_http_parse},
         {"chunked body framing", test_chunked},
         {"trusted proxies", test_proxies},
+        {"client address behind proxies", test_client},
         {"Host validation", test_host_valid},
         {"service address", test_address},
         {"XML escaping", test_escape},

@@ -1,7 +1,8 @@
 /* test_server.c - ladon_server end to end over raw sockets: WSDL and index
  * GETs, 404s, SOAP calls and faults, keep-alive with 500 idle connections,
  * pipelining, stalled and oversize requests, chunked bodies, 100-continue,
- * gzip, the connection limit, and shutdown with a request in flight.
+ * gzip, the connection limit, shutdown with a request in flight, trusted
+ * proxies and the client address of the request log line.
  * The server runs in a thread of this process on port 0. */
 #include <errno.h>
 #include <netinet/in.h>
@@ -19,6 +20,7 @@
 #include <unistd.h>
 
 #include <ladon/ladon.h>
+#include "log.h"
 #include "rt_cunit.h"
 #include "rt_glue.h"
 
@@ -846,6 +848,61 @@ static void test_proxy_and_public_url(void)
     CU_ASSERT_PTR_NOT_NULL(strstr(r.body, "location=\"http://public:9/x/Test\""));
 }
 
+/* The request log line names the client: the peer, or behind a trusted
+ * proxy the address X-Forwarded-For gives.  stderr goes to a file while
+ * the server of cfg answers one GET with headers `extra`; the log is
+ * returned in out. */
+static void logged_request(ladon_config *cfg, const char *extra, char *out, size_t outlen)
+{
+    char path[] = "/tmp/ladon-test-log-XXXXXX";
+    int fd = mkstemp(path), saved;
+    ssize_t n;
+    response r;
+
+    out[0] = '\0';
+    CU_ASSERT_FATAL(fd >= 0);
+    unlink(path);
+    fflush(stderr);
+    saved = dup(STDERR_FILENO);
+    CU_ASSERT_FATAL(saved >= 0);
+    dup2(fd, STDERR_FILENO);
+    cfg->log_level = 2; /* info: one line per request */
+    get_wsdl(cfg, extra, &r);
+    dup2(saved, STDERR_FILENO);
+    close(saved);
+    CU_ASSERT_EQUAL(r.status, 200);
+    n = pread(fd, out, outlen - 1, 0);
+    out[n > 0 ? n : 0] = '\0';
+    close(fd);
+    cfg->log_level = 0;
+    ladon__log_set_level(0);
+}
+
+static void test_log_client(void)
+{
+    ladon_config cfg;
+    char log[8192];
+    const char *xff = "X-Forwarded-For: 198.51.100.1, 203.0.113.7\r\n";
+
+    base_config(&cfg);
+    /* no trusted proxy: the peer, X-Forwarded-For ignored */
+    logged_request(&cfg, xff, log, sizeof log);
+    CU_ASSERT_PTR_NOT_NULL(strstr(log, " info  127.0.0.1 GET /Test - 200 "));
+    CU_ASSERT_PTR_NULL(strstr(log, "203.0.113.7"));
+    /* the peer is a trusted proxy: the right-most untrusted address */
+    strcpy(cfg.trusted_proxies, "127.0.0.1");
+    logged_request(&cfg, xff, log, sizeof log);
+    CU_ASSERT_PTR_NOT_NULL(strstr(log, " info  203.0.113.7 GET /Test - 200 "));
+    CU_ASSERT_PTR_NULL(strstr(log, "198.51.100.1"));
+    /* trusted, without X-Forwarded-For: the peer */
+    logged_request(&cfg, "", log, sizeof log);
+    CU_ASSERT_PTR_NOT_NULL(strstr(log, " info  127.0.0.1 GET /Test - 200 "));
+    /* text that is not an address is never logged */
+    logged_request(&cfg, "X-Forwarded-For: x GET /forged\r\n", log, sizeof log);
+    CU_ASSERT_PTR_NOT_NULL(strstr(log, " info  127.0.0.1 GET /Test - 200 "));
+    CU_ASSERT_PTR_NULL(strstr(log, "forged"));
+}
+
 static void test_stop_before_run(void)
 {
     ladon_config cfg;
@@ -907,6 +964,7 @@ int main(void)
         {"max connections", test_max_connections},
         {"shutdown finishes in-flight requests", test_shutdown},
         {"trusted proxy and --public-url", test_proxy_and_public_url},
+        {"request log names the client behind a trusted proxy", test_log_client},
         {"stop before run, bad arguments", test_stop_before_run},
         {NULL, NULL},
     };
