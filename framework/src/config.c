@@ -32,6 +32,7 @@ enum opt_type {
     OPT_SIZE,     /* size_t field, K/M/G suffixes allowed */
     OPT_COUNT,    /* size_t field, plain number */
     OPT_STORE,
+    OPT_PREFIX,   /* store_prefix: 1..63 of [A-Za-z0-9:_.-] */
     OPT_PUBLIC_URL,
     OPT_PROXIES,
     OPT_PATH,
@@ -64,7 +65,16 @@ static const struct opt opts[] = {
     {"--task-queue", "LADON_TASK_QUEUE", OPT_UNSIGNED, OFF(task_queue), 1, 1000000, "N",
      "queued tasks before 'server busy', 1..1000000 (default 1024)"},
     {"--store", "LADON_STORE", OPT_STORE, OFF(store_url), 0, 0, "URL",
-     "task store: memory: (default)"},
+     "task store: memory: (default), memcached://HOST[:PORT][,HOST[:PORT]...] or "
+     "redis://[[USER]:PASSWORD@]HOST[:PORT][/DB]"},
+    {"--store-prefix", "LADON_STORE_PREFIX", OPT_PREFIX, OFF(store_prefix), 1, 63, "PREFIX",
+     "key prefix in a shared task store, 1..63 of A-Z a-z 0-9 : _ . - (default ladon:)"},
+    {"--store-timeout", "LADON_STORE_TIMEOUT", OPT_UNSIGNED, OFF(store_timeout_ms), 1, 60000,
+     "MS", "connect and operation timeout of a shared task store, 1..60000 ms (default 1000)"},
+    {"--task-lease", "LADON_TASK_LEASE", OPT_UNSIGNED, OFF(task_lease_s), 3, 3600, "SECONDS",
+     "a task whose server stops renewing it is reported lost after, 3..3600 s (default 30)"},
+    {"--processes", "LADON_PROCESSES", OPT_UNSIGNED, OFF(processes), 1, 64, "N",
+     "server processes sharing the listening socket, 1..64 (default 1)"},
     {"--public-url", "LADON_PUBLIC_URL", OPT_PUBLIC_URL, OFF(public_url), 0, 0, "URL",
      "external base URL used in WSDL addresses (default: from the Host header)"},
     {"--trusted-proxy", "LADON_TRUSTED_PROXY", OPT_PROXIES, OFF(trusted_proxies), 0, 0,
@@ -120,6 +130,10 @@ void ladon_config_init(ladon_config *cfg)
     cfg->log_level = LADON_LOG_INFO;
     cfg->task_ttl_s = 86400;
     cfg->shutdown_grace_ms = 10000;
+    strcpy(cfg->store_prefix, "ladon:");
+    cfg->store_timeout_ms = 1000;
+    cfg->task_lease_s = 30;
+    cfg->processes = 1;
 }
 
 int ladon__parse_u64(const char *s, uint64_t min, uint64_t max, int suffixes, uint64_t *out)
@@ -229,22 +243,217 @@ static int set_string(char *dst, size_t size, const char *name, const char *v, c
     return 0;
 }
 
+/* ---- store URLs --------------------------------------------------------- */
+
+/* The secret of a URL: what lies between the ':' of "//USER:SECRET@" (or
+ * all of "//SECRET@") and the '@'.  *len 0 when there is none. */
+static const char *url_secret(const char *url, size_t *len)
+{
+    const char *auth = strstr(url, "://");
+    *len = 0;
+    if (auth == NULL)
+        return NULL;
+    auth += 3;
+    size_t alen = strcspn(auth, "/?#");
+    const char *at = NULL;
+    for (const char *p = auth; p < auth + alen; p++)
+        if (*p == '@')
+            at = p;
+    if (at == NULL)
+        return NULL;
+    const char *colon = memchr(auth, ':', (size_t)(at - auth));
+    const char *sec = colon != NULL ? colon + 1 : auth;
+    *len = (size_t)(at - sec);
+    return *len > 0 ? sec : NULL;
+}
+
+void ladon__url_redact(const char *url, char *out, size_t outlen)
+{
+    size_t slen;
+    const char *sec;
+    if (outlen == 0)
+        return;
+    if (url == NULL) {
+        out[0] = '\0';
+        return;
+    }
+    sec = url_secret(url, &slen);
+    if (sec == NULL)
+        snprintf(out, outlen, "%s", url);
+    else
+        snprintf(out, outlen, "%.*s***%s", (int)(sec - url), url, sec + slen);
+}
+
+void ladon__text_redact(char *text, size_t size, const char *url)
+{
+    size_t slen = 0;
+    const char *sec = url != NULL ? url_secret(url, &slen) : NULL;
+    char *from;
+    if (sec == NULL || text == NULL || size == 0)
+        return;
+    text[strnlen(text, size - 1)] = '\0';
+    for (from = text;;) {
+        char *hit = NULL;
+        for (char *q = from; *q != '\0'; q++)
+            if (strncmp(q, sec, slen) == 0) {
+                hit = q;
+                break;
+            }
+        if (hit == NULL)
+            return;
+        /* "***" instead of the secret, cutting what no longer fits */
+        size_t tail = strlen(hit + slen);
+        size_t room = size - 1 - (size_t)(hit - text);
+        size_t stars = room < 3 ? room : 3;
+        size_t keep = tail < room - stars ? tail : room - stars;
+        memmove(hit + stars, hit + slen, keep);
+        memcpy(hit, "***", stars);
+        hit[stars + keep] = '\0';
+        from = hit + stars;
+    }
+}
+
+/* host[:port] of a store URL: a host name or IPv4 address (letters, digits,
+ * '.', '-', '_') or a bracketed IPv6 address; the port 1..65535 when given.
+ * The store checks the rest when it is opened. */
+static bool store_hostport_ok(const char *s, size_t len)
+{
+    const char *end = s + len, *p = s, *port = NULL;
+    uint64_t v;
+    char num[8];
+    if (len == 0)
+        return false;
+    if (*p == '[') {
+        const char *close = memchr(p, ']', len);
+        if (close == NULL || close == p + 1)
+            return false;
+        for (const char *q = p + 1; q < close; q++)
+            if (!isxdigit((unsigned char)*q) && *q != ':' && *q != '.')
+                return false;
+        p = close + 1;
+        if (p < end) {
+            if (*p != ':')
+                return false;
+            port = p + 1;
+        }
+    } else {
+        while (p < end && (isalnum((unsigned char)*p) || *p == '.' || *p == '-' || *p == '_'))
+            p++;
+        if (p == s)
+            return false;
+        if (p < end) {
+            if (*p != ':')
+                return false;
+            port = p + 1;
+        }
+    }
+    if (port == NULL)
+        return true;
+    if ((size_t)(end - port) == 0 || (size_t)(end - port) >= sizeof num)
+        return false;
+    memcpy(num, port, (size_t)(end - port));
+    num[end - port] = '\0';
+    return ladon__parse_u64(num, 1, 65535, 0, &v) == 0;
+}
+
+static int store_usage(const char *name, const char *shown, const char *why, char *err,
+                       size_t errlen)
+{
+    return fail(err, errlen, "%s: invalid store URL '%s' (%s)", name, shown, why);
+}
+
+#define MEMCACHED_FORM "memcached://HOST[:PORT][,HOST[:PORT]...]"
+#define REDIS_FORM "redis://[[USER]:PASSWORD@]HOST[:PORT][/DB]"
+
 static int set_store(ladon_config *cfg, const char *name, const char *v, char *err,
                      size_t errlen)
 {
-    const char *colon = strchr(v, ':');
-    size_t slen;
+    char shown[160];
+    size_t slen = 0;
 
+    ladon__url_redact(v, shown, sizeof shown);
     if (strcmp(v, "memory:") == 0 || strcmp(v, "memory://") == 0)
         return set_string(cfg->store_url, sizeof cfg->store_url, name, "memory:", err, errlen);
-    slen = colon ? (size_t)(colon - v) : 0;
-    for (size_t i = 0; i < slen; i++)
-        if (!isalnum((unsigned char)v[i]) && v[i] != '+' && v[i] != '-' && v[i] != '.')
-            slen = 0;
-    if (slen == 0)
-        return fail(err, errlen, "%s: invalid store URL '%s' (expected memory:)", name, v);
-    return fail(err, errlen, "%s: store scheme '%.*s' not supported yet (use memory:)", name,
-                (int)slen, v);
+    if (strcmp(v, "memory:?live_progress=0") == 0) /* testing the publishing path */
+        return set_string(cfg->store_url, sizeof cfg->store_url, name, v, err, errlen);
+    while (isalnum((unsigned char)v[slen]) || v[slen] == '+' || v[slen] == '-' ||
+           v[slen] == '.')
+        slen++;
+    if (slen == 0 || v[slen] != ':' || !isalpha((unsigned char)v[0]))
+        return fail(err, errlen,
+                    "%s: invalid store URL '%s' (expected memory:, " MEMCACHED_FORM " or "
+                    REDIS_FORM ")", name, shown);
+    if (slen == 6 && strncasecmp(v, "memory", 6) == 0)
+        return store_usage(name, shown, "the memory store takes no host or option: use memory:",
+                           err, errlen);
+    if (slen == 9 && strncasecmp(v, "memcached", 9) == 0) {
+        const char *list = v + 10;
+        if (strncmp(list, "//", 2) != 0 || list[2] == '\0')
+            return store_usage(name, shown, "expected " MEMCACHED_FORM, err, errlen);
+        list += 2;
+        for (const char *p = list;;) {
+            size_t n = strcspn(p, ",");
+            if (!store_hostport_ok(p, n))
+                return store_usage(name, shown,
+                                   "expected " MEMCACHED_FORM ": bad host or port", err,
+                                   errlen);
+            if (p[n] == '\0')
+                break;
+            p += n + 1;
+        }
+    } else if (slen == 5 && strncasecmp(v, "redis", 5) == 0) {
+        const char *auth = v + 6, *hp, *slash, *at = NULL;
+        if (strncmp(auth, "//", 2) != 0 || auth[2] == '\0')
+            return store_usage(name, shown, "expected " REDIS_FORM, err, errlen);
+        auth += 2;
+        slash = auth + strcspn(auth, "/");
+        for (const char *p = auth; p < slash; p++)
+            if (*p == '@')
+                at = p;
+        hp = auth;
+        if (at != NULL) {
+            if (memchr(auth, ':', (size_t)(at - auth)) == NULL)
+                return store_usage(name, shown,
+                                   "expected ':PASSWORD@' or 'USER:PASSWORD@' before the host",
+                                   err, errlen);
+            hp = at + 1;
+        }
+        if (!store_hostport_ok(hp, (size_t)(slash - hp)))
+            return store_usage(name, shown, "expected " REDIS_FORM ": bad host or port", err,
+                               errlen);
+        if (*slash == '/' && slash[1] != '\0') {
+            uint64_t db;
+            if (ladon__parse_u64(slash + 1, 0, 1000000, 0, &db) != 0)
+                return store_usage(name, shown,
+                                   "expected " REDIS_FORM ": the database is a number", err,
+                                   errlen);
+        }
+    } else {
+        return fail(err, errlen,
+                    "%s: unknown store '%.*s:' in '%s' (expected memory:, " MEMCACHED_FORM
+                    " or " REDIS_FORM ")", name, (int)slen, v, shown);
+    }
+    if (strlen(v) >= sizeof cfg->store_url)
+        return fail(err, errlen, "%s: value too long (at most %zu bytes)", name,
+                    sizeof cfg->store_url - 1);
+    memcpy(cfg->store_url, v, strlen(v) + 1);
+    return 0;
+}
+
+static int set_prefix(ladon_config *cfg, const struct opt *o, const char *name, const char *v,
+                      char *err, size_t errlen)
+{
+    size_t n = strlen(v);
+    if (n < o->min || n > o->max || n >= sizeof cfg->store_prefix)
+        return fail(err, errlen, "%s: invalid prefix '%s' (expected %llu..%llu bytes)", name, v,
+                    (unsigned long long)o->min, (unsigned long long)o->max);
+    for (size_t i = 0; i < n; i++)
+        if (!isalnum((unsigned char)v[i]) && strchr(":_.-", v[i]) == NULL)
+            return fail(err, errlen,
+                        "%s: invalid prefix '%s' (only letters, digits and : _ . - allowed)",
+                        name, v);
+    memcpy(cfg->store_prefix, v, n + 1);
+    return 0;
 }
 
 static int set_public_url(ladon_config *cfg, const char *name, const char *v, char *err,
@@ -346,6 +555,8 @@ static int apply(ladon_config *cfg, const struct opt *o, const char *name, const
         return 0;
     case OPT_STORE:
         return set_store(cfg, name, v, err, errlen);
+    case OPT_PREFIX:
+        return set_prefix(cfg, o, name, v, err, errlen);
     case OPT_PUBLIC_URL:
         return set_public_url(cfg, name, v, err, errlen);
     case OPT_PROXIES: {

@@ -18,4 +18,12 @@ int ladon__parse_u64(const char *s, uint64_t min, uint64_t max, int suffixes,
  * microseconds), exact when it fits in an int. */
 int ladon__gsoap_timeout(unsigned ms);
 
+/* Copies url to out with the password of "scheme://[USER]:PASSWORD@..."
+ * replaced by "***" (for log lines and messages). */
+void ladon__url_redact(const char *url, char *out, size_t outlen);
+
+/* Replaces every occurrence of url's password in text (a NUL-terminated
+ * string in a buffer of size bytes) by "***". */
+void ladon__text_redact(char *text, size_t size, const char *url);
+
 #endif

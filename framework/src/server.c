@@ -10,26 +10,51 @@
  * responses say "Connection: close"); the workers are joined; the sockets,
  * epoll set and gSOAP contexts are freed by ladon_server_free().
  *
+ * Several processes (--processes N, ladon_main only).  The parent binds the
+ * listening socket, checks that the task store answers, then forks N worker
+ * processes one at a time; each builds a whole server around the inherited
+ * socket (ladon_server over an existing fd: its own epoll set, request
+ * workers, task engine and store connections, nothing shared but the socket
+ * and the store) and reports "ready" over a pipe.  When all are ready the
+ * parent prints the WSDL lines.  The parent is single-threaded and never
+ * serves: it blocks SIGTERM, SIGINT and SIGCHLD and takes them with
+ * sigtimedwait().  SIGTERM/SIGINT: it closes its copy of the socket and
+ * forwards the signal to every worker, which shuts down as a lone server
+ * would; it returns 0 when all exited 0.  A worker that dies otherwise is
+ * logged and restarted: at once when it had run for RESTART_QUICK_MS, else
+ * after a delay doubling from RESTART_FIRST_MS to RESTART_MAX_MS (no tight
+ * crash loop).  Workers get PR_SET_PDEATHSIG(SIGTERM), so they stop when the
+ * parent is killed.  The tasks of a worker that died are reported "task
+ * lost" by the shared store once their lease passed.
+ *
  * Copyright (C) 2026 the Ladon-C authors. GPL-2.0-or-later.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <netdb.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
 #include <stdsoap2.h>
 
+#include "config.h"
 #include "ladon/error.h"
 #include "log.h"
 #include "server_internal.h"
 
-static int open_listener(struct ladon_server *srv)
+/* Binds and listens on cfg's address.  Returns the socket (non-blocking,
+ * close-on-exec) or a negative ladon_errno (logged). */
+static int listen_socket(const ladon_config *cfg)
 {
     struct addrinfo hints, *res = NULL, *ai;
     char port[8];
@@ -39,10 +64,10 @@ static int open_listener(struct ladon_server *srv)
     hints.ai_family = AF_UNSPEC;
     hints.ai_socktype = SOCK_STREAM;
     hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
-    snprintf(port, sizeof port, "%u", srv->cfg.listen_port);
-    rc = getaddrinfo(srv->cfg.listen_host, port, &hints, &res);
+    snprintf(port, sizeof port, "%u", cfg->listen_port);
+    rc = getaddrinfo(cfg->listen_host, port, &hints, &res);
     if (rc != 0) {
-        LADON_LOGE("cannot resolve listen address %s: %s", srv->cfg.listen_host,
+        LADON_LOGE("cannot resolve listen address %s: %s", cfg->listen_host,
                    gai_strerror(rc));
         return LADON_EINVAL;
     }
@@ -65,24 +90,45 @@ static int open_listener(struct ladon_server *srv)
     }
     freeaddrinfo(res);
     if (fd < 0) {
-        ladon__log_errno(last_errno, "cannot listen on %s:%u", srv->cfg.listen_host,
-                         srv->cfg.listen_port);
+        ladon__log_errno(last_errno, "cannot listen on %s:%u", cfg->listen_host,
+                         cfg->listen_port);
         return LADON_ESYS;
     }
-    {
-        struct sockaddr_storage ss;
-        socklen_t sl = sizeof ss;
-        if (getsockname(fd, (struct sockaddr *)&ss, &sl) != 0) {
-            ladon__log_errno(errno, "getsockname(listening socket)");
-            close(fd);
-            return LADON_ESYS;
-        }
-        srv->port = ntohs(ss.ss_family == AF_INET6
-                              ? ((struct sockaddr_in6 *)(void *)&ss)->sin6_port
-                              : ((struct sockaddr_in *)(void *)&ss)->sin_port);
+    return fd;
+}
+
+/* The port fd is bound to; 0 or LADON_ESYS (logged). */
+static int bound_port(int fd, uint16_t *port)
+{
+    struct sockaddr_storage ss;
+    socklen_t sl = sizeof ss;
+    if (getsockname(fd, (struct sockaddr *)&ss, &sl) != 0) {
+        ladon__log_errno(errno, "getsockname(listening socket)");
+        return LADON_ESYS;
+    }
+    *port = ntohs(ss.ss_family == AF_INET6
+                      ? ((struct sockaddr_in6 *)(void *)&ss)->sin6_port
+                      : ((struct sockaddr_in *)(void *)&ss)->sin_port);
+    return 0;
+}
+
+/* The server's listening socket: fd when >= 0 (inherited from the parent of
+ * several processes; the server then owns it), else a new one. */
+static int open_listener(struct ladon_server *srv, int fd)
+{
+    int rc;
+    if (fd < 0) {
+        fd = listen_socket(&srv->cfg);
+        if (fd < 0)
+            return fd;
     }
     srv->listen_fd = fd;
-    return 0;
+    rc = bound_port(fd, &srv->port);
+    if (rc != 0) {
+        close(fd);
+        srv->listen_fd = -1;
+    }
+    return rc;
 }
 
 static int epoll_add(int epfd, int fd, void *ptr)
@@ -105,20 +151,47 @@ static bool has_tasks(const ladon_binding *b)
     return false;
 }
 
+/* The store options of cfg. */
+static void store_options(const ladon_config *cfg, ladon_store_options *o)
+{
+    ladon_store_options_init(o);
+    snprintf(o->prefix, sizeof o->prefix, "%s", cfg->store_prefix);
+    o->timeout_ms = cfg->store_timeout_ms;
+    o->lease_s = cfg->task_lease_s;
+    o->ttl_s = cfg->task_ttl_s;
+}
+
+/* Opens cfg's task store; on failure logs why, naming the URL with its
+ * password hidden, and returns the ladon_errno (LADON_EINVAL: a bad URL or
+ * option; LADON_ESTORE: the store cannot be reached). */
+static int open_store(const ladon_config *cfg, ladon_store **out)
+{
+    ladon_store_options o;
+    char err[512], shown[256];
+    int rc;
+
+    store_options(cfg, &o);
+    rc = ladon_store_open_with(out, cfg->store_url, &o, err, sizeof err);
+    if (rc != 0) {
+        ladon__url_redact(cfg->store_url, shown, sizeof shown);
+        ladon__text_redact(err, sizeof err, cfg->store_url);
+        LADON_LOGE("cannot open the task store %s: %s", shown,
+                   err[0] != '\0' ? err : ladon_err_name(rc));
+    }
+    return rc;
+}
+
 /* Opens the task store and starts the task engine, when there are tasks. */
 static int start_tasks(ladon_server *srv)
 {
     ladon_task_engine_config tc;
-    char err[256];
     int rc;
 
     if (!has_tasks(srv->binding))
         return 0;
-    rc = ladon_store_open(&srv->store, srv->cfg.store_url, err, sizeof err);
-    if (rc != 0) {
-        LADON_LOGE("--store %s: %s", srv->cfg.store_url, err);
+    rc = open_store(&srv->cfg, &srv->store);
+    if (rc != 0)
         return rc;
-    }
     ladon_task_engine_config_init(&tc);
     tc.workers = srv->cfg.task_workers;
     tc.queue_capacity = srv->cfg.task_queue;
@@ -174,32 +247,37 @@ static void stop_tasks(ladon_server *srv)
     srv->store = NULL;
 }
 
-int ladon_server_new(ladon_server **out, const ladon_config *cfg, const ladon_binding *binding)
+/* ladon_server_new() around listen_fd when it is >= 0 (owned by the server
+ * from then on, also on failure). */
+static int server_new(ladon_server **out, const ladon_config *cfg, const ladon_binding *binding,
+                      int listen_fd)
 {
     struct ladon_server *srv;
     struct sigaction sa;
     char err[256];
     int rc;
 
+    rc = LADON_EINVAL;
     if (out == NULL || cfg == NULL || binding == NULL)
-        return LADON_EINVAL;
+        goto fail_fd;
     *out = NULL;
     if (binding->abi != LADON_SERVICE_ABI) {
         LADON_LOGE("binding %s was generated for service ABI %d, this runtime has %d: "
                    "regenerate it", binding->name ? binding->name : "?", binding->abi,
                    LADON_SERVICE_ABI);
-        return LADON_EINVAL;
+        goto fail_fd;
     }
     if (cfg->workers == 0 || cfg->max_connections == 0 || cfg->max_request_bytes == 0) {
         LADON_LOGE("invalid configuration: workers, max_connections and max_request_bytes "
                    "must be positive");
-        return LADON_EINVAL;
+        goto fail_fd;
     }
     ladon__log_set_level(cfg->log_level);
     srv = calloc(1, sizeof *srv);
     if (srv == NULL) {
         LADON_LOGE("out of memory (server)");
-        return LADON_ENOMEM;
+        rc = LADON_ENOMEM;
+        goto fail_fd;
     }
     srv->cfg = *cfg;
     srv->binding = binding;
@@ -211,14 +289,15 @@ int ladon_server_new(ladon_server **out, const ladon_config *cfg, const ladon_bi
                              sizeof err) != 0) {
         LADON_LOGE("--trusted-proxy: %s", err);
         free(srv);
-        return LADON_EINVAL;
+        goto fail_fd;
     }
     if (pthread_mutex_init(&srv->wq_lock, NULL) != 0 ||
         pthread_mutex_init(&srv->dq_lock, NULL) != 0 ||
         pthread_cond_init(&srv->wq_cond, NULL) != 0) {
         LADON_LOGE("cannot initialise locks");
         free(srv);
-        return LADON_ESYS;
+        rc = LADON_ESYS;
+        goto fail_fd;
     }
     srv->locks_ready = true;
 
@@ -228,7 +307,7 @@ int ladon_server_new(ladon_server **out, const ladon_config *cfg, const ladon_bi
     if (sigaction(SIGPIPE, &sa, NULL) != 0)
         ladon__log_errno(errno, "sigaction(SIGPIPE)");
 
-    rc = open_listener(srv);
+    rc = open_listener(srv, listen_fd); /* owns listen_fd from here on */
     if (rc == 0) {
         srv->epfd = epoll_create1(EPOLL_CLOEXEC);
         srv->stop_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
@@ -257,6 +336,16 @@ int ladon_server_new(ladon_server **out, const ladon_config *cfg, const ladon_bi
     srv->accepting = true;
     *out = srv;
     return 0;
+
+fail_fd:
+    if (listen_fd >= 0)
+        close(listen_fd);
+    return rc;
+}
+
+int ladon_server_new(ladon_server **out, const ladon_config *cfg, const ladon_binding *binding)
+{
+    return server_new(out, cfg, binding, -1);
 }
 
 uint16_t ladon_server_port(const ladon_server *srv)
@@ -352,11 +441,381 @@ int ladon_main(int argc, char **argv, const ladon_binding *binding)
     return ladon_main_init(argc, argv, binding, NULL);
 }
 
+/* The ready lines: one per service, naming its WSDL URL. */
+static void print_ready(const ladon_config *cfg, const ladon_binding *binding, uint16_t port)
+{
+    for (size_t i = 0; i < binding->n_services; i++) {
+        const char *name = binding->services[i]->name;
+        if (cfg->public_url[0] != '\0')
+            printf("%s: %s/%s?wsdl\n", name, cfg->public_url, name);
+        else if (strchr(cfg->listen_host, ':') != NULL)
+            printf("%s: http://[%s]:%u/%s?wsdl\n", name, cfg->listen_host, port, name);
+        else
+            printf("%s: http://%s:%u/%s?wsdl\n", name, cfg->listen_host, port, name);
+    }
+    if (fflush(stdout) != 0)
+        ladon__log_errno(errno, "fflush(stdout)");
+}
+
+/* Runs one server until SIGTERM/SIGINT and returns the exit status.  With
+ * listen_fd >= 0 it is a worker of several processes: it serves on that
+ * socket, restores old_mask once its signal handlers are in place, and
+ * writes one byte to ready_fd instead of printing the ready lines. */
+static int serve(const ladon_config *cfg, const ladon_binding *binding, int listen_fd,
+                 int ready_fd, const sigset_t *old_mask)
+{
+    ladon_server *srv;
+    struct sigaction sa;
+    int rc = server_new(&srv, cfg, binding, listen_fd);
+
+    if (rc != 0) { /* the cause has been logged */
+        if (ready_fd >= 0)
+            close(ready_fd);
+        return rc == LADON_EINVAL ? 2 : 1;
+    }
+    atomic_store(&main_server, srv);
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sigemptyset(&sa.sa_mask);
+    if (sigaction(SIGTERM, &sa, NULL) != 0 || sigaction(SIGINT, &sa, NULL) != 0) {
+        ladon__log_errno(errno, "sigaction(SIGTERM/SIGINT)");
+        atomic_store(&main_server, NULL);
+        ladon_server_free(srv);
+        if (ready_fd >= 0)
+            close(ready_fd);
+        return 1;
+    }
+    if (old_mask != NULL && sigprocmask(SIG_SETMASK, old_mask, NULL) != 0)
+        ladon__log_errno(errno, "sigprocmask");
+    if (ready_fd >= 0) {
+        char b = 'R';
+        ssize_t w;
+        do
+            w = write(ready_fd, &b, 1);
+        while (w < 0 && errno == EINTR);
+        if (w != 1)
+            ladon__log_errno(errno, "write(ready pipe)");
+        close(ready_fd);
+    } else {
+        print_ready(cfg, binding, srv->port);
+    }
+    rc = ladon_server_run(srv);
+    atomic_store(&main_server, NULL);
+    ladon_server_free(srv);
+    return rc == 0 ? 0 : 1;
+}
+
+/* ---- several processes ------------------------------------------------------ */
+
+#define RESTART_QUICK_MS 10000 /* a worker that ran this long is restarted at once */
+#define RESTART_FIRST_MS 500   /* else after this, doubling ... */
+#define RESTART_MAX_MS 30000   /* ... up to this */
+#define READY_TIMEOUT_MS 120000
+
+typedef struct worker_proc {
+    pid_t pid;          /* 0: not running */
+    int64_t started_ms;
+    int64_t restart_at; /* ms; when pid is 0 */
+    unsigned quick;     /* deaths in a row, each within RESTART_QUICK_MS */
+} worker_proc;
+
+typedef struct supervisor {
+    const ladon_config *cfg;
+    const ladon_binding *binding;
+    int listen_fd;
+    pid_t parent;
+    sigset_t signals; /* SIGTERM, SIGINT, SIGCHLD: blocked, taken by sigtimedwait */
+    sigset_t old_mask;
+    worker_proc *w;
+    unsigned n;
+} supervisor;
+
+static void describe_status(int st, char *buf, size_t len)
+{
+    if (WIFEXITED(st))
+        snprintf(buf, len, "exited with status %d", WEXITSTATUS(st));
+    else if (WIFSIGNALED(st))
+        snprintf(buf, len, "was killed by signal %d (%s)", WTERMSIG(st), strsignal(WTERMSIG(st)));
+    else
+        snprintf(buf, len, "ended (wait status 0x%x)", (unsigned)st);
+}
+
+static pid_t wait_pid(pid_t pid, int *st, int flags)
+{
+    pid_t r;
+    do
+        r = waitpid(pid, st, flags);
+    while (r < 0 && errno == EINTR);
+    return r;
+}
+
+/* Starts worker i and waits until it is ready.  Returns 1 when it is, 0 when
+ * it failed to start (reaped, logged), -1 when it could not be forked, and 2
+ * in the worker process once its server has stopped: *child_rc is then its
+ * exit status. */
+static int spawn(supervisor *sv, unsigned i, int *child_rc)
+{
+    int fds[2], pr;
+    pid_t pid;
+    char b, why[128];
+    ssize_t r = -1;
+
+    if (pipe2(fds, O_CLOEXEC) != 0) {
+        ladon__log_errno(errno, "pipe2");
+        return -1;
+    }
+    (void)fflush(stdout);
+    (void)fflush(stderr);
+    pid = fork();
+    if (pid < 0) {
+        ladon__log_errno(errno, "fork (worker process %u)", i + 1);
+        close(fds[0]);
+        close(fds[1]);
+        return -1;
+    }
+    if (pid == 0) {
+        close(fds[0]);
+        /* stop when the supervisor is gone, also if it died before this */
+        if (prctl(PR_SET_PDEATHSIG, SIGTERM) != 0)
+            ladon__log_errno(errno, "prctl(PR_SET_PDEATHSIG)");
+        if (getppid() != sv->parent) {
+            close(fds[1]);
+            close(sv->listen_fd);
+            *child_rc = 1;
+            return 2;
+        }
+        *child_rc = serve(sv->cfg, sv->binding, sv->listen_fd, fds[1], &sv->old_mask);
+        return 2;
+    }
+    close(fds[1]);
+    sv->w[i].pid = pid;
+    sv->w[i].started_ms = ladon__now_ms();
+    struct pollfd pfd = {.fd = fds[0], .events = POLLIN};
+    do
+        pr = poll(&pfd, 1, READY_TIMEOUT_MS);
+    while (pr < 0 && errno == EINTR);
+    if (pr > 0) {
+        do
+            r = read(fds[0], &b, 1);
+        while (r < 0 && errno == EINTR);
+    }
+    close(fds[0]);
+    if (r == 1) {
+        LADON_LOGI("worker process %u/%u ready (pid %ld)", i + 1, sv->n, (long)pid);
+        return 1;
+    }
+    if (pr == 0) {
+        LADON_LOGE("worker process %u (pid %ld) not ready after %d s: killing it", i + 1,
+                   (long)pid, READY_TIMEOUT_MS / 1000);
+        kill(pid, SIGKILL);
+    }
+    int st = 0;
+    if (wait_pid(pid, &st, 0) == pid)
+        describe_status(st, why, sizeof why);
+    else
+        snprintf(why, sizeof why, "could not be waited for");
+    sv->w[i].pid = 0;
+    LADON_LOGE("worker process %u (pid %ld) failed to start: it %s", i + 1, (long)pid, why);
+    return 0;
+}
+
+/* Sends sig to every running worker. */
+static void signal_all(supervisor *sv, int sig)
+{
+    for (unsigned i = 0; i < sv->n; i++)
+        if (sv->w[i].pid > 0 && kill(sv->w[i].pid, sig) != 0 && errno != ESRCH)
+            ladon__log_errno(errno, "kill(worker process %u, pid %ld)", i + 1,
+                             (long)sv->w[i].pid);
+}
+
+/* When worker i, which just died, is restarted. */
+static void plan_restart(supervisor *sv, unsigned i, int st, int64_t now)
+{
+    worker_proc *w = &sv->w[i];
+    int64_t delay = 0;
+    if (now - w->started_ms < RESTART_QUICK_MS) {
+        unsigned k = w->quick < 16 ? w->quick : 16;
+        delay = (int64_t)RESTART_FIRST_MS << k;
+        if (delay > RESTART_MAX_MS)
+            delay = RESTART_MAX_MS;
+        w->quick++;
+    } else {
+        w->quick = 0;
+    }
+    /* a clean exit means someone stopped it directly: perhaps the whole
+     * service is being stopped (systemd's KillMode=control-group), so give
+     * our own SIGTERM time to arrive */
+    if (WIFEXITED(st) && WEXITSTATUS(st) == 0 && delay < RESTART_FIRST_MS)
+        delay = RESTART_FIRST_MS;
+    w->restart_at = now + delay;
+}
+
+/* Reaps the workers that ended. */
+static void reap(supervisor *sv, bool stopping, int *status)
+{
+    for (unsigned i = 0; i < sv->n; i++) {
+        worker_proc *w = &sv->w[i];
+        char why[128];
+        int st = 0;
+        pid_t r;
+        if (w->pid <= 0)
+            continue;
+        r = wait_pid(w->pid, &st, WNOHANG);
+        if (r == 0)
+            continue;
+        if (r < 0) {
+            ladon__log_errno(errno, "waitpid(worker process %u, pid %ld)", i + 1, (long)w->pid);
+            st = 0x7f00; /* treat as "exited 127" */
+        }
+        describe_status(st, why, sizeof why);
+        if (stopping) {
+            if (!(r > 0 && WIFEXITED(st) && WEXITSTATUS(st) == 0)) {
+                LADON_LOGE("worker process %u (pid %ld) %s", i + 1, (long)w->pid, why);
+                *status = 1;
+            }
+            w->pid = 0;
+            continue;
+        }
+        int64_t now = ladon__now_ms();
+        plan_restart(sv, i, st, now);
+        LADON_LOGE("worker process %u (pid %ld) %s; restarting it in %lld ms", i + 1,
+                   (long)w->pid, why, (long long)(w->restart_at - now));
+        w->pid = 0;
+    }
+}
+
+/* ladon_main with cfg->processes > 1: see the DESIGN block. */
+static int run_processes(const ladon_config *cfg, const ladon_binding *binding)
+{
+    supervisor sv;
+    uint16_t port = 0;
+    int status = 0, child_rc = 0, r;
+    bool stopping = false;
+
+    memset(&sv, 0, sizeof sv);
+    sv.cfg = cfg;
+    sv.binding = binding;
+    sv.n = cfg->processes;
+    sv.parent = getpid();
+    /* fail early, in one place: each worker opens its own connections */
+    if (has_tasks(binding)) {
+        ladon_store *st = NULL;
+        r = open_store(cfg, &st);
+        if (r != 0)
+            return r == LADON_EINVAL ? 2 : 1;
+        ladon_store_close(st);
+    }
+    sv.listen_fd = listen_socket(cfg);
+    if (sv.listen_fd < 0)
+        return sv.listen_fd == LADON_EINVAL ? 2 : 1;
+    if (bound_port(sv.listen_fd, &port) != 0) {
+        close(sv.listen_fd);
+        return 1;
+    }
+    sv.w = calloc(sv.n, sizeof *sv.w);
+    if (sv.w == NULL) {
+        LADON_LOGE("out of memory (worker processes)");
+        close(sv.listen_fd);
+        return 1;
+    }
+    sigemptyset(&sv.signals);
+    sigaddset(&sv.signals, SIGTERM);
+    sigaddset(&sv.signals, SIGINT);
+    sigaddset(&sv.signals, SIGCHLD);
+    if (sigprocmask(SIG_BLOCK, &sv.signals, &sv.old_mask) != 0) {
+        ladon__log_errno(errno, "sigprocmask");
+        free(sv.w);
+        close(sv.listen_fd);
+        return 1;
+    }
+
+    for (unsigned i = 0; i < sv.n; i++) {
+        r = spawn(&sv, i, &child_rc);
+        if (r == 2)
+            goto child;
+        if (r != 1) { /* logged; the others stop */
+            status = 1;
+            stopping = true;
+            signal_all(&sv, SIGTERM);
+            break;
+        }
+    }
+    if (!stopping) {
+        LADON_LOGI("%u worker processes serving on port %u", sv.n, port);
+        print_ready(cfg, binding, port);
+    }
+
+    for (;;) {
+        int64_t now = ladon__now_ms(), wait_ms = 1000;
+        unsigned live = 0;
+        for (unsigned i = 0; i < sv.n; i++) {
+            if (sv.w[i].pid > 0)
+                live++;
+            else if (!stopping && sv.w[i].restart_at - now < wait_ms)
+                wait_ms = sv.w[i].restart_at > now ? sv.w[i].restart_at - now : 0;
+        }
+        if (stopping && live == 0)
+            break;
+        struct timespec ts = {(time_t)(wait_ms / 1000), (long)(wait_ms % 1000) * 1000000L};
+        siginfo_t si;
+        /* take every pending signal before acting on deaths */
+        for (int sig = sigtimedwait(&sv.signals, &si, &ts); sig > 0;
+             sig = sigtimedwait(&sv.signals, &si, &(struct timespec){0, 0})) {
+            if (sig != SIGTERM && sig != SIGINT)
+                continue;
+            if (!stopping) {
+                stopping = true;
+                LADON_LOGI("shutting down %u worker process(es)", live);
+                close(sv.listen_fd); /* the port closes with the workers' copies */
+                sv.listen_fd = -1;
+            }
+            signal_all(&sv, sig);
+        }
+        reap(&sv, stopping, &status);
+        if (stopping)
+            continue;
+        now = ladon__now_ms();
+        for (unsigned i = 0; i < sv.n; i++) {
+            if (sv.w[i].pid > 0 || sv.w[i].restart_at > now)
+                continue;
+            r = spawn(&sv, i, &child_rc);
+            if (r == 2)
+                goto child;
+            if (r == 1) {
+                LADON_LOGI("worker process %u restarted (pid %ld)", i + 1, (long)sv.w[i].pid);
+            } else {
+                int64_t t = ladon__now_ms();
+                sv.w[i].started_ms = t;
+                plan_restart(&sv, i, 0x100 /* "exited 1" */, t);
+                LADON_LOGE("worker process %u: next try in %lld ms", i + 1,
+                           (long long)(sv.w[i].restart_at - t));
+            }
+        }
+    }
+
+    if (sv.listen_fd >= 0)
+        close(sv.listen_fd);
+    free(sv.w);
+    if (sigprocmask(SIG_SETMASK, &sv.old_mask, NULL) != 0)
+        ladon__log_errno(errno, "sigprocmask");
+    if (status == 0)
+        LADON_LOGI("all worker processes stopped");
+    return status;
+
+child:
+    free(sv.w);
+    return child_rc;
+}
+
+/* Whether cfg's task store lives inside one process. */
+static bool store_is_local(const ladon_config *cfg)
+{
+    return strncasecmp(cfg->store_url, "memory:", 7) == 0;
+}
+
 int ladon_main_init(int argc, char **argv, const ladon_binding *binding, ladon_init_fn init)
 {
     ladon_config cfg;
-    ladon_server *srv;
-    struct sigaction sa;
     char err[512];
     const char *prog = argc > 0 && argv && argv[0] ? argv[0] : "ladon";
     int rc;
@@ -370,6 +829,17 @@ int ladon_main_init(int argc, char **argv, const ladon_binding *binding, ladon_i
         return 2;
     }
     ladon__log_set_level(cfg.log_level);
+    if (binding == NULL) {
+        fprintf(stderr, "%s: no binding\n", prog);
+        return 2;
+    }
+    if (cfg.processes > 1 && has_tasks(binding) && store_is_local(&cfg)) {
+        fprintf(stderr,
+                "%s: --processes %u needs a shared task store (--store memcached://... or "
+                "redis://...): the memory store lives in one process\n",
+                prog, cfg.processes);
+        return 2;
+    }
     if (init != NULL) {
         err[0] = '\0';
         if (init(&cfg, err, sizeof err) != 0) {
@@ -377,32 +847,7 @@ int ladon_main_init(int argc, char **argv, const ladon_binding *binding, ladon_i
             return 1;
         }
     }
-    rc = ladon_server_new(&srv, &cfg, binding);
-    if (rc != 0) /* the cause has been logged */
-        return rc == LADON_EINVAL ? 2 : 1;
-    atomic_store(&main_server, srv);
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on_signal;
-    sigemptyset(&sa.sa_mask);
-    if (sigaction(SIGTERM, &sa, NULL) != 0 || sigaction(SIGINT, &sa, NULL) != 0) {
-        ladon__log_errno(errno, "sigaction(SIGTERM/SIGINT)");
-        atomic_store(&main_server, NULL);
-        ladon_server_free(srv);
-        return 1;
-    }
-    for (size_t i = 0; i < binding->n_services; i++) {
-        const char *name = binding->services[i]->name;
-        if (cfg.public_url[0] != '\0')
-            printf("%s: %s/%s?wsdl\n", name, cfg.public_url, name);
-        else if (strchr(cfg.listen_host, ':') != NULL)
-            printf("%s: http://[%s]:%u/%s?wsdl\n", name, cfg.listen_host, srv->port, name);
-        else
-            printf("%s: http://%s:%u/%s?wsdl\n", name, cfg.listen_host, srv->port, name);
-    }
-    if (fflush(stdout) != 0)
-        ladon__log_errno(errno, "fflush(stdout)");
-    rc = ladon_server_run(srv);
-    atomic_store(&main_server, NULL);
-    ladon_server_free(srv);
-    return rc == 0 ? 0 : 1;
+    if (cfg.processes > 1)
+        return run_processes(&cfg, binding);
+    return serve(&cfg, binding, -1, -1, NULL);
 }

@@ -44,7 +44,9 @@ LADON_EXTERN void ladon_update_progress(ladon_call *call, double fraction);
 
 /* In a task: non-zero once the server gave up waiting for it (shutdown
  * grace expired; the task is already recorded as failed, "server shut
- * down"): return soon.  Always 0 in a plain method. */
+ * down"), or once a shared store shows the task already ended (it was
+ * recorded "task lost" while this server could not reach the store): its
+ * outcome would be dropped, so return soon.  Always 0 in a plain method. */
 LADON_EXTERN int ladon_should_stop(const ladon_call *call);
 
 /* Name of the operation being served ("add"); never NULL. */

@@ -38,6 +38,14 @@ typedef struct ladon_config {
     int log_level;             /* --log-level error|warn|info|debug (default info) */
     unsigned task_ttl_s;       /* --task-ttl seconds (default 86400) */
     unsigned shutdown_grace_ms;/* --shutdown-grace (default 10000) */
+    char store_prefix[64];     /* --store-prefix: key prefix in a shared task store
+                                  (default "ladon:") */
+    unsigned store_timeout_ms; /* --store-timeout: connect and operation timeout of a
+                                  networked task store (default 1000) */
+    unsigned task_lease_s;     /* --task-lease: a task whose server stops renewing it
+                                  is reported "task lost" after this (default 30) */
+    unsigned processes;        /* --processes: server processes sharing the listening
+                                  socket, ladon_main() only (default 1) */
 } ladon_config;
 
 /* Defaults as documented. */
@@ -64,7 +72,20 @@ LADON_EXTERN void ladon_server_free(ladon_server *srv);
 
 /* Parses config, installs SIGTERM/SIGINT handlers, prints one line per WSDL
  * URL when ready, serves, and returns the exit status: 0 after a clean
- * shutdown, 2 for a bad configuration, 1 for a failure at start-up. */
+ * shutdown, 2 for a bad configuration, 1 for a failure at start-up (the
+ * task store cannot be reached, the port is taken, ...).
+ *
+ * With --processes N > 1 it binds the listening socket, then forks N worker
+ * processes that each run the whole server (request workers, task engine,
+ * their own store connections) on that socket, and supervises them: it
+ * prints the WSDL lines once all are ready, forwards SIGTERM/SIGINT to them,
+ * restarts one that dies unexpectedly (after a delay that grows while it
+ * keeps dying young), and returns 0 once all stopped cleanly.  Each worker
+ * process returns from ladon_main() too, with its own status, so code after
+ * it runs in every process.  Several processes need a shared task store when
+ * the binding has task methods: the memory store is refused (status 2).
+ * The init hook of ladon_main_init() runs once, in the parent, before the
+ * fork: it must not start threads. */
 LADON_EXTERN int ladon_main(int argc, char **argv, const ladon_binding *binding);
 
 /* Prepares the services once the configuration is known (open files, check

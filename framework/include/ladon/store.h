@@ -3,8 +3,9 @@
  * A task store keeps one record per task (state, method, progress, times,
  * the serialized result or the failure message) under a 32-bit id.  Stores
  * are pluggable: each back end is one `ladon_store_ops` table, chosen at run
- * time by the scheme of a URL ("memory:" now; "memcached://", "redis://"
- * later), in the manner of redis' ConnectionType registry.
+ * time by the scheme of a URL ("memory:", "memcached://h:p[,h:p...]",
+ * "redis://[[user]:password@]host[:port][/db]"), in the manner of redis'
+ * ConnectionType registry.
  *
  * Users of libladon normally only call ladon_store_open()/ladon_store_close()
  * and hand the store to the task engine (ladon/task.h).  The rest of this
@@ -73,6 +74,9 @@
 #define LADON_TASK_PROGRESS_UNFINISHED_MAX 0.999
 /* Message of a task whose lease passed (its process died). */
 #define LADON_TASK_LOST_MESSAGE "task lost"
+/* printf format (one size_t) of the message of a task whose result is
+ * larger than its store can hold (see ladon_store_finish). */
+#define LADON_TASK_TOO_LARGE_MESSAGE "result too large for the store (%zu bytes)"
 
 /* Returned by ops->add when the id is taken: a status, not an error. */
 #define LADON_STORE_EXISTS 1
@@ -170,7 +174,8 @@ LADON_EXTERN int ladon_store_open_with(ladon_store **out, const char *url,
                                        const ladon_store_options *opt,
                                        char *err, size_t errlen);
 
-/* Opens the store named by url ("memory:").  On failure returns a negative
+/* Opens the store named by url ("memory:", "memcached://...",
+ * "redis://...") with the default options.  On failure returns a negative
  * ladon_errno (LADON_EINVAL for an unknown scheme or a bad URL) and writes a
  * one-line reason to err (if errlen > 0); *out is then untouched. */
 LADON_EXTERN int ladon_store_open(ladon_store **out, const char *url,
@@ -207,7 +212,10 @@ LADON_EXTERN int ladon_store_touch(ladon_store *st, int32_t id,
 /* The store's lease in seconds; 0 when it has none (memory). */
 LADON_EXTERN unsigned ladon_store_lease(const ladon_store *st);
 /* RUNNING -> DONE with a copy of result[0..len) (result may be NULL when len
- * is 0); expires ttl_s (>= 1) seconds later. */
+ * is 0); expires ttl_s (>= 1) seconds later.  A result larger than the store
+ * can hold (memcached: 64 items' worth, redis: its proto-max-bulk-len) is
+ * never truncated: the task becomes FAILED with the message
+ * LADON_TASK_TOO_LARGE_MESSAGE and the call returns LADON_EINVAL. */
 LADON_EXTERN int ladon_store_finish(ladon_store *st, int32_t id,
                                     const void *result, size_t len,
                                     unsigned ttl_s);

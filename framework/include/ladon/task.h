@@ -7,6 +7,14 @@
  * often as they like until the finished record expires (the engine's ttl).
  * Semantics of ids, progress, starttime and duration: ladon/store.h.
  *
+ * With a shared store (leases, ladon/store.h) the engine renews the lease of
+ * every task it holds, queued or running, every lease/3 seconds, in the same
+ * write as the coalesced progress.  When the store is unavailable as a task
+ * ends, the engine keeps the outcome and retries it in the background (100
+ * ms doubling to 5 s) until it is recorded, the record turns out ended or
+ * gone (dropped, logged), or shutdown (one last try); the task threads and
+ * the callers of this API never wait for those retries.
+ *
  * A task body:
  *
  *     static int count_body(ladon_task_ctx *ctx, void *arg)
@@ -60,7 +68,12 @@ typedef struct ladon_task_engine_config {
                                  * when no shutdown was done (default 10000) */
     unsigned sweep_interval_ms; /* housekeeping period: expiry sweep and, for
                                  * stores without live progress, progress
-                                 * publishing; >= 1 (default 1000) */
+                                 * publishing; >= 1 (default 1000).  Leases
+                                 * (stores with ladon_store_lease() > 0) are
+                                 * renewed every lease/3 s; outcomes the store
+                                 * could not take are retried with backoff
+                                 * (100 ms doubling to 5 s), all on the
+                                 * store's clock */
 } ladon_task_engine_config;
 
 /* Fills cfg with the defaults above. */
@@ -75,7 +88,8 @@ LADON_EXTERN int ladon_task_engine_new(ladon_task_engine **out,
                                        ladon_store *store);
 
 /* Starts `method` in the background: records it QUEUED and queues
- * run(ctx, arg).  On success writes the new id to *id_out, and arg belongs
+ * run(ctx, arg).  Never waits for the store longer than one store operation
+ * (a networked store's timeout).  On success writes the new id to *id_out, and arg belongs
  * to the engine (free_arg, if not NULL, is called exactly once).  On failure
  * nothing is recorded and arg still belongs to the caller:
  *   LADON_EBUSY     the queue is full, or the engine is shutting down;
@@ -122,10 +136,14 @@ LADON_EXTERN void ladon_task_engine_stats_get(ladon_task_engine *eng,
  * argument; waits up to grace_ms for running tasks to end; records those
  * still running as failed ("server shut down") - when they end later, their
  * result is discarded and the failure stands - and makes
- * ladon_task_stopping() true for them.  Returns how many task bodies are
- * still running (0 when all ended).  Threads are not joined; a second call
- * only returns the count.  A server that must exit at once may skip
- * ladon_task_engine_free() when this returned > 0. */
+ * ladon_task_stopping() true for them; gives the outcomes still waiting for
+ * an unavailable store one last try.  Once a store call answered
+ * LADON_ESTORE it makes no more (each would wait for the timeout): what it
+ * could not record is logged, and in a store with leases other processes
+ * report those tasks "task lost" once their lease passed.  Returns how many
+ * task bodies are still running (0 when all ended).  Threads are not
+ * joined; a second call only returns the count.  A server that must exit at
+ * once may skip ladon_task_engine_free() when this returned > 0. */
 LADON_EXTERN int ladon_task_engine_stop(ladon_task_engine *eng,
                                         unsigned grace_ms);
 
@@ -157,7 +175,9 @@ LADON_EXTERN int ladon_task_set_result(ladon_task_ctx *ctx, const void *data,
  * `return ladon_task_fail(ctx, "no instance %s", id);`. */
 LADON_EXTERN int ladon_task_fail(ladon_task_ctx *ctx, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
-/* True once the engine gave up on this task (shutdown grace expired): its
+/* True once the engine gave up on this task (shutdown grace expired), or
+ * once a lease renewal found its record ended or gone (another process
+ * recorded it "task lost" while this one could not reach the store): its
  * outcome is already recorded as failed; the body should return soon. */
 LADON_EXTERN int ladon_task_stopping(const ladon_task_ctx *ctx);
 LADON_EXTERN int32_t ladon_task_id(const ladon_task_ctx *ctx);

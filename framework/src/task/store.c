@@ -206,7 +206,9 @@ static int ops_complete(const ladon_store_ops *ops)
 /* Built-ins first, then registered ones.  Caller holds registry_mu. */
 static const ladon_store_ops *registry_find(const char *scheme, size_t len)
 {
-    static const ladon_store_ops *const builtin[] = {&ladon__store_memory_ops};
+    static const ladon_store_ops *const builtin[] = {
+        &ladon__store_memory_ops, &ladon__store_memcached_ops,
+        &ladon__store_redis_ops};
     for (size_t i = 0; i < sizeof builtin / sizeof builtin[0]; i++)
         if (strlen(builtin[i]->scheme) == len &&
             strncasecmp(builtin[i]->scheme, scheme, len) == 0)
@@ -291,7 +293,8 @@ int ladon_store_open_with(ladon_store **out, const char *url,
     pthread_mutex_unlock(&registry_mu);
     if (ops == NULL) {
         set_err(err, errlen,
-                "unknown store '%s' (supported: memory:)", url);
+                "unknown store '%s' (supported: memory:, memcached://, "
+                "redis://)", url);
         return LADON_EINVAL;
     }
     if (opt == NULL) {

@@ -4,6 +4,8 @@
 #ifndef LADON_TASK_INTERNAL_H
 #define LADON_TASK_INTERNAL_H
 
+#include <pthread.h>
+#include <stddef.h>
 #include <stdint.h>
 #include "ladon/store.h"
 
@@ -25,7 +27,43 @@ int ladon__random_id(int32_t *out);
 double ladon__store_realtime(const ladon_store *st);
 double ladon__store_monotonic(const ladon_store *st);
 
+/* Task outcomes the engine holds because the store was unavailable when the
+ * task ended (retried in the background); for tests and monitoring. */
+typedef struct ladon_task_engine ladon_task_engine;
+unsigned ladon__task_engine_pending(ladon_task_engine *eng);
+
 /* The built-in back ends. */
 extern const ladon_store_ops ladon__store_memory_ops;
+extern const ladon_store_ops ladon__store_memcached_ops;
+extern const ladon_store_ops ladon__store_redis_ops;
+
+/* ---- shared by the networked stores (store_remote.c) ------------------ */
+
+/* Parses s[0..len) as "host", "host:port", "[v6]" or "[v6]:port" into host
+ * (NUL-terminated, brackets removed) and *port (defport when absent).
+ * Returns 0, or -1 with a short reason in why. */
+int ladon__parse_hostport(const char *s, size_t len, unsigned defport,
+                          char *host, size_t hostsz, unsigned *port,
+                          char *why, size_t whylen);
+/* A malloc()ed, NUL-terminated copy of s[0..len) with %XX escapes decoded;
+ * NULL when out of memory or on a malformed escape. */
+char *ladon__percent_decode(const char *s, size_t len);
+/* 64 random bits from getrandom(); LADON_ESYS on failure. */
+int ladon__random_u64(uint64_t *out);
+
+/* A counting semaphore whose wait has an exact timeout on the monotonic
+ * clock: it bounds a connection pool, so that a caller waits at most the
+ * store's timeout for a free connection.  Its mutex is a leaf. */
+typedef struct ladon__gate {
+    pthread_mutex_t mu;
+    pthread_cond_t cv; /* CLOCK_MONOTONIC */
+    unsigned avail;
+} ladon__gate;
+
+int ladon__gate_init(ladon__gate *g, unsigned permits);
+void ladon__gate_destroy(ladon__gate *g);
+/* Takes a permit, waiting at most timeout_ms; LADON_ESTORE on timeout. */
+int ladon__gate_enter(ladon__gate *g, unsigned timeout_ms);
+void ladon__gate_leave(ladon__gate *g);
 
 #endif /* LADON_TASK_INTERNAL_H */

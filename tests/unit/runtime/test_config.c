@@ -67,6 +67,10 @@ static void test_defaults(void)
     CU_ASSERT_EQUAL(cfg.log_level, 2);
     CU_ASSERT_EQUAL(cfg.task_ttl_s, 86400);
     CU_ASSERT_EQUAL(cfg.shutdown_grace_ms, 10000);
+    CU_ASSERT_STRING_EQUAL(cfg.store_prefix, "ladon:");
+    CU_ASSERT_EQUAL(cfg.store_timeout_ms, 1000);
+    CU_ASSERT_EQUAL(cfg.task_lease_s, 30);
+    CU_ASSERT_EQUAL(cfg.processes, 1);
 }
 
 static void test_every_flag(void)
@@ -79,7 +83,8 @@ static void test_every_flag(void)
                    "--max-items=5", "--recv-timeout", "1500", "--send-timeout", "2000",
                    "--idle-timeout", "3000", "--max-connections", "7", "--no-gzip",
                    "--log-level", "debug", "--task-ttl", "60", "--shutdown-grace", "0",
-                   (char *)NULL);
+                   "--store-prefix", "app1:v2_", "--store-timeout=250", "--task-lease", "9",
+                   "--processes=4", (char *)NULL);
     CU_ASSERT_EQUAL(rc, 0);
     if (rc != 0)
         fprintf(stderr, "\n  %s\n", err);
@@ -102,6 +107,10 @@ static void test_every_flag(void)
     CU_ASSERT_EQUAL(cfg.log_level, 3);
     CU_ASSERT_EQUAL(cfg.task_ttl_s, 60);
     CU_ASSERT_EQUAL(cfg.shutdown_grace_ms, 0);
+    CU_ASSERT_STRING_EQUAL(cfg.store_prefix, "app1:v2_");
+    CU_ASSERT_EQUAL(cfg.store_timeout_ms, 250);
+    CU_ASSERT_EQUAL(cfg.task_lease_s, 9);
+    CU_ASSERT_EQUAL(cfg.processes, 4);
 
     CU_ASSERT_EQUAL(parse(&cfg, "--no-gzip", "--gzip", (char *)NULL), 0);
     CU_ASSERT_EQUAL(cfg.gzip, 1);
@@ -132,7 +141,8 @@ static void test_bad_numbers(void)
                                         "--max-depth", "--max-items", "--recv-timeout",
                                         "--send-timeout", "--idle-timeout",
                                         "--max-connections", "--task-ttl",
-                                        "--max-request-size"};
+                                        "--max-request-size", "--store-timeout",
+                                        "--task-lease", "--processes"};
     static const char *const bad[] = {"", "abc", "4x", " 4", "4 ", "+4", "-1", "0x10",
                                       "1.5", "99999999999999999999999", "18446744073709551616"};
     for (size_t f = 0; f < sizeof flags / sizeof flags[0]; f++)
@@ -160,6 +170,12 @@ static void test_bad_numbers(void)
     expect_bad("--max-request-size", "1T");
     expect_bad("--max-request-size", "1KB");
     expect_bad("--max-request-size", "K");
+    expect_bad("--store-timeout", "0");
+    expect_bad("--store-timeout", "60001");
+    expect_bad("--task-lease", "2");
+    expect_bad("--task-lease", "3601");
+    expect_bad("--processes", "0");
+    expect_bad("--processes", "65");
     /* suffixes only where documented */
     expect_bad("--workers", "1K");
 }
@@ -181,8 +197,36 @@ static void test_bad_values(void)
     expect_bad("--listen", "h/x:80");
     expect_bad("--store", "bogus");
     expect_bad("--store", "");
-    expect_bad("--store", "memcached://localhost:11211");
-    expect_bad("--store", "redis://localhost:6379/0");
+    expect_bad("--store", "memory://x");
+    expect_bad("--store", "memory:?live_progress=2");
+    expect_bad("--store", "memcached:");
+    expect_bad("--store", "memcached://");
+    expect_bad("--store", "memcached:h:11211");
+    expect_bad("--store", "memcached://h:0");
+    expect_bad("--store", "memcached://h:65536");
+    expect_bad("--store", "memcached://h:x");
+    expect_bad("--store", "memcached://h:11211,");
+    expect_bad("--store", "memcached://,h:11211");
+    expect_bad("--store", "memcached://h1:11211,,h2:11211");
+    expect_bad("--store", "memcached://h/x");
+    expect_bad("--store", "memcached://[::1");
+    expect_bad("--store", "memcached://[::1]x");
+    expect_bad("--store", "memcached://h :1");
+    expect_bad("--store", "redis:");
+    expect_bad("--store", "redis://");
+    expect_bad("--store", "redis://h:6379/x");
+    expect_bad("--store", "redis://h:6379/-1");
+    expect_bad("--store", "redis://h:99999");
+    expect_bad("--store", "redis://secret@h:6379");
+    expect_bad("--store", "redis://:pw@");
+    expect_bad("--store", "redis://:pw@/0");
+    expect_bad("--store", "ftp://h");
+    expect_bad("--store-prefix", "");
+    expect_bad("--store-prefix", "a b");
+    expect_bad("--store-prefix", "a/b");
+    expect_bad("--store-prefix", "k\x01");
+    expect_bad("--store-prefix",
+               "0123456789012345678901234567890123456789012345678901234567890123");
     expect_bad("--public-url", "ftp://x");
     expect_bad("--public-url", "example.com");
     expect_bad("--public-url", "http://");
@@ -205,14 +249,83 @@ static void test_bad_values(void)
     expect_bad("--log-level", "");
 }
 
-static void test_store_message(void)
+/* Store URLs accepted as written (the store itself checks them when it is
+ * opened), and messages that name the scheme but never a password. */
+static void test_store_urls(void)
 {
+    static const char *const good[] = {
+        "memcached://h1:11211,h2:11211",
+        "memcached://127.0.0.1:11211",
+        "memcached://cache",
+        "memcached://[::1]:11211,cache-2.example.com",
+        "redis://h:6379/0",
+        "redis://h",
+        "redis://h:6379",
+        "redis://:s3cret@h:6379/3",
+        "redis://user:p%40ss@[::1]:6380/15",
+        "REDIS://h:1",
+    };
     ladon_config cfg;
-    CU_ASSERT_EQUAL(parse(&cfg, "--store", "memcached://h1:11211,h2:11211", (char *)NULL),
+    for (size_t i = 0; i < sizeof good / sizeof good[0]; i++) {
+        int rc = parse(&cfg, "--store", (char *)good[i], (char *)NULL);
+        CU_ASSERT_EQUAL(rc, 0);
+        if (rc != 0)
+            fprintf(stderr, "\n  --store %s: %s\n", good[i], err);
+        CU_ASSERT_STRING_EQUAL(cfg.store_url, good[i]);
+    }
+    CU_ASSERT_EQUAL(parse(&cfg, "--store", "memory:", (char *)NULL), 0);
+    CU_ASSERT_STRING_EQUAL(cfg.store_url, "memory:");
+
+    /* unknown schemes: clear, naming what is supported */
+    CU_ASSERT_EQUAL(parse(&cfg, "--store", "mongodb://h:27017", (char *)NULL), LADON_EINVAL);
+    CU_ASSERT_PTR_NOT_NULL(strstr(err, "--store: unknown store 'mongodb:'"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(err, "memory:"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(err, "memcached://"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(err, "redis://"));
+    CU_ASSERT_EQUAL(parse(&cfg, "--store", "bogus", (char *)NULL), LADON_EINVAL);
+    CU_ASSERT_PTR_NOT_NULL(strstr(err, "expected memory:"));
+
+    /* a password never appears in a message */
+    CU_ASSERT_EQUAL(parse(&cfg, "--store", "redis://u:topsecret@h:6379/x", (char *)NULL),
                     LADON_EINVAL);
-    CU_ASSERT_PTR_NOT_NULL(strstr(err, "store scheme 'memcached' not supported yet"));
-    CU_ASSERT_EQUAL(parse(&cfg, "--store", "redis://h:6379/0", (char *)NULL), LADON_EINVAL);
-    CU_ASSERT_PTR_NOT_NULL(strstr(err, "store scheme 'redis' not supported yet"));
+    CU_ASSERT_PTR_NULL(strstr(err, "topsecret"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(err, "redis://u:***@h:6379/x"));
+    setenv("LADON_STORE", "redis://:topsecret@h:bad", 1);
+    CU_ASSERT_EQUAL(parse(&cfg, (char *)NULL), LADON_EINVAL);
+    CU_ASSERT_PTR_NOT_NULL(strstr(err, "LADON_STORE"));
+    CU_ASSERT_PTR_NULL(strstr(err, "topsecret"));
+    unsetenv("LADON_STORE");
+}
+
+static void test_redaction(void)
+{
+    char out[128], text[64];
+    ladon__url_redact("redis://:pw@h:6379/0", out, sizeof out);
+    CU_ASSERT_STRING_EQUAL(out, "redis://:***@h:6379/0");
+    ladon__url_redact("redis://user:pw@h", out, sizeof out);
+    CU_ASSERT_STRING_EQUAL(out, "redis://user:***@h");
+    ladon__url_redact("redis://pw@h", out, sizeof out);
+    CU_ASSERT_STRING_EQUAL(out, "redis://***@h");
+    ladon__url_redact("redis://h:6379/0", out, sizeof out);
+    CU_ASSERT_STRING_EQUAL(out, "redis://h:6379/0");
+    ladon__url_redact("memcached://a:1,b:2", out, sizeof out);
+    CU_ASSERT_STRING_EQUAL(out, "memcached://a:1,b:2");
+    ladon__url_redact("memory:", out, sizeof out);
+    CU_ASSERT_STRING_EQUAL(out, "memory:");
+    ladon__url_redact(NULL, out, sizeof out);
+    CU_ASSERT_STRING_EQUAL(out, "");
+
+    snprintf(text, sizeof text, "bad URL 'redis://:pw@h' (pw wrong)");
+    ladon__text_redact(text, sizeof text, "redis://:pw@h");
+    CU_ASSERT_STRING_EQUAL(text, "bad URL 'redis://:***@h' (*** wrong)");
+    /* a longer replacement than the secret never overflows */
+    snprintf(text, 16, "a:x@b x x x x x");
+    ladon__text_redact(text, 16, "redis://a:x@b");
+    CU_ASSERT(strlen(text) <= 15);
+    CU_ASSERT_EQUAL(strncmp(text, "a:***@b *** ***", 15), 0);
+    snprintf(text, sizeof text, "nothing secret");
+    ladon__text_redact(text, sizeof text, "redis://h");
+    CU_ASSERT_STRING_EQUAL(text, "nothing secret");
 }
 
 static void test_usage_errors(void)
@@ -282,10 +395,46 @@ static void test_env(void)
     CU_ASSERT_EQUAL(parse(&cfg, (char *)NULL), LADON_EINVAL);
     CU_ASSERT_PTR_NOT_NULL(strstr(err, "LADON_GZIP"));
     unsetenv("LADON_GZIP");
-    setenv("LADON_STORE", "redis://x", 1);
+    setenv("LADON_STORE", "redis:x", 1);
     CU_ASSERT_EQUAL(parse(&cfg, (char *)NULL), LADON_EINVAL);
     CU_ASSERT_PTR_NOT_NULL(strstr(err, "LADON_STORE"));
+    setenv("LADON_STORE", "memcached://m1:11211,m2:11211", 1);
+    setenv("LADON_STORE_PREFIX", "svc-a.", 1);
+    setenv("LADON_STORE_TIMEOUT", "60000", 1);
+    setenv("LADON_TASK_LEASE", "3", 1);
+    setenv("LADON_PROCESSES", "64", 1);
+    CU_ASSERT_EQUAL(parse(&cfg, (char *)NULL), 0);
+    CU_ASSERT_STRING_EQUAL(cfg.store_url, "memcached://m1:11211,m2:11211");
+    CU_ASSERT_STRING_EQUAL(cfg.store_prefix, "svc-a.");
+    CU_ASSERT_EQUAL(cfg.store_timeout_ms, 60000);
+    CU_ASSERT_EQUAL(cfg.task_lease_s, 3);
+    CU_ASSERT_EQUAL(cfg.processes, 64);
+    /* flags win */
+    CU_ASSERT_EQUAL(parse(&cfg, "--store", "redis://r:6379/1", "--store-prefix", "b:",
+                          "--processes", "2", (char *)NULL), 0);
+    CU_ASSERT_STRING_EQUAL(cfg.store_url, "redis://r:6379/1");
+    CU_ASSERT_STRING_EQUAL(cfg.store_prefix, "b:");
+    CU_ASSERT_EQUAL(cfg.processes, 2);
+    setenv("LADON_STORE_PREFIX", "has space", 1);
+    CU_ASSERT_EQUAL(parse(&cfg, (char *)NULL), LADON_EINVAL);
+    CU_ASSERT_PTR_NOT_NULL(strstr(err, "LADON_STORE_PREFIX"));
+    setenv("LADON_STORE_PREFIX", "ladon:", 1);
+    setenv("LADON_TASK_LEASE", "2", 1);
+    CU_ASSERT_EQUAL(parse(&cfg, (char *)NULL), LADON_EINVAL);
+    CU_ASSERT_PTR_NOT_NULL(strstr(err, "LADON_TASK_LEASE"));
+    setenv("LADON_TASK_LEASE", "30", 1);
+    setenv("LADON_PROCESSES", "0", 1);
+    CU_ASSERT_EQUAL(parse(&cfg, (char *)NULL), LADON_EINVAL);
+    CU_ASSERT_PTR_NOT_NULL(strstr(err, "LADON_PROCESSES"));
+    setenv("LADON_PROCESSES", "1", 1);
+    setenv("LADON_STORE_TIMEOUT", "0", 1);
+    CU_ASSERT_EQUAL(parse(&cfg, (char *)NULL), LADON_EINVAL);
+    CU_ASSERT_PTR_NOT_NULL(strstr(err, "LADON_STORE_TIMEOUT"));
     unsetenv("LADON_STORE");
+    unsetenv("LADON_STORE_PREFIX");
+    unsetenv("LADON_STORE_TIMEOUT");
+    unsetenv("LADON_TASK_LEASE");
+    unsetenv("LADON_PROCESSES");
     static const char *const vars[] = {
         "LADON_TASK_WORKERS", "LADON_TASK_QUEUE", "LADON_MAX_DEPTH", "LADON_MAX_ITEMS",
         "LADON_RECV_TIMEOUT", "LADON_SEND_TIMEOUT", "LADON_IDLE_TIMEOUT",
@@ -333,7 +482,8 @@ int main(void)
         {"every flag, both forms", test_every_flag},
         {"bad numbers and ranges", test_bad_numbers},
         {"bad values", test_bad_values},
-        {"store scheme message", test_store_message},
+        {"store URLs and messages", test_store_urls},
+        {"password redaction", test_redaction},
         {"usage errors", test_usage_errors},
         {"help and version", test_help_version},
         {"environment", test_env},

@@ -1,0 +1,884 @@
+/* test_store_conformance.c - ONE CUnit suite of the task store contract
+ * (ladon/store.h), run against the store named by argv[1]:
+ *   memory     "memory:"
+ *   memcached  a memcached started by the test on 127.0.0.1:<free port>
+ *   redis      a redis-server started likewise
+ * Each test opens its own store with its own key prefix, so tests never see
+ * each other's records.
+ *
+ * Time: the stores' clock is the real one plus an offset the tests can
+ * advance (durations, leases).  Expiry is done by the memory store on that
+ * clock, but by memcached/redis on their own: there the TTL test really
+ * sleeps (about 3 s).
+ *
+ * Copyright (C) 2026 the Ladon-C authors. GPL-2.0-or-later. */
+#include <CUnit/Basic.h>
+#include <math.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "ladon/error.h"
+#include "ladon/store.h"
+#include "server_fixture.h"
+#include "task_internal.h"
+
+static const char *backend; /* "memory", "memcached", "redis" */
+static int remote;          /* memcached or redis: leases, server-side TTL */
+static lt_server server;
+static char base_url[128];
+
+/* ---- clock: real + offset ----------------------------------------------- */
+
+static _Atomic long long offset_ns;
+
+static double real_clock(clockid_t id)
+{
+    struct timespec ts;
+    clock_gettime(id, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static double t_realtime(void *ud)
+{
+    (void)ud;
+    return real_clock(CLOCK_REALTIME) + (double)atomic_load(&offset_ns) / 1e9;
+}
+
+static double t_monotonic(void *ud)
+{
+    (void)ud;
+    return real_clock(CLOCK_MONOTONIC) + (double)atomic_load(&offset_ns) / 1e9;
+}
+
+static const ladon_clock test_clock = {t_realtime, t_monotonic, NULL};
+
+static void advance(double s)
+{
+    atomic_fetch_add(&offset_ns, (long long)llround(s * 1e9));
+}
+
+static void sleep_s(double s)
+{
+    struct timespec ts = {(time_t)s, (long)((s - floor(s)) * 1e9)};
+    while (nanosleep(&ts, &ts) != 0)
+        ;
+}
+
+/* Lets `s` seconds pass for record expiry. */
+static void expire_wait(double s)
+{
+    if (remote)
+        sleep_s(s);
+    else
+        advance(s);
+}
+
+/* ---- opening ------------------------------------------------------------ */
+
+static unsigned store_seq;
+
+static ladon_store *open_opts(unsigned lease_s, unsigned ttl_s)
+{
+    ladon_store_options o;
+    ladon_store_options_init(&o);
+    snprintf(o.prefix, sizeof o.prefix, "conf%d.%u:", (int)getpid(),
+             store_seq++);
+    o.lease_s = lease_s;
+    o.ttl_s = ttl_s;
+    o.timeout_ms = 2000;
+    ladon_store *st = NULL;
+    char err[512] = "";
+    int rc = ladon_store_open_with(&st, base_url, &o, err, sizeof err);
+    if (rc != 0)
+        fprintf(stderr, "open %s: %s (%d)\n", base_url, err, rc);
+    CU_ASSERT_EQUAL_FATAL(rc, 0);
+    ladon_store_set_clock(st, &test_clock);
+    return st;
+}
+
+static ladon_store *open_default(void)
+{
+    return open_opts(30, 86400);
+}
+
+static int32_t running_task(ladon_store *st, const char *method)
+{
+    int32_t id = 0;
+    CU_ASSERT_EQUAL(ladon_store_create(st, method, &id), 0);
+    CU_ASSERT_EQUAL(ladon_store_start(st, id, NULL), 0);
+    return id;
+}
+
+static int state_of(ladon_store *st, const char *method, int32_t id)
+{
+    ladon_task_record rec;
+    int rc = ladon_store_get(st, method, id, &rec, 0);
+    return rc != 0 ? rc : (int)rec.info.state;
+}
+
+static int cmp_i32(const void *a, const void *b)
+{
+    int32_t x = *(const int32_t *)a, y = *(const int32_t *)b;
+    return (x > y) - (x < y);
+}
+
+/* ---- tests -------------------------------------------------------------- */
+
+static void test_ids(void)
+{
+    enum { N = 2000 };
+    ladon_store *st = open_default();
+    int32_t ids[N];
+    size_t ascending = 0;
+    for (int i = 0; i < N; i++) {
+        CU_ASSERT_EQUAL_FATAL(ladon_store_create(st, "m", &ids[i]), 0);
+        CU_ASSERT_FATAL(ids[i] >= 1 && ids[i] <= INT32_MAX);
+        if (i > 0)
+            ascending += ids[i] > ids[i - 1];
+    }
+    CU_ASSERT(ascending > N * 40 / 100 && ascending < N * 60 / 100);
+    qsort(ids, N, sizeof ids[0], cmp_i32);
+    for (int i = 1; i < N; i++)
+        CU_ASSERT_NOT_EQUAL(ids[i], ids[i - 1]);
+    ladon_store_close(st);
+}
+
+static void test_add_if_absent(void)
+{
+    ladon_store *st = open_default();
+    const ladon_store_ops *ops = st->ops;
+    CU_ASSERT_EQUAL(ops->add(st, 42, "m", t_realtime(NULL)), 0);
+    CU_ASSERT_EQUAL(ops->add(st, 42, "other", 1.0), LADON_STORE_EXISTS);
+    CU_ASSERT_EQUAL(ops->start(st, 42, NULL), 0);
+    CU_ASSERT_EQUAL(ops->add(st, 42, "m", 1.0), LADON_STORE_EXISTS);
+    CU_ASSERT_EQUAL(ladon_store_finish(st, 42, "x", 1, 100), 0);
+    CU_ASSERT_EQUAL(ops->add(st, 42, "m", 1.0), LADON_STORE_EXISTS);
+    ladon_task_record rec;
+    CU_ASSERT_EQUAL(ladon_store_get(st, "m", 42, &rec, 0), 0);
+    CU_ASSERT_EQUAL(rec.info.state, LADON_TASK_DONE); /* not overwritten */
+    CU_ASSERT_EQUAL(ladon_store_remove(st, 42), 0);
+    CU_ASSERT_EQUAL(ops->add(st, 42, "n", 1.0), 0); /* free again */
+    CU_ASSERT_EQUAL(ladon_store_remove(st, 42), 0);
+    ladon_store_close(st);
+}
+
+static void test_method_scoping(void)
+{
+    ladon_store *st = open_default();
+    int32_t id;
+    ladon_task_record rec;
+    CU_ASSERT_EQUAL_FATAL(ladon_store_create(st, "cloneInstance", &id), 0);
+    CU_ASSERT_EQUAL(ladon_store_get(st, "cloneInstance", id, &rec, 0), 0);
+    CU_ASSERT_STRING_EQUAL(rec.method, "cloneInstance");
+    CU_ASSERT_EQUAL(rec.info.id, id);
+    CU_ASSERT_EQUAL(ladon_store_get(st, "taskExample", id, &rec, 0),
+                    LADON_ENOTFOUND);
+    CU_ASSERT_EQUAL(ladon_store_get(st, "cloneInstanc", id, &rec, 0),
+                    LADON_ENOTFOUND);
+    CU_ASSERT_EQUAL(ladon_store_get(st, "cloneInstanceX", id, &rec, 0),
+                    LADON_ENOTFOUND);
+    CU_ASSERT_EQUAL(ladon_store_get(st, "cloneInstance", 0, &rec, 0),
+                    LADON_ENOTFOUND);
+    CU_ASSERT_EQUAL(ladon_store_get(st, "cloneInstance", -7, &rec, 0),
+                    LADON_ENOTFOUND);
+    /* longest method name */
+    char longname[LADON_TASK_METHOD_MAX];
+    memset(longname, 'q', sizeof longname - 1);
+    longname[sizeof longname - 1] = '\0';
+    int32_t id2;
+    CU_ASSERT_EQUAL_FATAL(ladon_store_create(st, longname, &id2), 0);
+    CU_ASSERT_EQUAL(ladon_store_get(st, longname, id2, &rec, 0), 0);
+    CU_ASSERT_STRING_EQUAL(rec.method, longname);
+    CU_ASSERT_EQUAL(ladon_store_get(st, "cloneInstance", id2, &rec, 0),
+                    LADON_ENOTFOUND);
+    ladon_store_close(st);
+}
+
+static void test_transitions(void)
+{
+    ladon_store *st = open_default();
+    int lease = ladon_store_lease(st) > 0;
+    int32_t id;
+    ladon_task_record rec;
+    /* QUEUED */
+    CU_ASSERT_EQUAL_FATAL(ladon_store_create(st, "m", &id), 0);
+    CU_ASSERT_EQUAL(state_of(st, "m", id), LADON_TASK_QUEUED);
+    CU_ASSERT_EQUAL(ladon_store_finish(st, id, "r", 1, 10), LADON_ESTATE);
+    CU_ASSERT_EQUAL(ladon_store_progress(st, id, 0.5), LADON_ESTATE);
+    CU_ASSERT_EQUAL(ladon_store_touch(st, id, 0.5), 0);
+    CU_ASSERT_EQUAL(ladon_store_get(st, "m", id, &rec, 1), 0);
+    CU_ASSERT_EQUAL(rec.info.progress, 0.0); /* touch: no progress queued */
+    CU_ASSERT_PTR_NULL(rec.result);
+    /* RUNNING */
+    CU_ASSERT_EQUAL(ladon_store_start(st, id, NULL), 0);
+    CU_ASSERT_EQUAL(ladon_store_start(st, id, NULL), LADON_ESTATE);
+    CU_ASSERT_EQUAL(state_of(st, "m", id), LADON_TASK_RUNNING);
+    CU_ASSERT_EQUAL(ladon_store_touch(st, id, -1.0), 0);
+    /* DONE */
+    CU_ASSERT_EQUAL(ladon_store_finish(st, id, "result", 6, 100), 0);
+    CU_ASSERT_EQUAL(state_of(st, "m", id), LADON_TASK_DONE);
+    CU_ASSERT_EQUAL(ladon_store_finish(st, id, "again", 5, 100), LADON_ESTATE);
+    CU_ASSERT_EQUAL(ladon_store_fail(st, id, "late", 100), LADON_ESTATE);
+    CU_ASSERT_EQUAL(ladon_store_start(st, id, NULL), LADON_ESTATE);
+    CU_ASSERT_EQUAL(ladon_store_progress(st, id, 0.1), LADON_ESTATE);
+    CU_ASSERT_EQUAL(ladon_store_touch(st, id, 0.1), lease ? LADON_ESTATE : 0);
+    CU_ASSERT_EQUAL(ladon_store_get(st, "m", id, &rec, 1), 0);
+    CU_ASSERT_EQUAL(rec.result_len, 6);
+    CU_ASSERT_EQUAL(rec.lease_until, 0.0);
+    free(rec.result);
+
+    /* RUNNING -> FAILED, then finish after fail: ESTATE, the failure stands */
+    int32_t f = running_task(st, "m");
+    CU_ASSERT_EQUAL(ladon_store_fail(st, f, "broke", 100), 0);
+    CU_ASSERT_EQUAL(ladon_store_finish(st, f, "x", 1, 100), LADON_ESTATE);
+    CU_ASSERT_EQUAL(ladon_store_fail(st, f, "again", 100), LADON_ESTATE);
+    CU_ASSERT_EQUAL(ladon_store_start(st, f, NULL), LADON_ESTATE);
+    CU_ASSERT_EQUAL(ladon_store_progress(st, f, 0.2), LADON_ESTATE);
+    CU_ASSERT_EQUAL(ladon_store_touch(st, f, 0.2), lease ? LADON_ESTATE : 0);
+    CU_ASSERT_EQUAL(ladon_store_get(st, "m", f, &rec, 1), 0);
+    CU_ASSERT_EQUAL(rec.info.state, LADON_TASK_FAILED);
+    CU_ASSERT_STRING_EQUAL(rec.message, "broke");
+    CU_ASSERT_PTR_NULL(rec.result);
+
+    /* QUEUED -> FAILED (shutdown); it can no longer start */
+    int32_t q;
+    CU_ASSERT_EQUAL_FATAL(ladon_store_create(st, "m", &q), 0);
+    CU_ASSERT_EQUAL(ladon_store_fail(st, q, "server shut down", 100), 0);
+    CU_ASSERT_EQUAL(ladon_store_start(st, q, NULL), LADON_ESTATE);
+    CU_ASSERT_EQUAL(ladon_store_finish(st, q, "x", 1, 100), LADON_ESTATE);
+    CU_ASSERT_EQUAL(state_of(st, "m", q), LADON_TASK_FAILED);
+
+    /* remove from every state; then nothing resurrects it */
+    int32_t queued, running;
+    CU_ASSERT_EQUAL_FATAL(ladon_store_create(st, "m", &queued), 0);
+    running = running_task(st, "m");
+    int32_t all[] = {id, f, q, queued, running};
+    for (size_t i = 0; i < sizeof all / sizeof all[0]; i++) {
+        int32_t x = all[i];
+        CU_ASSERT_EQUAL(ladon_store_remove(st, x), 0);
+        CU_ASSERT_EQUAL(ladon_store_remove(st, x), LADON_ENOTFOUND);
+        CU_ASSERT_EQUAL(ladon_store_get(st, "m", x, &rec, 1), LADON_ENOTFOUND);
+        CU_ASSERT_EQUAL(ladon_store_start(st, x, NULL), LADON_ENOTFOUND);
+        CU_ASSERT_EQUAL(ladon_store_progress(st, x, 0.5), LADON_ENOTFOUND);
+        CU_ASSERT_EQUAL(ladon_store_touch(st, x, 0.5),
+                        lease ? LADON_ENOTFOUND : 0);
+        CU_ASSERT_EQUAL(ladon_store_finish(st, x, "x", 1, 10), LADON_ENOTFOUND);
+        CU_ASSERT_EQUAL(ladon_store_fail(st, x, "x", 10), LADON_ENOTFOUND);
+        CU_ASSERT_EQUAL(ladon_store_get(st, "m", x, &rec, 1), LADON_ENOTFOUND);
+    }
+    /* argument checks (the wrappers) */
+    CU_ASSERT_EQUAL(ladon_store_start(st, 0, NULL), LADON_EINVAL);
+    CU_ASSERT_EQUAL(ladon_store_finish(st, 5, NULL, 3, 10), LADON_EINVAL);
+    CU_ASSERT_EQUAL(ladon_store_finish(st, 5, "x", 1, 0), LADON_EINVAL);
+    CU_ASSERT_EQUAL(ladon_store_fail(st, 5, NULL, 10), LADON_EINVAL);
+    CU_ASSERT_EQUAL(ladon_store_create(st, "", &q), LADON_EINVAL);
+    ladon_store_close(st);
+}
+
+static void test_progress(void)
+{
+    ladon_store *st = open_default();
+    int lease = ladon_store_lease(st) > 0;
+    int32_t id = running_task(st, "m");
+    ladon_task_record rec;
+    CU_ASSERT_EQUAL(ladon_store_progress(st, id, 0.5), 0);
+    CU_ASSERT_EQUAL(ladon_store_progress(st, id, 0.25), 0); /* not lowered */
+    CU_ASSERT_EQUAL(ladon_store_progress(st, id, NAN), 0);  /* ignored */
+    CU_ASSERT_EQUAL(ladon_store_progress(st, id, -3.0), 0);
+    CU_ASSERT_EQUAL(ladon_store_get(st, "m", id, &rec, 0), 0);
+    CU_ASSERT_EQUAL(rec.info.progress, 0.5);
+    CU_ASSERT_EQUAL(ladon_store_progress(st, id, 0.1 + 0.2), 0);
+    CU_ASSERT_EQUAL(ladon_store_get(st, "m", id, &rec, 0), 0);
+    CU_ASSERT_EQUAL(rec.info.progress, 0.5);
+    CU_ASSERT_EQUAL(ladon_store_progress(st, id, 0.6180339887498949), 0);
+    CU_ASSERT_EQUAL(ladon_store_get(st, "m", id, &rec, 0), 0);
+    CU_ASSERT_EQUAL(rec.info.progress, 0.6180339887498949); /* exact */
+    if (lease) { /* touch raises like progress, never lowers */
+        CU_ASSERT_EQUAL(ladon_store_touch(st, id, 0.7), 0);
+        CU_ASSERT_EQUAL(ladon_store_touch(st, id, 0.2), 0);
+        CU_ASSERT_EQUAL(ladon_store_touch(st, id, -1.0), 0);
+        CU_ASSERT_EQUAL(ladon_store_touch(st, id, NAN), 0);
+        CU_ASSERT_EQUAL(ladon_store_get(st, "m", id, &rec, 0), 0);
+        CU_ASSERT_EQUAL(rec.info.progress, 0.7);
+    }
+    /* above 1: clamped; a task not ended reports less than 1.0 */
+    CU_ASSERT_EQUAL(ladon_store_progress(st, id, 42.0), 0);
+    CU_ASSERT_EQUAL(ladon_store_get(st, "m", id, &rec, 0), 0);
+    CU_ASSERT(rec.info.progress > 0.99 && rec.info.progress <= 1.0);
+    CU_ASSERT_EQUAL(rec.info.state, LADON_TASK_RUNNING);
+    CU_ASSERT_EQUAL(ladon_store_finish(st, id, NULL, 0, 100), 0);
+    CU_ASSERT_EQUAL(ladon_store_get(st, "m", id, &rec, 0), 0);
+    CU_ASSERT_EQUAL(rec.info.progress, 1.0);
+    /* failed: 1.0 too */
+    int32_t f = running_task(st, "m");
+    CU_ASSERT_EQUAL(ladon_store_progress(st, f, 0.3), 0);
+    CU_ASSERT_EQUAL(ladon_store_fail(st, f, "x", 100), 0);
+    CU_ASSERT_EQUAL(ladon_store_get(st, "m", f, &rec, 0), 0);
+    CU_ASSERT_EQUAL(rec.info.progress, 1.0);
+    ladon_store_close(st);
+}
+
+static void test_times(void)
+{
+    ladon_store *st = open_default();
+    double t0 = t_realtime(NULL);
+    int32_t id;
+    ladon_task_record rec;
+    CU_ASSERT_EQUAL_FATAL(ladon_store_create(st, "m", &id), 0);
+    CU_ASSERT_EQUAL(ladon_store_get(st, "m", id, &rec, 0), 0);
+    CU_ASSERT_DOUBLE_EQUAL(rec.info.starttime, t0, 0.5);
+    CU_ASSERT(rec.info.duration >= 0.0 && rec.info.duration < 0.5);
+    advance(2.0); /* time queued counts */
+    CU_ASSERT_EQUAL(ladon_store_get(st, "m", id, &rec, 0), 0);
+    CU_ASSERT_DOUBLE_EQUAL(rec.info.duration, 2.0, 0.5);
+    CU_ASSERT_EQUAL(ladon_store_start(st, id, NULL), 0);
+    advance(3.0);
+    CU_ASSERT_EQUAL(ladon_store_get(st, "m", id, &rec, 0), 0);
+    CU_ASSERT_DOUBLE_EQUAL(rec.info.duration, 5.0, 0.5);
+    CU_ASSERT_DOUBLE_EQUAL(rec.info.starttime, t0, 0.5);
+    CU_ASSERT_EQUAL(ladon_store_finish(st, id, "r", 1, 1000), 0);
+    double total = 0;
+    CU_ASSERT_EQUAL(ladon_store_get(st, "m", id, &rec, 0), 0);
+    total = rec.info.duration;
+    CU_ASSERT_DOUBLE_EQUAL(total, 5.0, 0.5);
+    advance(50.0); /* fixed once ended */
+    CU_ASSERT_EQUAL(ladon_store_get(st, "m", id, &rec, 0), 0);
+    CU_ASSERT_DOUBLE_EQUAL(rec.info.duration, total, 1e-9);
+    CU_ASSERT_DOUBLE_EQUAL(rec.info.starttime, t0, 0.5);
+    ladon_store_close(st);
+}
+
+static void check_result(ladon_store *st, int32_t id, const void *want,
+                         size_t len)
+{
+    for (int i = 0; i < 2; i++) { /* repeatable */
+        ladon_task_record rec;
+        CU_ASSERT_EQUAL_FATAL(ladon_store_get(st, "m", id, &rec, 1), 0);
+        CU_ASSERT_EQUAL(rec.info.state, LADON_TASK_DONE);
+        CU_ASSERT_PTR_NOT_NULL_FATAL(rec.result);
+        CU_ASSERT_EQUAL(rec.result_len, len);
+        if (rec.result_len == len)
+            CU_ASSERT(len == 0 || memcmp(rec.result, want, len) == 0);
+        CU_ASSERT_EQUAL(((char *)rec.result)[rec.result_len], '\0');
+        free(rec.result);
+    }
+    ladon_task_record rec;
+    CU_ASSERT_EQUAL(ladon_store_get(st, "m", id, &rec, 0), 0);
+    CU_ASSERT_PTR_NULL(rec.result); /* not asked for */
+}
+
+static void test_results(void)
+{
+    ladon_store *st = open_default();
+    /* empty */
+    int32_t e = running_task(st, "m");
+    CU_ASSERT_EQUAL(ladon_store_finish(st, e, NULL, 0, 100), 0);
+    check_result(st, e, "", 0);
+    /* "0": falsy, still a result */
+    int32_t z = running_task(st, "m");
+    CU_ASSERT_EQUAL(ladon_store_finish(st, z, "0", 1, 100), 0);
+    check_result(st, z, "0", 1);
+    /* binary with NULs: every byte value, twice */
+    unsigned char bin[512];
+    for (size_t i = 0; i < sizeof bin; i++)
+        bin[i] = (unsigned char)(i * 7 + (i >> 8));
+    bin[0] = 0;
+    bin[sizeof bin - 1] = 0;
+    int32_t b = running_task(st, "m");
+    CU_ASSERT_EQUAL(ladon_store_finish(st, b, bin, sizeof bin, 100), 0);
+    check_result(st, b, bin, sizeof bin);
+    /* large: 2 MB of pseudo-random bytes, and sizes around 1 MB */
+    size_t sizes[] = {2u * 1024u * 1024u, 1024u * 1024u - 600u,
+                      1024u * 1024u + 1u, 3u * 1000u * 1000u + 17u};
+    size_t maxlen = sizes[3];
+    unsigned char *big = malloc(maxlen);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(big);
+    uint64_t x = 0x9E3779B97F4A7C15ull;
+    for (size_t i = 0; i < maxlen; i++) {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        big[i] = (unsigned char)x;
+    }
+    for (size_t k = 0; k < sizeof sizes / sizeof sizes[0]; k++) {
+        int32_t l = running_task(st, "m");
+        CU_ASSERT_EQUAL(ladon_store_finish(st, l, big, sizes[k], 100), 0);
+        check_result(st, l, big, sizes[k]);
+        CU_ASSERT_EQUAL(ladon_store_remove(st, l), 0);
+        ladon_task_record rec;
+        CU_ASSERT_EQUAL(ladon_store_get(st, "m", l, &rec, 1), LADON_ENOTFOUND);
+    }
+    free(big);
+    ladon_store_close(st);
+}
+
+static void test_messages(void)
+{
+    ladon_store *st = open_default();
+    ladon_task_record rec;
+    int32_t id = running_task(st, "m");
+    const char *msg = "disk full: \xc3\xa9t\xc3\xa9 <&> \"quoted\"";
+    CU_ASSERT_EQUAL(ladon_store_fail(st, id, msg, 100), 0);
+    CU_ASSERT_EQUAL(ladon_store_get(st, "m", id, &rec, 1), 0);
+    CU_ASSERT_EQUAL(rec.info.state, LADON_TASK_FAILED);
+    CU_ASSERT_STRING_EQUAL(rec.message, msg);
+    CU_ASSERT_PTR_NULL(rec.result);
+    /* empty message */
+    int32_t e = running_task(st, "m");
+    CU_ASSERT_EQUAL(ladon_store_fail(st, e, "", 100), 0);
+    CU_ASSERT_EQUAL(ladon_store_get(st, "m", e, &rec, 0), 0);
+    CU_ASSERT_EQUAL(rec.info.state, LADON_TASK_FAILED);
+    CU_ASSERT_STRING_EQUAL(rec.message, "");
+    /* long: cut to LADON_TASK_MESSAGE_MAX - 1 */
+    char big[2000];
+    for (size_t i = 0; i < sizeof big - 1; i++)
+        big[i] = (char)('a' + i % 26);
+    big[sizeof big - 1] = '\0';
+    int32_t q;
+    CU_ASSERT_EQUAL_FATAL(ladon_store_create(st, "m", &q), 0);
+    CU_ASSERT_EQUAL(ladon_store_fail(st, q, big, 100), 0);
+    CU_ASSERT_EQUAL(ladon_store_get(st, "m", q, &rec, 0), 0);
+    CU_ASSERT_EQUAL(strlen(rec.message), LADON_TASK_MESSAGE_MAX - 1);
+    CU_ASSERT(strncmp(rec.message, big, LADON_TASK_MESSAGE_MAX - 1) == 0);
+    /* a DONE record has no message */
+    int32_t d = running_task(st, "m");
+    CU_ASSERT_EQUAL(ladon_store_finish(st, d, "r", 1, 100), 0);
+    CU_ASSERT_EQUAL(ladon_store_get(st, "m", d, &rec, 0), 0);
+    CU_ASSERT_STRING_EQUAL(rec.message, "");
+    ladon_store_close(st);
+}
+
+static void test_ttl(void)
+{
+    /* the store's own ttl (for "task lost") is 2 s too */
+    ladon_store *st = open_opts(30, 2);
+    ladon_task_record rec;
+    int32_t done_short = running_task(st, "m");
+    int32_t failed_short = running_task(st, "m");
+    int32_t done_long = running_task(st, "m");
+    int32_t running = running_task(st, "m");
+    int32_t queued;
+    CU_ASSERT_EQUAL_FATAL(ladon_store_create(st, "m", &queued), 0);
+    CU_ASSERT_EQUAL(ladon_store_finish(st, done_short, "short", 5, 2), 0);
+    CU_ASSERT_EQUAL(ladon_store_fail(st, failed_short, "short", 2), 0);
+    CU_ASSERT_EQUAL(ladon_store_finish(st, done_long, "long", 4, 1000), 0);
+    /* a large (chunked in memcached) result expires whole */
+    size_t blen = 1536u * 1024u;
+    char *big = calloc(1, blen);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(big);
+    int32_t big_short = running_task(st, "m");
+    CU_ASSERT_EQUAL(ladon_store_finish(st, big_short, big, blen, 2), 0);
+    free(big);
+    int32_t lost = 0;
+    ladon_store *st2 = NULL;
+    if (ladon_store_lease(st) > 0) { /* a lost task expires with opts.ttl_s */
+        st2 = open_opts(3, 2);
+        lost = running_task(st2, "m");
+        advance(10.0);
+        CU_ASSERT_EQUAL(ladon_store_get(st2, "m", lost, &rec, 0), 0);
+        CU_ASSERT_EQUAL(rec.info.state, LADON_TASK_FAILED);
+        CU_ASSERT_STRING_EQUAL(rec.message, LADON_TASK_LOST_MESSAGE);
+    }
+    int32_t now_ids[] = {done_short, failed_short, done_long, running, queued,
+                         big_short};
+    for (size_t i = 0; i < sizeof now_ids / sizeof now_ids[0]; i++)
+        CU_ASSERT_EQUAL(ladon_store_get(st, "m", now_ids[i], &rec, 0), 0);
+
+    expire_wait(3.2);
+
+    int32_t gone[] = {done_short, failed_short, big_short};
+    for (size_t i = 0; i < sizeof gone / sizeof gone[0]; i++) {
+        CU_ASSERT_EQUAL(ladon_store_get(st, "m", gone[i], &rec, 1),
+                        LADON_ENOTFOUND);
+        /* an expired record is not resurrected by a late transition */
+        CU_ASSERT_EQUAL(ladon_store_fail(st, gone[i], "x", 100),
+                        LADON_ENOTFOUND);
+        CU_ASSERT_EQUAL(ladon_store_finish(st, gone[i], "x", 1, 100),
+                        LADON_ENOTFOUND);
+        CU_ASSERT_EQUAL(ladon_store_get(st, "m", gone[i], &rec, 0),
+                        LADON_ENOTFOUND);
+    }
+    if (st2 != NULL) {
+        CU_ASSERT_EQUAL(ladon_store_get(st2, "m", lost, &rec, 0),
+                        LADON_ENOTFOUND);
+        ladon_store_close(st2);
+    }
+    CU_ASSERT_EQUAL(ladon_store_get(st, "m", done_long, &rec, 1), 0);
+    CU_ASSERT_EQUAL(rec.result_len, 4);
+    free(rec.result);
+    CU_ASSERT_EQUAL(state_of(st, "m", running), LADON_TASK_RUNNING);
+    CU_ASSERT_EQUAL(state_of(st, "m", queued), LADON_TASK_QUEUED);
+    /* the id of an expired record is free again */
+    CU_ASSERT_EQUAL(st->ops->add(st, done_short, "m", t_realtime(NULL)), 0);
+    CU_ASSERT_EQUAL(state_of(st, "m", done_short), LADON_TASK_QUEUED);
+    ladon_store_close(st);
+}
+
+static void test_lease(void)
+{
+    ladon_store *st = open_opts(3, 100);
+    ladon_task_record rec;
+    int32_t id;
+    CU_ASSERT_EQUAL_FATAL(ladon_store_create(st, "m", &id), 0);
+    CU_ASSERT_EQUAL(ladon_store_get(st, "m", id, &rec, 0), 0);
+    if (ladon_store_lease(st) == 0) { /* memory: no lease, never lost */
+        CU_ASSERT_EQUAL(rec.lease_until, 0.0);
+        CU_ASSERT_EQUAL(ladon_store_start(st, id, NULL), 0);
+        advance(1e6);
+        CU_ASSERT_EQUAL(state_of(st, "m", id), LADON_TASK_RUNNING);
+        CU_ASSERT_EQUAL(ladon_store_finish(st, id, "ok", 2, 10), 0);
+        ladon_store_close(st);
+        return;
+    }
+    CU_ASSERT_EQUAL(ladon_store_lease(st), 3);
+    CU_ASSERT_DOUBLE_EQUAL(rec.lease_until, t_realtime(NULL) + 3.0, 0.5);
+    CU_ASSERT_EQUAL(ladon_store_start(st, id, NULL), 0);
+    /* renewed by touch: never lost while touched */
+    for (int i = 0; i < 3; i++) {
+        advance(2.0);
+        CU_ASSERT_EQUAL(ladon_store_touch(st, id, -1.0), 0);
+        CU_ASSERT_EQUAL(ladon_store_get(st, "m", id, &rec, 0), 0);
+        CU_ASSERT_EQUAL(rec.info.state, LADON_TASK_RUNNING);
+        CU_ASSERT_DOUBLE_EQUAL(rec.lease_until, t_realtime(NULL) + 3.0, 0.5);
+    }
+    /* its process is gone: the lease passes */
+    advance(3.5);
+    CU_ASSERT_EQUAL(ladon_store_get(st, "m", id, &rec, 1), 0);
+    CU_ASSERT_EQUAL(rec.info.state, LADON_TASK_FAILED);
+    CU_ASSERT_STRING_EQUAL(rec.message, LADON_TASK_LOST_MESSAGE);
+    CU_ASSERT_EQUAL(rec.info.progress, 1.0);
+    CU_ASSERT_EQUAL(rec.lease_until, 0.0);
+    CU_ASSERT_PTR_NULL(rec.result);
+    /* the late owner cannot overwrite it */
+    CU_ASSERT_EQUAL(ladon_store_finish(st, id, "late", 4, 100), LADON_ESTATE);
+    CU_ASSERT_EQUAL(ladon_store_touch(st, id, 0.5), LADON_ESTATE);
+    CU_ASSERT_EQUAL(ladon_store_progress(st, id, 0.5), LADON_ESTATE);
+    CU_ASSERT_EQUAL(ladon_store_get(st, "m", id, &rec, 0), 0);
+    CU_ASSERT_EQUAL(rec.info.state, LADON_TASK_FAILED);
+    /* a queued task whose process died is lost too */
+    int32_t q;
+    CU_ASSERT_EQUAL_FATAL(ladon_store_create(st, "m", &q), 0);
+    advance(4.0);
+    CU_ASSERT_EQUAL(ladon_store_get(st, "m", q, &rec, 0), 0);
+    CU_ASSERT_EQUAL(rec.info.state, LADON_TASK_FAILED);
+    CU_ASSERT_STRING_EQUAL(rec.message, LADON_TASK_LOST_MESSAGE);
+    CU_ASSERT_EQUAL(ladon_store_start(st, q, NULL), LADON_ESTATE);
+    /* an ended record has no lease to pass */
+    int32_t d = running_task(st, "m");
+    CU_ASSERT_EQUAL(ladon_store_finish(st, d, "ok", 2, 100), 0);
+    advance(10.0);
+    CU_ASSERT_EQUAL(state_of(st, "m", d), LADON_TASK_DONE);
+    ladon_store_close(st);
+}
+
+/* ---- concurrency -------------------------------------------------------- */
+
+enum { RACE_IDS = 150, RACE_THREADS = 8 };
+
+typedef struct {
+    ladon_store *st;
+    int idx;
+    int32_t *ids;
+    atomic_int *wins;   /* per id: how many transitions succeeded */
+    atomic_int *winner; /* per id: the winning thread */
+    _Atomic long *bad;  /* unexpected return codes */
+} race_arg;
+
+static void *racer(void *p)
+{
+    race_arg *a = p;
+    char res[32];
+    int len = snprintf(res, sizeof res, "winner %d", a->idx);
+    for (int k = 0; k < RACE_IDS; k++) {
+        /* different orders per thread, so every pair of threads meets */
+        int i = (a->idx % 2 == 0) ? k : RACE_IDS - 1 - k;
+        int32_t id = a->ids[i];
+        int rc;
+        if (a->idx == RACE_THREADS) { /* the progress/touch writer */
+            rc = ladon_store_progress(a->st, id, 0.5);
+            if (rc == 0 || rc == LADON_ESTATE)
+                rc = ladon_store_touch(a->st, id, 0.75);
+            if (rc != 0 && rc != LADON_ESTATE)
+                atomic_fetch_add(a->bad, 1);
+            continue;
+        }
+        if (a->idx % 2 == 0)
+            rc = ladon_store_finish(a->st, id, res, (size_t)len, 1000);
+        else
+            rc = ladon_store_fail(a->st, id, res, 1000);
+        if (rc == 0) {
+            atomic_fetch_add(&a->wins[i], 1);
+            atomic_store(&a->winner[i], a->idx);
+        } else if (rc != LADON_ESTATE) {
+            atomic_fetch_add(a->bad, 1);
+        }
+    }
+    return NULL;
+}
+
+static void test_race_finish_fail(void)
+{
+    ladon_store *st = open_default();
+    int32_t ids[RACE_IDS];
+    atomic_int wins[RACE_IDS], winner[RACE_IDS];
+    _Atomic long bad = 0;
+    for (int round = 0; round < 2; round++) {
+        for (int i = 0; i < RACE_IDS; i++) {
+            ids[i] = running_task(st, "m");
+            atomic_init(&wins[i], 0);
+            atomic_init(&winner[i], -1);
+        }
+        pthread_t th[RACE_THREADS + 1];
+        race_arg ra[RACE_THREADS + 1];
+        for (int t = 0; t <= RACE_THREADS; t++) {
+            ra[t] = (race_arg){st, t, ids, wins, winner, &bad};
+            CU_ASSERT_EQUAL_FATAL(pthread_create(&th[t], NULL, racer, &ra[t]),
+                                  0);
+        }
+        for (int t = 0; t <= RACE_THREADS; t++)
+            pthread_join(th[t], NULL);
+        CU_ASSERT_EQUAL(atomic_load(&bad), 0);
+        for (int i = 0; i < RACE_IDS; i++) {
+            CU_ASSERT_EQUAL(atomic_load(&wins[i]), 1); /* exactly one */
+            int w = atomic_load(&winner[i]);
+            char want[32];
+            int len = snprintf(want, sizeof want, "winner %d", w);
+            ladon_task_record rec;
+            CU_ASSERT_EQUAL_FATAL(ladon_store_get(st, "m", ids[i], &rec, 1), 0);
+            if (w % 2 == 0) {
+                CU_ASSERT_EQUAL(rec.info.state, LADON_TASK_DONE);
+                CU_ASSERT_EQUAL(rec.result_len, (size_t)len);
+                CU_ASSERT(rec.result != NULL &&
+                          memcmp(rec.result, want, (size_t)len) == 0);
+            } else {
+                CU_ASSERT_EQUAL(rec.info.state, LADON_TASK_FAILED);
+                CU_ASSERT_STRING_EQUAL(rec.message, want);
+            }
+            CU_ASSERT_EQUAL(rec.info.progress, 1.0);
+            free(rec.result);
+        }
+    }
+    ladon_store_close(st);
+}
+
+enum { LIFE_THREADS = 8, LIFE_ROUNDS = 150 };
+
+typedef struct {
+    ladon_store *st;
+    int idx;
+    int32_t *ids; /* LIFE_ROUNDS per thread */
+    _Atomic long *errors;
+} life_arg;
+
+static void *lifecycle(void *p)
+{
+    life_arg *a = p;
+    char method[16];
+    snprintf(method, sizeof method, "m%d", a->idx);
+    for (int i = 0; i < LIFE_ROUNDS; i++) {
+        int32_t id;
+        if (ladon_store_create(a->st, method, &id) != 0 ||
+            ladon_store_start(a->st, id, NULL) != 0) {
+            atomic_fetch_add(a->errors, 1);
+            continue;
+        }
+        a->ids[i] = id;
+        for (int k = 1; k <= 3; k++)
+            if (ladon_store_progress(a->st, id, k / 4.0) != 0)
+                atomic_fetch_add(a->errors, 1);
+        char res[32];
+        int len = snprintf(res, sizeof res, "%d:%d", a->idx, i);
+        int rc = i % 3 == 0 ? ladon_store_fail(a->st, id, res, 1000)
+                            : ladon_store_finish(a->st, id, res, (size_t)len,
+                                                 1000);
+        if (rc != 0)
+            atomic_fetch_add(a->errors, 1);
+        ladon_task_record rec;
+        if (ladon_store_get(a->st, method, id, &rec, 1) != 0) {
+            atomic_fetch_add(a->errors, 1);
+            continue;
+        }
+        if (i % 3 == 0 ? rec.info.state != LADON_TASK_FAILED ||
+                             strcmp(rec.message, res) != 0
+                       : rec.info.state != LADON_TASK_DONE ||
+                             rec.result_len != (size_t)len ||
+                             memcmp(rec.result, res, (size_t)len) != 0)
+            atomic_fetch_add(a->errors, 1);
+        free(rec.result);
+        if (i % 2 == 0 && ladon_store_remove(a->st, id) != 0)
+            atomic_fetch_add(a->errors, 1);
+    }
+    return NULL;
+}
+
+static void test_concurrent_lifecycle(void)
+{
+    ladon_store *st = open_default();
+    static int32_t ids[LIFE_THREADS * LIFE_ROUNDS];
+    memset(ids, 0, sizeof ids);
+    _Atomic long errors = 0;
+    pthread_t th[LIFE_THREADS];
+    life_arg la[LIFE_THREADS];
+    for (int t = 0; t < LIFE_THREADS; t++) {
+        la[t] = (life_arg){st, t, ids + t * LIFE_ROUNDS, &errors};
+        CU_ASSERT_EQUAL_FATAL(pthread_create(&th[t], NULL, lifecycle, &la[t]),
+                              0);
+    }
+    for (int t = 0; t < LIFE_THREADS; t++)
+        pthread_join(th[t], NULL);
+    CU_ASSERT_EQUAL(atomic_load(&errors), 0);
+    qsort(ids, LIFE_THREADS * LIFE_ROUNDS, sizeof ids[0], cmp_i32);
+    for (int i = 1; i < LIFE_THREADS * LIFE_ROUNDS; i++)
+        CU_ASSERT(ids[i] != ids[i - 1] && ids[i] > 0);
+    ladon_store_close(st);
+}
+
+/* More threads than a pool has connections (64): they wait their turn
+ * rather than fail. */
+enum { CROWD_THREADS = 80, CROWD_ROUNDS = 10 };
+
+static void *crowd_member(void *p)
+{
+    life_arg *a = p;
+    for (int i = 0; i < CROWD_ROUNDS; i++) {
+        int32_t id;
+        ladon_task_record rec;
+        if (ladon_store_create(a->st, "m", &id) != 0 ||
+            ladon_store_start(a->st, id, NULL) != 0 ||
+            ladon_store_finish(a->st, id, "crowd", 5, 100) != 0 ||
+            ladon_store_get(a->st, "m", id, &rec, 1) != 0) {
+            atomic_fetch_add(a->errors, 1);
+            continue;
+        }
+        if (rec.result_len != 5 || memcmp(rec.result, "crowd", 5) != 0)
+            atomic_fetch_add(a->errors, 1);
+        free(rec.result);
+    }
+    return NULL;
+}
+
+static void test_crowd(void)
+{
+    ladon_store *st = open_default();
+    _Atomic long errors = 0;
+    pthread_t th[CROWD_THREADS];
+    life_arg la[CROWD_THREADS];
+    for (int t = 0; t < CROWD_THREADS; t++) {
+        la[t] = (life_arg){st, t, NULL, &errors};
+        CU_ASSERT_EQUAL_FATAL(
+            pthread_create(&th[t], NULL, crowd_member, &la[t]), 0);
+    }
+    for (int t = 0; t < CROWD_THREADS; t++)
+        pthread_join(th[t], NULL);
+    CU_ASSERT_EQUAL(atomic_load(&errors), 0);
+    ladon_store_close(st);
+}
+
+static void test_misc(void)
+{
+    ladon_store *st = open_default();
+    ladon_store_stats s;
+    if (remote) {
+        CU_ASSERT_EQUAL(ladon_store_stats_get(st, &s), LADON_EINVAL);
+        CU_ASSERT_EQUAL(ladon_store_sweep(st), 0);
+        CU_ASSERT_EQUAL(ladon_store_has_live_progress(st), 0);
+        CU_ASSERT_EQUAL(ladon_store_lease(st), 30);
+    } else {
+        CU_ASSERT_EQUAL(ladon_store_stats_get(st, &s), 0);
+        CU_ASSERT_EQUAL(ladon_store_lease(st), 0);
+    }
+    /* a live cell given to start is never required */
+    ladon_task_live *live = ladon__task_live_new();
+    CU_ASSERT_PTR_NOT_NULL_FATAL(live);
+    int32_t id;
+    CU_ASSERT_EQUAL(ladon_store_create(st, "m", &id), 0);
+    CU_ASSERT_EQUAL(ladon_store_start(st, id, live), 0);
+    ladon__task_live_raise(live, 0.5);
+    if (!ladon_store_has_live_progress(st))
+        CU_ASSERT_EQUAL(ladon_store_progress(st, id, 0.5), 0);
+    ladon_task_record rec;
+    CU_ASSERT_EQUAL(ladon_store_get(st, "m", id, &rec, 0), 0);
+    CU_ASSERT_EQUAL(rec.info.progress, 0.5);
+    CU_ASSERT_EQUAL(ladon_store_finish(st, id, "", 0, 10), 0);
+    ladon_task_live_unref(live);
+    ladon_store_close(st);
+}
+
+/* ---- main --------------------------------------------------------------- */
+
+static int suite_init(void)
+{
+    if (strcmp(backend, "memory") == 0) {
+        snprintf(base_url, sizeof base_url, "memory:");
+        return 0;
+    }
+    remote = 1;
+    if (strcmp(backend, "memcached") == 0) {
+        if (lt_server_start(&server, LT_MEMCACHED, 0, NULL) != 0)
+            return 1;
+        snprintf(base_url, sizeof base_url, "memcached://127.0.0.1:%u",
+                 server.port);
+    } else {
+        if (lt_server_start(&server, LT_REDIS, 0, NULL) != 0)
+            return 1;
+        snprintf(base_url, sizeof base_url, "redis://127.0.0.1:%u/2",
+                 server.port);
+    }
+    return 0;
+}
+
+static int suite_clean(void)
+{
+    lt_server_stop(&server, SIGTERM);
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc != 2 || (strcmp(argv[1], "memory") != 0 &&
+                      strcmp(argv[1], "memcached") != 0 &&
+                      strcmp(argv[1], "redis") != 0)) {
+        fprintf(stderr, "usage: %s memory|memcached|redis\n", argv[0]);
+        return 2;
+    }
+    backend = argv[1];
+    if (CU_initialize_registry() != CUE_SUCCESS)
+        return 2;
+    char name[64];
+    snprintf(name, sizeof name, "store_conformance(%s)", backend);
+    CU_pSuite s = CU_add_suite(name, suite_init, suite_clean);
+    if (s == NULL ||
+        !CU_add_test(s, "ids unique, positive, random", test_ids) ||
+        !CU_add_test(s, "add-if-absent", test_add_if_absent) ||
+        !CU_add_test(s, "method scoping", test_method_scoping) ||
+        !CU_add_test(s, "every transition, legal and not", test_transitions) ||
+        !CU_add_test(s, "progress clamped and monotonic", test_progress) ||
+        !CU_add_test(s, "starttime and duration", test_times) ||
+        !CU_add_test(s, "result bytes exact", test_results) ||
+        !CU_add_test(s, "failure messages", test_messages) ||
+        !CU_add_test(s, "ttl expiry", test_ttl) ||
+        !CU_add_test(s, "lease passed: task lost", test_lease) ||
+        !CU_add_test(s, "8 threads race finish vs fail",
+                     test_race_finish_fail) ||
+        !CU_add_test(s, "8 threads, whole lifecycles",
+                     test_concurrent_lifecycle) ||
+        !CU_add_test(s, "80 threads, more than connections", test_crowd) ||
+        !CU_add_test(s, "stats, sweep, live cells", test_misc)) {
+        CU_cleanup_registry();
+        return 2;
+    }
+    CU_basic_set_mode(CU_BRM_VERBOSE);
+    CU_basic_run_tests();
+    unsigned failed = CU_get_number_of_failures() +
+                      CU_get_number_of_tests_failed() +
+                      CU_get_number_of_suites_failed();
+    CU_cleanup_registry();
+    return failed == 0 ? 0 : 1;
+}

@@ -1,0 +1,557 @@
+/* test_store_memcached.c - CUnit suite of what is specific to the memcached
+ * store: URL checking, several servers (consistent hashing), a server that
+ * hangs, dies and comes back, records and chunks that vanish (eviction),
+ * results too large for the server's items, and the shared use by several
+ * store handles (as by several processes).  The common contract is tested
+ * by test_store_conformance.c.
+ *
+ * Every server is a real memcached on 127.0.0.1, started and stopped by PID
+ * (server_fixture.c).
+ *
+ * Copyright (C) 2026 the Ladon-C authors. GPL-2.0-or-later. */
+#include <CUnit/Basic.h>
+#include <ctype.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "ladon/error.h"
+#include "ladon/store.h"
+#include "server_fixture.h"
+#include "task_internal.h"
+
+static lt_server a, b; /* two long-lived servers */
+
+static ladon_store *open_url(const char *url, const char *prefix,
+                             unsigned timeout_ms)
+{
+    ladon_store_options o;
+    ladon_store_options_init(&o);
+    snprintf(o.prefix, sizeof o.prefix, "%s", prefix);
+    o.timeout_ms = timeout_ms;
+    ladon_store *st = NULL;
+    char err[512] = "";
+    int rc = ladon_store_open_with(&st, url, &o, err, sizeof err);
+    if (rc != 0)
+        fprintf(stderr, "open %s: %s (%d)\n", url, err, rc);
+    CU_ASSERT_EQUAL_FATAL(rc, 0);
+    return st;
+}
+
+static int32_t running_task(ladon_store *st, const char *method)
+{
+    int32_t id = 0;
+    CU_ASSERT_EQUAL(ladon_store_create(st, method, &id), 0);
+    CU_ASSERT_EQUAL(ladon_store_start(st, id, NULL), 0);
+    return id;
+}
+
+/* Decodes metadump's %XX key encoding in place. */
+static void url_decode(char *s)
+{
+    char *o = s;
+    for (; *s != '\0'; s++) {
+        if (*s == '%' && isxdigit((unsigned char)s[1]) &&
+            isxdigit((unsigned char)s[2])) {
+            char hex[3] = {s[1], s[2], '\0'};
+            *o++ = (char)strtol(hex, NULL, 16);
+            s += 2;
+        } else {
+            *o++ = *s;
+        }
+    }
+    *o = '\0';
+}
+
+/* Keys on the server at port that start with prefix: up to max into keys
+ * (each KEYLEN bytes); returns how many there are. */
+enum { KEYLEN = 160 };
+static size_t server_keys(unsigned port, const char *prefix,
+                          char (*keys)[KEYLEN], size_t max)
+{
+    static char dump[1 << 20];
+    long n = lt_raw(port, "lru_crawler metadump all\r\n", 26, dump,
+                    sizeof dump, "END\r\n");
+    CU_ASSERT(n > 0);
+    size_t count = 0;
+    for (char *line = strtok(dump, "\r\n"); line != NULL;
+         line = strtok(NULL, "\r\n")) {
+        if (strncmp(line, "key=", 4) != 0)
+            continue;
+        char *end = strchr(line, ' ');
+        if (end != NULL)
+            *end = '\0';
+        char key[KEYLEN];
+        snprintf(key, sizeof key, "%s", line + 4);
+        url_decode(key);
+        if (strncmp(key, prefix, strlen(prefix)) != 0)
+            continue;
+        if (count < max)
+            memcpy(keys[count], key, KEYLEN);
+        count++;
+    }
+    return count;
+}
+
+static int raw_ok(unsigned port, const char *cmd, const char *want)
+{
+    char reply[256];
+    long n = lt_raw(port, cmd, strlen(cmd), reply, sizeof reply, "\r\n");
+    return n > 0 && strncmp(reply, want, strlen(want)) == 0;
+}
+
+/* ---- tests -------------------------------------------------------------- */
+
+static void test_bad_urls(void)
+{
+    static const struct {
+        const char *url, *says;
+    } bad[] = {
+        {"memcached:", "expected memcached://"},
+        {"memcached://", "expected memcached://"},
+        {"memcached:127.0.0.1:11211", "expected memcached://"},
+        {"memcached://127.0.0.1:0", "port out of range"},
+        {"memcached://127.0.0.1:70000", "port out of range"},
+        {"memcached://127.0.0.1:abc", "not a number"},
+        {"memcached://127.0.0.1:", "empty port"},
+        {"memcached://,", "empty host"},
+        {"memcached://h1,,h2", "empty host"},
+        {"memcached://h1,", "empty host"},
+        {"memcached://[::1", "missing ']'"},
+        {"memcached://[::1]x", "expected ':port'"},
+        {"memcached://h1/x", "no user, path or query"},
+        {"memcached://u@h1", "no user, path or query"},
+        {"memcached://h1?x=1", "no user, path or query"},
+        {"memcached://ho st:1", "bad character"},
+        {"memcached://::1:11211", "IPv6 addresses go in brackets"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        ladon_store *st = (ladon_store *)0x1;
+        char err[512] = "";
+        CU_ASSERT_EQUAL(ladon_store_open(&st, bad[i].url, err, sizeof err),
+                        LADON_EINVAL);
+        CU_ASSERT_PTR_EQUAL(st, (ladon_store *)0x1);
+        if (strstr(err, bad[i].says) == NULL)
+            fprintf(stderr, "%s: got '%s'\n", bad[i].url, err);
+        CU_ASSERT_PTR_NOT_NULL(strstr(err, bad[i].says));
+    }
+    /* a prefix that cannot be part of a memcached key */
+    char url[64];
+    snprintf(url, sizeof url, "memcached://127.0.0.1:%u", a.port);
+    ladon_store_options o;
+    ladon_store_options_init(&o);
+    strcpy(o.prefix, "my app:");
+    ladon_store *st = NULL;
+    char err[512] = "";
+    CU_ASSERT_EQUAL(ladon_store_open_with(&st, url, &o, err, sizeof err),
+                    LADON_EINVAL);
+    CU_ASSERT_PTR_NOT_NULL(strstr(err, "prefix"));
+    /* the forms that are fine */
+    snprintf(url, sizeof url, "memcached://localhost:%u", a.port);
+    st = open_url(url, "ok:", 1000);
+    ladon_store_close(st);
+    snprintf(url, sizeof url, "MEMCACHED://127.0.0.1:%u,127.0.0.1:%u", a.port,
+             b.port);
+    st = open_url(url, "ok:", 1000);
+    ladon_store_close(st);
+}
+
+static void test_unreachable_open(void)
+{
+    lt_server gone;
+    CU_ASSERT_EQUAL_FATAL(lt_server_start(&gone, LT_MEMCACHED, 0, NULL), 0);
+    unsigned port = gone.port;
+    lt_server_stop(&gone, SIGTERM); /* now certainly nobody listens there */
+    char url[64];
+    snprintf(url, sizeof url, "memcached://127.0.0.1:%u", port);
+    ladon_store_options o;
+    ladon_store_options_init(&o);
+    o.timeout_ms = 300;
+    ladon_store *st = (ladon_store *)0x1;
+    char err[512] = "";
+    double t0 = lt_now();
+    CU_ASSERT_EQUAL(ladon_store_open_with(&st, url, &o, err, sizeof err),
+                    LADON_ESTORE);
+    CU_ASSERT(lt_now() - t0 < 1.0);
+    CU_ASSERT_PTR_EQUAL(st, (ladon_store *)0x1);
+    CU_ASSERT_PTR_NOT_NULL(strstr(err, "no memcached server answers"));
+    char hp[32];
+    snprintf(hp, sizeof hp, "127.0.0.1:%u", port);
+    CU_ASSERT_PTR_NOT_NULL(strstr(err, hp));
+    /* an address that never answers (no route or black hole): the connect
+     * timeout bounds it */
+    t0 = lt_now();
+    CU_ASSERT_EQUAL(ladon_store_open_with(&st, "memcached://10.255.255.1:11211",
+                                          &o, err, sizeof err),
+                    LADON_ESTORE);
+    CU_ASSERT(lt_now() - t0 < 1.5);
+    CU_ASSERT_PTR_NOT_NULL(strstr(err, "10.255.255.1:11211"));
+
+    /* one of two answering is enough to start; the other's keys are then
+     * unavailable, never unknown or wrong */
+    snprintf(url, sizeof url, "memcached://127.0.0.1:%u,127.0.0.1:%u", a.port,
+             port);
+    st = open_url(url, "half:", 300);
+    int ok = 0, unavailable = 0, other = 0;
+    for (int i = 0; i < 40; i++) {
+        int32_t id;
+        int rc = ladon_store_create(st, "m", &id);
+        if (rc == 0) {
+            ok++;
+            ladon_task_record rec;
+            if (ladon_store_get(st, "m", id, &rec, 0) != 0 ||
+                rec.info.state != LADON_TASK_QUEUED)
+                other++;
+        } else if (rc == LADON_ESTORE) {
+            unavailable++;
+        } else {
+            other++;
+        }
+    }
+    CU_ASSERT(ok > 0);
+    CU_ASSERT(unavailable > 0);
+    CU_ASSERT_EQUAL(other, 0);
+    ladon_store_close(st);
+}
+
+static void test_two_servers(void)
+{
+    enum { N = 200 };
+    char url[96], rev[96];
+    snprintf(url, sizeof url, "memcached://127.0.0.1:%u,127.0.0.1:%u", a.port,
+             b.port);
+    snprintf(rev, sizeof rev, "memcached://127.0.0.1:%u,127.0.0.1:%u", b.port,
+             a.port);
+    ladon_store *st = open_url(url, "two:", 1000);
+    int32_t ids[N];
+    for (int i = 0; i < N; i++) {
+        char r[16];
+        int len = snprintf(r, sizeof r, "r%d", i);
+        ids[i] = running_task(st, "m");
+        CU_ASSERT_EQUAL(ladon_store_finish(st, ids[i], r, (size_t)len, 300),
+                        0);
+    }
+    size_t on_a = server_keys(a.port, "two:", NULL, 0);
+    size_t on_b = server_keys(b.port, "two:", NULL, 0);
+    CU_ASSERT_EQUAL(on_a + on_b, N);
+    CU_ASSERT(on_a > N / 5 && on_b > N / 5); /* spread over both */
+    /* another handle listing the servers in the other order finds every
+     * record: ketama hashes on the names, not the order */
+    ladon_store *st2 = open_url(rev, "two:", 1000);
+    for (int i = 0; i < N; i++) {
+        ladon_task_record rec;
+        char r[16];
+        int len = snprintf(r, sizeof r, "r%d", i);
+        CU_ASSERT_EQUAL_FATAL(ladon_store_get(st2, "m", ids[i], &rec, 1), 0);
+        CU_ASSERT_EQUAL(rec.result_len, (size_t)len);
+        CU_ASSERT(memcmp(rec.result, r, (size_t)len) == 0);
+        free(rec.result);
+    }
+    /* a large result, chunked over both servers, read by the other handle */
+    size_t blen = 3u * 1024u * 1024u + 5u;
+    unsigned char *big = malloc(blen);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(big);
+    for (size_t i = 0; i < blen; i++)
+        big[i] = (unsigned char)(i * 31u + (i >> 11));
+    int32_t l = running_task(st, "m");
+    CU_ASSERT_EQUAL(ladon_store_finish(st, l, big, blen, 300), 0);
+    ladon_task_record rec;
+    CU_ASSERT_EQUAL_FATAL(ladon_store_get(st2, "m", l, &rec, 1), 0);
+    CU_ASSERT_EQUAL(rec.result_len, blen);
+    CU_ASSERT(rec.result_len == blen && memcmp(rec.result, big, blen) == 0);
+    free(rec.result);
+    size_t chunks = server_keys(a.port, "two:", NULL, 0) +
+                    server_keys(b.port, "two:", NULL, 0) - N - 1;
+    CU_ASSERT_EQUAL(chunks, 4); /* 3 MB in items of 1 MB less a margin */
+    /* removing it removes its chunks */
+    CU_ASSERT_EQUAL(ladon_store_remove(st2, l), 0);
+    CU_ASSERT_EQUAL(server_keys(a.port, "two:", NULL, 0) +
+                        server_keys(b.port, "two:", NULL, 0),
+                    N);
+    free(big);
+    ladon_store_close(st2);
+    ladon_store_close(st);
+}
+
+static void test_vanished(void)
+{
+    char url[64];
+    snprintf(url, sizeof url, "memcached://127.0.0.1:%u", a.port);
+    ladon_store *st = open_url(url, "van:", 1000);
+    ladon_task_record rec;
+    char key[64];
+    /* a running record evicted: unknown, and nothing re-creates it */
+    int32_t id = running_task(st, "m");
+    snprintf(key, sizeof key, "delete van:%d\r\n", (int)id);
+    CU_ASSERT(raw_ok(a.port, key, "DELETED"));
+    CU_ASSERT_EQUAL(ladon_store_get(st, "m", id, &rec, 1), LADON_ENOTFOUND);
+    CU_ASSERT_EQUAL(ladon_store_progress(st, id, 0.5), LADON_ENOTFOUND);
+    CU_ASSERT_EQUAL(ladon_store_touch(st, id, 0.5), LADON_ENOTFOUND);
+    CU_ASSERT_EQUAL(ladon_store_finish(st, id, "x", 1, 100), LADON_ENOTFOUND);
+    CU_ASSERT_EQUAL(ladon_store_fail(st, id, "x", 100), LADON_ENOTFOUND);
+    snprintf(key, sizeof key, "get van:%d\r\n", (int)id);
+    CU_ASSERT(raw_ok(a.port, key, "END")); /* still absent */
+
+    /* a chunk of a large result evicted: the result is unknown, not short */
+    size_t blen = 2u * 1024u * 1024u;
+    char *big = calloc(1, blen);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(big);
+    int32_t l = running_task(st, "m");
+    CU_ASSERT_EQUAL(ladon_store_finish(st, l, big, blen, 300), 0);
+    free(big);
+    char keys[8][KEYLEN];
+    size_t n = server_keys(a.port, "van:", keys, 8);
+    CU_ASSERT_EQUAL_FATAL(n, 4); /* the record and 3 chunks */
+    size_t deleted = 0;
+    for (size_t i = 0; i < n && deleted == 0; i++)
+        if (strchr(keys[i], '/') != NULL &&
+            strcmp(strrchr(keys[i], '/'), "/1") == 0) {
+            char cmd[KEYLEN + 16];
+            snprintf(cmd, sizeof cmd, "delete %s\r\n", keys[i]);
+            deleted += raw_ok(a.port, cmd, "DELETED");
+        }
+    CU_ASSERT_EQUAL(deleted, 1);
+    CU_ASSERT_EQUAL(ladon_store_get(st, "m", l, &rec, 1), LADON_ENOTFOUND);
+    CU_ASSERT_PTR_NULL(rec.result);
+
+    /* something else under our key: an error, never a guess */
+    int32_t g = running_task(st, "m");
+    char cmd[96];
+    snprintf(cmd, sizeof cmd, "set van:%d 0 0 5\r\nhello\r\n", (int)g);
+    CU_ASSERT(raw_ok(a.port, cmd, "STORED"));
+    CU_ASSERT_EQUAL(ladon_store_get(st, "m", g, &rec, 1), LADON_ESTORE);
+    CU_ASSERT_EQUAL(ladon_store_finish(st, g, "x", 1, 100), LADON_ESTORE);
+    ladon_store_close(st);
+}
+
+static void test_long_ttl(void)
+{
+    /* memcached reads expirations above 30 days as Unix times: a 40-day ttl
+     * must still mean 40 days from now */
+    char url[64];
+    snprintf(url, sizeof url, "memcached://127.0.0.1:%u", a.port);
+    ladon_store *st = open_url(url, "ttl:", 1000);
+    int32_t d = running_task(st, "m");
+    CU_ASSERT_EQUAL(ladon_store_finish(st, d, "kept", 4, 40u * 86400u), 0);
+    int32_t f = running_task(st, "m");
+    CU_ASSERT_EQUAL(ladon_store_fail(st, f, "kept", 40u * 86400u), 0);
+    size_t blen = 1536u * 1024u;
+    char *big = calloc(1, blen);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(big);
+    int32_t l = running_task(st, "m");
+    CU_ASSERT_EQUAL(ladon_store_finish(st, l, big, blen, 40u * 86400u), 0);
+    free(big);
+    ladon_task_record rec;
+    CU_ASSERT_EQUAL(ladon_store_get(st, "m", d, &rec, 0), 0);
+    CU_ASSERT_EQUAL(ladon_store_get(st, "m", f, &rec, 0), 0);
+    CU_ASSERT_EQUAL(ladon_store_get(st, "m", l, &rec, 1), 0);
+    CU_ASSERT_EQUAL(rec.result_len, blen);
+    free(rec.result);
+    ladon_store_close(st);
+}
+
+static void test_down_and_back(void)
+{
+    lt_server c;
+    CU_ASSERT_EQUAL_FATAL(lt_server_start(&c, LT_MEMCACHED, 0, NULL), 0);
+    char url[64];
+    snprintf(url, sizeof url, "memcached://127.0.0.1:%u", c.port);
+    ladon_store *st = open_url(url, "down:", 500);
+    int32_t id = running_task(st, "m");
+    ladon_task_record rec;
+    int32_t x;
+
+    /* a server that hangs (stopped): every call ends within the timeout */
+    CU_ASSERT_EQUAL(kill(c.pid, SIGSTOP), 0);
+    CU_ASSERT(lt_wait_stopped(c.pid));
+    double t0 = lt_now();
+    CU_ASSERT_EQUAL(ladon_store_get(st, "m", id, &rec, 0), LADON_ESTORE);
+    double t1 = lt_now();
+    CU_ASSERT_EQUAL(ladon_store_create(st, "m", &x), LADON_ESTORE);
+    double t2 = lt_now();
+    CU_ASSERT_EQUAL(ladon_store_touch(st, id, 0.5), LADON_ESTORE);
+    double t3 = lt_now();
+    printf("\n    hung server: get %.3f s, create %.3f s, touch %.3f s "
+           "(timeout 0.5 s)\n", t1 - t0, t2 - t1, t3 - t2);
+    CU_ASSERT(t1 - t0 < 1.0 && t2 - t1 < 1.0 && t3 - t2 < 1.0);
+    CU_ASSERT_EQUAL(kill(c.pid, SIGCONT), 0);
+
+    /* awake again, it answers the requests that timed out: those late
+     * replies must never be taken for the answers to later requests */
+    int32_t fresh = 0;
+    t0 = lt_now();
+    int rc = LADON_ESTORE;
+    while (rc != 0 && lt_now() - t0 < 5.0) {
+        rc = ladon_store_create(st, "fresh", &fresh);
+        if (rc != 0) {
+            struct timespec ts = {0, 50000000};
+            nanosleep(&ts, NULL);
+        }
+    }
+    CU_ASSERT_EQUAL_FATAL(rc, 0);
+    for (int i = 0; i < 20; i++) {
+        CU_ASSERT_EQUAL(ladon_store_get(st, "m", id, &rec, 0), 0);
+        CU_ASSERT_EQUAL(rec.info.id, id);
+        CU_ASSERT_EQUAL(rec.info.state, LADON_TASK_RUNNING);
+        CU_ASSERT_EQUAL(ladon_store_get(st, "fresh", fresh, &rec, 0), 0);
+        CU_ASSERT_EQUAL(rec.info.state, LADON_TASK_QUEUED);
+        CU_ASSERT_EQUAL(ladon_store_get(st, "m", fresh, &rec, 0),
+                        LADON_ENOTFOUND);
+    }
+    CU_ASSERT_EQUAL(ladon_store_start(st, fresh, NULL), 0);
+    CU_ASSERT_EQUAL(ladon_store_start(st, fresh, NULL), LADON_ESTATE);
+
+    /* the server dies: fast failures, no crash (SIGPIPE), no hang */
+    lt_server_stop(&c, SIGKILL);
+    for (int i = 0; i < 5; i++) {
+        t0 = lt_now();
+        CU_ASSERT_EQUAL(ladon_store_get(st, "m", id, &rec, 0), LADON_ESTORE);
+        CU_ASSERT_EQUAL(ladon_store_finish(st, id, "r", 1, 100), LADON_ESTORE);
+        CU_ASSERT_EQUAL(ladon_store_create(st, "m", &x), LADON_ESTORE);
+        CU_ASSERT(lt_now() - t0 < 1.5);
+    }
+
+    /* back on the same port (empty: memcached keeps nothing): service
+     * resumes within a few seconds, the old record reads as unknown */
+    CU_ASSERT_EQUAL_FATAL(lt_server_restart(&c), 0);
+    t0 = lt_now();
+    rc = LADON_ESTORE;
+    while (rc != 0 && lt_now() - t0 < 8.0) {
+        rc = ladon_store_create(st, "m", &x);
+        if (rc != 0) {
+            struct timespec ts = {0, 50000000};
+            nanosleep(&ts, NULL);
+        }
+    }
+    printf("    recovered %.2f s after the restart\n", lt_now() - t0);
+    CU_ASSERT_EQUAL(rc, 0);
+    CU_ASSERT(lt_now() - t0 < 4.0);
+    CU_ASSERT_EQUAL(ladon_store_get(st, "m", id, &rec, 0), LADON_ENOTFOUND);
+    CU_ASSERT_EQUAL(ladon_store_finish(st, id, "r", 1, 100), LADON_ENOTFOUND);
+    CU_ASSERT_EQUAL(ladon_store_start(st, x, NULL), 0);
+    CU_ASSERT_EQUAL(ladon_store_finish(st, x, "r", 1, 100), 0);
+    ladon_store_close(st);
+    lt_server_stop(&c, SIGTERM);
+}
+
+static void test_too_large(void)
+{
+    /* a server with the smallest items (1 KB): chunks of 512 bytes, at most
+     * 64 of them */
+    static const char *const small_items[] = {"-I", "1k", "-o",
+                                              "slab_chunk_max=512", NULL};
+    lt_server d;
+    CU_ASSERT_EQUAL_FATAL(lt_server_start(&d, LT_MEMCACHED, 0, small_items),
+                          0);
+    char url[64];
+    snprintf(url, sizeof url, "memcached://127.0.0.1:%u", d.port);
+    ladon_store *st = open_url(url, "big:", 1000);
+    size_t ok_len = 20000, big_len = 40000;
+    unsigned char *buf = malloc(big_len);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(buf);
+    for (size_t i = 0; i < big_len; i++)
+        buf[i] = (unsigned char)(i ^ (i >> 8));
+    ladon_task_record rec;
+    int32_t ok = running_task(st, "m");
+    CU_ASSERT_EQUAL(ladon_store_finish(st, ok, buf, ok_len, 100), 0);
+    CU_ASSERT_EQUAL_FATAL(ladon_store_get(st, "m", ok, &rec, 1), 0);
+    CU_ASSERT_EQUAL(rec.result_len, ok_len);
+    CU_ASSERT(memcmp(rec.result, buf, ok_len) == 0);
+    free(rec.result);
+    CU_ASSERT_EQUAL(server_keys(d.port, "big:", NULL, 0), 1 + 40);
+
+    int32_t tl = running_task(st, "m");
+    CU_ASSERT_EQUAL(ladon_store_finish(st, tl, buf, big_len, 100),
+                    LADON_EINVAL);
+    CU_ASSERT_EQUAL(ladon_store_get(st, "m", tl, &rec, 1), 0);
+    CU_ASSERT_EQUAL(rec.info.state, LADON_TASK_FAILED);
+    CU_ASSERT_STRING_EQUAL(rec.message,
+                           "result too large for the store (40000 bytes)");
+    CU_ASSERT_PTR_NULL(rec.result);
+    /* the engine's own fail afterwards does not overwrite the message */
+    CU_ASSERT_EQUAL(ladon_store_fail(st, tl, "could not be stored", 100),
+                    LADON_ESTATE);
+    /* only a running task ends this way */
+    int32_t q;
+    CU_ASSERT_EQUAL_FATAL(ladon_store_create(st, "m", &q), 0);
+    CU_ASSERT_EQUAL(ladon_store_finish(st, q, buf, big_len, 100),
+                    LADON_ESTATE);
+    CU_ASSERT_EQUAL(ladon_store_get(st, "m", q, &rec, 0), 0);
+    CU_ASSERT_EQUAL(rec.info.state, LADON_TASK_QUEUED);
+    free(buf);
+    ladon_store_close(st);
+    lt_server_stop(&d, SIGTERM);
+}
+
+static void test_shared_handles(void)
+{
+    /* two handles with the same URL and prefix act as two processes */
+    char url[64];
+    snprintf(url, sizeof url, "memcached://127.0.0.1:%u", a.port);
+    ladon_store *p1 = open_url(url, "shared:", 1000);
+    ladon_store *p2 = open_url(url, "shared:", 1000);
+    ladon_store *other = open_url(url, "other-app:", 1000);
+    int32_t id;
+    ladon_task_record rec;
+    CU_ASSERT_EQUAL_FATAL(ladon_store_create(p1, "m", &id), 0);
+    CU_ASSERT_EQUAL(ladon_store_start(p2, id, NULL), 0);
+    CU_ASSERT_EQUAL(ladon_store_progress(p1, id, 0.25), 0);
+    CU_ASSERT_EQUAL(ladon_store_get(p2, "m", id, &rec, 0), 0);
+    CU_ASSERT_EQUAL(rec.info.progress, 0.25);
+    CU_ASSERT_EQUAL(ladon_store_get(other, "m", id, &rec, 0), LADON_ENOTFOUND);
+    CU_ASSERT_EQUAL(ladon_store_finish(p2, id, "shared", 6, 100), 0);
+    CU_ASSERT_EQUAL(ladon_store_finish(p1, id, "twice", 5, 100), LADON_ESTATE);
+    CU_ASSERT_EQUAL(ladon_store_get(p1, "m", id, &rec, 1), 0);
+    CU_ASSERT_EQUAL(rec.result_len, 6);
+    CU_ASSERT(memcmp(rec.result, "shared", 6) == 0);
+    free(rec.result);
+    ladon_store_close(other);
+    ladon_store_close(p2);
+    ladon_store_close(p1);
+}
+
+static int suite_init(void)
+{
+    if (lt_server_start(&a, LT_MEMCACHED, 0, NULL) != 0 ||
+        lt_server_start(&b, LT_MEMCACHED, 0, NULL) != 0)
+        return 1;
+    return 0;
+}
+
+static int suite_clean(void)
+{
+    lt_server_stop(&a, SIGTERM);
+    lt_server_stop(&b, SIGTERM);
+    return 0;
+}
+
+int main(void)
+{
+    if (CU_initialize_registry() != CUE_SUCCESS)
+        return 2;
+    CU_pSuite s = CU_add_suite("store_memcached", suite_init, suite_clean);
+    if (s == NULL ||
+        !CU_add_test(s, "bad URLs and prefixes", test_bad_urls) ||
+        !CU_add_test(s, "unreachable servers at open",
+                     test_unreachable_open) ||
+        !CU_add_test(s, "two servers: spread, any order", test_two_servers) ||
+        !CU_add_test(s, "evicted records and chunks", test_vanished) ||
+        !CU_add_test(s, "ttl above 30 days", test_long_ttl) ||
+        !CU_add_test(s, "server hangs, dies, comes back",
+                     test_down_and_back) ||
+        !CU_add_test(s, "result too large for the items", test_too_large) ||
+        !CU_add_test(s, "handles sharing records", test_shared_handles)) {
+        CU_cleanup_registry();
+        return 2;
+    }
+    CU_basic_set_mode(CU_BRM_VERBOSE);
+    CU_basic_run_tests();
+    unsigned failed = CU_get_number_of_failures() +
+                      CU_get_number_of_tests_failed() +
+                      CU_get_number_of_suites_failed();
+    CU_cleanup_registry();
+    return failed == 0 ? 0 : 1;
+}

@@ -1,0 +1,424 @@
+/* test_store_redis.c - CUnit suite of what is specific to the redis store:
+ * URL checking, AUTH (requirepass, ACL user), the database index, scripts
+ * flushed from the server (NOSCRIPT -> EVAL), a server that hangs, dies and
+ * comes back, foreign data under a key, results above proto-max-bulk-len,
+ * and the shared use by several store handles.  The common contract is
+ * tested by test_store_conformance.c.
+ *
+ * Every server is a real redis-server on 127.0.0.1, started and stopped by
+ * PID (server_fixture.c).
+ *
+ * Copyright (C) 2026 the Ladon-C authors. GPL-2.0-or-later. */
+#include <CUnit/Basic.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "ladon/error.h"
+#include "ladon/store.h"
+#include "server_fixture.h"
+#include "task_internal.h"
+
+static lt_server plain; /* no password */
+static lt_server authed; /* --requirepass */
+
+#define PASSWORD "s3cr@t/pw"
+#define PASSWORD_ENC "s3cr%%40t%%2Fpw" /* as a printf format */
+
+static int open_rc(const char *url, const char *prefix, unsigned timeout_ms,
+                   ladon_store **out, char *err, size_t errlen)
+{
+    ladon_store_options o;
+    ladon_store_options_init(&o);
+    snprintf(o.prefix, sizeof o.prefix, "%s", prefix);
+    o.timeout_ms = timeout_ms;
+    return ladon_store_open_with(out, url, &o, err, errlen);
+}
+
+static ladon_store *open_url(const char *url, const char *prefix,
+                             unsigned timeout_ms)
+{
+    ladon_store *st = NULL;
+    char err[512] = "";
+    int rc = open_rc(url, prefix, timeout_ms, &st, err, sizeof err);
+    if (rc != 0)
+        fprintf(stderr, "open %s: %s (%d)\n", url, err, rc);
+    CU_ASSERT_EQUAL_FATAL(rc, 0);
+    return st;
+}
+
+static int32_t running_task(ladon_store *st, const char *method)
+{
+    int32_t id = 0;
+    CU_ASSERT_EQUAL(ladon_store_create(st, method, &id), 0);
+    CU_ASSERT_EQUAL(ladon_store_start(st, id, NULL), 0);
+    return id;
+}
+
+/* One inline command to the plain server; its first reply line. */
+static long raw(unsigned port, const char *cmd, char *reply, size_t size)
+{
+    return lt_raw(port, cmd, strlen(cmd), reply, size, "\r\n");
+}
+
+/* ---- tests -------------------------------------------------------------- */
+
+static void test_bad_urls(void)
+{
+    static const struct {
+        const char *url, *says;
+    } bad[] = {
+        {"redis:", "expected redis://"},
+        {"redis://", "expected redis://"},
+        {"redis:localhost", "expected redis://"},
+        {"redis://h:0", "port out of range"},
+        {"redis://h:99999", "port out of range"},
+        {"redis://h:x", "not a number"},
+        {"redis://h/x", "database after '/' must be a number"},
+        {"redis://h/1x", "database after '/' must be a number"},
+        {"redis://pass@h", "expected ':password@'"},
+        {"redis://:p%zz@h", "bad %-escape in the password"},
+        {"redis://u%g:p@h", "bad %-escape in the user"},
+        {"redis://h?db=1", "no query"},
+        {"redis://:pw@", "empty host"},
+        {"redis://a,b", "bad character"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        ladon_store *st = (ladon_store *)0x1;
+        char err[512] = "";
+        CU_ASSERT_EQUAL(ladon_store_open(&st, bad[i].url, err, sizeof err),
+                        LADON_EINVAL);
+        CU_ASSERT_PTR_EQUAL(st, (ladon_store *)0x1);
+        if (strstr(err, bad[i].says) == NULL)
+            fprintf(stderr, "%s: got '%s'\n", bad[i].url, err);
+        CU_ASSERT_PTR_NOT_NULL(strstr(err, bad[i].says));
+    }
+    /* nobody listening: a clear start-up error, fast */
+    lt_server gone;
+    CU_ASSERT_EQUAL_FATAL(lt_server_start(&gone, LT_REDIS, 0, NULL), 0);
+    unsigned port = gone.port;
+    lt_server_stop(&gone, SIGTERM);
+    char url[64], err[512] = "";
+    snprintf(url, sizeof url, "redis://127.0.0.1:%u", port);
+    ladon_store *st = (ladon_store *)0x1;
+    double t0 = lt_now();
+    CU_ASSERT_EQUAL(open_rc(url, "x:", 300, &st, err, sizeof err),
+                    LADON_ESTORE);
+    CU_ASSERT(lt_now() - t0 < 1.0);
+    CU_ASSERT_PTR_EQUAL(st, (ladon_store *)0x1);
+    CU_ASSERT_PTR_NOT_NULL(strstr(err, "cannot connect to redis"));
+    t0 = lt_now();
+    CU_ASSERT_EQUAL(open_rc("redis://10.255.255.1:6379", "x:", 300, &st, err,
+                            sizeof err),
+                    LADON_ESTORE);
+    CU_ASSERT(lt_now() - t0 < 1.5);
+    /* fine forms */
+    snprintf(url, sizeof url, "REDIS://localhost:%u/", plain.port);
+    st = open_url(url, "ok:", 1000);
+    ladon_store_close(st);
+}
+
+static void test_auth(void)
+{
+    char url[128], err[512];
+    ladon_store *st = (ladon_store *)0x1;
+    /* no password: refused at open, with redis' reason */
+    snprintf(url, sizeof url, "redis://127.0.0.1:%u", authed.port);
+    CU_ASSERT_EQUAL(open_rc(url, "a:", 1000, &st, err, sizeof err),
+                    LADON_ESTORE);
+    CU_ASSERT_PTR_NOT_NULL(strstr(err, "NOAUTH"));
+    /* wrong password */
+    snprintf(url, sizeof url, "redis://:nope@127.0.0.1:%u", authed.port);
+    CU_ASSERT_EQUAL(open_rc(url, "a:", 1000, &st, err, sizeof err),
+                    LADON_ESTORE);
+    CU_ASSERT_PTR_NOT_NULL(strstr(err, "refused AUTH"));
+    CU_ASSERT_PTR_NULL(strstr(err, "nope")); /* no secrets in messages */
+    CU_ASSERT_PTR_EQUAL(st, (ladon_store *)0x1);
+    /* right password (percent-encoded '@' and '/'), and as user "default" */
+    snprintf(url, sizeof url, "redis://:" PASSWORD_ENC "@127.0.0.1:%u/1",
+             authed.port);
+    st = open_url(url, "a:", 1000);
+    snprintf(url, sizeof url,
+             "redis://default:" PASSWORD_ENC "@127.0.0.1:%u/1", authed.port);
+    ladon_store *st2 = open_url(url, "a:", 1000);
+    int32_t id = running_task(st, "m");
+    CU_ASSERT_EQUAL(ladon_store_finish(st2, id, "authed", 6, 100), 0);
+    ladon_task_record rec;
+    CU_ASSERT_EQUAL(ladon_store_get(st, "m", id, &rec, 1), 0);
+    CU_ASSERT_EQUAL(rec.result_len, 6);
+    free(rec.result);
+    /* many connections at once: each one authenticates */
+    enum { N = 100 };
+    for (int i = 0; i < N; i++)
+        CU_ASSERT_EQUAL(ladon_store_touch(st2, running_task(st, "m"), 0.5), 0);
+    ladon_store_close(st2);
+    ladon_store_close(st);
+}
+
+static void test_db_index(void)
+{
+    char u3[64], u4[64], reply[256];
+    snprintf(u3, sizeof u3, "redis://127.0.0.1:%u/3", plain.port);
+    snprintf(u4, sizeof u4, "redis://127.0.0.1:%u/4", plain.port);
+    ladon_store *s3 = open_url(u3, "db:", 1000);
+    ladon_store *s4 = open_url(u4, "db:", 1000);
+    int32_t id;
+    ladon_task_record rec;
+    CU_ASSERT_EQUAL_FATAL(ladon_store_create(s3, "m", &id), 0);
+    CU_ASSERT_EQUAL(ladon_store_get(s3, "m", id, &rec, 0), 0);
+    CU_ASSERT_EQUAL(ladon_store_get(s4, "m", id, &rec, 0), LADON_ENOTFOUND);
+    CU_ASSERT_EQUAL(ladon_store_start(s4, id, NULL), LADON_ENOTFOUND);
+    /* and the key really is in database 3, as a hash */
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "SELECT 3\r\nTYPE db:%d\r\n", (int)id);
+    CU_ASSERT(lt_raw(plain.port, cmd, strlen(cmd), reply, sizeof reply,
+                     "+hash\r\n") > 0);
+    CU_ASSERT_PTR_NOT_NULL(strstr(reply, "+hash"));
+    snprintf(cmd, sizeof cmd, "SELECT 4\r\nEXISTS db:%d\r\n", (int)id);
+    CU_ASSERT(lt_raw(plain.port, cmd, strlen(cmd), reply, sizeof reply,
+                     ":0\r\n") > 0);
+    CU_ASSERT_PTR_NOT_NULL(strstr(reply, ":0"));
+    /* a database the server does not have */
+    char u99[64], err[512];
+    snprintf(u99, sizeof u99, "redis://127.0.0.1:%u/99", plain.port);
+    ladon_store *bad = (ladon_store *)0x1;
+    CU_ASSERT_EQUAL(open_rc(u99, "db:", 1000, &bad, err, sizeof err),
+                    LADON_ESTORE);
+    CU_ASSERT_PTR_NOT_NULL(strstr(err, "SELECT 99"));
+    ladon_store_close(s4);
+    ladon_store_close(s3);
+}
+
+static void test_records_ttl_and_scripts(void)
+{
+    char url[64], reply[256], cmd[128];
+    snprintf(url, sizeof url, "redis://127.0.0.1:%u", plain.port);
+    ladon_store *st = open_url(url, "rec:", 1000);
+    int32_t id = running_task(st, "m");
+    snprintf(cmd, sizeof cmd, "PTTL rec:%d\r\n", (int)id);
+    CU_ASSERT(raw(plain.port, cmd, reply, sizeof reply) > 0);
+    CU_ASSERT_STRING_EQUAL(reply, ":-1\r\n"); /* running: no expiry */
+    CU_ASSERT_EQUAL(ladon_store_finish(st, id, "r", 1, 100), 0);
+    CU_ASSERT(raw(plain.port, cmd, reply, sizeof reply) > 0);
+    long pttl = strtol(reply + 1, NULL, 10);
+    CU_ASSERT(pttl > 99000 && pttl <= 100000);
+
+    /* scripts gone (SCRIPT FLUSH, as after a restart): EVAL takes over */
+    CU_ASSERT(raw(plain.port, "SCRIPT FLUSH\r\n", reply, sizeof reply) > 0);
+    CU_ASSERT_STRING_EQUAL(reply, "+OK\r\n");
+    int32_t id2 = running_task(st, "m");
+    CU_ASSERT_EQUAL(ladon_store_progress(st, id2, 0.5), 0);
+    CU_ASSERT_EQUAL(ladon_store_touch(st, id2, 0.6), 0);
+    CU_ASSERT_EQUAL(ladon_store_fail(st, id2, "flushed", 100), 0);
+    ladon_task_record rec;
+    CU_ASSERT_EQUAL(ladon_store_get(st, "m", id2, &rec, 0), 0);
+    CU_ASSERT_STRING_EQUAL(rec.message, "flushed");
+
+    /* something else under our key: an error, never a guess */
+    int32_t g = running_task(st, "m");
+    snprintf(cmd, sizeof cmd, "DEL rec:%d\r\n", (int)g);
+    CU_ASSERT(raw(plain.port, cmd, reply, sizeof reply) > 0);
+    snprintf(cmd, sizeof cmd, "SET rec:%d hello\r\n", (int)g);
+    CU_ASSERT(raw(plain.port, cmd, reply, sizeof reply) > 0);
+    CU_ASSERT_EQUAL(ladon_store_get(st, "m", g, &rec, 1), LADON_ESTORE);
+    CU_ASSERT_EQUAL(ladon_store_finish(st, g, "x", 1, 100), LADON_ESTORE);
+    /* a hash missing fields */
+    snprintf(cmd, sizeof cmd, "DEL rec:%d\r\nHSET rec:%d m m\r\n", (int)g,
+             (int)g);
+    CU_ASSERT(lt_raw(plain.port, cmd, strlen(cmd), reply, sizeof reply,
+                     ":1\r\n") > 0);
+    CU_ASSERT_EQUAL(ladon_store_get(st, "m", g, &rec, 1), LADON_ESTORE);
+    /* evicted/deleted: unknown, nothing re-creates it */
+    int32_t v = running_task(st, "m");
+    snprintf(cmd, sizeof cmd, "DEL rec:%d\r\n", (int)v);
+    CU_ASSERT(raw(plain.port, cmd, reply, sizeof reply) > 0);
+    CU_ASSERT_EQUAL(ladon_store_get(st, "m", v, &rec, 0), LADON_ENOTFOUND);
+    CU_ASSERT_EQUAL(ladon_store_finish(st, v, "x", 1, 100), LADON_ENOTFOUND);
+    CU_ASSERT_EQUAL(ladon_store_touch(st, v, 0.1), LADON_ENOTFOUND);
+    snprintf(cmd, sizeof cmd, "EXISTS rec:%d\r\n", (int)v);
+    CU_ASSERT(raw(plain.port, cmd, reply, sizeof reply) > 0);
+    CU_ASSERT_STRING_EQUAL(reply, ":0\r\n");
+    ladon_store_close(st);
+}
+
+static void test_down_and_back(void)
+{
+    lt_server c;
+    CU_ASSERT_EQUAL_FATAL(lt_server_start(&c, LT_REDIS, 0, NULL), 0);
+    char url[64];
+    snprintf(url, sizeof url, "redis://127.0.0.1:%u", c.port);
+    ladon_store *st = open_url(url, "down:", 500);
+    int32_t id = running_task(st, "m");
+    ladon_task_record rec;
+    int32_t x;
+
+    /* hangs: every call ends within the timeout */
+    CU_ASSERT_EQUAL(kill(c.pid, SIGSTOP), 0);
+    CU_ASSERT(lt_wait_stopped(c.pid));
+    double t0 = lt_now();
+    CU_ASSERT_EQUAL(ladon_store_get(st, "m", id, &rec, 0), LADON_ESTORE);
+    double t1 = lt_now();
+    CU_ASSERT_EQUAL(ladon_store_create(st, "m", &x), LADON_ESTORE);
+    double t2 = lt_now();
+    CU_ASSERT_EQUAL(ladon_store_touch(st, id, 0.5), LADON_ESTORE);
+    double t3 = lt_now();
+    printf("\n    hung server: get %.3f s, create %.3f s, touch %.3f s "
+           "(timeout 0.5 s)\n", t1 - t0, t2 - t1, t3 - t2);
+    CU_ASSERT(t1 - t0 < 1.0 && t2 - t1 < 1.0 && t3 - t2 < 1.0);
+    CU_ASSERT_EQUAL(kill(c.pid, SIGCONT), 0);
+
+    /* awake again, it answers the requests that timed out: those late
+     * replies must never be taken for the answers to later requests */
+    int32_t fresh = 0;
+    t0 = lt_now();
+    int rc = LADON_ESTORE;
+    while (rc != 0 && lt_now() - t0 < 5.0) {
+        rc = ladon_store_create(st, "fresh", &fresh);
+        if (rc != 0) {
+            struct timespec ts = {0, 50000000};
+            nanosleep(&ts, NULL);
+        }
+    }
+    CU_ASSERT_EQUAL_FATAL(rc, 0);
+    for (int i = 0; i < 20; i++) {
+        CU_ASSERT_EQUAL(ladon_store_get(st, "m", id, &rec, 0), 0);
+        CU_ASSERT_EQUAL(rec.info.id, id);
+        CU_ASSERT_EQUAL(rec.info.state, LADON_TASK_RUNNING);
+        CU_ASSERT_EQUAL(ladon_store_get(st, "fresh", fresh, &rec, 0), 0);
+        CU_ASSERT_EQUAL(rec.info.state, LADON_TASK_QUEUED);
+        CU_ASSERT_EQUAL(ladon_store_get(st, "m", fresh, &rec, 0),
+                        LADON_ENOTFOUND);
+    }
+    CU_ASSERT_EQUAL(ladon_store_start(st, fresh, NULL), 0);
+    CU_ASSERT_EQUAL(ladon_store_start(st, fresh, NULL), LADON_ESTATE);
+
+    /* dies: fast failures; writes to dead sockets raise no SIGPIPE */
+    lt_server_stop(&c, SIGKILL);
+    for (int i = 0; i < 5; i++) {
+        t0 = lt_now();
+        CU_ASSERT_EQUAL(ladon_store_get(st, "m", id, &rec, 0), LADON_ESTORE);
+        CU_ASSERT_EQUAL(ladon_store_finish(st, id, "r", 1, 100), LADON_ESTORE);
+        CU_ASSERT_EQUAL(ladon_store_create(st, "m", &x), LADON_ESTORE);
+        CU_ASSERT(lt_now() - t0 < 1.5);
+    }
+    /* back, empty (no persistence): the very next call works */
+    CU_ASSERT_EQUAL_FATAL(lt_server_restart(&c), 0);
+    CU_ASSERT_EQUAL(ladon_store_create(st, "m", &x), 0);
+    CU_ASSERT_EQUAL(ladon_store_start(st, x, NULL), 0);
+    CU_ASSERT_EQUAL(ladon_store_finish(st, x, "r", 1, 100), 0);
+    CU_ASSERT_EQUAL(ladon_store_get(st, "m", id, &rec, 0), LADON_ENOTFOUND);
+
+    /* restarted while idle connections wait in the pool: they are noticed
+     * and replaced, no call fails */
+    lt_server_stop(&c, SIGTERM);
+    CU_ASSERT_EQUAL_FATAL(lt_server_restart(&c), 0);
+    for (int i = 0; i < 5; i++)
+        CU_ASSERT_EQUAL(ladon_store_create(st, "m", &x), 0);
+    ladon_store_close(st);
+    lt_server_stop(&c, SIGTERM);
+}
+
+static void test_too_large(void)
+{
+    static const char *const small_bulk[] = {"--proto-max-bulk-len", "1mb",
+                                             NULL};
+    lt_server d;
+    CU_ASSERT_EQUAL_FATAL(lt_server_start(&d, LT_REDIS, 0, small_bulk), 0);
+    char url[64];
+    snprintf(url, sizeof url, "redis://127.0.0.1:%u", d.port);
+    ladon_store *st = open_url(url, "big:", 1000);
+    size_t len = 2u * 1024u * 1024u;
+    char *buf = calloc(1, len);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(buf);
+    ladon_task_record rec;
+    int32_t ok = running_task(st, "m");
+    CU_ASSERT_EQUAL(ladon_store_finish(st, ok, buf, 1000000, 100), 0);
+    CU_ASSERT_EQUAL(ladon_store_get(st, "m", ok, &rec, 1), 0);
+    CU_ASSERT_EQUAL(rec.result_len, 1000000);
+    free(rec.result);
+    int32_t tl = running_task(st, "m");
+    CU_ASSERT_EQUAL(ladon_store_finish(st, tl, buf, len, 100), LADON_EINVAL);
+    CU_ASSERT_EQUAL(ladon_store_get(st, "m", tl, &rec, 1), 0);
+    CU_ASSERT_EQUAL(rec.info.state, LADON_TASK_FAILED);
+    CU_ASSERT_STRING_EQUAL(rec.message,
+                           "result too large for the store (2097152 bytes)");
+    CU_ASSERT_PTR_NULL(rec.result);
+    CU_ASSERT_EQUAL(ladon_store_fail(st, tl, "could not be stored", 100),
+                    LADON_ESTATE);
+    free(buf);
+    ladon_store_close(st);
+    lt_server_stop(&d, SIGTERM);
+}
+
+static void test_shared_handles(void)
+{
+    char url[64];
+    snprintf(url, sizeof url, "redis://127.0.0.1:%u", plain.port);
+    ladon_store *p1 = open_url(url, "shared:", 1000);
+    ladon_store *p2 = open_url(url, "shared:", 1000);
+    ladon_store *other = open_url(url, "other-app:", 1000);
+    int32_t id;
+    ladon_task_record rec;
+    CU_ASSERT_EQUAL_FATAL(ladon_store_create(p1, "m", &id), 0);
+    CU_ASSERT_EQUAL(ladon_store_start(p2, id, NULL), 0);
+    CU_ASSERT_EQUAL(ladon_store_progress(p1, id, 0.25), 0);
+    CU_ASSERT_EQUAL(ladon_store_get(p2, "m", id, &rec, 0), 0);
+    CU_ASSERT_EQUAL(rec.info.progress, 0.25);
+    CU_ASSERT_EQUAL(ladon_store_get(other, "m", id, &rec, 0), LADON_ENOTFOUND);
+    CU_ASSERT_EQUAL(ladon_store_finish(p2, id, "shared", 6, 100), 0);
+    CU_ASSERT_EQUAL(ladon_store_finish(p1, id, "twice", 5, 100), LADON_ESTATE);
+    CU_ASSERT_EQUAL(ladon_store_get(p1, "m", id, &rec, 1), 0);
+    CU_ASSERT_EQUAL(rec.result_len, 6);
+    CU_ASSERT(memcmp(rec.result, "shared", 6) == 0);
+    free(rec.result);
+    ladon_store_close(other);
+    ladon_store_close(p2);
+    ladon_store_close(p1);
+}
+
+static int suite_init(void)
+{
+    static const char *const pass[] = {"--requirepass", PASSWORD, NULL};
+    if (lt_server_start(&plain, LT_REDIS, 0, NULL) != 0 ||
+        lt_server_start(&authed, LT_REDIS, 0, pass) != 0)
+        return 1;
+    return 0;
+}
+
+static int suite_clean(void)
+{
+    lt_server_stop(&plain, SIGTERM);
+    lt_server_stop(&authed, SIGTERM);
+    return 0;
+}
+
+int main(void)
+{
+    if (CU_initialize_registry() != CUE_SUCCESS)
+        return 2;
+    CU_pSuite s = CU_add_suite("store_redis", suite_init, suite_clean);
+    if (s == NULL ||
+        !CU_add_test(s, "bad URLs, nobody listening", test_bad_urls) ||
+        !CU_add_test(s, "AUTH", test_auth) ||
+        !CU_add_test(s, "database index", test_db_index) ||
+        !CU_add_test(s, "records, ttl, flushed scripts, foreign data",
+                     test_records_ttl_and_scripts) ||
+        !CU_add_test(s, "server hangs, dies, comes back",
+                     test_down_and_back) ||
+        !CU_add_test(s, "result above proto-max-bulk-len", test_too_large) ||
+        !CU_add_test(s, "handles sharing records", test_shared_handles)) {
+        CU_cleanup_registry();
+        return 2;
+    }
+    CU_basic_set_mode(CU_BRM_VERBOSE);
+    CU_basic_run_tests();
+    unsigned failed = CU_get_number_of_failures() +
+                      CU_get_number_of_tests_failed() +
+                      CU_get_number_of_suites_failed();
+    CU_cleanup_registry();
+    return failed == 0 ? 0 : 1;
+}
