@@ -320,12 +320,12 @@ def log_lines(server, pattern):
     return [line for line in server.output().splitlines() if re.search(pattern, line)]
 
 
-def wait_log(server, pattern, timeout=5.0):
-    """The server logs a request after answering it: wait a moment for the line."""
+def wait_log(server, pattern, timeout=5.0, count=1):
+    """The server logs a request after answering it: wait a moment for COUNT lines."""
     deadline = time.monotonic() + timeout
     while True:
         found = log_lines(server, pattern)
-        if found or time.monotonic() > deadline:
+        if len(found) >= count or time.monotonic() > deadline:
             return found
         time.sleep(0.05)
 
@@ -363,7 +363,7 @@ def part_single(checks, binary, doc, modules, doc_args, mc_port, root):
         checks.run("single: WSDLs", lambda: check_wsdls(checks, apache, "single"))
         checks.run("single: zeep", lambda: check_zeep_add(checks, apache, "single"))
         checks.ok("single: the backend logged the calls with the client's address",
-                  len(wait_log(backend, r" info  127\.0\.0\.1 POST /Calculator add 200 ")) >= 2,
+                  len(wait_log(backend, r" info  127\.0\.0\.1 POST /Calculator add 200 ", count=2)) >= 2,
                   backend.output()[-2000:])
     finally:
         if apache is not None:
@@ -407,7 +407,7 @@ def check_task(checks, apache, backends):
         task_id=task_id), 4242)
     for i, b in enumerate(backends):
         pat = r" info  127\.0\.0\.1 POST /TaskService taskExample_progress 200 "
-        found = wait_log(b, pat)
+        found = wait_log(b, pat, count=before[i] + 1)
         n = len(found) - before[i]
         checks.ok("balancer: backend %d served some of the polls (%d of %d), logged with the "
                   "client address 127.0.0.1" % (i + 1, n, polls), n >= 1,
