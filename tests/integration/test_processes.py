@@ -24,7 +24,6 @@ the test.  usage: /usr/bin/python3 test_processes.py [PATH/TO/ladon-examples]   
 import os
 import random
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -34,72 +33,15 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 from ladon_harness import Checks, Server, ServerError, server_binary  # noqa: E402
 from task_helpers import call, quiet_data_dir, task_id_of  # noqa: E402
+from store_helpers import MEMCACHED, StoreServer, free_port  # noqa: E402
 
 import zeep  # noqa: E402  (task_helpers fails the test when it is missing)
 from zeep.transports import Transport  # noqa: E402
 
-MEMCACHED = "/usr/bin/memcached"
 REFUSAL = ("--processes 2 needs a shared task store (--store memcached://... or redis://...): "
            "the memory store lives in one process")
 UNAVAILABLE = "task store unavailable"
 LEASE = 3
-
-
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
-
-
-def can_connect(port):
-    try:
-        socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
-        return True
-    except OSError:
-        return False
-
-
-class Memcached:
-    """A memcached of our own on a free port of 127.0.0.1, stopped by its PID."""
-
-    def __init__(self, port=None):
-        self.port = port or free_port()
-        self.proc = None
-
-    def start(self):
-        cmd = [MEMCACHED, "-l", "127.0.0.1", "-p", str(self.port), "-U", "0", "-m", "64", "-M"]
-        if os.geteuid() == 0:
-            cmd += ["-u", "nobody"]        # memcached refuses to run as root otherwise
-        self.proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                                     stderr=subprocess.DEVNULL)
-        end = time.monotonic() + 10
-        while time.monotonic() < end:
-            if self.proc.poll() is not None:
-                break
-            if can_connect(self.port):
-                return self
-            time.sleep(0.02)
-        self.stop()
-        raise RuntimeError("memcached did not start on port %d" % self.port)
-
-    def stop(self):
-        if self.proc is None:
-            return None
-        if self.proc.poll() is None:
-            os.kill(self.proc.pid, signal.SIGTERM)
-            try:
-                self.proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                os.kill(self.proc.pid, signal.SIGKILL)
-                self.proc.wait()
-        status = self.proc.returncode
-        self.proc = None
-        return status
-
-    def url(self):
-        return "memcached://127.0.0.1:%d" % self.port
 
 
 def workers(server):
@@ -351,7 +293,7 @@ def main():
     with tempfile.TemporaryDirectory(prefix="ladon-processes-") as datadir:
         quiet_data_dir(datadir)
         checks.run("refusals", lambda: part_refusals(checks, binary, datadir))
-        mc = Memcached()
+        mc = StoreServer("memcached", extra=["-M"])
         try:
             mc.start()
         except RuntimeError as e:
@@ -364,7 +306,7 @@ def main():
         except ServerError as e:
             checks.ok("server starts", False, str(e))
         finally:
-            mc.stop()
+            mc.close()
     sys.exit(checks.finish())
 
 

@@ -191,6 +191,7 @@ struct ladon_task_engine {
     int touch_all;       /* a store call failed: write every task next time */
     unsigned down_ms;    /* backoff of lease/progress writes; 0 = store up */
     double down_until;   /* no lease/progress writes before (store clock) */
+    int outage_logged;   /* "unavailable" logged; "available again" not yet */
     double next_sweep, next_publish;
 
     /* scratch: stop() (sized `workers`) and the housekeeper (HK_BATCH) */
@@ -440,8 +441,9 @@ static void *worker_main(void *p)
 
 /* Retries the pending outcomes that are due.  Returns 0, or LADON_ESTORE
  * when the store is still down; *next_due is lowered to the earliest retry
- * time left. */
-static int retry_pending(ladon_task_engine *eng, double now, double *next_due)
+ * time left; *answered counts the store calls that got an answer. */
+static int retry_pending(ladon_task_engine *eng, double now, double *next_due,
+                         unsigned *answered)
 {
     pthread_mutex_lock(&eng->mu);
     ladon_task_ctx *list = eng->pending, *keep = NULL;
@@ -462,6 +464,8 @@ static int retry_pending(ladon_task_engine *eng, double now, double *next_due)
                     break;
             }
             ctx->retries++;
+            if (rc != LADON_ESTORE)
+                (*answered)++;
         }
         if (rc == LADON_ESTORE) {
             down = 1;
@@ -572,9 +576,10 @@ static void mark_gone(ladon_task_engine *eng, int32_t id, int rc)
                    (long)id, method, rc_text(rc), LADON_TASK_LOST_MESSAGE);
 }
 
-/* Lease renewal and progress publishing.  Returns 0 or LADON_ESTORE. */
+/* Lease renewal and progress publishing.  Returns 0 or LADON_ESTORE;
+ * *answered counts the store calls that got an answer. */
 static int write_tasks(ladon_task_engine *eng, double now, int publish,
-                       double *next_due)
+                       double *next_due, unsigned *answered)
 {
     int leases = eng->touch_period > 0.0;
     pthread_mutex_lock(&eng->mu);
@@ -596,6 +601,7 @@ static int write_tasks(ladon_task_engine *eng, double now, int publish,
                 eng->touch_all = 1; /* write everything once it is back */
                 return rc;
             }
+            (*answered)++;
             /* a queued task's record gone: its start will say so */
             if ((rc == LADON_ESTATE || rc == LADON_ENOTFOUND) &&
                 eng->hk_running[i] && leases)
@@ -628,26 +634,41 @@ static double housekeep(ladon_task_engine *eng)
     if (eng->next_publish < next_due)
         next_due = eng->next_publish;
     /* the outcomes first: the first failure tells the store is down */
-    int rc = retry_pending(eng, now, &next_due);
-    if (rc == 0 && now >= eng->down_until)
-        rc = write_tasks(eng, now, publish, &next_due);
+    unsigned answered = 0;
+    int rc = retry_pending(eng, now, &next_due, &answered);
+    /* a retried outcome that got an answer shows the store is back: renew
+     * the leases now rather than at the end of the backoff */
+    if (rc == 0 && (now >= eng->down_until || answered > 0))
+        rc = write_tasks(eng, now, publish, &next_due, &answered);
     if (rc == LADON_ESTORE) {
         /* no lease or progress writes until down_until: a store refusing
          * connections would otherwise be asked in a tight loop */
-        if (eng->down_ms == 0)
+        if (!eng->outage_logged)
             LADON_LOGW("task store unavailable: %s of running tasks cannot be "
                        "written; retrying with backoff",
                        eng->touch_period > 0.0 ? "leases and progress"
                                                : "progress");
+        eng->outage_logged = 1;
         eng->touch_all = 1;
         eng->down_ms = eng->down_ms == 0 ? RETRY_FIRST_MS
                        : eng->down_ms >= RETRY_MAX_MS / 2 ? RETRY_MAX_MS
                                                           : eng->down_ms * 2;
+        /* never back off so long that a short outage costs the leases: at
+         * most half a renewal period (lease / 6) between attempts */
+        if (eng->touch_period > 0.0 && eng->down_ms > (unsigned)(eng->touch_period * 500.0))
+            eng->down_ms = (unsigned)(eng->touch_period * 500.0) > 0
+                               ? (unsigned)(eng->touch_period * 500.0) : 1;
         eng->down_until = now + eng->down_ms / 1000.0;
-    } else if (now >= eng->down_until) {
-        if (eng->down_ms != 0)
+    } else if (now >= eng->down_until || answered > 0) {
+        /* only a store that answered is back: a pass with nothing to write
+         * (no task due) proves nothing, and logging "available again" then
+         * would make the log flap while the store is still down */
+        if (eng->outage_logged && answered > 0) {
             LADON_LOGI("task store available again");
+            eng->outage_logged = 0;
+        }
         eng->down_ms = 0;
+        eng->down_until = now;
     }
     if (eng->down_ms != 0 && eng->down_until < next_due)
         next_due = eng->down_until;

@@ -373,7 +373,8 @@ static void test_shared_handles(void)
     CU_ASSERT_EQUAL(ladon_store_finish(p1, id, "twice", 5, 100), LADON_ESTATE);
     CU_ASSERT_EQUAL(ladon_store_get(p1, "m", id, &rec, 1), 0);
     CU_ASSERT_EQUAL(rec.result_len, 6);
-    CU_ASSERT(memcmp(rec.result, "shared", 6) == 0);
+    CU_ASSERT(rec.result != NULL && rec.result_len == 6 &&
+              memcmp(rec.result, "shared", 6) == 0);
     free(rec.result);
     ladon_store_close(other);
     ladon_store_close(p2);

@@ -22,6 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "ladon/error.h"
 #include "ladon/task.h"
@@ -881,6 +882,107 @@ static void test_renewal_backoff(void)
     ladon_store_close(st);
 }
 
+/* ---- the log ----------------------------------------------------------- */
+
+/* Runs with stderr (the log, one write(2) per line) going to a temporary
+ * file; log_end() restores it and returns what was written (malloc()ed). */
+static int saved_stderr = -1;
+static FILE *log_file;
+
+static void log_begin(void)
+{
+    fflush(stderr);
+    log_file = tmpfile();
+    CU_ASSERT_PTR_NOT_NULL_FATAL(log_file);
+    saved_stderr = dup(STDERR_FILENO);
+    CU_ASSERT_FATAL(saved_stderr >= 0);
+    CU_ASSERT_FATAL(dup2(fileno(log_file), STDERR_FILENO) >= 0);
+}
+
+static char *log_end(void)
+{
+    fflush(stderr);
+    dup2(saved_stderr, STDERR_FILENO);
+    close(saved_stderr);
+    saved_stderr = -1;
+    long n = fseek(log_file, 0, SEEK_END) == 0 ? ftell(log_file) : -1;
+    char *text = calloc(1, n > 0 ? (size_t)n + 1 : 1);
+    if (text != NULL && n > 0) {
+        rewind(log_file);
+        size_t got = fread(text, 1, (size_t)n, log_file);
+        text[got] = '\0';
+    }
+    fclose(log_file);
+    log_file = NULL;
+    fputs(text != NULL ? text : "", stderr); /* still shown with the test */
+    return text;
+}
+
+static int count_of(const char *text, const char *what)
+{
+    int n = 0;
+    for (const char *p = text; p != NULL && (p = strstr(p, what)) != NULL;
+         p += strlen(what))
+        n++;
+    return n;
+}
+
+/* The log says "task store unavailable" once per outage and "task store
+ * available again" once the store answers again - not when a housekeeping
+ * round merely had nothing to write (here: no task left, the one outcome
+ * waiting for its next try), which used to make the log flap while the
+ * store was still down. */
+static void test_outage_log(void)
+{
+    static const char down_line[] = "task store unavailable: leases and "
+                                    "progress of running tasks cannot be "
+                                    "written";
+    static const char up_line[] = "task store available again";
+    ladon_store *st = open_fake("fake:", 30);
+    ladon_task_engine *eng = new_engine(st, 1);
+    ctl a = {0};
+    CU_ASSERT_EQUAL_FATAL(ladon_task_submit(eng, "m", body_ctl, &a, NULL,
+                                            &a.id), 0);
+    CU_ASSERT_FATAL(eventually(started, &a));
+    sleep_ms(20);
+    log_begin();
+    atomic_store(&down_all, 1);
+    atomic_store(&a.go, 1); /* ends while the store is down: deferred */
+    pend one = {eng, 1};
+    CU_ASSERT(eventually(pending_is, &one));
+    /* t = 0: deferred, first try at 100 ms */
+    advance_ms(101); /* the try fails: the outage is noticed and logged */
+    calls second = {&finish_calls, 2};
+    CU_ASSERT(eventually(calls_reached, &second));
+    /* next try at 301 ms; the housekeeper's own backoff ends at 201 ms:
+     * rounds between them have nothing to write */
+    advance_ms(149);
+    sleep_ms(50);
+    CU_ASSERT_EQUAL(atomic_load(&finish_calls), 2);
+    advance_ms(60); /* 310 ms: the try fails again */
+    calls third = {&finish_calls, 3};
+    CU_ASSERT(eventually(calls_reached, &third));
+    sleep_ms(20);
+    /* back: the try at 710 ms succeeds */
+    atomic_store(&down_all, 0);
+    advance_ms(401);
+    pend none = {eng, 0};
+    CU_ASSERT(eventually(pending_is, &none));
+    sleep_ms(50);
+    char *log = log_end();
+    CU_ASSERT_PTR_NOT_NULL_FATAL(log);
+    CU_ASSERT_EQUAL(count_of(log, down_line), 1);
+    CU_ASSERT_EQUAL(count_of(log, up_line), 1);
+    const char *recorded = strstr(log, "recorded after 3 retries");
+    const char *up = strstr(log, up_line);
+    CU_ASSERT_PTR_NOT_NULL(recorded);
+    CU_ASSERT(up != NULL && recorded != NULL && up > recorded);
+    free(log);
+    CU_ASSERT_EQUAL(state_of(st, "m", a.id, NULL, 0), LADON_TASK_DONE);
+    ladon_task_engine_free(eng);
+    ladon_store_close(st);
+}
+
 /* A result the store cannot hold: the store records the failure with its
  * message; the engine neither overwrites it nor retries.  Also after an
  * outage (the deferred finish meets the same answer). */
@@ -943,7 +1045,9 @@ int main(void)
         !CU_add_test(s, "start with the store down", test_start_down) ||
         !CU_add_test(s, "renewal backoff", test_renewal_backoff) ||
         !CU_add_test(s, "result too large for the store",
-                     test_result_too_large)) {
+                     test_result_too_large) ||
+        !CU_add_test(s, "outage logged once, recovery once",
+                     test_outage_log)) {
         CU_cleanup_registry();
         return 2;
     }
