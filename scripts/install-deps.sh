@@ -2,6 +2,7 @@
 # Installs the Debian 12 packages Ladon-C needs, only those that are missing.
 #   scripts/install-deps.sh build   - to build and run the server
 #   scripts/install-deps.sh test    - also what the tests need (clients, sanitizers)
+#   scripts/install-deps.sh bench   - build, plus what bench/run.sh needs (load generator, servers)
 # Runs apt-get as root (directly, or through sudo when not root).
 set -euo pipefail
 
@@ -10,11 +11,13 @@ build_pkgs=(gcc libc6-dev pkg-config meson ninja-build gsoap libgsoap-dev libxml
             zlib1g-dev libssl-dev libmemcached-dev libhiredis-dev)
 test_pkgs=(libcunit1-dev python3 python3-zeep php-cli php-soap curl libxml2-utils valgrind
            memcached redis-server apache2)
+bench_pkgs=(wrk nginx-light memcached curl)
 
 case "$what" in
     build) pkgs=("${build_pkgs[@]}") ;;
     test) pkgs=("${build_pkgs[@]}" "${test_pkgs[@]}") ;;
-    *) echo "usage: $0 build|test" >&2; exit 2 ;;
+    bench) pkgs=("${build_pkgs[@]}" "${bench_pkgs[@]}") ;;
+    *) echo "usage: $0 build|test|bench" >&2; exit 2 ;;
 esac
 
 missing=()

@@ -26,6 +26,9 @@
 #include "ladon/task.h"
 #include "router.h"
 
+/* Free connection buffers the listener keeps for reuse, at most. */
+#define LADON_BUF_CACHE 64
+
 enum ladon__conn_state {
     LADON_CONN_IDLE,    /* in epoll, nothing buffered */
     LADON_CONN_READING, /* in epoll, part of a request buffered */
@@ -83,6 +86,8 @@ struct ladon_server {
     size_t n_busy;
     bool accepting;
     bool stopping;
+    char *buf_cache[LADON_BUF_CACHE]; /* free connection buffers (listener.c) */
+    unsigned n_buf_cache;
 
     /* work queue: listener -> workers */
     pthread_mutex_t wq_lock;
