@@ -39,8 +39,6 @@ import os
 import re
 import shlex
 import shutil
-import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -50,6 +48,7 @@ import xml.etree.ElementTree as ET
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 from ladon_harness import Checks, Server, ServerError, server_binary  # noqa: E402
+from store_helpers import StoreServer, can_connect, free_port, stop_pid  # noqa: E402
 
 try:
     import zeep  # noqa: F401
@@ -114,64 +113,6 @@ def replace_exactly(text, old, new, what):
 
 
 # ---- processes ------------------------------------------------------------------------------
-
-def free_port():
-    s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
-
-
-def can_connect(port):
-    try:
-        with socket.create_connection(("127.0.0.1", port), timeout=1):
-            return True
-    except OSError:
-        return False
-
-
-def stop_pid(proc, timeout=20.0):
-    """SIGTERM to exactly this process, wait; SIGKILL after timeout. Returns the exit status."""
-    if proc.poll() is None:
-        os.kill(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(timeout=timeout)
-        except subprocess.TimeoutExpired:
-            os.kill(proc.pid, signal.SIGKILL)
-            proc.wait()
-            return "timeout"
-    return proc.returncode
-
-
-class Memcached:
-    def __init__(self, root):
-        self.root = root
-        self.proc = None
-        self.port = None
-
-    def start(self):
-        for _ in range(5):
-            self.port = free_port()
-            cmd = [MEMCACHED, "-l", "127.0.0.1", "-p", str(self.port), "-U", "0", "-m", "32",
-                   "-t", "2"]
-            if os.geteuid() == 0:
-                cmd += ["-u", "nobody"]   # memcached refuses to run as root
-            log = open(os.path.join(self.root, "memcached-%d.log" % self.port), "wb")
-            self.proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=log,
-                                         stderr=subprocess.STDOUT, close_fds=True)
-            log.close()
-            deadline = time.monotonic() + START_TIMEOUT
-            while time.monotonic() < deadline and self.proc.poll() is None:
-                if can_connect(self.port):
-                    return self
-                time.sleep(0.05)
-            stop_pid(self.proc)       # port taken meanwhile, or it failed: try another
-        raise RuntimeError("memcached did not start (see %s)" % self.root)
-
-    def stop(self):
-        return stop_pid(self.proc) if self.proc is not None else None
-
 
 class Apache:
     """Debian's apache2 in the foreground with its own configuration folder."""
@@ -560,7 +501,7 @@ def main():
         os.chmod(root, 0o755)         # Apache's children run as nobody and look inside
     mc = None
     try:
-        mc = Memcached(root).start()
+        mc = StoreServer("memcached").start()
         checks.ok("memcached started on 127.0.0.1:%d" % mc.port, True)
         err = store_error(binary, backend_args(doc_args, mc.port, tempfile.mkdtemp(dir=root)))
         mc_port = mc.port
@@ -576,6 +517,7 @@ def main():
     finally:
         if mc is not None:
             checks.ok("memcached stops on SIGTERM to its PID", mc.stop() == 0)
+            mc.close()
         if os.environ.get("KEEP_TMP"):
             print("kept %s" % root)
         else:
