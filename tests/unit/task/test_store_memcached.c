@@ -21,6 +21,7 @@
 #include "ladon/error.h"
 #include "ladon/store.h"
 #include "server_fixture.h"
+#include "store_checks.h"
 #include "task_internal.h"
 
 static lt_server a, b; /* two long-lived servers */
@@ -45,14 +46,6 @@ static ladon_store *open_url(const char *url, const char *prefix,
         fprintf(stderr, "open %s: %s (%d)\n", url, err, rc);
     CU_ASSERT_EQUAL_FATAL(rc, 0);
     return st;
-}
-
-static int32_t running_task(ladon_store *st, const char *method)
-{
-    int32_t id = 0;
-    CU_ASSERT_EQUAL(ladon_store_create(st, method, &id), 0);
-    CU_ASSERT_EQUAL(ladon_store_start(st, id, NULL), 0);
-    return id;
 }
 
 /* Decodes metadump's %XX key encoding in place. */
@@ -236,7 +229,7 @@ static void test_two_servers(void)
     for (int i = 0; i < N; i++) {
         char r[16];
         int len = snprintf(r, sizeof r, "r%d", i);
-        ids[i] = running_task(st, "m");
+        ids[i] = lt_running_task(st, "m");
         int rc = ladon_store_finish(st, ids[i], r, (size_t)len, 300);
         if (rc != 0)
             fprintf(stderr, "\n    finish of task %d (%d of %d): rc %d\n",
@@ -270,7 +263,7 @@ static void test_two_servers(void)
     CU_ASSERT_PTR_NOT_NULL_FATAL(big);
     for (size_t i = 0; i < blen; i++)
         big[i] = (unsigned char)(i * 31u + (i >> 11));
-    int32_t l = running_task(st, "m");
+    int32_t l = lt_running_task(st, "m");
     CU_ASSERT_EQUAL(ladon_store_finish(st, l, big, blen, 300), 0);
     ladon_task_record rec;
     CU_ASSERT_EQUAL_FATAL(ladon_store_get(st2, "m", l, &rec, 1), 0);
@@ -299,7 +292,7 @@ static void test_vanished(void)
     ladon_task_record rec;
     char key[64];
     /* a running record evicted: unknown, and nothing re-creates it */
-    int32_t id = running_task(st, "m");
+    int32_t id = lt_running_task(st, "m");
     snprintf(key, sizeof key, "delete van:%d\r\n", (int)id);
     CU_ASSERT(raw_ok(a.port, key, "DELETED"));
     CU_ASSERT_EQUAL(ladon_store_get(st, "m", id, &rec, 1), LADON_ENOTFOUND);
@@ -314,7 +307,7 @@ static void test_vanished(void)
     size_t blen = 2u * 1024u * 1024u;
     char *big = calloc(1, blen);
     CU_ASSERT_PTR_NOT_NULL_FATAL(big);
-    int32_t l = running_task(st, "m");
+    int32_t l = lt_running_task(st, "m");
     CU_ASSERT_EQUAL(ladon_store_finish(st, l, big, blen, 300), 0);
     free(big);
     char keys[8][KEYLEN];
@@ -333,7 +326,7 @@ static void test_vanished(void)
     CU_ASSERT_PTR_NULL(rec.result);
 
     /* something else under our key: an error, never a guess */
-    int32_t g = running_task(st, "m");
+    int32_t g = lt_running_task(st, "m");
     char cmd[96];
     snprintf(cmd, sizeof cmd, "set van:%d 0 0 5\r\nhello\r\n", (int)g);
     CU_ASSERT(raw_ok(a.port, cmd, "STORED"));
@@ -349,14 +342,14 @@ static void test_long_ttl(void)
     char url[64];
     snprintf(url, sizeof url, "memcached://127.0.0.1:%u", a.port);
     ladon_store *st = open_url(url, "ttl:", DATA_TIMEOUT_MS);
-    int32_t d = running_task(st, "m");
+    int32_t d = lt_running_task(st, "m");
     CU_ASSERT_EQUAL(ladon_store_finish(st, d, "kept", 4, 40u * 86400u), 0);
-    int32_t f = running_task(st, "m");
+    int32_t f = lt_running_task(st, "m");
     CU_ASSERT_EQUAL(ladon_store_fail(st, f, "kept", 40u * 86400u), 0);
     size_t blen = 1536u * 1024u;
     char *big = calloc(1, blen);
     CU_ASSERT_PTR_NOT_NULL_FATAL(big);
-    int32_t l = running_task(st, "m");
+    int32_t l = lt_running_task(st, "m");
     CU_ASSERT_EQUAL(ladon_store_finish(st, l, big, blen, 40u * 86400u), 0);
     free(big);
     ladon_task_record rec;
@@ -375,66 +368,17 @@ static void test_down_and_back(void)
     char url[64];
     snprintf(url, sizeof url, "memcached://127.0.0.1:%u", c.port);
     ladon_store *st = open_url(url, "down:", 500);
-    int32_t id = running_task(st, "m");
+    int32_t id = lt_running_task(st, "m");
     ladon_task_record rec;
     int32_t x;
 
-    /* a server that hangs (stopped): every call ends within the timeout */
-    CU_ASSERT_EQUAL(kill(c.pid, SIGSTOP), 0);
-    CU_ASSERT(lt_wait_stopped(c.pid));
-    double t0 = lt_now();
-    CU_ASSERT_EQUAL(ladon_store_get(st, "m", id, &rec, 0), LADON_ESTORE);
-    double t1 = lt_now();
-    CU_ASSERT_EQUAL(ladon_store_create(st, "m", &x), LADON_ESTORE);
-    double t2 = lt_now();
-    CU_ASSERT_EQUAL(ladon_store_touch(st, id, 0.5), LADON_ESTORE);
-    double t3 = lt_now();
-    printf("\n    hung server: get %.3f s, create %.3f s, touch %.3f s "
-           "(timeout 0.5 s)\n", t1 - t0, t2 - t1, t3 - t2);
-    CU_ASSERT(t1 - t0 < LT_HUNG_CALL_MAX_S && t2 - t1 < LT_HUNG_CALL_MAX_S &&
-              t3 - t2 < LT_HUNG_CALL_MAX_S);
-    CU_ASSERT_EQUAL(kill(c.pid, SIGCONT), 0);
-
-    /* awake again, it answers the requests that timed out: those late
-     * replies must never be taken for the answers to later requests */
-    int32_t fresh = 0;
-    t0 = lt_now();
-    int rc = LADON_ESTORE;
-    while (rc != 0 && lt_now() - t0 < 5.0) {
-        rc = ladon_store_create(st, "fresh", &fresh);
-        if (rc != 0) {
-            struct timespec ts = {0, 50000000};
-            nanosleep(&ts, NULL);
-        }
-    }
-    CU_ASSERT_EQUAL_FATAL(rc, 0);
-    for (int i = 0; i < 20; i++) {
-        CU_ASSERT_EQUAL(ladon_store_get(st, "m", id, &rec, 0), 0);
-        CU_ASSERT_EQUAL(rec.info.id, id);
-        CU_ASSERT_EQUAL(rec.info.state, LADON_TASK_RUNNING);
-        CU_ASSERT_EQUAL(ladon_store_get(st, "fresh", fresh, &rec, 0), 0);
-        CU_ASSERT_EQUAL(rec.info.state, LADON_TASK_QUEUED);
-        CU_ASSERT_EQUAL(ladon_store_get(st, "m", fresh, &rec, 0),
-                        LADON_ENOTFOUND);
-    }
-    CU_ASSERT_EQUAL(ladon_store_start(st, fresh, NULL), 0);
-    CU_ASSERT_EQUAL(ladon_store_start(st, fresh, NULL), LADON_ESTATE);
-
-    /* the server dies: fast failures, no crash (SIGPIPE), no hang */
-    lt_server_stop(&c, SIGKILL);
-    for (int i = 0; i < 5; i++) {
-        t0 = lt_now();
-        CU_ASSERT_EQUAL(ladon_store_get(st, "m", id, &rec, 0), LADON_ESTORE);
-        CU_ASSERT_EQUAL(ladon_store_finish(st, id, "r", 1, 100), LADON_ESTORE);
-        CU_ASSERT_EQUAL(ladon_store_create(st, "m", &x), LADON_ESTORE);
-        CU_ASSERT(lt_now() - t0 < 1.5);
-    }
+    lt_check_outage(&c, st, id);
 
     /* back on the same port (empty: memcached keeps nothing): service
      * resumes within a few seconds, the old record reads as unknown */
     CU_ASSERT_EQUAL_FATAL(lt_server_restart(&c), 0);
-    t0 = lt_now();
-    rc = LADON_ESTORE;
+    double t0 = lt_now();
+    int rc = LADON_ESTORE;
     while (rc != 0 && lt_now() - t0 < 8.0) {
         rc = ladon_store_create(st, "m", &x);
         if (rc != 0) {
@@ -471,7 +415,7 @@ static void test_too_large(void)
     for (size_t i = 0; i < big_len; i++)
         buf[i] = (unsigned char)(i ^ (i >> 8));
     ladon_task_record rec;
-    int32_t ok = running_task(st, "m");
+    int32_t ok = lt_running_task(st, "m");
     CU_ASSERT_EQUAL(ladon_store_finish(st, ok, buf, ok_len, 100), 0);
     CU_ASSERT_EQUAL_FATAL(ladon_store_get(st, "m", ok, &rec, 1), 0);
     CU_ASSERT_EQUAL(rec.result_len, ok_len);
@@ -480,7 +424,7 @@ static void test_too_large(void)
     free(rec.result);
     CU_ASSERT_EQUAL(server_keys(d.port, "big:", NULL, 0), 1 + 40);
 
-    int32_t tl = running_task(st, "m");
+    int32_t tl = lt_running_task(st, "m");
     CU_ASSERT_EQUAL(ladon_store_finish(st, tl, buf, big_len, 100),
                     LADON_EINVAL);
     CU_ASSERT_EQUAL(ladon_store_get(st, "m", tl, &rec, 1), 0);

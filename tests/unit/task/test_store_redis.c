@@ -21,6 +21,7 @@
 #include "ladon/error.h"
 #include "ladon/store.h"
 #include "server_fixture.h"
+#include "store_checks.h"
 #include "task_internal.h"
 
 static lt_server plain; /* no password */
@@ -49,14 +50,6 @@ static ladon_store *open_url(const char *url, const char *prefix,
         fprintf(stderr, "open %s: %s (%d)\n", url, err, rc);
     CU_ASSERT_EQUAL_FATAL(rc, 0);
     return st;
-}
-
-static int32_t running_task(ladon_store *st, const char *method)
-{
-    int32_t id = 0;
-    CU_ASSERT_EQUAL(ladon_store_create(st, method, &id), 0);
-    CU_ASSERT_EQUAL(ladon_store_start(st, id, NULL), 0);
-    return id;
 }
 
 /* One inline command to the plain server; its first reply line. */
@@ -145,7 +138,7 @@ static void test_auth(void)
     snprintf(url, sizeof url,
              "redis://default:" PASSWORD_ENC "@127.0.0.1:%u/1", authed.port);
     ladon_store *st2 = open_url(url, "a:", 1000);
-    int32_t id = running_task(st, "m");
+    int32_t id = lt_running_task(st, "m");
     CU_ASSERT_EQUAL(ladon_store_finish(st2, id, "authed", 6, 100), 0);
     ladon_task_record rec;
     CU_ASSERT_EQUAL(ladon_store_get(st, "m", id, &rec, 1), 0);
@@ -154,7 +147,7 @@ static void test_auth(void)
     /* many connections at once: each one authenticates */
     enum { N = 100 };
     for (int i = 0; i < N; i++)
-        CU_ASSERT_EQUAL(ladon_store_touch(st2, running_task(st, "m"), 0.5), 0);
+        CU_ASSERT_EQUAL(ladon_store_touch(st2, lt_running_task(st, "m"), 0.5), 0);
     ladon_store_close(st2);
     ladon_store_close(st);
 }
@@ -198,7 +191,7 @@ static void test_records_ttl_and_scripts(void)
     char url[64], reply[256], cmd[128];
     snprintf(url, sizeof url, "redis://127.0.0.1:%u", plain.port);
     ladon_store *st = open_url(url, "rec:", 1000);
-    int32_t id = running_task(st, "m");
+    int32_t id = lt_running_task(st, "m");
     snprintf(cmd, sizeof cmd, "PTTL rec:%d\r\n", (int)id);
     CU_ASSERT(raw(plain.port, cmd, reply, sizeof reply) > 0);
     CU_ASSERT_STRING_EQUAL(reply, ":-1\r\n"); /* running: no expiry */
@@ -210,7 +203,7 @@ static void test_records_ttl_and_scripts(void)
     /* scripts gone (SCRIPT FLUSH, as after a restart): EVAL takes over */
     CU_ASSERT(raw(plain.port, "SCRIPT FLUSH\r\n", reply, sizeof reply) > 0);
     CU_ASSERT_STRING_EQUAL(reply, "+OK\r\n");
-    int32_t id2 = running_task(st, "m");
+    int32_t id2 = lt_running_task(st, "m");
     CU_ASSERT_EQUAL(ladon_store_progress(st, id2, 0.5), 0);
     CU_ASSERT_EQUAL(ladon_store_touch(st, id2, 0.6), 0);
     CU_ASSERT_EQUAL(ladon_store_fail(st, id2, "flushed", 100), 0);
@@ -219,7 +212,7 @@ static void test_records_ttl_and_scripts(void)
     CU_ASSERT_STRING_EQUAL(rec.message, "flushed");
 
     /* something else under our key: an error, never a guess */
-    int32_t g = running_task(st, "m");
+    int32_t g = lt_running_task(st, "m");
     snprintf(cmd, sizeof cmd, "DEL rec:%d\r\n", (int)g);
     CU_ASSERT(raw(plain.port, cmd, reply, sizeof reply) > 0);
     snprintf(cmd, sizeof cmd, "SET rec:%d hello\r\n", (int)g);
@@ -233,7 +226,7 @@ static void test_records_ttl_and_scripts(void)
                      ":1\r\n") > 0);
     CU_ASSERT_EQUAL(ladon_store_get(st, "m", g, &rec, 1), LADON_ESTORE);
     /* evicted/deleted: unknown, nothing re-creates it */
-    int32_t v = running_task(st, "m");
+    int32_t v = lt_running_task(st, "m");
     snprintf(cmd, sizeof cmd, "DEL rec:%d\r\n", (int)v);
     CU_ASSERT(raw(plain.port, cmd, reply, sizeof reply) > 0);
     CU_ASSERT_EQUAL(ladon_store_get(st, "m", v, &rec, 0), LADON_ENOTFOUND);
@@ -252,60 +245,12 @@ static void test_down_and_back(void)
     char url[64];
     snprintf(url, sizeof url, "redis://127.0.0.1:%u", c.port);
     ladon_store *st = open_url(url, "down:", 500);
-    int32_t id = running_task(st, "m");
+    int32_t id = lt_running_task(st, "m");
     ladon_task_record rec;
     int32_t x;
 
-    /* hangs: every call ends within the timeout */
-    CU_ASSERT_EQUAL(kill(c.pid, SIGSTOP), 0);
-    CU_ASSERT(lt_wait_stopped(c.pid));
-    double t0 = lt_now();
-    CU_ASSERT_EQUAL(ladon_store_get(st, "m", id, &rec, 0), LADON_ESTORE);
-    double t1 = lt_now();
-    CU_ASSERT_EQUAL(ladon_store_create(st, "m", &x), LADON_ESTORE);
-    double t2 = lt_now();
-    CU_ASSERT_EQUAL(ladon_store_touch(st, id, 0.5), LADON_ESTORE);
-    double t3 = lt_now();
-    printf("\n    hung server: get %.3f s, create %.3f s, touch %.3f s "
-           "(timeout 0.5 s)\n", t1 - t0, t2 - t1, t3 - t2);
-    CU_ASSERT(t1 - t0 < LT_HUNG_CALL_MAX_S && t2 - t1 < LT_HUNG_CALL_MAX_S &&
-              t3 - t2 < LT_HUNG_CALL_MAX_S);
-    CU_ASSERT_EQUAL(kill(c.pid, SIGCONT), 0);
+    lt_check_outage(&c, st, id);
 
-    /* awake again, it answers the requests that timed out: those late
-     * replies must never be taken for the answers to later requests */
-    int32_t fresh = 0;
-    t0 = lt_now();
-    int rc = LADON_ESTORE;
-    while (rc != 0 && lt_now() - t0 < 5.0) {
-        rc = ladon_store_create(st, "fresh", &fresh);
-        if (rc != 0) {
-            struct timespec ts = {0, 50000000};
-            nanosleep(&ts, NULL);
-        }
-    }
-    CU_ASSERT_EQUAL_FATAL(rc, 0);
-    for (int i = 0; i < 20; i++) {
-        CU_ASSERT_EQUAL(ladon_store_get(st, "m", id, &rec, 0), 0);
-        CU_ASSERT_EQUAL(rec.info.id, id);
-        CU_ASSERT_EQUAL(rec.info.state, LADON_TASK_RUNNING);
-        CU_ASSERT_EQUAL(ladon_store_get(st, "fresh", fresh, &rec, 0), 0);
-        CU_ASSERT_EQUAL(rec.info.state, LADON_TASK_QUEUED);
-        CU_ASSERT_EQUAL(ladon_store_get(st, "m", fresh, &rec, 0),
-                        LADON_ENOTFOUND);
-    }
-    CU_ASSERT_EQUAL(ladon_store_start(st, fresh, NULL), 0);
-    CU_ASSERT_EQUAL(ladon_store_start(st, fresh, NULL), LADON_ESTATE);
-
-    /* dies: fast failures; writes to dead sockets raise no SIGPIPE */
-    lt_server_stop(&c, SIGKILL);
-    for (int i = 0; i < 5; i++) {
-        t0 = lt_now();
-        CU_ASSERT_EQUAL(ladon_store_get(st, "m", id, &rec, 0), LADON_ESTORE);
-        CU_ASSERT_EQUAL(ladon_store_finish(st, id, "r", 1, 100), LADON_ESTORE);
-        CU_ASSERT_EQUAL(ladon_store_create(st, "m", &x), LADON_ESTORE);
-        CU_ASSERT(lt_now() - t0 < 1.5);
-    }
     /* back, empty (no persistence): the very next call works */
     CU_ASSERT_EQUAL_FATAL(lt_server_restart(&c), 0);
     CU_ASSERT_EQUAL(ladon_store_create(st, "m", &x), 0);
@@ -336,12 +281,12 @@ static void test_too_large(void)
     char *buf = calloc(1, len);
     CU_ASSERT_PTR_NOT_NULL_FATAL(buf);
     ladon_task_record rec;
-    int32_t ok = running_task(st, "m");
+    int32_t ok = lt_running_task(st, "m");
     CU_ASSERT_EQUAL(ladon_store_finish(st, ok, buf, 1000000, 100), 0);
     CU_ASSERT_EQUAL(ladon_store_get(st, "m", ok, &rec, 1), 0);
     CU_ASSERT_EQUAL(rec.result_len, 1000000);
     free(rec.result);
-    int32_t tl = running_task(st, "m");
+    int32_t tl = lt_running_task(st, "m");
     CU_ASSERT_EQUAL(ladon_store_finish(st, tl, buf, len, 100), LADON_EINVAL);
     CU_ASSERT_EQUAL(ladon_store_get(st, "m", tl, &rec, 1), 0);
     CU_ASSERT_EQUAL(rec.info.state, LADON_TASK_FAILED);

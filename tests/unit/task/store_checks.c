@@ -1,0 +1,75 @@
+/* store_checks.c - checks shared by the memcached and redis suites.
+ * Copyright (C) 2026 the Ladon-C authors. GPL-2.0-or-later. */
+#include "store_checks.h"
+
+#include <signal.h>
+#include <stdio.h>
+#include <time.h>
+
+#include <CUnit/CUnit.h>
+
+#include "ladon/error.h"
+
+int32_t lt_running_task(ladon_store *st, const char *method)
+{
+    int32_t id = 0;
+    CU_ASSERT_EQUAL(ladon_store_create(st, method, &id), 0);
+    CU_ASSERT_EQUAL(ladon_store_start(st, id, NULL), 0);
+    return id;
+}
+
+void lt_check_outage(lt_server *c, ladon_store *st, int32_t id)
+{
+    ladon_task_record rec;
+    int32_t x;
+
+    /* a server that hangs (stopped): every call ends within the timeout */
+    CU_ASSERT_EQUAL(kill(c->pid, SIGSTOP), 0);
+    CU_ASSERT(lt_wait_stopped(c->pid));
+    double t0 = lt_now();
+    CU_ASSERT_EQUAL(ladon_store_get(st, "m", id, &rec, 0), LADON_ESTORE);
+    double t1 = lt_now();
+    CU_ASSERT_EQUAL(ladon_store_create(st, "m", &x), LADON_ESTORE);
+    double t2 = lt_now();
+    CU_ASSERT_EQUAL(ladon_store_touch(st, id, 0.5), LADON_ESTORE);
+    double t3 = lt_now();
+    printf("\n    hung server: get %.3f s, create %.3f s, touch %.3f s "
+           "(timeout 0.5 s)\n", t1 - t0, t2 - t1, t3 - t2);
+    CU_ASSERT(t1 - t0 < LT_HUNG_CALL_MAX_S && t2 - t1 < LT_HUNG_CALL_MAX_S &&
+              t3 - t2 < LT_HUNG_CALL_MAX_S);
+    CU_ASSERT_EQUAL(kill(c->pid, SIGCONT), 0);
+
+    /* awake again, it answers the requests that timed out: those late
+     * replies must never be taken for the answers to later requests */
+    int32_t fresh = 0;
+    t0 = lt_now();
+    int rc = LADON_ESTORE;
+    while (rc != 0 && lt_now() - t0 < 5.0) {
+        rc = ladon_store_create(st, "fresh", &fresh);
+        if (rc != 0) {
+            struct timespec ts = {0, 50000000};
+            nanosleep(&ts, NULL);
+        }
+    }
+    CU_ASSERT_EQUAL_FATAL(rc, 0);
+    for (int i = 0; i < 20; i++) {
+        CU_ASSERT_EQUAL(ladon_store_get(st, "m", id, &rec, 0), 0);
+        CU_ASSERT_EQUAL(rec.info.id, id);
+        CU_ASSERT_EQUAL(rec.info.state, LADON_TASK_RUNNING);
+        CU_ASSERT_EQUAL(ladon_store_get(st, "fresh", fresh, &rec, 0), 0);
+        CU_ASSERT_EQUAL(rec.info.state, LADON_TASK_QUEUED);
+        CU_ASSERT_EQUAL(ladon_store_get(st, "m", fresh, &rec, 0), LADON_ENOTFOUND);
+    }
+    CU_ASSERT_EQUAL(ladon_store_start(st, fresh, NULL), 0);
+    CU_ASSERT_EQUAL(ladon_store_start(st, fresh, NULL), LADON_ESTATE);
+
+    /* the server dies: fast failures, no crash (SIGPIPE), no hang */
+    lt_server_stop(c, SIGKILL);
+    for (int i = 0; i < 5; i++) {
+        t0 = lt_now();
+        CU_ASSERT_EQUAL(ladon_store_get(st, "m", id, &rec, 0), LADON_ESTORE);
+        CU_ASSERT_EQUAL(ladon_store_finish(st, id, "r", 1, 100), LADON_ESTORE);
+        CU_ASSERT_EQUAL(ladon_store_create(st, "m", &x), LADON_ESTORE);
+        CU_ASSERT(lt_now() - t0 < 1.5);
+    }
+}

@@ -1,0 +1,22 @@
+/* store_checks.h - CUnit checks shared by the suites of the shared stores
+ * (memcached, redis): the same behaviour is required of both.
+ * Copyright (C) 2026 the Ladon-C authors. GPL-2.0-or-later. */
+#ifndef LADON_TEST_STORE_CHECKS_H
+#define LADON_TEST_STORE_CHECKS_H
+
+#include <stdint.h>
+#include "ladon/store.h"
+#include "server_fixture.h"
+
+/* A QUEUED record of method, started (RUNNING); its id. */
+int32_t lt_running_task(ladon_store *st, const char *method);
+
+/* The store server c hangs (SIGSTOP), wakes (SIGCONT) and dies (SIGKILL),
+ * with st opened on it with a 0.5 s timeout and id a RUNNING record of
+ * method "m": every call on the hung server fails with LADON_ESTORE within
+ * LT_HUNG_CALL_MAX_S; once awake, the late replies to the calls that timed
+ * out are never taken for the answers of later calls; dead, calls fail fast
+ * (no hang, no SIGPIPE).  c is left stopped: the caller restarts it. */
+void lt_check_outage(lt_server *c, ladon_store *st, int32_t id);
+
+#endif
