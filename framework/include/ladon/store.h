@@ -30,8 +30,12 @@
  *    expired task.  memcached implements each transition as gets + cas
  *    (retrying on a cas conflict), redis as one Lua script (or WATCH/MULTI).
  *  - DONE and FAILED records expire ttl seconds after they ended; QUEUED and
- *    RUNNING records never expire.  An expired record is indistinguishable
- *    from one that never existed.
+ *    RUNNING records never expire while their task lives.  (In a store with
+ *    leases, a QUEUED or RUNNING record whose lease is no longer renewed -
+ *    its process died, or a create timed out after the server stored it -
+ *    expires opts.ttl_s seconds after the lease passed, like a task that
+ *    failed then.)  An expired record is indistinguishable from one that
+ *    never existed.
  *  - A record remembers its method: get() with another method's name is
  *    LADON_ENOTFOUND, so an id of one task method is unknown to another.
  *  - progress is clamped to [0,1] and never decreases; it is 0.0 at creation

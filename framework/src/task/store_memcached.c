@@ -38,8 +38,9 @@
  * value read: so a transition from the wrong state changes nothing
  * (LADON_ESTATE), and a record that vanished (expired, evicted, removed)
  * is LADON_ENOTFOUND and is never re-created (cas needs the item).
- * QUEUED and RUNNING records are stored without expiry; DONE and FAILED
- * ones with ttl_s.  memcached may still evict any item when it is full
+ * QUEUED and RUNNING records expire ttl seconds after their lease passes
+ * (renewing the lease renews the expiry: unended_expiration); DONE and
+ * FAILED ones ttl_s after they ended.  memcached may still evict any item when it is full
  * (unless started with -M): an evicted record then reads as unknown.
  *
  * Large results.  A result that does not fit in one item with the record is
@@ -318,6 +319,18 @@ static time_t expiration(unsigned secs)
     return time(NULL) + (time_t)secs;
 }
 
+/* Expiry of a QUEUED or RUNNING record whose lease passes at lease_until:
+ * the task's process renews the lease (and so this expiry) every lease/3,
+ * so a live task never expires; one whose process died (or whose create
+ * timed out after the server stored it) expires ttl seconds after its lease
+ * passed, as a task failed at that moment would. */
+static time_t unended_expiration(const mcstore *ms, double lease_until)
+{
+    double left = lease_until - ladon__store_realtime(&ms->base);
+    unsigned secs = (left > 0.0 ? (unsigned)left + 1u : 1u) + ms->base.opts.ttl_s;
+    return expiration(secs);
+}
+
 static int map_rc(memcached_return_t r)
 {
     switch (r) {
@@ -535,6 +548,7 @@ static int apply(mcstore *ms, memcached_st *mc, int32_t id, mcrec *r,
             return LADON_ESTATE;
         r->state = LADON_TASK_RUNNING;
         r->lease_until = now + ms->base.lease_s;
+        *exp = unended_expiration(ms, r->lease_until);
         return 0;
     case CH_PROGRESS:
         if (r->state != LADON_TASK_RUNNING)
@@ -542,6 +556,7 @@ static int apply(mcstore *ms, memcached_st *mc, int32_t id, mcrec *r,
         if (!(ch->fraction > r->progress))
             return ST_NOCHANGE;
         r->progress = ch->fraction;
+        *exp = unended_expiration(ms, r->lease_until);
         return 0;
     case CH_TOUCH:
         if (is_ended(r->state))
@@ -549,6 +564,7 @@ static int apply(mcstore *ms, memcached_st *mc, int32_t id, mcrec *r,
         r->lease_until = now + ms->base.lease_s;
         if (r->state == LADON_TASK_RUNNING && ch->fraction > r->progress)
             r->progress = ch->fraction;
+        *exp = unended_expiration(ms, r->lease_until);
         return 0;
     case CH_FINISH:
         if (r->state != LADON_TASK_RUNNING)
@@ -928,7 +944,8 @@ static int mc_add(ladon_store *st, int32_t id, const char *method,
         char key[KEY_MAX];
         size_t klen = main_key(ms, id, key);
         memcached_return_t m =
-            memcached_add(mc, key, klen, (const char *)enc, elen, 0, 0);
+            memcached_add(mc, key, klen, (const char *)enc, elen,
+                          unended_expiration(ms, r.lease_until), 0);
         if (m == MEMCACHED_NOTSTORED || m == MEMCACHED_DATA_EXISTS)
             rc = LADON_STORE_EXISTS;
         else if (m == MEMCACHED_MEMORY_ALLOCATION_FAILURE)

@@ -67,16 +67,18 @@ enum { S_ADD, S_START, S_PROGRESS, S_TOUCH, S_FINISH, S_FAIL, S_COUNT };
 /* KEYS[1] is the record.  Answers: 0 done; 1 exists (add); -1 no such
  * record; -2 wrong state. */
 static const char *const script_src[S_COUNT] = {
-    [S_ADD] = /* ARGV: method, starttime, lease_until */
+    [S_ADD] = /* ARGV: method, starttime, lease_until, expiry_ms */
     "if redis.call('EXISTS', KEYS[1]) == 1 then return 1 end\n"
     "redis.call('HSET', KEYS[1], 'm', ARGV[1], 's', '1', 't', ARGV[2],\n"
     "           'p', '0', 'l', ARGV[3])\n"
+    "redis.call('PEXPIRE', KEYS[1], ARGV[4])\n"
     "return 0\n",
-    [S_START] = /* ARGV: lease_until */
+    [S_START] = /* ARGV: lease_until, expiry_ms */
     "local s = redis.call('HGET', KEYS[1], 's')\n"
     "if not s then return -1 end\n"
     "if s ~= '1' then return -2 end\n"
     "redis.call('HSET', KEYS[1], 's', '2', 'l', ARGV[1])\n"
+    "redis.call('PEXPIRE', KEYS[1], ARGV[2])\n"
     "return 0\n",
     [S_PROGRESS] = /* ARGV: progress */
     "local v = redis.call('HMGET', KEYS[1], 's', 'p')\n"
@@ -86,11 +88,12 @@ static const char *const script_src[S_COUNT] = {
     "  redis.call('HSET', KEYS[1], 'p', ARGV[1])\n"
     "end\n"
     "return 0\n",
-    [S_TOUCH] = /* ARGV: lease_until, progress (< 0: none) */
+    [S_TOUCH] = /* ARGV: lease_until, progress (< 0: none), expiry_ms */
     "local v = redis.call('HMGET', KEYS[1], 's', 'p')\n"
     "if not v[1] then return -1 end\n"
     "if v[1] ~= '1' and v[1] ~= '2' then return -2 end\n"
     "redis.call('HSET', KEYS[1], 'l', ARGV[1])\n"
+    "redis.call('PEXPIRE', KEYS[1], ARGV[3])\n"
     "if v[1] == '2' and tonumber(ARGV[2]) > tonumber(v[2]) then\n"
     "  redis.call('HSET', KEYS[1], 'p', ARGV[2])\n"
     "end\n"
@@ -558,16 +561,26 @@ static void rd_close(ladon_store *st)
     rs_free(rs);
 }
 
+/* PEXPIRE of a QUEUED or RUNNING record (written on add, start and touch):
+ * the lease plus the ttl, so a live task, whose lease is renewed every
+ * lease/3, never expires, and one whose process died (or whose create timed
+ * out after redis stored it) expires ttl seconds after its lease passed. */
+static size_t fmt_unended_ms(const ladon_store *st, char *buf, size_t size)
+{
+    return fmt_ttl_ms(buf, size, st->lease_s + 1u + st->opts.ttl_s);
+}
+
 static int rd_add(ladon_store *st, int32_t id, const char *method,
                   double starttime)
 {
-    char t[32], l[32];
-    const char *args[3] = {method, t, l};
-    size_t lens[3] = {strlen(method), fmt_double(t, sizeof t, starttime),
+    char t[32], l[32], x[32];
+    const char *args[4] = {method, t, l, x};
+    size_t lens[4] = {strlen(method), fmt_double(t, sizeof t, starttime),
                       fmt_double(l, sizeof l,
-                                 ladon__store_realtime(st) + st->lease_s)};
+                                 ladon__store_realtime(st) + st->lease_s),
+                      fmt_unended_ms(st, x, sizeof x)};
     long long a;
-    int rc = eval((rstore *)st, S_ADD, id, 3, args, lens, &a);
+    int rc = eval((rstore *)st, S_ADD, id, 4, args, lens, &a);
     if (rc != 0)
         return rc;
     return a == 1 ? LADON_STORE_EXISTS : answer_rc(a);
@@ -576,12 +589,13 @@ static int rd_add(ladon_store *st, int32_t id, const char *method,
 static int rd_start(ladon_store *st, int32_t id, ladon_task_live *live)
 {
     (void)live; /* progress is published by the engine */
-    char l[32];
-    const char *args[1] = {l};
-    size_t lens[1] = {
-        fmt_double(l, sizeof l, ladon__store_realtime(st) + st->lease_s)};
+    char l[32], x[32];
+    const char *args[2] = {l, x};
+    size_t lens[2] = {
+        fmt_double(l, sizeof l, ladon__store_realtime(st) + st->lease_s),
+        fmt_unended_ms(st, x, sizeof x)};
     long long a;
-    int rc = eval((rstore *)st, S_START, id, 1, args, lens, &a);
+    int rc = eval((rstore *)st, S_START, id, 2, args, lens, &a);
     return rc != 0 ? rc : answer_rc(a);
 }
 
@@ -597,13 +611,13 @@ static int rd_progress(ladon_store *st, int32_t id, double fraction)
 
 static int rd_touch(ladon_store *st, int32_t id, double fraction)
 {
-    char l[32], p[32];
-    const char *args[2] = {l, p};
-    size_t lens[2] = {
+    char l[32], p[32], x[32];
+    const char *args[3] = {l, p, x};
+    size_t lens[3] = {
         fmt_double(l, sizeof l, ladon__store_realtime(st) + st->lease_s),
-        fmt_double(p, sizeof p, fraction)};
+        fmt_double(p, sizeof p, fraction), fmt_unended_ms(st, x, sizeof x)};
     long long a;
-    int rc = eval((rstore *)st, S_TOUCH, id, 2, args, lens, &a);
+    int rc = eval((rstore *)st, S_TOUCH, id, 3, args, lens, &a);
     return rc != 0 ? rc : answer_rc(a);
 }
 

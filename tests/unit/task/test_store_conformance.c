@@ -638,6 +638,28 @@ static void test_lease(void)
     ladon_store_close(st);
 }
 
+/* A record whose lease nobody renews and nobody reads (its process died
+ * right after creating it, or a create timed out after the server stored
+ * it) does not stay forever in a shared store: it expires opts.ttl_s after
+ * its lease passed.  The memory store has no leases (its records die with
+ * the process). */
+static void test_orphan_expires(void)
+{
+    if (!remote)
+        return;
+    ladon_store *st = open_opts(3, 1); /* lease 3 s, ttl 1 s */
+    int32_t q, r = running_task(st, "m");
+    CU_ASSERT_EQUAL_FATAL(ladon_store_create(st, "m", &q), 0);
+    expire_wait(1.0);
+    CU_ASSERT_EQUAL(state_of(st, "m", r), LADON_TASK_RUNNING); /* lease not passed */
+    /* lease 3 s + 1 s + ttl 1 s, plus memcached's one-second clock */
+    expire_wait(6.0);
+    ladon_task_record rec;
+    CU_ASSERT_EQUAL(ladon_store_get(st, "m", q, &rec, 0), LADON_ENOTFOUND);
+    CU_ASSERT_EQUAL(ladon_store_get(st, "m", r, &rec, 0), LADON_ENOTFOUND);
+    ladon_store_close(st);
+}
+
 /* ---- concurrency -------------------------------------------------------- */
 
 enum { RACE_IDS = 150, RACE_THREADS = 8 };
@@ -936,6 +958,7 @@ int main(int argc, char **argv)
         !CU_add_test(s, "failure messages", test_messages) ||
         !CU_add_test(s, "ttl expiry", test_ttl) ||
         !CU_add_test(s, "lease passed: task lost", test_lease) ||
+        !CU_add_test(s, "an orphaned record expires", test_orphan_expires) ||
         !CU_add_test(s, "8 threads race finish vs fail",
                      test_race_finish_fail) ||
         !CU_add_test(s, "8 threads, whole lifecycles",
