@@ -94,8 +94,8 @@ LADON_EXTERN int ladon_main(int argc, char **argv, const ladon_binding *binding)
 typedef int (*ladon_init_fn)(const ladon_config *cfg, char *err, size_t errlen);
 
 /* ladon_main() that calls init(cfg, ...) after parsing the configuration and
- * before listening; when init fails it prints "ladon: MESSAGE" on stderr and
- * returns 1.  init may be NULL. */
+ * before listening; when init fails it prints "PROGRAM: MESSAGE" (argv[0])
+ * on stderr and returns 1.  init may be NULL. */
 LADON_EXTERN int ladon_main_init(int argc, char **argv, const ladon_binding *binding,
                                  ladon_init_fn init);
 
