@@ -171,6 +171,28 @@ static char *param_decl(lg_arena *a, const lg_member *mb)
     return lg_printf(a, "%s %s%s", ty, mb->occ == LG_OPTIONAL ? "*" : "", mb->name);
 }
 
+/* Reading or writing struct T as a whole XML document with gSOAP's
+ * generated functions (soap_read_T/soap_write_T spelled out: the macros
+ * trip -Wunused-value).  ind is the indentation of the statement, fail the
+ * statement run when it fails. */
+static void emit_xml_read(lg_sb *out, const char *ind, const char *ctx, const char *type, const char *ptr,
+                          const char *fail)
+{
+    lg_sb_printf(out, "%ssoap_default_%s(%s, %s);\n", ind, type, ctx, ptr);
+    lg_sb_printf(out, "%sif (soap_begin_recv(%s) != SOAP_OK || soap_get_%s(%s, %s, NULL, NULL) == NULL ||\n", ind, ctx,
+                 type, ctx, ptr);
+    lg_sb_printf(out, "%s    soap_end_recv(%s) != SOAP_OK)\n%s    %s\n", ind, ctx, ind, fail);
+}
+
+static void emit_xml_write(lg_sb *out, const char *ind, const char *ctx, const char *type, const char *ptr,
+                           const char *fail)
+{
+    lg_sb_printf(out, "%sif (soap_begin_send(%s) != SOAP_OK ||\n", ind, ctx);
+    lg_sb_printf(out, "%s    (soap_serialize_%s(%s, %s), soap_put_%s(%s, %s, NULL, \"\")) != SOAP_OK ||\n", ind, type, ctx,
+                 ptr, type, ctx, ptr);
+    lg_sb_printf(out, "%s    soap_end_send(%s) != SOAP_OK)\n%s    %s\n", ind, ctx, ind, fail);
+}
+
 /* The task body of task m: runs m on a task thread with the copied
  * arguments and serializes m_resultResponse into the stored XML. */
 static void emit_task_body(lg_sb *out, lg_arena *a, const lg_service *s, const lg_op *op)
@@ -186,9 +208,7 @@ static void emit_task_body(lg_sb *out, lg_arena *a, const lg_service *s, const l
     lg_sb_printf(out, "    struct %s ladon_in;\n", req);
     lg_sb_printf(out, "    struct %s *ladon_out;\n", resp);
     lg_sb_puts(out, "    int ladon_rc;\n");
-    lg_sb_printf(out, "    soap_default_%s(ladon_soap, &ladon_in);\n", req);
-    lg_sb_printf(out, "    if (soap_begin_recv(ladon_soap) != SOAP_OK || soap_get_%s(ladon_soap, &ladon_in, NULL, NULL) == NULL ||\n"
-                      "        soap_end_recv(ladon_soap) != SOAP_OK)\n        return LADON_ESYS;\n", req);
+    emit_xml_read(out, "    ", "ladon_soap", req, "&ladon_in", "return LADON_ESYS;");
     lg_sb_printf(out, "    ladon_out = soap_new_%s(ladon_soap, -1);\n", resp);
     lg_sb_puts(out, "    if (ladon_out == NULL)\n        return LADON_ENOMEM;\n");
     lg_sb_printf(out, "    ladon_rc = %s(%s", m, op->call_name);
@@ -196,11 +216,8 @@ static void emit_task_body(lg_sb *out, lg_arena *a, const lg_service *s, const l
         lg_sb_printf(out, ", ladon_in.%s", op->params[i].name);
     lg_sb_printf(out, ", &ladon_out->%s);\n", op->result.name);
     lg_sb_puts(out, "    if (ladon_rc != LADON_OK)\n        return ladon_rc;\n");
-    /* soap_write_X() spelled out: the macro trips -Wunused-value */
     lg_sb_puts(out, "    ladon_soap->os = ladon_xml;\n");
-    lg_sb_puts(out, "    if (soap_begin_send(ladon_soap) != SOAP_OK)\n        *ladon_xml = NULL;\n");
-    lg_sb_printf(out, "    else if ((soap_serialize_%s(ladon_soap, ladon_out), soap_put_%s(ladon_soap, ladon_out, NULL, \"\")) != SOAP_OK ||\n"
-                      "             soap_end_send(ladon_soap) != SOAP_OK)\n        *ladon_xml = NULL;\n", resp, resp);
+    emit_xml_write(out, "    ", "ladon_soap", resp, "ladon_out", "*ladon_xml = NULL;");
     lg_sb_puts(out, "    ladon_soap->os = NULL;\n    return LADON_OK;\n}\n\n");
 }
 
@@ -215,9 +232,7 @@ static void emit_task_start(lg_sb *out, lg_arena *a, const lg_service *s, const 
     /* the arguments as XML: the task's own deep copy */
     lg_sb_printf(out, "    ladon_data = ladon_call_data_soap(%s);\n", call);
     lg_sb_puts(out, "    if (ladon_data != NULL) {\n        ladon_data->os = &ladon_xml;\n");
-    lg_sb_printf(out, "        if (soap_begin_send(ladon_data) != SOAP_OK ||\n"
-                      "            (soap_serialize_%s(ladon_data, &ladon_args), soap_put_%s(ladon_data, &ladon_args, NULL, \"\")) != SOAP_OK ||\n"
-                      "            soap_end_send(ladon_data) != SOAP_OK)\n            ladon_xml = NULL;\n", req, req);
+    emit_xml_write(out, "        ", "ladon_data", req, "&ladon_args", "ladon_xml = NULL;");
     lg_sb_puts(out, "        ladon_data->os = NULL;\n    }\n");
     lg_sb_printf(out, "    return ladon_call_task_start(%s, \"%s\", ladon__%s_%s_body, ladon_xml,\n", call, m, s->prefix, m);
     lg_sb_puts(out, "                                 &ladon_response->result.task_id);\n}\n\n");
@@ -240,10 +255,8 @@ static void emit_task_polls(lg_sb *out, lg_arena *a, const lg_service *s, const 
     lg_sb_puts(out, "    ladon_call *call = ladon_call_get(soap);\n    struct soap *in;\n");
     lg_sb_printf(out, "    int rc = ladon_call_task_result(call, \"%s\", task_id, &in);\n", m);
     lg_sb_puts(out, "    if (rc != SOAP_OK)\n        return rc;\n");
-    lg_sb_printf(out, "    soap_default_%s(in, ladon_response);\n", resp);
-    lg_sb_printf(out, "    if (soap_begin_recv(in) != SOAP_OK || soap_get_%s(in, ladon_response, NULL, NULL) == NULL ||\n"
-                      "        soap_end_recv(in) != SOAP_OK)\n", resp);
-    lg_sb_printf(out, "        return ladon_call_task_unreadable(call, \"%s\", task_id);\n", m);
+    emit_xml_read(out, "    ", "in", resp, "ladon_response",
+                  lg_printf(a, "return ladon_call_task_unreadable(call, \"%s\", task_id);", m));
     lg_sb_puts(out, "    return SOAP_OK;\n}\n\n");
 }
 

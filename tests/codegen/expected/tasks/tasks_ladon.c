@@ -46,10 +46,9 @@ static int ladon__jobs_count_body(ladon_call *call, struct soap *ladon_soap, con
     if (ladon_rc != LADON_OK)
         return ladon_rc;
     ladon_soap->os = ladon_xml;
-    if (soap_begin_send(ladon_soap) != SOAP_OK)
-        *ladon_xml = NULL;
-    else if ((soap_serialize_jobs__count_USCOREresultResponse(ladon_soap, ladon_out), soap_put_jobs__count_USCOREresultResponse(ladon_soap, ladon_out, NULL, "")) != SOAP_OK ||
-             soap_end_send(ladon_soap) != SOAP_OK)
+    if (soap_begin_send(ladon_soap) != SOAP_OK ||
+        (soap_serialize_jobs__count_USCOREresultResponse(ladon_soap, ladon_out), soap_put_jobs__count_USCOREresultResponse(ladon_soap, ladon_out, NULL, "")) != SOAP_OK ||
+        soap_end_send(ladon_soap) != SOAP_OK)
         *ladon_xml = NULL;
     ladon_soap->os = NULL;
     return LADON_OK;
@@ -117,10 +116,9 @@ static int ladon__jobs_run_job_body(ladon_call *call, struct soap *ladon_soap, c
     if (ladon_rc != LADON_OK)
         return ladon_rc;
     ladon_soap->os = ladon_xml;
-    if (soap_begin_send(ladon_soap) != SOAP_OK)
-        *ladon_xml = NULL;
-    else if ((soap_serialize_jobs__run_USCOREjob_USCOREresultResponse(ladon_soap, ladon_out), soap_put_jobs__run_USCOREjob_USCOREresultResponse(ladon_soap, ladon_out, NULL, "")) != SOAP_OK ||
-             soap_end_send(ladon_soap) != SOAP_OK)
+    if (soap_begin_send(ladon_soap) != SOAP_OK ||
+        (soap_serialize_jobs__run_USCOREjob_USCOREresultResponse(ladon_soap, ladon_out), soap_put_jobs__run_USCOREjob_USCOREresultResponse(ladon_soap, ladon_out, NULL, "")) != SOAP_OK ||
+        soap_end_send(ladon_soap) != SOAP_OK)
         *ladon_xml = NULL;
     ladon_soap->os = NULL;
     return LADON_OK;
@@ -188,10 +186,9 @@ static int ladon__jobs_ping_body(ladon_call *call, struct soap *ladon_soap, cons
     if (ladon_rc != LADON_OK)
         return ladon_rc;
     ladon_soap->os = ladon_xml;
-    if (soap_begin_send(ladon_soap) != SOAP_OK)
-        *ladon_xml = NULL;
-    else if ((soap_serialize_jobs__ping_USCOREresultResponse(ladon_soap, ladon_out), soap_put_jobs__ping_USCOREresultResponse(ladon_soap, ladon_out, NULL, "")) != SOAP_OK ||
-             soap_end_send(ladon_soap) != SOAP_OK)
+    if (soap_begin_send(ladon_soap) != SOAP_OK ||
+        (soap_serialize_jobs__ping_USCOREresultResponse(ladon_soap, ladon_out), soap_put_jobs__ping_USCOREresultResponse(ladon_soap, ladon_out, NULL, "")) != SOAP_OK ||
+        soap_end_send(ladon_soap) != SOAP_OK)
         *ladon_xml = NULL;
     ladon_soap->os = NULL;
     return LADON_OK;
