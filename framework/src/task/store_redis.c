@@ -183,6 +183,27 @@ static void timeval_of(unsigned ms, struct timeval *tv)
 
 /* A new authenticated context on the right database; LADON_ESTORE with the
  * reason in err (may be NULL), or LADON_ENOMEM. */
+/* Runs a command of the connection set-up (AUTH, SELECT); 0 on OK, else -1
+ * with "redis at HOST:PORT refused WHAT[ ARG1]: reason" in err (AUTH's
+ * arguments, the secrets, are never shown). */
+static int setup_command(const rstore *rs, redisContext *c, int argc, const char **argv,
+                         const size_t *lens, const char *what, char *err, size_t errlen)
+{
+    redisReply *r = command(c, argc, argv, lens);
+    if (reply_ok(r)) {
+        freeReplyObject(r);
+        return 0;
+    }
+    int show_arg = strcmp(what, "AUTH") != 0 && argc > 1;
+    set_err(err, errlen, "redis at %s:%u refused %s%s%s: %s", rs->host, rs->port, what,
+            show_arg ? " " : "", show_arg ? argv[1] : "",
+            r == NULL ? c->errstr
+                      : r->type == REDIS_REPLY_ERROR ? r->str : "unexpected reply");
+    if (r != NULL)
+        freeReplyObject(r);
+    return -1;
+}
+
 static int connect_one(rstore *rs, redisContext **out, char *err,
                        size_t errlen)
 {
@@ -213,38 +234,20 @@ static int connect_one(rstore *rs, redisContext **out, char *err,
             lens[1] = lens[2];
             argc = 2;
         }
-        redisReply *r = command(c, argc, argv, lens);
-        if (!reply_ok(r)) {
-            set_err(err, errlen, "redis at %s:%u refused AUTH: %s", rs->host,
-                    rs->port,
-                    r == NULL ? c->errstr
-                              : r->type == REDIS_REPLY_ERROR ? r->str
-                                                             : "unexpected reply");
-            if (r != NULL)
-                freeReplyObject(r);
+        if (setup_command(rs, c, argc, argv, lens, "AUTH", err, errlen) != 0) {
             redisFree(c);
             return LADON_ESTORE;
         }
-        freeReplyObject(r);
     }
     if (rs->db != 0) {
         char dbs[16];
         int n = snprintf(dbs, sizeof dbs, "%u", rs->db);
         const char *argv[2] = {"SELECT", dbs};
         size_t lens[2] = {6, (size_t)n};
-        redisReply *r = command(c, 2, argv, lens);
-        if (!reply_ok(r)) {
-            set_err(err, errlen, "redis at %s:%u refused SELECT %u: %s",
-                    rs->host, rs->port, rs->db,
-                    r == NULL ? c->errstr
-                              : r->type == REDIS_REPLY_ERROR ? r->str
-                                                             : "unexpected reply");
-            if (r != NULL)
-                freeReplyObject(r);
+        if (setup_command(rs, c, 2, argv, lens, "SELECT", err, errlen) != 0) {
             redisFree(c);
             return LADON_ESTORE;
         }
-        freeReplyObject(r);
     }
     *out = c;
     return 0;
