@@ -5,7 +5,7 @@
  * Copyright (C) 2026 the Ladon-C authors. GPL-2.0-or-later. */
 #include <string.h>
 
-#include "cunit_main.h"
+#include "../cunit_main.h"
 #include "model.h"
 #include "parser.h"
 

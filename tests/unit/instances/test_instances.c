@@ -9,6 +9,7 @@
  *
  * Copyright (C) 2026 the Ladon-C authors. GPL-2.0-or-later. */
 #include <CUnit/Basic.h>
+#include "../cunit_main.h"
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -751,10 +752,7 @@ static void test_stale_clones_removed(void)
 
 int main(void)
 {
-    static const struct {
-        const char *name;
-        void (*fn)(void);
-    } tests[] = {
+    static const lg_test tests[] = {
         {"valid ids and names", test_valid_names},
         {"open errors", test_open_errors},
         {"demo instances", test_demo},
@@ -771,23 +769,7 @@ int main(void)
         {"I/O error leaves nothing behind", test_io_error_leaves_nothing},
         {"stop request leaves nothing behind", test_cancel_leaves_nothing},
         {"stale clone folders removed", test_stale_clones_removed},
+        {NULL, NULL},
     };
-    if (CU_initialize_registry() != CUE_SUCCESS)
-        return 2;
-    CU_pSuite s = CU_add_suite("instances", NULL, NULL);
-    if (s == NULL)
-        goto fail;
-    for (size_t i = 0; i < sizeof tests / sizeof tests[0]; i++)
-        if (CU_add_test(s, tests[i].name, tests[i].fn) == NULL)
-            goto fail;
-    CU_basic_set_mode(CU_BRM_VERBOSE);
-    if (CU_basic_run_tests() != CUE_SUCCESS)
-        goto fail;
-    unsigned failed = CU_get_number_of_failures() + CU_get_number_of_tests_failed();
-    CU_cleanup_registry();
-    return failed == 0 ? 0 : 1;
-fail:
-    fprintf(stderr, "CUnit: %s\n", CU_get_error_msg());
-    CU_cleanup_registry();
-    return 2;
+    return lg_run_suite("instances", tests);
 }

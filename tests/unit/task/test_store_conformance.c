@@ -13,6 +13,7 @@
  *
  * Copyright (C) 2026 the Ladon-C authors. GPL-2.0-or-later. */
 #include <CUnit/Basic.h>
+#include "../cunit_main.h"
 #include <math.h>
 #include <pthread.h>
 #include <signal.h>
@@ -942,37 +943,25 @@ int main(int argc, char **argv)
         return 2;
     }
     backend = argv[1];
-    if (CU_initialize_registry() != CUE_SUCCESS)
-        return 2;
+    static const lg_test tests[] = {
+        {"ids unique, positive, random", test_ids},
+        {"add-if-absent", test_add_if_absent},
+        {"method scoping", test_method_scoping},
+        {"every transition, legal and not", test_transitions},
+        {"progress clamped and monotonic", test_progress},
+        {"starttime and duration", test_times},
+        {"result bytes exact", test_results},
+        {"failure messages", test_messages},
+        {"ttl expiry", test_ttl},
+        {"lease passed: task lost", test_lease},
+        {"an orphaned record expires", test_orphan_expires},
+        {"8 threads race finish vs fail", test_race_finish_fail},
+        {"8 threads, whole lifecycles", test_concurrent_lifecycle},
+        {"80 threads, more than connections", test_crowd},
+        {"stats, sweep, live cells", test_misc},
+        {NULL, NULL},
+    };
     char name[64];
     snprintf(name, sizeof name, "store_conformance(%s)", backend);
-    CU_pSuite s = CU_add_suite(name, suite_init, suite_clean);
-    if (s == NULL ||
-        !CU_add_test(s, "ids unique, positive, random", test_ids) ||
-        !CU_add_test(s, "add-if-absent", test_add_if_absent) ||
-        !CU_add_test(s, "method scoping", test_method_scoping) ||
-        !CU_add_test(s, "every transition, legal and not", test_transitions) ||
-        !CU_add_test(s, "progress clamped and monotonic", test_progress) ||
-        !CU_add_test(s, "starttime and duration", test_times) ||
-        !CU_add_test(s, "result bytes exact", test_results) ||
-        !CU_add_test(s, "failure messages", test_messages) ||
-        !CU_add_test(s, "ttl expiry", test_ttl) ||
-        !CU_add_test(s, "lease passed: task lost", test_lease) ||
-        !CU_add_test(s, "an orphaned record expires", test_orphan_expires) ||
-        !CU_add_test(s, "8 threads race finish vs fail",
-                     test_race_finish_fail) ||
-        !CU_add_test(s, "8 threads, whole lifecycles",
-                     test_concurrent_lifecycle) ||
-        !CU_add_test(s, "80 threads, more than connections", test_crowd) ||
-        !CU_add_test(s, "stats, sweep, live cells", test_misc)) {
-        CU_cleanup_registry();
-        return 2;
-    }
-    CU_basic_set_mode(CU_BRM_VERBOSE);
-    CU_basic_run_tests();
-    unsigned failed = CU_get_number_of_failures() +
-                      CU_get_number_of_tests_failed() +
-                      CU_get_number_of_suites_failed();
-    CU_cleanup_registry();
-    return failed == 0 ? 0 : 1;
+    return lg_run_suite_with(name, suite_init, suite_clean, tests);
 }

@@ -10,6 +10,7 @@
  *
  * Copyright (C) 2026 the Ladon-C authors. GPL-2.0-or-later. */
 #include <CUnit/Basic.h>
+#include "../cunit_main.h"
 #include <ctype.h>
 #include <signal.h>
 #include <stdint.h>
@@ -492,28 +493,16 @@ static int suite_clean(void)
 
 int main(void)
 {
-    if (CU_initialize_registry() != CUE_SUCCESS)
-        return 2;
-    CU_pSuite s = CU_add_suite("store_memcached", suite_init, suite_clean);
-    if (s == NULL ||
-        !CU_add_test(s, "bad URLs and prefixes", test_bad_urls) ||
-        !CU_add_test(s, "unreachable servers at open",
-                     test_unreachable_open) ||
-        !CU_add_test(s, "two servers: spread, any order", test_two_servers) ||
-        !CU_add_test(s, "evicted records and chunks", test_vanished) ||
-        !CU_add_test(s, "ttl above 30 days", test_long_ttl) ||
-        !CU_add_test(s, "server hangs, dies, comes back",
-                     test_down_and_back) ||
-        !CU_add_test(s, "result too large for the items", test_too_large) ||
-        !CU_add_test(s, "handles sharing records", test_shared_handles)) {
-        CU_cleanup_registry();
-        return 2;
-    }
-    CU_basic_set_mode(CU_BRM_VERBOSE);
-    CU_basic_run_tests();
-    unsigned failed = CU_get_number_of_failures() +
-                      CU_get_number_of_tests_failed() +
-                      CU_get_number_of_suites_failed();
-    CU_cleanup_registry();
-    return failed == 0 ? 0 : 1;
+    static const lg_test tests[] = {
+        {"bad URLs and prefixes", test_bad_urls},
+        {"unreachable servers at open", test_unreachable_open},
+        {"two servers: spread, any order", test_two_servers},
+        {"evicted records and chunks", test_vanished},
+        {"ttl above 30 days", test_long_ttl},
+        {"server hangs, dies, comes back", test_down_and_back},
+        {"result too large for the items", test_too_large},
+        {"handles sharing records", test_shared_handles},
+        {NULL, NULL},
+    };
+    return lg_run_suite_with("store_memcached", suite_init, suite_clean, tests);
 }

@@ -4,6 +4,7 @@
  * Time is injected (fake_clock) so expiry is tested without sleeping.
  * Copyright (C) 2026 the Ladon-C authors. GPL-2.0-or-later. */
 #include <CUnit/Basic.h>
+#include "../cunit_main.h"
 #include <math.h>
 #include <pthread.h>
 #include <stdatomic.h>
@@ -705,36 +706,25 @@ static void test_concurrent_exact(void)
 
 int main(void)
 {
-    if (CU_initialize_registry() != CUE_SUCCESS)
-        return 2;
-    CU_pSuite s = CU_add_suite("store_memory", NULL, NULL);
-    if (s == NULL ||
-        !CU_add_test(s, "open URLs", test_open_urls) ||
-        !CU_add_test(s, "registry", test_registry) ||
-        !CU_add_test(s, "100k ids unique and random", test_ids_unique_random) ||
-        !CU_add_test(s, "add-if-absent", test_add_if_absent) ||
-        !CU_add_test(s, "id collisions retried", test_collision_retry) ||
-        !CU_add_test(s, "live cell, many writers", test_live_many_writers) ||
-        !CU_add_test(s, "method scoping", test_method_scoping) ||
-        !CU_add_test(s, "transitions and clamping", test_transitions) ||
-        !CU_add_test(s, "empty result is a result",
-                     test_empty_result_is_result) ||
-        !CU_add_test(s, "failure message", test_fail_message) ||
-        !CU_add_test(s, "starttime and duration", test_times) ||
-        !CU_add_test(s, "ttl releases memory", test_ttl_releases_memory) ||
-        !CU_add_test(s, "mixed ttl, incremental sweep",
-                     test_ttl_mixed_and_incremental) ||
-        !CU_add_test(s, "live progress", test_live_progress) ||
-        !CU_add_test(s, "clamp helper, state names", test_clamp_helper) ||
-        !CU_add_test(s, "concurrent with moving clock", test_concurrent) ||
-        !CU_add_test(s, "concurrent, exact", test_concurrent_exact)) {
-        CU_cleanup_registry();
-        return 2;
-    }
-    CU_basic_set_mode(CU_BRM_VERBOSE);
-    CU_basic_run_tests();
-    unsigned failed = CU_get_number_of_failures() +
-                      CU_get_number_of_tests_failed();
-    CU_cleanup_registry();
-    return failed == 0 ? 0 : 1;
+    static const lg_test tests[] = {
+        {"open URLs", test_open_urls},
+        {"registry", test_registry},
+        {"100k ids unique and random", test_ids_unique_random},
+        {"add-if-absent", test_add_if_absent},
+        {"id collisions retried", test_collision_retry},
+        {"live cell, many writers", test_live_many_writers},
+        {"method scoping", test_method_scoping},
+        {"transitions and clamping", test_transitions},
+        {"empty result is a result", test_empty_result_is_result},
+        {"failure message", test_fail_message},
+        {"starttime and duration", test_times},
+        {"ttl releases memory", test_ttl_releases_memory},
+        {"mixed ttl, incremental sweep", test_ttl_mixed_and_incremental},
+        {"live progress", test_live_progress},
+        {"clamp helper, state names", test_clamp_helper},
+        {"concurrent with moving clock", test_concurrent},
+        {"concurrent, exact", test_concurrent_exact},
+        {NULL, NULL},
+    };
+    return lg_run_suite_with("store_memory", NULL, NULL, tests);
 }

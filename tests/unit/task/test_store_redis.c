@@ -10,6 +10,7 @@
  *
  * Copyright (C) 2026 the Ladon-C authors. GPL-2.0-or-later. */
 #include <CUnit/Basic.h>
+#include "../cunit_main.h"
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -351,27 +352,15 @@ static int suite_clean(void)
 
 int main(void)
 {
-    if (CU_initialize_registry() != CUE_SUCCESS)
-        return 2;
-    CU_pSuite s = CU_add_suite("store_redis", suite_init, suite_clean);
-    if (s == NULL ||
-        !CU_add_test(s, "bad URLs, nobody listening", test_bad_urls) ||
-        !CU_add_test(s, "AUTH", test_auth) ||
-        !CU_add_test(s, "database index", test_db_index) ||
-        !CU_add_test(s, "records, ttl, flushed scripts, foreign data",
-                     test_records_ttl_and_scripts) ||
-        !CU_add_test(s, "server hangs, dies, comes back",
-                     test_down_and_back) ||
-        !CU_add_test(s, "result above proto-max-bulk-len", test_too_large) ||
-        !CU_add_test(s, "handles sharing records", test_shared_handles)) {
-        CU_cleanup_registry();
-        return 2;
-    }
-    CU_basic_set_mode(CU_BRM_VERBOSE);
-    CU_basic_run_tests();
-    unsigned failed = CU_get_number_of_failures() +
-                      CU_get_number_of_tests_failed() +
-                      CU_get_number_of_suites_failed();
-    CU_cleanup_registry();
-    return failed == 0 ? 0 : 1;
+    static const lg_test tests[] = {
+        {"bad URLs, nobody listening", test_bad_urls},
+        {"AUTH", test_auth},
+        {"database index", test_db_index},
+        {"records, ttl, flushed scripts, foreign data", test_records_ttl_and_scripts},
+        {"server hangs, dies, comes back", test_down_and_back},
+        {"result above proto-max-bulk-len", test_too_large},
+        {"handles sharing records", test_shared_handles},
+        {NULL, NULL},
+    };
+    return lg_run_suite_with("store_redis", suite_init, suite_clean, tests);
 }

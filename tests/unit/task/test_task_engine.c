@@ -3,6 +3,7 @@
  * through sleeps, and no assertion depends on timing.
  * Copyright (C) 2026 the Ladon-C authors. GPL-2.0-or-later. */
 #include <CUnit/Basic.h>
+#include "../cunit_main.h"
 #include <math.h>
 #include <pthread.h>
 #include <sched.h>
@@ -924,33 +925,21 @@ static void test_free_idle(void)
 
 int main(void)
 {
-    if (CU_initialize_registry() != CUE_SUCCESS)
-        return 2;
-    CU_pSuite s = CU_add_suite("task_engine", NULL, NULL);
-    if (s == NULL ||
-        !CU_add_test(s, "config and arguments", test_config) ||
-        !CU_add_test(s, "result repeatable, scoping",
-                     test_result_repeatable) ||
-        !CU_add_test(s, "empty result, failures",
-                     test_empty_result_and_failures) ||
-        !CU_add_test(s, "progress, starttime, duration",
-                     test_progress_semantics) ||
-        !CU_add_test(s, "queue full", test_queue_full) ||
-        !CU_add_test(s, "ttl expiry releases memory", test_ttl_expiry) ||
-        !CU_add_test(s, "published progress", test_published_progress) ||
-        !CU_add_test(s, "tight-loop updates", test_tight_loop) ||
-        !CU_add_test(s, "concurrent clients", test_concurrent_clients) ||
-        !CU_add_test(s, "shutdown with grace", test_shutdown) ||
-        !CU_add_test(s, "store faults", test_store_faults) ||
-        !CU_add_test(s, "shutdown under load", test_shutdown_under_load) ||
-        !CU_add_test(s, "free idle engines", test_free_idle)) {
-        CU_cleanup_registry();
-        return 2;
-    }
-    CU_basic_set_mode(CU_BRM_VERBOSE);
-    CU_basic_run_tests();
-    unsigned failed = CU_get_number_of_failures() +
-                      CU_get_number_of_tests_failed();
-    CU_cleanup_registry();
-    return failed == 0 ? 0 : 1;
+    static const lg_test tests[] = {
+        {"config and arguments", test_config},
+        {"result repeatable, scoping", test_result_repeatable},
+        {"empty result, failures", test_empty_result_and_failures},
+        {"progress, starttime, duration", test_progress_semantics},
+        {"queue full", test_queue_full},
+        {"ttl expiry releases memory", test_ttl_expiry},
+        {"published progress", test_published_progress},
+        {"tight-loop updates", test_tight_loop},
+        {"concurrent clients", test_concurrent_clients},
+        {"shutdown with grace", test_shutdown},
+        {"store faults", test_store_faults},
+        {"shutdown under load", test_shutdown_under_load},
+        {"free idle engines", test_free_idle},
+        {NULL, NULL},
+    };
+    return lg_run_suite_with("task_engine", NULL, NULL, tests);
 }

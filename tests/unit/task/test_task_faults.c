@@ -14,6 +14,7 @@
  * sleeps that must be long enough.
  * Copyright (C) 2026 the Ladon-C authors. GPL-2.0-or-later. */
 #include <CUnit/Basic.h>
+#include "../cunit_main.h"
 #include <pthread.h>
 #include <sched.h>
 #include <stdatomic.h>
@@ -1025,36 +1026,22 @@ static void test_result_too_large(void)
 
 int main(void)
 {
-    if (CU_initialize_registry() != CUE_SUCCESS)
-        return 2;
+    static const lg_test tests[] = {
+        {"lease renewal of queued and running tasks", test_lease_renewal},
+        {"coalesced progress", test_coalesced_progress},
+        {"task lost, body told to stop", test_task_lost},
+        {"outcome retried with backoff", test_outcome_retry},
+        {"outcome dropped when the record is gone", test_outcome_dropped},
+        {"shutdown with the store down", test_shutdown_store_down},
+        {"start with the store down", test_start_down},
+        {"renewal backoff", test_renewal_backoff},
+        {"result too large for the store", test_result_too_large},
+        {"outage logged once, recovery once", test_outage_log},
+        {NULL, NULL},
+    };
     if (ladon_store_register(&fake_ops) != 0) {
         fprintf(stderr, "cannot register the fake store\n");
         return 2;
     }
-    CU_pSuite s = CU_add_suite("task_faults", NULL, NULL);
-    if (s == NULL ||
-        !CU_add_test(s, "lease renewal of queued and running tasks",
-                     test_lease_renewal) ||
-        !CU_add_test(s, "coalesced progress", test_coalesced_progress) ||
-        !CU_add_test(s, "task lost, body told to stop", test_task_lost) ||
-        !CU_add_test(s, "outcome retried with backoff", test_outcome_retry) ||
-        !CU_add_test(s, "outcome dropped when the record is gone",
-                     test_outcome_dropped) ||
-        !CU_add_test(s, "shutdown with the store down",
-                     test_shutdown_store_down) ||
-        !CU_add_test(s, "start with the store down", test_start_down) ||
-        !CU_add_test(s, "renewal backoff", test_renewal_backoff) ||
-        !CU_add_test(s, "result too large for the store",
-                     test_result_too_large) ||
-        !CU_add_test(s, "outage logged once, recovery once",
-                     test_outage_log)) {
-        CU_cleanup_registry();
-        return 2;
-    }
-    CU_basic_set_mode(CU_BRM_VERBOSE);
-    CU_basic_run_tests();
-    unsigned failed = CU_get_number_of_failures() +
-                      CU_get_number_of_tests_failed();
-    CU_cleanup_registry();
-    return failed == 0 ? 0 : 1;
+    return lg_run_suite_with("task_faults", NULL, NULL, tests);
 }

@@ -8,6 +8,7 @@
 #include <sys/wait.h>
 
 #include <CUnit/Basic.h>
+#include "../cunit_main.h"
 #include <libxml/parser.h>
 
 static const char *data_dir;
@@ -337,17 +338,7 @@ int main(int argc, char **argv)
     data_dir = argv[1];
     cli_path = argv[2];
     xmlInitParser();
-    if (CU_initialize_registry() != CUE_SUCCESS)
-        return 1;
-    CU_pSuite s = CU_add_suite("wsdl_check", NULL, NULL);
-    if (s == NULL) {
-        CU_cleanup_registry();
-        return 1;
-    }
-    struct {
-        const char *name;
-        void (*fn)(void);
-    } tests[] = {
+    static const lg_test tests[] = {
         { "good WSDL passes", test_good },
         { "schemas split by namespace pass", test_good_split },
         { "soapcpp2 output passes", test_soapcpp2_output },
@@ -379,17 +370,9 @@ int main(int argc, char **argv)
         { "task trio: m_result request not task_id", test_tasks_result_request },
         { "task trio: m_progress response type", test_tasks_progress_response },
         { "command line", test_cli },
+        { NULL, NULL },
     };
-    for (size_t i = 0; i < sizeof tests / sizeof tests[0]; i++) {
-        if (CU_add_test(s, tests[i].name, tests[i].fn) == NULL) {
-            CU_cleanup_registry();
-            return 1;
-        }
-    }
-    CU_basic_set_mode(CU_BRM_VERBOSE);
-    CU_basic_run_tests();
-    unsigned failed = CU_get_number_of_failures() + CU_get_number_of_tests_failed();
-    CU_cleanup_registry();
+    int rc = lg_run_suite("wsdl_check", tests);
     xmlCleanupParser();
-    return failed == 0 ? 0 : 1;
+    return rc;
 }
