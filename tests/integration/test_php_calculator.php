@@ -20,34 +20,7 @@ if (!extension_loaded('soap')) {
 $wsdl = $argv[1];
 $endpoint = preg_replace('/\?wsdl$/', '', $wsdl);
 
-$passed = 0;
-$failed = [];
-
-function ok($what, $cond, $detail = '') {
-    global $passed, $failed;
-    if ($cond) {
-        $passed++;
-        echo "ok   $what\n";
-    } else {
-        $failed[] = $what;
-        echo "FAIL $what" . ($detail !== '' ? ": $detail" : '') . "\n";
-    }
-    return $cond;
-}
-
-function same($what, $got, $expected) {
-    return ok($what, $got === $expected,
-              'got ' . var_export($got, true) . ', expected ' . var_export($expected, true));
-}
-
-// Run $fn; an exception fails $what and the test goes on.
-function attempt($what, $fn) {
-    try {
-        $fn();
-    } catch (Throwable $e) {
-        ok($what, false, get_class($e) . ': ' . $e->getMessage());
-    }
-}
+require __DIR__ . '/php_checks.php';
 
 function is_client_code($code) {
     return is_string($code) && preg_match('/(^|:)Client$/', $code) === 1;
@@ -220,13 +193,4 @@ try {
     same('limit fault text', $f->faultstring, 'limit out of range: 1073741824');
 }
 
-$total = $passed + count($failed);
-if ($failed) {
-    echo "php calculator: " . count($failed) . " of $total checks FAILED:\n";
-    foreach ($failed as $f) {
-        echo "  - $f\n";
-    }
-    exit(1);
-}
-echo "php calculator: all $total checks passed\n";
-exit(0);
+php_checks_finish('php calculator');

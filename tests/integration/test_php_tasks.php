@@ -21,33 +21,7 @@ $wsdl = $argv[1];
 const INT32_MAX = 2147483647;
 const POLL_TIMEOUT = 60.0;
 
-$passed = 0;
-$failed = [];
-
-function ok($what, $cond, $detail = '') {
-    global $passed, $failed;
-    if ($cond) {
-        $passed++;
-        echo "ok   $what\n";
-    } else {
-        $failed[] = $what;
-        echo "FAIL $what" . ($detail !== '' ? ": $detail" : '') . "\n";
-    }
-    return $cond;
-}
-
-function same($what, $got, $expected) {
-    return ok($what, $got === $expected,
-              'got ' . var_export($got, true) . ', expected ' . var_export($expected, true));
-}
-
-function attempt($what, $fn) {
-    try {
-        $fn();
-    } catch (Throwable $e) {
-        ok($what, false, get_class($e) . ': ' . $e->getMessage());
-    }
-}
+require __DIR__ . '/php_checks.php';
 
 function code_is($code, $want) {
     return is_string($code) && preg_match('/(^|:)' . $want . '$/', $code) === 1;
@@ -198,13 +172,4 @@ attempt('unknown ids', function () use ($client, $issued) {
     }
 });
 
-$total = $passed + count($failed);
-if ($failed) {
-    echo "php tasks: " . count($failed) . " of $total checks FAILED:\n";
-    foreach ($failed as $f) {
-        echo "  - $f\n";
-    }
-    exit(1);
-}
-echo "php tasks: all $total checks passed\n";
-exit(0);
+php_checks_finish('php tasks');
