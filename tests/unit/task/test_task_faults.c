@@ -419,6 +419,12 @@ static int body_ctl(ladon_task_ctx *ctx, void *arg)
     return ladon_task_set_result(ctx, buf, (size_t)n);
 }
 
+/* Queues body_ctl(c) as a task of method "m"; the test stops if it cannot. */
+static void submit_ctl(ladon_task_engine *eng, ctl *c)
+{
+    CU_ASSERT_EQUAL_FATAL(ladon_task_submit(eng, "m", body_ctl, c, NULL, &c->id), 0);
+}
+
 static int started(void *p) { return atomic_load(&((ctl *)p)->started); }
 static int body_done(void *p) { return atomic_load(&((ctl *)p)->done); }
 
@@ -491,13 +497,10 @@ static void test_lease_renewal(void)
     CU_ASSERT_EQUAL(ladon_store_lease(st), 3);
     ladon_task_engine *eng = new_engine(st, 1);
     ctl run = {0}, q1 = {0}, q2 = {0};
-    CU_ASSERT_EQUAL_FATAL(ladon_task_submit(eng, "m", body_ctl, &run, NULL,
-                                            &run.id), 0);
+    submit_ctl(eng, &run);
     CU_ASSERT_FATAL(eventually(started, &run));
-    CU_ASSERT_EQUAL_FATAL(ladon_task_submit(eng, "m", body_ctl, &q1, NULL,
-                                            &q1.id), 0);
-    CU_ASSERT_EQUAL_FATAL(ladon_task_submit(eng, "m", body_ctl, &q2, NULL,
-                                            &q2.id), 0);
+    submit_ctl(eng, &q1);
+    submit_ctl(eng, &q2);
     sleep_ms(30); /* rounds pass; nothing is due while the clock stands */
     CU_ASSERT_EQUAL(TOUCHES(st, q1.id), 0);
     CU_ASSERT_EQUAL(TOUCHES(st, q2.id), 0);
@@ -549,8 +552,7 @@ static void test_coalesced_progress(void)
     CU_ASSERT_EQUAL(ladon_store_lease(st), 0);
     ladon_task_engine *eng = new_engine(st, 1);
     ctl c = {0};
-    CU_ASSERT_EQUAL_FATAL(ladon_task_submit(eng, "m", body_ctl, &c, NULL,
-                                            &c.id), 0);
+    submit_ctl(eng, &c);
     CU_ASSERT_FATAL(eventually(started, &c));
     while (atomic_load(&c.progress_calls) < 200000)
         sleep_ms(1);
@@ -593,8 +595,7 @@ static void test_task_lost(void)
     ladon_store *st = open_fake("fake:", 3);
     ladon_task_engine *eng = new_engine(st, 1);
     ctl c = {0};
-    CU_ASSERT_EQUAL_FATAL(ladon_task_submit(eng, "m", body_ctl, &c, NULL,
-                                            &c.id), 0);
+    submit_ctl(eng, &c);
     CU_ASSERT_FATAL(eventually(started, &c));
     atomic_store(&down_touch, 1);
     advance_ms(3100); /* the lease passed without a renewal */
@@ -629,8 +630,7 @@ static void test_outcome_retry(void)
     ladon_store *st = open_fake("fake:", 30);
     ladon_task_engine *eng = new_engine(st, 1);
     ctl a = {0}, b = {0};
-    CU_ASSERT_EQUAL_FATAL(ladon_task_submit(eng, "m", body_ctl, &a, NULL,
-                                            &a.id), 0);
+    submit_ctl(eng, &a);
     CU_ASSERT_FATAL(eventually(started, &a));
     atomic_store(&down_all, 1);
     atomic_store(&a.go, 1); /* ends while the store is down */
@@ -675,8 +675,7 @@ static void test_outcome_retry(void)
     /* the worker is free: with the store up again, another task runs and
      * ends even before the deferred outcome's next try */
     atomic_store(&down_all, 0);
-    CU_ASSERT_EQUAL_FATAL(ladon_task_submit(eng, "m", body_ctl, &b, NULL,
-                                            &b.id), 0);
+    submit_ctl(eng, &b);
     atomic_store(&b.go, 1);
     ended_arg eb = {st, b.id};
     CU_ASSERT(eventually(has_ended, &eb));
@@ -706,10 +705,8 @@ static void test_outcome_dropped(void)
     ladon_store *st = open_fake("fake:", 30);
     ladon_task_engine *eng = new_engine(st, 2);
     ctl a = {0}, b = {0};
-    CU_ASSERT_EQUAL_FATAL(ladon_task_submit(eng, "m", body_ctl, &a, NULL,
-                                            &a.id), 0);
-    CU_ASSERT_EQUAL_FATAL(ladon_task_submit(eng, "m", body_ctl, &b, NULL,
-                                            &b.id), 0);
+    submit_ctl(eng, &a);
+    submit_ctl(eng, &b);
     CU_ASSERT_FATAL(eventually(started, &a));
     CU_ASSERT_FATAL(eventually(started, &b));
     atomic_store(&down_all, 1);
@@ -743,8 +740,7 @@ static void test_shutdown_store_down(void)
     ladon_store *st = open_fake("fake:", 30);
     ladon_task_engine *eng = new_engine(st, 1);
     ctl a = {0};
-    CU_ASSERT_EQUAL_FATAL(ladon_task_submit(eng, "m", body_ctl, &a, NULL,
-                                            &a.id), 0);
+    submit_ctl(eng, &a);
     CU_ASSERT_FATAL(eventually(started, &a));
     atomic_store(&down_all, 1);
     atomic_store(&a.go, 1);
@@ -763,12 +759,10 @@ static void test_shutdown_store_down(void)
     st = open_fake("fake:", 30);
     eng = new_engine(st, 1);
     ctl b = {0}, q[3] = {{0}};
-    CU_ASSERT_EQUAL_FATAL(ladon_task_submit(eng, "m", body_ctl, &b, NULL,
-                                            &b.id), 0);
+    submit_ctl(eng, &b);
     CU_ASSERT_FATAL(eventually(started, &b));
     for (int i = 0; i < 3; i++)
-        CU_ASSERT_EQUAL_FATAL(ladon_task_submit(eng, "m", body_ctl, &q[i],
-                                                NULL, &q[i].id), 0);
+        submit_ctl(eng, &q[i]);
     atomic_store(&down_outcome, 1);
     atomic_store(&b.go, 1); /* deferred; the worker takes q[0] */
     CU_ASSERT(eventually(started, &q[0]));
@@ -796,8 +790,7 @@ static void test_shutdown_store_down(void)
     st = open_fake("fake:", 30);
     eng = new_engine(st, 1);
     ctl c = {0};
-    CU_ASSERT_EQUAL_FATAL(ladon_task_submit(eng, "m", body_ctl, &c, NULL,
-                                            &c.id), 0);
+    submit_ctl(eng, &c);
     CU_ASSERT_FATAL(eventually(started, &c));
     atomic_store(&down_all, 1);
     atomic_store(&c.go, 1);
@@ -818,11 +811,9 @@ static void test_start_down(void)
     ladon_store *st = open_fake("fake:", 30);
     ladon_task_engine *eng = new_engine(st, 1);
     ctl blk = {0}, c = {0};
-    CU_ASSERT_EQUAL_FATAL(ladon_task_submit(eng, "m", body_ctl, &blk, NULL,
-                                            &blk.id), 0);
+    submit_ctl(eng, &blk);
     CU_ASSERT_FATAL(eventually(started, &blk));
-    CU_ASSERT_EQUAL_FATAL(ladon_task_submit(eng, "m", body_ctl, &c, NULL,
-                                            &c.id), 0);
+    submit_ctl(eng, &c);
     atomic_store(&down_all, 1);
     atomic_store(&blk.go, 1); /* blk's finish and c's start both fail */
     pend two = {eng, 2};
@@ -849,10 +840,8 @@ static void test_renewal_backoff(void)
     ladon_store *st = open_fake("fake:", 30);
     ladon_task_engine *eng = new_engine(st, 2);
     ctl a = {0}, b = {0};
-    CU_ASSERT_EQUAL_FATAL(ladon_task_submit(eng, "m", body_ctl, &a, NULL,
-                                            &a.id), 0);
-    CU_ASSERT_EQUAL_FATAL(ladon_task_submit(eng, "m", body_ctl, &b, NULL,
-                                            &b.id), 0);
+    submit_ctl(eng, &a);
+    submit_ctl(eng, &b);
     CU_ASSERT_FATAL(eventually(started, &a));
     CU_ASSERT_FATAL(eventually(started, &b));
     sleep_ms(20); /* the first round may publish their progress (a touch) */
@@ -942,8 +931,7 @@ static void test_outage_log(void)
     ladon_store *st = open_fake("fake:", 30);
     ladon_task_engine *eng = new_engine(st, 1);
     ctl a = {0};
-    CU_ASSERT_EQUAL_FATAL(ladon_task_submit(eng, "m", body_ctl, &a, NULL,
-                                            &a.id), 0);
+    submit_ctl(eng, &a);
     CU_ASSERT_FATAL(eventually(started, &a));
     sleep_ms(20);
     log_begin();
@@ -994,8 +982,7 @@ static void test_result_too_large(void)
     ctl a = {0}, b = {0};
     char want[128], msg[LADON_TASK_MESSAGE_MAX];
     atomic_store(&too_large, 1);
-    CU_ASSERT_EQUAL_FATAL(ladon_task_submit(eng, "m", body_ctl, &a, NULL,
-                                            &a.id), 0);
+    submit_ctl(eng, &a);
     atomic_store(&a.go, 1);
     ended_arg ea = {st, a.id};
     CU_ASSERT(eventually(has_ended, &ea));
@@ -1007,8 +994,7 @@ static void test_result_too_large(void)
     CU_ASSERT_EQUAL(atomic_load(&finish_calls), 1);
     CU_ASSERT_EQUAL(ladon__task_engine_pending(eng), 0);
 
-    CU_ASSERT_EQUAL_FATAL(ladon_task_submit(eng, "m", body_ctl, &b, NULL,
-                                            &b.id), 0);
+    submit_ctl(eng, &b);
     CU_ASSERT_FATAL(eventually(started, &b));
     atomic_store(&down_all, 1);
     atomic_store(&b.go, 1);
