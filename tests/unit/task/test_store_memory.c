@@ -19,21 +19,8 @@
 
 /* ---- fake clock -------------------------------------------------------- */
 
-static _Atomic long long fake_ns; /* advanced by the tests */
-
-static double fake_realtime(void *ud)
-{
-    (void)ud;
-    return 1700000000.0 + (double)atomic_load(&fake_ns) / 1e9;
-}
-
-static double fake_monotonic(void *ud)
-{
-    (void)ud;
-    return 5000.0 + (double)atomic_load(&fake_ns) / 1e9;
-}
-
-static const ladon_clock fake = {fake_realtime, fake_monotonic, NULL};
+#define LT_FAKE_MONOTONIC_ORIGIN 5000.0
+#include "fake_clock.h"
 
 static void advance(double seconds)
 {
@@ -46,7 +33,7 @@ static ladon_store *open_fake(const char *url)
     char err[256];
     int rc = ladon_store_open(&st, url, err, sizeof err);
     CU_ASSERT_EQUAL_FATAL(rc, 0);
-    ladon_store_set_clock(st, &fake);
+    ladon_store_set_clock(st, &fake_clock);
     return st;
 }
 

@@ -17,6 +17,7 @@
 #include "ladon/error.h"
 #include "ladon/task.h"
 #include "task_internal.h"
+#include "fake_clock.h"
 
 /* ---- helpers ----------------------------------------------------------- */
 
@@ -419,26 +420,11 @@ static void test_queue_full(void)
 
 /* ---- expiry with an injected clock ------------------------------------- */
 
-static _Atomic long long fake_ns;
-
-static double fake_realtime(void *ud)
-{
-    (void)ud;
-    return 1700000000.0 + (double)atomic_load(&fake_ns) / 1e9;
-}
-
-static double fake_monotonic(void *ud)
-{
-    (void)ud;
-    return (double)atomic_load(&fake_ns) / 1e9;
-}
-
 static void test_ttl_expiry(void)
 {
     enum { N = 2000 };
-    static const ladon_clock fake = {fake_realtime, fake_monotonic, NULL};
     ladon_store *st = open_store("memory:");
-    ladon_store_set_clock(st, &fake);
+    ladon_store_set_clock(st, &fake_clock);
     ladon_task_engine *eng = new_engine(st, 2, N, 5);
     static int32_t ids[N];
     for (int i = 0; i < N; i++)

@@ -31,21 +31,7 @@
 
 /* ---- time -------------------------------------------------------------- */
 
-static _Atomic long long fake_ns;
-
-static double fake_realtime(void *ud)
-{
-    (void)ud;
-    return 1700000000.0 + (double)atomic_load(&fake_ns) / 1e9;
-}
-
-static double fake_monotonic(void *ud)
-{
-    (void)ud;
-    return (double)atomic_load(&fake_ns) / 1e9;
-}
-
-static const ladon_clock fake_clock = {fake_realtime, fake_monotonic, NULL};
+#include "fake_clock.h"
 
 static void advance_ms(long ms)
 {
