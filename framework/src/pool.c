@@ -386,6 +386,8 @@ static bool serve_soap(ladon__worker *w, ladon__conn *c, const ladon_service *sv
         soap_end(w->data);
         w->data->is = NULL;
     }
+    free(w->result_xml);
+    w->result_xml = NULL;
     soap->socket = SOAP_INVALID_SOCKET;
     soap->user = NULL;
     w->conn = NULL;
@@ -512,6 +514,8 @@ void ladon__pool_stop(struct ladon_server *srv)
         }
         ladon__data_soap_free(w->data);
         w->data = NULL;
+        free(w->result_xml);
+        w->result_xml = NULL;
     }
     free(srv->workers);
     srv->workers = NULL;

@@ -62,6 +62,8 @@ typedef struct ladon__worker {
     struct soap *soap;
     struct soap *data;        /* m_result reads stored results here (taskcall.c);
                                  created on first use, emptied after each request */
+    void *result_xml;         /* the stored result being read (m_result); freed
+                                 with the data context after each request */
     ladon_call call;
     ladon__conn *conn;        /* being served */
     size_t remaining;         /* request bytes frecv may still hand to gSOAP */

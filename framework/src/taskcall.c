@@ -268,7 +268,6 @@ int ladon_call_task_result(ladon_call *call, const char *method, int task_id, st
     ladon_task_info info;
     void *data = NULL;
     size_t len = 0;
-    char *copy;
     int rc;
 
     if (call == NULL || call->soap == NULL || in == NULL)
@@ -289,17 +288,11 @@ int ladon_call_task_result(ladon_call *call, const char *method, int task_id, st
         free(data);
         return task_fault(call, LADON_ENOMEM, 0, NULL, NULL);
     }
-    /* the XML must outlive the read: the strings the reader returns may
-     * point into the input, so keep it in the data context's arena */
-    copy = soap_malloc(w->data, len + 1);
-    if (copy == NULL) {
-        free(data);
-        return task_fault(call, LADON_ENOMEM, 0, NULL, NULL);
-    }
-    memcpy(copy, data, len);
-    copy[len] = '\0';
-    free(data);
-    w->data->is = copy;
+    /* the engine's copy is NUL-terminated: read it in place; the worker
+     * frees it with the data context after the response (pool.c) */
+    free(w->result_xml);
+    w->result_xml = data;
+    w->data->is = data;
     *in = w->data;
     return SOAP_OK;
 }
