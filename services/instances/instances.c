@@ -203,14 +203,12 @@ static int not_ready(ladon_call *call)
 
 /* ---- operations -------------------------------------------------------------- */
 
-/* Bytes copied / total bytes, scaled to [0, COPY_SHARE]: the clone still
- * fsyncs and renames after the last byte, and a client polling for 1.0
- * must not ask for the result before the engine reports the end (1.0). */
-#define COPY_SHARE 0.99
-
+/* Bytes copied / total bytes.  The clone still fsyncs and renames after
+ * the last byte; clients see at most 0.999 until the task has ended, so
+ * 1.0 still means the result is there (ladon/store.h). */
 static void on_progress(void *ud, uint64_t done, uint64_t total)
 {
-    ladon_update_progress(ud, COPY_SHARE * (total == 0 ? 1.0 : (double)done / (double)total));
+    ladon_update_progress(ud, total == 0 ? 1.0 : (double)done / (double)total);
 }
 
 static int on_should_stop(void *ud)
