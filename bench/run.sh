@@ -468,6 +468,9 @@ fi
 if grep -q '^poll_mc ' "$RESULTS" 2>/dev/null; then
     v=$(ratio poll_mc raw_get); printf '%-44s %6.3f  >= 0.5  %s\n' "memcached polls / raw gets" "$v" "$(verdict "$v" 0.5 '>=')"
     v=$(ratio poll_mem raw_get); printf '%-44s %6.3f  (no store round trip: the bound)\n' "memory polls / raw gets" "$v"
+    if grep -q '^c ' "$RESULTS"; then
+        v=$(ratio raw_get c); printf '%-44s %6.3f  (a raw get vs the HTTP ceiling)\n' "raw gets / nginx static response" "$v"
+    fi
     v=$(ratio poll_mc poll_mem); printf '%-44s %6.3f\n' "memcached polls / memory polls" "$v"
     v=$(ratio start_mc start_mem); printf '%-44s %6.3f\n' "memcached starts / memory starts" "$v"
 fi

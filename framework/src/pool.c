@@ -4,8 +4,8 @@
  * N worker threads (--workers), each with its own gSOAP context (a
  * soap_copy of the server's master context, so every setting, hook and the
  * httppipe plugin are the same) and its own ladon_call.  Workers take
- * connections from the work queue (a FIFO under wq_lock, signalled by
- * wq_cond) that the listener fills with connections holding a complete
+ * connections from the work queue (a FIFO under wq_lock) that the listener
+ * fills with connections holding a complete
  * request (listener.c).  A worker serves that request and any complete
  * pipelined requests already buffered behind it (in order, at most
  * MAX_PIPELINED in a row), then appends the connection to the done queue
@@ -28,6 +28,17 @@
  * plugin alone would not save a pipelined request behind a chunked one;
  * exact-length hand-over does.  After every request: soap_destroy +
  * soap_end.
+ *
+ * At most --workers requests are served at once (wq_running).  With a
+ * remote task store (memcached, redis) the pool also starts
+ * STANDBY_PER_WORKER standby threads per worker: a request that waits for a
+ * store round trip (taskcall.c: ladon__worker_wait_begin/_end around task
+ * start, progress and result) stops counting, and a waiting thread takes the
+ * next queued connection - store latency does not idle the CPU, and CPU-bound
+ * requests never run more than --workers at once (more threads competing
+ * for 2 cores measured 35% slower on the sync benchmark).  Idle threads wait
+ * on their own condition variable in a stack: the one that waited last is
+ * woken first, and only when a queued connection has a free slot.
  *
  * Locking: wq_lock and dq_lock are never held together, nor while serving.
  * Shutdown: ladon__pool_stop sets wq_stop and broadcasts; workers finish the
@@ -53,6 +64,11 @@
 #include "xmlscan.h"
 
 #define MAX_PIPELINED 16
+/* Standby threads per worker when the task store is remote (memcached,
+ * redis), at most STANDBY_MAX in all: they serve while workers wait for
+ * store round trips (the stores keep at most 64 connections each). */
+#define STANDBY_PER_WORKER 3u
+#define STANDBY_MAX 64u
 
 extern const char http_pipe_id[];
 
@@ -146,36 +162,103 @@ static int setup_master(struct ladon_server *srv)
     return 0;
 }
 
+static void wq_lock(struct ladon_server *srv)
+{
+    if (pthread_mutex_lock(&srv->wq_lock) != 0)
+        abort();
+}
+
+/* Takes the worker that waited last off the idle stack and wakes it
+ * (wq_lock held). */
+static void wake_one(struct ladon_server *srv)
+{
+    ladon__worker *w = srv->wq_idle;
+    srv->wq_idle = w->idle_next;
+    w->idle_next = NULL;
+    w->woken = true;
+    srv->wq_waking++;
+    pthread_cond_signal(&w->wake);
+}
+
+/* Wakes a waiting worker when a queued connection could be served by one
+ * more running worker (wq_lock held).  Workers woken and not yet serving
+ * count as running: without that, a burst of pushes woke one thread per
+ * push and all but one went back to sleep.  The worker woken is the one
+ * that waited last (its stack and gSOAP buffers are still in the cache):
+ * with 16 threads a shared condition variable, which wakes the longest
+ * waiting, cost the sync benchmark ~6% (bench/README.md). */
+static void wake_if_room(struct ladon_server *srv)
+{
+    if (srv->wq_head != NULL && srv->wq_idle != NULL &&
+        srv->wq_running + srv->wq_waking < srv->cfg.workers)
+        wake_one(srv);
+}
+
 void ladon__pool_push(struct ladon_server *srv, ladon__conn *c)
 {
     c->qnext = NULL;
-    if (pthread_mutex_lock(&srv->wq_lock) != 0)
-        abort();
+    wq_lock(srv);
     if (srv->wq_tail)
         srv->wq_tail->qnext = c;
     else
         srv->wq_head = c;
     srv->wq_tail = c;
-    pthread_cond_signal(&srv->wq_cond);
+    wake_if_room(srv);
     pthread_mutex_unlock(&srv->wq_lock);
 }
 
-static ladon__conn *pool_pop(struct ladon_server *srv)
+/* The next connection to serve, counted in wq_running; NULL once the pool
+ * stops and the queue is empty.  `served`: the caller just finished one. */
+static ladon__conn *pool_pop(ladon__worker *w, bool served)
 {
+    struct ladon_server *srv = w->srv;
     ladon__conn *c;
-    if (pthread_mutex_lock(&srv->wq_lock) != 0)
-        abort();
-    while (srv->wq_head == NULL && !srv->wq_stop)
-        pthread_cond_wait(&srv->wq_cond, &srv->wq_lock);
+    wq_lock(srv);
+    if (served)
+        srv->wq_running--;
+    /* at most cfg.workers serve at once; the pool's standby threads (remote
+     * store) take over only from workers waiting for the store */
+    while (!srv->wq_stop && (srv->wq_head == NULL || srv->wq_running >= srv->cfg.workers)) {
+        w->woken = false;
+        w->idle_next = srv->wq_idle;
+        srv->wq_idle = w;
+        while (!w->woken) /* ladon__pool_stop wakes every idle worker */
+            pthread_cond_wait(&w->wake, &srv->wq_lock);
+        srv->wq_waking--;
+    }
     c = srv->wq_head;
     if (c != NULL) {
         srv->wq_head = c->qnext;
         if (srv->wq_head == NULL)
             srv->wq_tail = NULL;
         c->qnext = NULL;
+        srv->wq_running++;
     }
     pthread_mutex_unlock(&srv->wq_lock);
     return c;
+}
+
+void ladon__worker_wait_begin(ladon__worker *w)
+{
+    struct ladon_server *srv;
+    if (w == NULL || !w->srv->store_waits)
+        return;
+    srv = w->srv;
+    wq_lock(srv);
+    srv->wq_running--;
+    wake_if_room(srv);
+    pthread_mutex_unlock(&srv->wq_lock);
+}
+
+void ladon__worker_wait_end(ladon__worker *w)
+{
+    struct ladon_server *srv;
+    if (w == NULL || !w->srv->store_waits)
+        return;
+    srv = w->srv;
+    wq_lock(srv);
+    srv->wq_running++;
+    pthread_mutex_unlock(&srv->wq_lock);
 }
 
 static void push_done(struct ladon_server *srv, ladon__conn *c)
@@ -436,8 +519,10 @@ static void *worker_main(void *arg)
     ladon__worker *w = arg;
     struct ladon_server *srv = w->srv;
     ladon__conn *c;
+    bool had_one = false;
 
-    while ((c = pool_pop(srv)) != NULL) {
+    while ((c = pool_pop(w, had_one)) != NULL) {
+        had_one = true;
         for (int served = 0;;) {
             bool keep = serve_one(w, c);
             served++;
@@ -457,17 +542,35 @@ int ladon__pool_start(struct ladon_server *srv)
 {
     int rc;
 
+    unsigned threads;
+
     if (srv->master == NULL && (rc = setup_master(srv)) != 0)
         return rc;
-    srv->workers = calloc(srv->cfg.workers, sizeof *srv->workers);
+    srv->store_waits = srv->store != NULL && !ladon_store_has_live_progress(srv->store);
+    threads = srv->cfg.workers; /* at most 1024 (config.c) */
+    if (srv->store_waits)
+        threads += srv->cfg.workers * STANDBY_PER_WORKER < STANDBY_MAX
+                       ? srv->cfg.workers * STANDBY_PER_WORKER
+                       : STANDBY_MAX;
+    srv->workers = calloc(threads, sizeof *srv->workers);
     if (srv->workers == NULL) {
-        LADON_LOGE("out of memory (%u workers)", srv->cfg.workers);
+        LADON_LOGE("out of memory (%u workers)", threads);
         return LADON_ENOMEM;
     }
     srv->wq_stop = false;
-    for (unsigned i = 0; i < srv->cfg.workers; i++) {
+    srv->wq_running = srv->wq_waking = 0;
+    srv->wq_idle = NULL;
+    for (unsigned i = 0; i < threads; i++) {
         ladon__worker *w = &srv->workers[i];
         w->srv = srv;
+        rc = pthread_cond_init(&w->wake, NULL);
+        if (rc != 0) {
+            ladon__log_errno(rc, "pthread_cond_init (worker %u)", i);
+            ladon__pool_stop(srv);
+            return LADON_ESYS;
+        }
+        w->wake_ready = true;
+        srv->n_workers = i + 1;
         w->soap = soap_copy(srv->master);
         if (w->soap == NULL) {
             LADON_LOGE("out of memory (gSOAP context of worker %u)", i);
@@ -477,7 +580,6 @@ int ladon__pool_start(struct ladon_server *srv)
         w->soap->socket = SOAP_INVALID_SOCKET;
         w->soap->master = SOAP_INVALID_SOCKET;
         w->soap->user = NULL;
-        srv->n_workers = i + 1;
         rc = pthread_create(&w->thread, NULL, worker_main, w);
         if (rc != 0) {
             ladon__log_errno(rc, "pthread_create (worker %u)", i);
@@ -496,7 +598,8 @@ void ladon__pool_stop(struct ladon_server *srv)
     if (pthread_mutex_lock(&srv->wq_lock) != 0)
         abort();
     srv->wq_stop = true;
-    pthread_cond_broadcast(&srv->wq_cond);
+    while (srv->wq_idle != NULL)
+        wake_one(srv);
     pthread_mutex_unlock(&srv->wq_lock);
     for (unsigned i = 0; i < srv->n_workers; i++) {
         ladon__worker *w = &srv->workers[i];
@@ -516,6 +619,8 @@ void ladon__pool_stop(struct ladon_server *srv)
         w->data = NULL;
         free(w->result_xml);
         w->result_xml = NULL;
+        if (w->wake_ready)
+            pthread_cond_destroy(&w->wake);
     }
     free(srv->workers);
     srv->workers = NULL;

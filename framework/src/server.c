@@ -291,9 +291,14 @@ static int server_new(ladon_server **out, const ladon_config *cfg, const ladon_b
         free(srv);
         goto fail_fd;
     }
-    if (pthread_mutex_init(&srv->wq_lock, NULL) != 0 ||
-        pthread_mutex_init(&srv->dq_lock, NULL) != 0 ||
-        pthread_cond_init(&srv->wq_cond, NULL) != 0) {
+    if (pthread_mutex_init(&srv->wq_lock, NULL) != 0) {
+        LADON_LOGE("cannot initialise locks");
+        free(srv);
+        rc = LADON_ESYS;
+        goto fail_fd;
+    }
+    if (pthread_mutex_init(&srv->dq_lock, NULL) != 0) {
+        pthread_mutex_destroy(&srv->wq_lock);
         LADON_LOGE("cannot initialise locks");
         free(srv);
         rc = LADON_ESYS;
@@ -421,7 +426,6 @@ void ladon_server_free(ladon_server *srv)
     if (srv->locks_ready) {
         pthread_mutex_destroy(&srv->wq_lock);
         pthread_mutex_destroy(&srv->dq_lock);
-        pthread_cond_destroy(&srv->wq_cond);
     }
     free(srv);
 }

@@ -59,6 +59,10 @@ typedef struct ladon__worker {
     struct ladon_server *srv;
     pthread_t thread;
     bool started;
+    pthread_cond_t wake;      /* wq_lock: signalled when taken off wq_idle */
+    bool wake_ready;
+    bool woken;
+    struct ladon__worker *idle_next;
     struct soap *soap;
     struct soap *data;        /* m_result reads stored results here (taskcall.c);
                                  created on first use, emptied after each request */
@@ -91,11 +95,13 @@ struct ladon_server {
     char *buf_cache[LADON_BUF_CACHE]; /* free connection buffers (listener.c) */
     unsigned n_buf_cache;
 
-    /* work queue: listener -> workers */
+    /* work queue: listener -> workers (pool.c) */
     pthread_mutex_t wq_lock;
-    pthread_cond_t wq_cond;
     ladon__conn *wq_head, *wq_tail;
     bool wq_stop;
+    unsigned wq_running;         /* workers serving, not waiting for the task store */
+    unsigned wq_waking;          /* workers woken, not yet serving */
+    struct ladon__worker *wq_idle; /* waiting workers, the last one to wait first */
 
     /* done queue: workers -> listener */
     pthread_mutex_t dq_lock;
@@ -105,7 +111,9 @@ struct ladon_server {
     ladon_store *store;        /* task store; NULL when no service has tasks */
     ladon_task_engine *tasks;  /* task engine; NULL when no service has tasks */
     ladon__worker *workers;
-    unsigned n_workers;
+    unsigned n_workers;        /* threads started: cfg.workers, plus standby
+                                  ones when the task store is remote (pool.c) */
+    bool store_waits;          /* the task store is remote: its calls block */
     bool locks_ready;
 };
 
@@ -130,6 +138,10 @@ void ladon__data_soap_free(struct soap *s);
 int ladon__pool_start(struct ladon_server *srv);
 void ladon__pool_push(struct ladon_server *srv, ladon__conn *conn);
 void ladon__pool_stop(struct ladon_server *srv);
+/* Around a call that waits for the remote task store (taskcall.c): the
+ * worker stops counting against --workers meanwhile. No-ops otherwise. */
+void ladon__worker_wait_begin(ladon__worker *w);
+void ladon__worker_wait_end(ladon__worker *w);
 
 /* listener.c */
 int ladon__listener_run(struct ladon_server *srv);

@@ -221,7 +221,9 @@ int ladon_call_task_start(ladon_call *call, const char *method, ladon_task_glue_
     j->service = call->service;
     j->op = call->op;
     memcpy(j->args, args_xml, len + 1);
+    ladon__worker_wait_begin(w);
     rc = ladon_task_submit(eng, key, job_run, j, job_free, &id);
+    ladon__worker_wait_end(w);
     if (rc != 0) {
         job_free(j);
         return task_fault(call, rc, 0, NULL, NULL);
@@ -247,7 +249,13 @@ int ladon_call_task_progress(ladon_call *call, const char *method, int task_id, 
     if (eng == NULL || method == NULL || method_key(key, sizeof key, call, method) != 0)
         return internal_error(call);
     /* ids are positive: 0 and negative ones were never issued */
-    rc = task_id > 0 ? ladon_task_progress(eng, key, (int32_t)task_id, &info) : LADON_ENOTFOUND;
+    if (task_id > 0) {
+        ladon__worker_wait_begin(call->worker);
+        rc = ladon_task_progress(eng, key, (int32_t)task_id, &info);
+        ladon__worker_wait_end(call->worker);
+    } else {
+        rc = LADON_ENOTFOUND;
+    }
     if (rc != 0)
         return task_fault(call, rc, (int32_t)task_id, NULL, NULL);
     *id_out = (int)info.id;
@@ -279,9 +287,14 @@ int ladon_call_task_result(ladon_call *call, const char *method, int task_id, st
     w = call->worker;
     message[0] = '\0';
     memset(&info, 0, sizeof info);
-    rc = task_id > 0 ? ladon_task_result(eng, key, (int32_t)task_id, &info, &data, &len, message,
-                                         sizeof message)
-                     : LADON_ENOTFOUND;
+    if (task_id > 0) {
+        ladon__worker_wait_begin(w);
+        rc = ladon_task_result(eng, key, (int32_t)task_id, &info, &data, &len, message,
+                               sizeof message);
+        ladon__worker_wait_end(w);
+    } else {
+        rc = LADON_ENOTFOUND;
+    }
     if (rc != 0)
         return task_fault(call, rc, (int32_t)task_id, &info, message);
     if (ladon_call_data_soap(call) == NULL) {

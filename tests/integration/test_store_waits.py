@@ -1,0 +1,207 @@
+#!/usr/bin/python3
+"""A request waiting for a remote task store does not hold one of the --workers (docs/scaling.md,
+"Workers and the store"; framework/src/pool.c).
+
+A real memcached sits behind a delay proxy of this test (every chunk a client sends reaches
+memcached DELAY seconds later: a slow network hop), and ladon-examples runs with `--workers 1
+--store memcached://PROXY` (so 1 worker and 3 standby threads) and one running taskExample
+(LADON_EXAMPLE_STEP_MS=60000).  Every poll costs one store round trip of at least DELAY:
+
+  1. THREADS concurrent taskExample_progress polls (one connection each) are all answered
+     correctly within BOUND (< THREADS x DELAY): they waited for the store side by side.  With
+     one thread per worker they queue behind each other and need at least THREADS x DELAY (the
+     test is meant to fail then; checked by hand with STANDBY_PER_WORKER 0).
+  2. While THREADS - 1 polls wait for the store, a Calculator.add (no store call) is answered
+     before any of them: the worker slot the waiting polls gave up serves it.
+
+The proxy and memcached run on free ports of 127.0.0.1; the server and memcached are stopped
+by their PIDs.  A missing memcached fails the test (never a skip).
+
+usage: /usr/bin/python3 test_store_waits.py PATH/TO/ladon-examples
+"""
+
+import os
+import socket
+import sys
+import threading
+import time
+import urllib.request
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+from ladon_harness import Checks, Server, ServerError, server_binary  # noqa: E402
+from store_helpers import MissingTool, StoreServer  # noqa: E402
+
+DELAY = 0.4              # seconds each client -> memcached chunk is held
+THREADS = 4              # 1 worker + 3 standby threads (STANDBY_PER_WORKER in pool.c)
+BOUND = 2.5 * DELAY      # all THREADS polls answered within this (sequential: >= 4 x DELAY)
+
+ENVELOPE = ('<?xml version="1.0" encoding="UTF-8"?>'
+            '<SOAP-ENV:Envelope xmlns:SOAP-ENV="http://schemas.xmlsoap.org/soap/envelope/">'
+            '<SOAP-ENV:Body>%s</SOAP-ENV:Body></SOAP-ENV:Envelope>')
+START = ('<t:taskExample xmlns:t="urn:ladon:examples:tasks"><session_id>waits</session_id>'
+         '<counter>7</counter></t:taskExample>')
+POLL = ('<t:taskExample_progress xmlns:t="urn:ladon:examples:tasks"><task_id>%d</task_id>'
+        '</t:taskExample_progress>')
+ADD = '<c:add xmlns:c="urn:ladon:examples:calculator"><a>20</a><b>22</b></c:add>'
+
+
+class DelayProxy:
+    """127.0.0.1:port -> 127.0.0.1:target; what a client sends arrives `delay` s later."""
+
+    def __init__(self, target, delay):
+        self.target = target
+        self.delay = delay
+        self.lsock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self.lsock.bind(("127.0.0.1", 0))
+        self.lsock.listen(64)
+        self.port = self.lsock.getsockname()[1]
+        self.socks = []
+        self.lock = threading.Lock()
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self):
+        while True:
+            try:
+                c, _ = self.lsock.accept()
+            except OSError:
+                return
+            try:
+                s = socket.create_connection(("127.0.0.1", self.target))
+            except OSError:
+                c.close()
+                continue
+            for x in (c, s):
+                x.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+            with self.lock:
+                self.socks += [c, s]
+            threading.Thread(target=self._pump, args=(c, s, self.delay), daemon=True).start()
+            threading.Thread(target=self._pump, args=(s, c, 0.0), daemon=True).start()
+
+    @staticmethod
+    def _pump(src, dst, delay):
+        try:
+            while True:
+                data = src.recv(65536)
+                if not data:
+                    break
+                if delay:
+                    time.sleep(delay)
+                dst.sendall(data)
+        except OSError:
+            pass
+        for x in (src, dst):
+            try:
+                x.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+
+    def close(self):
+        self.lsock.close()
+        with self.lock:
+            for x in self.socks:
+                x.close()
+
+
+def post(url, body, timeout=30):
+    req = urllib.request.Request(url, data=(ENVELOPE % body).encode(), method="POST",
+                                 headers={"Content-Type": "text/xml; charset=utf-8",
+                                          "SOAPAction": '""'})
+    with urllib.request.urlopen(req, timeout=timeout) as r:
+        return r.read().decode()
+
+
+def concurrent(calls):
+    """Runs (label, fn) pairs at once; returns {label: (seconds from the common start, result
+    or exception)}."""
+    out = {}
+    barrier = threading.Barrier(len(calls))
+    t0 = [0.0]
+
+    def run(label, fn):
+        if barrier.wait() == 0:
+            t0[0] = time.monotonic()
+        start = time.monotonic()
+        try:
+            res = fn()
+        except Exception as e:  # noqa: BLE001 - reported as a failed check
+            res = e
+        out[label] = (time.monotonic() - start, res)
+
+    threads = [threading.Thread(target=run, args=c) for c in calls]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return out
+
+
+def body(checks, server):
+    tasks = server.urls["TaskService"]
+    calc = server.urls["Calculator"]
+    started = post(tasks, START)
+    tid = int(started.split("<task_id>")[1].split("<")[0])
+    checks.ok("a task started through the slow store hop", tid > 0, started)
+    want = "<task_id>%d</task_id>" % tid
+
+    # 1. THREADS polls side by side
+    res = concurrent([("poll%d" % i, lambda: post(tasks, POLL % tid))
+                      for i in range(THREADS)])
+    slowest = max(t for t, _ in res.values())
+    for label, (t, r) in sorted(res.items()):
+        checks.ok("%s answered the running task's progress (%.2f s)" % (label, t),
+                  isinstance(r, str) and want in r and "<progress>" in r, repr(r)[:300])
+    checks.ok("%d polls, each waiting >= %.1f s for the store, all answered within %.1f s "
+              "(slowest %.2f s; one at a time would take >= %.1f s)"
+              % (THREADS, DELAY, BOUND, slowest, THREADS * DELAY), slowest < BOUND)
+    checks.ok("each poll did wait for the store hop (fastest >= %.1f s)" % DELAY,
+              min(t for t, _ in res.values()) >= DELAY * 0.9)
+
+    # 2. an add while THREADS - 1 polls wait
+    def add_later():
+        time.sleep(DELAY / 4)          # the polls are waiting by then
+        return post(calc, ADD)
+    calls = [("poll%d" % i, lambda: post(tasks, POLL % tid)) for i in range(THREADS - 1)]
+    res = concurrent(calls + [("add", add_later)])
+    t_add, r_add = res["add"]
+    first_poll = min(t for k, (t, _) in res.items() if k != "add")
+    checks.ok("add answered 42 while %d polls wait for the store" % (THREADS - 1),
+              isinstance(r_add, str) and "<result>42</result>" in r_add, repr(r_add)[:300])
+    checks.ok("add answered (%.2f s after the common start) before the first poll (%.2f s)"
+              % (t_add, first_poll), t_add < first_poll)
+
+
+def main():
+    binary = server_binary()
+    checks = Checks("test_store_waits")
+    store = StoreServer("memcached")
+    try:
+        store.start()
+    except (MissingTool, RuntimeError) as e:
+        print("FAIL: %s" % e)
+        sys.exit(1)
+    proxy = DelayProxy(store.port, DELAY)
+    env = dict(os.environ, LADON_EXAMPLE_STEP_MS="60000")
+    server = Server(binary, args=["--workers", "1", "--log-level", "warn",
+                                  "--store", "memcached://127.0.0.1:%d" % proxy.port,
+                                  "--store-timeout", "5000", "--task-lease", "30",
+                                  "--shutdown-grace", "0"],
+                    env=env, services=("Calculator", "TaskService"), ready_timeout=30)
+    try:
+        server.start()
+    except ServerError as e:
+        print("FAIL: %s" % e)
+        proxy.close()
+        store.stop()
+        sys.exit(1)
+    try:
+        checks.run("store waits", lambda: body(checks, server))
+    finally:
+        checks.server_stopped(server)
+        proxy.close()
+        store.stop()
+    sys.exit(checks.finish())
+
+
+if __name__ == "__main__":
+    main()
