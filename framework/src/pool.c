@@ -122,6 +122,23 @@ static int w_fclose(struct soap *soap)
     return SOAP_OK;
 }
 
+/* gSOAP's fresponse hook (the HTTP status line and headers).  soap_send_fault()
+ * sets keep_alive to 0 before it calls this, so that every fault would
+ * close the connection; the runtime framed the request exactly (w_frecv), so
+ * the next request on the connection is not at risk, and the fault gets the
+ * keep-alive the request asked for (serve_soap). */
+static int w_fresponse(struct soap *soap, int status, ULONG64 count)
+{
+    ladon__worker *w = worker_of(soap);
+    if (w == NULL)
+        return SOAP_EOF;
+    if (w->fault_keep_alive != 0) {
+        soap->keep_alive = w->fault_keep_alive;
+        w->fault_answered = true;
+    }
+    return w->srv->gsoap_fresponse(soap, status, count);
+}
+
 /* gSOAP asks whether the peer is still there before sending a fault. */
 static int w_fpoll(struct soap *soap)
 {
@@ -150,6 +167,8 @@ static int setup_master(struct ladon_server *srv)
     m->fsend = w_fsend;
     m->fclose = w_fclose;
     m->fpoll = w_fpoll;
+    srv->gsoap_fresponse = m->fresponse;
+    m->fresponse = w_fresponse;
     m->fseterror = ladon__call_seterror;
     m->socket = SOAP_INVALID_SOCKET;
     m->master = SOAP_INVALID_SOCKET;
@@ -372,7 +391,7 @@ static bool serve_soap(ladon__worker *w, ladon__conn *c, const ladon_service *sv
     struct http_pipe_data *pipe = soap_lookup_plugin(soap, http_pipe_id);
     size_t start = c->rpos, total;
     int err, status = 0;
-    bool keep;
+    bool keep, fault_kept = false;
 
     total = c->req_len;
     if (pipe != NULL)
@@ -445,7 +464,16 @@ static bool serve_soap(ladon__worker *w, ladon__conn *c, const ladon_service *sv
             snprintf(w->call.error_msg, sizeof w->call.error_msg, "malformed XML");
             err = soap_sender_fault(soap, w->call.error_msg, NULL);
         }
+        bool was_close = c->close;
+        /* (the too-deep answer comes before gSOAP read the request's head) */
+        w->fault_keep_alive = c->req.keep_alive ? (short)soap->keep_alive : 0;
+        w->fault_answered = false;
         soap_send_fault(soap);
+        /* gSOAP closes after a fault; the response said keep-alive */
+        fault_kept = w->fault_answered && !w->io_failed;
+        if (fault_kept)
+            c->close = was_close;
+        w->fault_keep_alive = 0;
     }
     if (err == SOAP_OK)
         status = 200;
@@ -453,7 +481,7 @@ static bool serve_soap(ladon__worker *w, ladon__conn *c, const ladon_service *sv
         status = 500;
     log_request(w, c, w->call.op ? w->call.op->name : NULL, status, t0);
 
-    keep = err == SOAP_OK && soap->keep_alive != 0 && !c->close && !w->io_failed;
+    keep = (err == SOAP_OK ? soap->keep_alive != 0 : fault_kept) && !c->close && !w->io_failed;
     if (pipe != NULL && pipe->len > 0) {
         /* gSOAP kept bytes it had not parsed; they came from this request's
          * range, so the next request still starts at start + total */

@@ -19,6 +19,8 @@
 #include <stdint.h>
 #include <sys/socket.h>
 
+#include <stdsoap2.h>
+
 #include "call_internal.h"
 #include "http.h"
 #include "ladon/server.h"
@@ -72,6 +74,8 @@ typedef struct ladon__worker {
     ladon__conn *conn;        /* being served */
     size_t remaining;         /* request bytes frecv may still hand to gSOAP */
     bool io_failed;           /* a write failed or timed out */
+    short fault_keep_alive;   /* while a fault is sent: the request's keep_alive */
+    bool fault_answered;      /* the fault's HTTP response head was written */
 } ladon__worker;
 
 struct ladon_server {
@@ -108,6 +112,7 @@ struct ladon_server {
     ladon__conn *dq_head, *dq_tail;
 
     struct soap *master;
+    int (*gsoap_fresponse)(struct soap *, int, ULONG64); /* gSOAP's own (pool.c) */
     ladon_store *store;        /* task store; NULL when no service has tasks */
     ladon_task_engine *tasks;  /* task engine; NULL when no service has tasks */
     ladon__worker *workers;

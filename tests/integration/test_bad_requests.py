@@ -123,9 +123,77 @@ class BadRequests(unittest.TestCase):
         finally:
             s.close()
 
+    def request_bytes(self, body, extra=""):
+        data = body.encode()
+        return ("POST /Calculator HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                "Content-Type: text/xml; charset=utf-8\r\nSOAPAction: \"\"\r\n%s"
+                "Content-Length: %d\r\n\r\n" % (extra, len(data))).encode() + data
+
+    @staticmethod
+    def read_response(s, buf=b""):
+        """One HTTP response (with Content-Length) from socket s, after the bytes buf
+        already read from it: (head, body, bytes read beyond the response)."""
+        while b"\r\n\r\n" not in buf:
+            d = s.recv(65536)
+            if not d:
+                raise AssertionError("connection closed before a response: %r" % buf)
+            buf += d
+        head, rest = buf.split(b"\r\n\r\n", 1)
+        n = int(re.search(rb"Content-Length: (\d+)", head).group(1))
+        while len(rest) < n:
+            d = s.recv(65536)
+            if not d:
+                raise AssertionError("connection closed inside a response")
+            rest += d
+        return head, rest[:n], rest[n:]
+
     # -- the cases ------------------------------------------------------------
 
     def test_correct_call(self):
+        self.assert_add_works()
+
+    def test_fault_keeps_the_connection(self):
+        """A SOAP fault answers with the request's keep-alive: the next request, sent
+        after it or pipelined behind it, is served on the same connection."""
+        bad = self.request_bytes(envelope(add_body(1, 2).replace("<a>1</a>", "<a>one</a>")))
+        good = self.request_bytes(envelope(add_body(20, 22)))
+        s = socket.create_connection(("127.0.0.1", self.port), timeout=10)
+        try:
+            s.sendall(bad)
+            head, body, extra = self.read_response(s)
+            self.assertTrue(head.startswith(b"HTTP/1.1 500 "), head)
+            self.assertIn(b"Connection: keep-alive", head)
+            self.assertIn(b"<faultstring>invalid value of element 'a'</faultstring>", body)
+            self.assertEqual(extra, b"")
+            s.sendall(good)
+            head, body, extra = self.read_response(s)
+            self.assertTrue(head.startswith(b"HTTP/1.1 200 "), head)
+            self.assertIn(b"<result>42</result>", body)
+            # pipelined: fault, unknown operation, add - three answers in order
+            unknown = self.request_bytes(envelope(add_body(1, 2, op="nosuch")))
+            s.sendall(bad + unknown + good)
+            answers = []
+            pending = b""
+            for _ in range(3):
+                head, body, pending = self.read_response(s, pending)
+                answers.append((head, body))
+            self.assertEqual(pending, b"")
+            self.assertIn(b"invalid value of element 'a'", answers[0][1])
+            self.assertIn(b"unknown operation 'nosuch'", answers[1][1])
+            self.assertIn(b"<result>42</result>", answers[2][1])
+            self.assertTrue(all(b"Connection: keep-alive" in h for h, _ in answers),
+                            [h for h, _ in answers])
+        finally:
+            s.close()
+
+    def test_fault_with_connection_close(self):
+        """A request that says Connection: close gets its fault and the connection closes."""
+        bad = self.request_bytes(envelope(add_body(1, 2).replace("<a>1</a>", "<a>one</a>")),
+                                 extra="Connection: close\r\n")
+        reply = self.raw(bad)
+        self.assertTrue(reply.startswith(b"HTTP/1.1 500 "), reply[:200])
+        self.assertIn(b"Connection: close", reply)
+        self.assertIn(b"invalid value of element 'a'", reply)
         self.assert_add_works()
 
     def test_garbage_body(self):
