@@ -1074,6 +1074,16 @@ static int mc_get(ladon_store *st, const char *method, int32_t id,
             rc = chunks_get(ms, mc, id, &r, res);
         else if (r.result_len > 0)
             memcpy(res, r.inline_result, (size_t)r.result_len);
+        if (rc == LADON_ENOTFOUND) {
+            /* a part was evicted: the result is lost for good.  Remove the
+             * rest, so that m_progress answers "unknown" as m_result does
+             * instead of "finished" (best effort: a record of a finished
+             * task is never written again) */
+            LADON_LOGW("memcached store: part of the result of task %ld was evicted: "
+                       "the task is removed (give memcached more memory, -M)", (long)id);
+            chunks_delete(ms, mc, id, r.gen, r.nchunks);
+            (void)memcached_delete(mc, key, klen, 0);
+        }
         if (rc != 0) {
             free(res);
             goto out;

@@ -323,8 +323,12 @@ static void test_vanished(void)
             deleted += raw_ok(a.port, cmd, "DELETED");
         }
     CU_ASSERT_EQUAL(deleted, 1);
+    CU_ASSERT_EQUAL(ladon_store_get(st, "m", l, &rec, 0), 0); /* finished, until read */
     CU_ASSERT_EQUAL(ladon_store_get(st, "m", l, &rec, 1), LADON_ENOTFOUND);
     CU_ASSERT_PTR_NULL(rec.result);
+    /* ... then the task is gone for a progress call too, parts and all */
+    CU_ASSERT_EQUAL(ladon_store_get(st, "m", l, &rec, 0), LADON_ENOTFOUND);
+    CU_ASSERT_EQUAL(server_keys(a.port, "van:", keys, 8), 0);
 
     /* something else under our key: an error, never a guess */
     int32_t g = lt_running_task(st, "m");
