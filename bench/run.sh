@@ -31,6 +31,7 @@ IDLE_N=${BENCH_IDLE:-1000}
 SCALE_N=${BENCH_SCALE_TASKS:-100000}
 SCALE_TTL=${BENCH_SCALE_TTL:-30}
 BUILD=${BENCH_BUILD_DIR:-build-bench}
+HOP_US=${BENCH_HOP_US:-1000}
 THREADS=2
 CONNS=32
 
@@ -44,12 +45,13 @@ if [ ! -f "$BUILD/build.ninja" ]; then
 else
     meson configure "$BUILD" -Dbuildtype=release >/dev/null
 fi
-meson compile -C "$BUILD" ladon-examples plain_gsoap idle_conns mc_get >/dev/null ||
+meson compile -C "$BUILD" ladon-examples plain_gsoap idle_conns mc_get delay_hop >/dev/null ||
     die "build (run: meson compile -C $BUILD)"
 LADON=$ROOT/$BUILD/services/ladon-examples
 PLAIN=$ROOT/$BUILD/bench/plain_gsoap
 IDLE=$ROOT/$BUILD/bench/idle_conns
 MCGET=$ROOT/$BUILD/bench/mc_get
+HOP=$ROOT/$BUILD/bench/delay_hop
 LUA=$ROOT/bench/wrk/soap.lua
 
 # 1,000 idle connections + wrk + servers need descriptors.
@@ -295,7 +297,7 @@ EOF
 
 # --- 3. tasks ----------------------------------------------------------------
 run_tasks() {
-    local r mport mpid mem_id mc_id pm pc pm_port pc_port store
+    local r mport mpid mem_id mc_id pm pc pm_port pc_port store hport hpid ph ph_port hop_id
     mport=$(free_port)
     local mc_user=()
     [ "$(id -u)" = 0 ] && mc_user=(-u root)
@@ -312,10 +314,25 @@ run_tasks() {
     pm=$LPID; pm_port=$LPORT
     start_ladon poll_mc "${TASKENV[@]}" -- "${TASKFLAGS[@]}" --store "$store"
     pc=$LPID; pc_port=$LPORT
+    # the same memcached behind a slow network hop (every request HOP_US
+    # later): polls and raw gets where the round trip, not CPU, is the limit
+    "$HOP" "$mport" "$HOP_US" >"$TMP/hop.out" 2>&1 &
+    hpid=$!
+    PIDS+=("$hpid")
+    for r in $(seq 1 50); do
+        hport=$(sed -n 's/^PORT //p' "$TMP/hop.out")
+        [ -n "$hport" ] && break
+        sleep 0.1
+    done
+    [ -n "$hport" ] || die "delay_hop did not start: $(cat "$TMP/hop.out")"
+    start_ladon poll_hop "${TASKENV[@]}" -- "${TASKFLAGS[@]}" --store memcached://127.0.0.1:$hport
+    ph=$LPID; ph_port=$LPORT
     mem_id=$(start_task "$pm_port")
     mc_id=$(start_task "$pc_port")
+    hop_id=$(start_task "$ph_port")
     progress_body "$mem_id" "$TMP/progress_mem.xml"
     progress_body "$mc_id" "$TMP/progress_mc.xml"
+    progress_body "$hop_id" "$TMP/progress_hop.xml"
     sleep 1 # both tasks running
     # the raw get reads the very record a poll reads
     "$MCGET" "$mport" "ladon:$mc_id" 1 1 1 >/dev/null ||
@@ -330,6 +347,11 @@ run_tasks() {
         t0=$(cpu_ticks "$mpid")
         line=$("$MCGET" "$mport" "ladon:$mc_id" "$TDUR" $THREADS $CONNS) || die "mc_get failed: $line"
         record raw_get "$r" "$line" $(( $(cpu_ticks "$mpid") - t0 ))
+        CPU_PIDS=("$ph" "$mpid"); wrk_run poll_hop "$r" "http://127.0.0.1:$ph_port/TaskService" "$TMP/progress_hop.xml" \
+            "<task_id>$hop_id</task_id>" "$TDUR"
+        t0=$(cpu_ticks "$mpid")
+        line=$("$MCGET" "$hport" "ladon:$hop_id" "$TDUR" $THREADS $CONNS) || die "mc_get (hop) failed: $line"
+        record raw_hop "$r" "$line" $(( $(cpu_ticks "$mpid") - t0 ))
         # starts: a fresh server each time (queued tasks pile up: 60 s steps)
         start_ladon start_mem.$r "${TASKENV[@]}" -- "${TASKFLAGS[@]}"
         CPU_PIDS=("$LPID"); wrk_run start_mem "$r" "http://127.0.0.1:$LPORT/TaskService" "$TMP/start.xml" \
@@ -343,6 +365,8 @@ run_tasks() {
     done
     stop_pid "$pm"
     stop_pid "$pc"
+    stop_pid "$ph"
+    stop_pid "$hpid"
     stop_pid "$mpid"
 }
 
@@ -454,6 +478,8 @@ row a_log "(a) with --log-level info (default)"
 row poll_mem "taskExample_progress polls, memory store"
 row poll_mc "taskExample_progress polls, memcached store*"
 row raw_get "raw memcached gets (mc_get)**"
+row poll_hop "polls, memcached behind a ${HOP_US} us hop*"
+row raw_hop "raw gets through the same hop**"
 row start_mem "taskExample starts, memory store"
 row start_mc "taskExample starts, memcached store*"
 grep -q '^poll_mc ' "$RESULTS" && echo "CPU us/r: server CPU per request; * with memcached's CPU; ** memcached's CPU alone"
@@ -472,6 +498,8 @@ if grep -q '^poll_mc ' "$RESULTS" 2>/dev/null; then
         v=$(ratio raw_get c); printf '%-44s %6.3f  (a raw get vs the HTTP ceiling)\n' "raw gets / nginx static response" "$v"
     fi
     v=$(ratio poll_mc poll_mem); printf '%-44s %6.3f\n' "memcached polls / memory polls" "$v"
+    v=$(ratio poll_hop raw_hop); printf '%-44s %6.3f  >= 0.5  %s (round trips, not CPU, the limit)\n' \
+        "polls / raw gets, both through the hop" "$v" "$(verdict "$v" 0.5 '>=')"
     v=$(ratio start_mc start_mem); printf '%-44s %6.3f\n' "memcached starts / memory starts" "$v"
 fi
 if [ -n "${SC_BASE:-}" ]; then
