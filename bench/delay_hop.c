@@ -125,8 +125,9 @@ static void on_accept(int ep, int lfd, const struct sockaddr_in *target)
         free(p);
         return;
     }
-    setsockopt(c, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-    setsockopt(s, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+    if (setsockopt(c, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one) != 0 ||
+        setsockopt(s, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one) != 0)
+        perror("delay_hop: TCP_NODELAY"); /* slower, still correct */
     p->client = c;
     p->server = s;
     if (add_side(ep, c, p, 1) != 0 || add_side(ep, s, p, 0) != 0) {
@@ -145,7 +146,7 @@ static void on_readable(side *sd, int64_t delay_ns)
     n = recv(sd->from_client ? p->client : p->server, buf, sizeof buf, MSG_DONTWAIT);
     if (n < 0 && (errno == EAGAIN || errno == EINTR))
         return;
-    if (n <= 0) {
+    if (n <= 0) { /* closed, or an error: both ends go */
         close_pair(p);
         return;
     }
@@ -201,9 +202,11 @@ int main(int argc, char **argv)
     target.sin_port = htons((uint16_t)port);
     target.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
     me.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    sigaction(SIGTERM, &sa, NULL);
-    sigaction(SIGINT, &sa, NULL);
-    signal(SIGPIPE, SIG_IGN);
+    if (sigaction(SIGTERM, &sa, NULL) != 0 || sigaction(SIGINT, &sa, NULL) != 0 ||
+        signal(SIGPIPE, SIG_IGN) == SIG_ERR) {
+        perror("delay_hop: signals");
+        return 1;
+    }
     lfd = socket(AF_INET, SOCK_STREAM, 0);
     ep = epoll_create1(0);
     if (lfd < 0 || ep < 0 || bind(lfd, (struct sockaddr *)&me, sizeof me) != 0 ||
@@ -216,8 +219,10 @@ int main(int argc, char **argv)
         perror("delay_hop: epoll_ctl");
         return 1;
     }
-    printf("PORT %u\n", (unsigned)ntohs(me.sin_port));
-    fflush(stdout);
+    if (printf("PORT %u\n", (unsigned)ntohs(me.sin_port)) < 0 || fflush(stdout) != 0) {
+        perror("delay_hop: stdout");
+        return 1;
+    }
 
     while (!stop) {
         struct epoll_event evs[64];
