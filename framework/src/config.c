@@ -59,7 +59,7 @@ static const struct opt opts[] = {
     {"--listen", "LADON_LISTEN", OPT_LISTEN, 0, 0, 0, "HOST:PORT",
      "address to listen on; port 0 = any free port (default 127.0.0.1:8080)"},
     {"--workers", "LADON_WORKERS", OPT_UNSIGNED, OFF(workers), 1, 1024, "N",
-     "request worker threads, 1..1024 (default 4)"},
+     "requests served at once, 1..1024 (default 4; plus 3 standby threads each with a shared --store)"},
     {"--task-workers", "LADON_TASK_WORKERS", OPT_UNSIGNED, OFF(task_workers), 1, 1024, "N",
      "task threads, 1..1024 (default 4)"},
     {"--task-queue", "LADON_TASK_QUEUE", OPT_UNSIGNED, OFF(task_queue), 1, 1000000, "N",
