@@ -59,7 +59,10 @@ static const struct opt opts[] = {
     {"--listen", "LADON_LISTEN", OPT_LISTEN, 0, 0, 0, "HOST:PORT",
      "address to listen on; port 0 = any free port (default 127.0.0.1:8080)"},
     {"--workers", "LADON_WORKERS", OPT_UNSIGNED, OFF(workers), 1, 1024, "N",
-     "requests served at once, 1..1024 (default 4; plus 3 standby threads each with a shared --store)"},
+     "requests served at once, 1..1024 (default 4)"},
+    {"--wait-threads", "LADON_WAIT_THREADS", OPT_UNSIGNED, OFF(wait_threads), 0, 1024, "N",
+     "threads that serve while requests wait, 0..1024 (default 3 per worker with a shared "
+     "--store, else 0)"},
     {"--task-workers", "LADON_TASK_WORKERS", OPT_UNSIGNED, OFF(task_workers), 1, 1024, "N",
      "task threads, 1..1024 (default 4)"},
     {"--task-queue", "LADON_TASK_QUEUE", OPT_UNSIGNED, OFF(task_queue), 1, 1000000, "N",
@@ -117,6 +120,7 @@ void ladon_config_init(ladon_config *cfg)
     cfg->listen_port = 8080;
     cfg->workers = 4;
     cfg->task_workers = 4;
+    cfg->wait_threads = LADON_WAIT_THREADS_AUTO;
     cfg->task_queue = 1024;
     strcpy(cfg->store_url, "memory:");
     cfg->max_request_bytes = 1024 * 1024;

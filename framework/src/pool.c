@@ -29,14 +29,15 @@
  * exact-length hand-over does.  After every request: soap_destroy +
  * soap_end.
  *
- * At most --workers requests are served at once (wq_running).  With a
- * remote task store (memcached, redis) the pool also starts
- * STANDBY_PER_WORKER standby threads per worker: a request that waits for a
- * store round trip (taskcall.c: ladon__worker_wait_begin/_end around task
- * start, progress and result) stops counting, and a waiting thread takes the
- * next queued connection - store latency does not idle the CPU, and CPU-bound
- * requests never run more than --workers at once (more threads competing
- * for 2 cores measured 35% slower on the sync benchmark).  Idle threads wait
+ * At most --workers requests are served at once (wq_running).  The pool
+ * also starts --wait-threads threads (by default 3 per worker with a remote
+ * task store, else none): a request that waits without using the CPU
+ * (ladon__worker_wait_begin/_end: taskcall.c around task start, progress and
+ * result with a remote store; ladon_call_wait_begin/_end in user code) stops
+ * counting, and another thread takes the next queued connection - waiting
+ * does not idle the CPU, and CPU-bound requests never run more than
+ * --workers at once (more threads competing for 2 cores measured 35% slower
+ * on the sync benchmark).  Idle threads wait
  * on their own condition variable in a stack: the one that waited last is
  * woken first, and only when a queued connection has a free slot.
  *
@@ -48,6 +49,7 @@
  * Copyright (C) 2026 the Ladon-C authors. GPL-2.0-or-later.
  */
 #include <errno.h>
+#include <limits.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -64,11 +66,11 @@
 #include "xmlscan.h"
 
 #define MAX_PIPELINED 16
-/* Standby threads per worker when the task store is remote (memcached,
- * redis), at most STANDBY_MAX in all: they serve while workers wait for
- * store round trips (the stores keep at most 64 connections each). */
-#define STANDBY_PER_WORKER 3u
-#define STANDBY_MAX 64u
+/* Default --wait-threads with a remote task store (memcached, redis): 3
+ * per worker, at most 64 in all (the stores keep at most 64 connections
+ * each); 0 otherwise. */
+#define WAIT_THREADS_PER_WORKER 3u
+#define WAIT_THREADS_AUTO_MAX 64u
 
 extern const char http_pipe_id[];
 
@@ -235,8 +237,8 @@ static ladon__conn *pool_pop(ladon__worker *w, bool served)
     wq_lock(srv);
     if (served)
         srv->wq_running--;
-    /* at most cfg.workers serve at once; the pool's standby threads (remote
-     * store) take over only from workers waiting for the store */
+    /* at most cfg.workers serve at once; wait threads take over only from
+     * requests that wait (ladon__worker_wait_begin) */
     while (!srv->wq_stop && (srv->wq_head == NULL || srv->wq_running >= srv->cfg.workers)) {
         w->woken = false;
         w->idle_next = srv->wq_idle;
@@ -257,12 +259,14 @@ static ladon__conn *pool_pop(ladon__worker *w, bool served)
     return c;
 }
 
+/* w->waiting is the worker's own: only its thread reads or writes it. */
 void ladon__worker_wait_begin(ladon__worker *w)
 {
     struct ladon_server *srv;
-    if (w == NULL || !w->srv->store_waits)
+    if (w == NULL || !w->srv->has_wait_threads || w->waiting)
         return;
     srv = w->srv;
+    w->waiting = true;
     wq_lock(srv);
     srv->wq_running--;
     wake_if_room(srv);
@@ -272,9 +276,10 @@ void ladon__worker_wait_begin(ladon__worker *w)
 void ladon__worker_wait_end(ladon__worker *w)
 {
     struct ladon_server *srv;
-    if (w == NULL || !w->srv->store_waits)
+    if (w == NULL || !w->waiting)
         return;
     srv = w->srv;
+    w->waiting = false;
     wq_lock(srv);
     srv->wq_running++;
     pthread_mutex_unlock(&srv->wq_lock);
@@ -561,6 +566,11 @@ static void *worker_main(void *arg)
             if (served >= MAX_PIPELINED || ladon__conn_check(srv, c) != 1)
                 break;
         }
+        if (w->waiting) {
+            LADON_LOGW("operation '%s' returned between ladon_call_wait_begin and "
+                       "ladon_call_wait_end", w->call.op != NULL ? w->call.op->name : "?");
+            ladon__worker_wait_end(w);
+        }
         push_done(srv, c);
     }
     return NULL;
@@ -569,17 +579,26 @@ static void *worker_main(void *arg)
 int ladon__pool_start(struct ladon_server *srv)
 {
     int rc;
-
-    unsigned threads;
+    unsigned threads, wait_threads;
+    bool remote_store;
 
     if (srv->master == NULL && (rc = setup_master(srv)) != 0)
         return rc;
-    srv->store_waits = srv->store != NULL && !ladon_store_has_live_progress(srv->store);
-    threads = srv->cfg.workers; /* at most 1024 (config.c) */
-    if (srv->store_waits)
-        threads += srv->cfg.workers * STANDBY_PER_WORKER < STANDBY_MAX
-                       ? srv->cfg.workers * STANDBY_PER_WORKER
-                       : STANDBY_MAX;
+    remote_store = srv->store != NULL && !ladon_store_has_live_progress(srv->store);
+    wait_threads = srv->cfg.wait_threads;
+    if (wait_threads == LADON_WAIT_THREADS_AUTO)
+        wait_threads = !remote_store ? 0
+                       : srv->cfg.workers > WAIT_THREADS_AUTO_MAX / WAIT_THREADS_PER_WORKER
+                           ? WAIT_THREADS_AUTO_MAX
+                           : srv->cfg.workers * WAIT_THREADS_PER_WORKER;
+    if (wait_threads > 1024)
+        wait_threads = 1024; /* the flag's range; a caller's struct may hold more */
+    if (srv->cfg.workers > UINT_MAX - wait_threads) {
+        LADON_LOGE("too many workers (%u)", srv->cfg.workers);
+        return LADON_EINVAL;
+    }
+    threads = srv->cfg.workers + wait_threads;
+    srv->has_wait_threads = wait_threads > 0;
     srv->workers = calloc(threads, sizeof *srv->workers);
     if (srv->workers == NULL) {
         LADON_LOGE("out of memory (%u workers)", threads);
@@ -653,4 +672,18 @@ void ladon__pool_stop(struct ladon_server *srv)
     free(srv->workers);
     srv->workers = NULL;
     srv->n_workers = 0;
+}
+
+/* ---- ladon/call.h -------------------------------------------------------- */
+
+void ladon_call_wait_begin(ladon_call *call)
+{
+    if (call != NULL)
+        ladon__worker_wait_begin(call->worker); /* NULL on a task thread */
+}
+
+void ladon_call_wait_end(ladon_call *call)
+{
+    if (call != NULL)
+        ladon__worker_wait_end(call->worker);
 }

@@ -65,6 +65,7 @@ typedef struct ladon__worker {
     bool wake_ready;
     bool woken;
     struct ladon__worker *idle_next;
+    bool waiting;             /* between ladon__worker_wait_begin and _end */
     struct soap *soap;
     struct soap *data;        /* m_result reads stored results here (taskcall.c);
                                  created on first use, emptied after each request */
@@ -116,9 +117,8 @@ struct ladon_server {
     ladon_store *store;        /* task store; NULL when no service has tasks */
     ladon_task_engine *tasks;  /* task engine; NULL when no service has tasks */
     ladon__worker *workers;
-    unsigned n_workers;        /* threads started: cfg.workers, plus standby
-                                  ones when the task store is remote (pool.c) */
-    bool store_waits;          /* the task store is remote: its calls block */
+    unsigned n_workers;        /* threads started: cfg.workers + wait threads */
+    bool has_wait_threads;     /* more threads than cfg.workers (pool.c) */
     bool locks_ready;
 };
 
@@ -143,8 +143,10 @@ void ladon__data_soap_free(struct soap *s);
 int ladon__pool_start(struct ladon_server *srv);
 void ladon__pool_push(struct ladon_server *srv, ladon__conn *conn);
 void ladon__pool_stop(struct ladon_server *srv);
-/* Around a call that waits for the remote task store (taskcall.c): the
- * worker stops counting against --workers meanwhile. No-ops otherwise. */
+/* Around a wait that uses no CPU (a remote task store, taskcall.c; the
+ * public ladon_call_wait_begin/_end): the worker stops counting against
+ * --workers meanwhile.  No-ops without wait threads, when w is NULL, and
+ * when already (not) waiting. */
 void ladon__worker_wait_begin(ladon__worker *w);
 void ladon__worker_wait_end(ladon__worker *w);
 

@@ -1,16 +1,16 @@
 #!/usr/bin/python3
 """A request waiting for a remote task store does not hold one of the --workers (docs/scaling.md,
-"Workers and the store"; framework/src/pool.c).
+"Workers and waiting"; framework/src/pool.c).
 
 A real memcached sits behind a delay proxy of this test (every chunk a client sends reaches
 memcached DELAY seconds later: a slow network hop), and ladon-examples runs with `--workers 1
---store memcached://PROXY` (so 1 worker and 3 standby threads) and one running taskExample
+--store memcached://PROXY` (so 1 worker and, by default, 3 wait threads) and one running taskExample
 (LADON_EXAMPLE_STEP_MS=60000).  Every poll costs one store round trip of at least DELAY:
 
   1. THREADS concurrent taskExample_progress polls (one connection each) are all answered
      correctly within BOUND (< THREADS x DELAY): they waited for the store side by side.  With
      one thread per worker they queue behind each other and need at least THREADS x DELAY (the
-     test is meant to fail then; checked by hand with STANDBY_PER_WORKER 0).
+     test is meant to fail then; checked by hand with no wait threads).
   2. While THREADS - 1 polls wait for the store, a Calculator.add (no store call) is answered
      before any of them: the worker slot the waiting polls gave up serves it.
 
@@ -33,7 +33,7 @@ from ladon_harness import Checks, Server, ServerError, server_binary  # noqa: E4
 from store_helpers import MissingTool, StoreServer  # noqa: E402
 
 DELAY = 0.4              # seconds each client -> memcached chunk is held
-THREADS = 4              # 1 worker + 3 standby threads (STANDBY_PER_WORKER in pool.c)
+THREADS = 4              # 1 worker + 3 wait threads (the default for --workers 1 with a shared store)
 BOUND = 2.5 * DELAY      # all THREADS polls answered within this (sequential: >= 4 x DELAY)
 
 ENVELOPE = ('<?xml version="1.0" encoding="UTF-8"?>'

@@ -49,6 +49,23 @@ LADON_EXTERN void ladon_update_progress(ladon_call *call, double fraction);
  * outcome would be dropped, so return soon.  Always 0 in a plain method. */
 LADON_EXTERN int ladon_should_stop(const ladon_call *call);
 
+/* Bracket a wait that uses no CPU - a database query, a call to another
+ * service, a slow disk - in a plain method:
+ *
+ *     ladon_call_wait_begin(call);
+ *     rc = query_the_database(...);
+ *     ladon_call_wait_end(call);
+ *
+ * Meanwhile the request does not count against --workers, so one of the
+ * --wait-threads may serve another request; at most --workers requests use
+ * the CPU at once.  Without wait threads they change nothing.  A begin while
+ * waiting and an end while not waiting are ignored; a method that returns
+ * between the two is ended for it (with a warning in the log).  In a task
+ * body, which runs on a task thread, both do nothing.  The runtime does the
+ * same around its own calls to a shared task store. */
+LADON_EXTERN void ladon_call_wait_begin(ladon_call *call);
+LADON_EXTERN void ladon_call_wait_end(ladon_call *call);
+
 /* Name of the operation being served ("add"); never NULL. */
 LADON_EXTERN const char *ladon_call_operation(const ladon_call *call);
 

@@ -46,7 +46,13 @@ typedef struct ladon_config {
                                   is reported "task lost" after this (default 30) */
     unsigned processes;        /* --processes: server processes sharing the listening
                                   socket, ladon_main() only (default 1) */
+    unsigned wait_threads;     /* --wait-threads: threads that serve while requests
+                                  wait (ladon_call_wait_begin, shared task stores);
+                                  LADON_WAIT_THREADS_AUTO (default): 3 per worker, at
+                                  most 64, with a shared --store, else 0 */
 } ladon_config;
+
+#define LADON_WAIT_THREADS_AUTO UINT32_MAX
 
 /* Defaults as documented. */
 LADON_EXTERN void ladon_config_init(ladon_config *cfg);

@@ -36,6 +36,14 @@ static int impl_sleep(ladon_call *call, int ms, int *result)
     return LADON_OK;
 }
 
+static int impl_wait(ladon_call *call, int ms, int *result)
+{
+    ladon_call_wait_begin(call);
+    impl_sleep(call, ms, result);
+    ladon_call_wait_end(call);
+    return LADON_OK;
+}
+
 static int impl_fail(ladon_call *call, int kind, int *result)
 {
     *result = kind;
@@ -69,6 +77,12 @@ int t__sleep(struct soap *soap, int ms, int *result)
     return ladon_call_finish(call, impl_sleep(call, ms, result));
 }
 
+int t__wait(struct soap *soap, int ms, int *result)
+{
+    ladon_call *call = ladon_call_get(soap);
+    return ladon_call_finish(call, impl_wait(call, ms, result));
+}
+
 int t__fail(struct soap *soap, int kind, int *result)
 {
     ladon_call *call = ladon_call_get(soap);
@@ -96,6 +110,7 @@ static const ladon_operation t_ops[] = {
     {"add", "t:add", soap_serve_t__add, LADON_OP_METHOD},
     {"echo", "t:echo", soap_serve_t__echo, LADON_OP_METHOD},
     {"sleep", "t:sleep", soap_serve_t__sleep, LADON_OP_METHOD},
+    {"wait", "t:wait", soap_serve_t__wait, LADON_OP_METHOD},
     {"fail", "t:fail", soap_serve_t__fail, LADON_OP_METHOD},
 };
 

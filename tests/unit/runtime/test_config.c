@@ -52,6 +52,7 @@ static void test_defaults(void)
     CU_ASSERT_EQUAL(cfg.listen_port, 8080);
     CU_ASSERT_EQUAL(cfg.workers, 4);
     CU_ASSERT_EQUAL(cfg.task_workers, 4);
+    CU_ASSERT_EQUAL(cfg.wait_threads, LADON_WAIT_THREADS_AUTO);
     CU_ASSERT_EQUAL(cfg.task_queue, 1024);
     CU_ASSERT_STRING_EQUAL(cfg.store_url, "memory:");
     CU_ASSERT_STRING_EQUAL(cfg.public_url, "");
@@ -84,7 +85,7 @@ static void test_every_flag(void)
                    "--idle-timeout", "3000", "--max-connections", "7", "--no-gzip",
                    "--log-level", "debug", "--task-ttl", "60", "--shutdown-grace", "0",
                    "--store-prefix", "app1:v2_", "--store-timeout=250", "--task-lease", "9",
-                   "--processes=4", (char *)NULL);
+                   "--processes=4", "--wait-threads", "0", (char *)NULL);
     CU_ASSERT_EQUAL(rc, 0);
     if (rc != 0)
         fprintf(stderr, "\n  %s\n", err);
@@ -92,6 +93,7 @@ static void test_every_flag(void)
     CU_ASSERT_EQUAL(cfg.listen_port, 0);
     CU_ASSERT_EQUAL(cfg.workers, 8);
     CU_ASSERT_EQUAL(cfg.task_workers, 2);
+    CU_ASSERT_EQUAL(cfg.wait_threads, 0);
     CU_ASSERT_EQUAL(cfg.task_queue, 10);
     CU_ASSERT_STRING_EQUAL(cfg.public_url, "https://example.com/soap");
     CU_ASSERT_STRING_EQUAL(cfg.trusted_proxies, "10.0.0.1, ::1,192.168.0.0/16");
@@ -163,6 +165,8 @@ static void test_bad_numbers(void)
     expect_bad("--idle-timeout", "0");
     expect_bad("--max-connections", "0");
     expect_bad("--task-ttl", "0");
+    expect_bad("--wait-threads", "1025");
+    expect_bad("--wait-threads", "-1");
     expect_bad("--shutdown-grace", "3600001");
     expect_bad("--shutdown-grace", "x");
     expect_bad("--max-request-size", "1023");

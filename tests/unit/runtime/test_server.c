@@ -739,6 +739,88 @@ static void test_busy_workers(void)
     cl_close(c);
 }
 
+/* Sends N requests of op (sleep or wait, ms each) at once to a server with
+ * one worker and `wait_threads` wait threads; returns the seconds until the
+ * last answer (all checked). */
+static double concurrent_ms(const char *op, int n, unsigned wait_threads, int ms)
+{
+    ladon_config cfg;
+    srv x;
+    client *c[4];
+    response r;
+    char body[128];
+    double t0, last = 0;
+    base_config(&cfg);
+    cfg.workers = 1;
+    cfg.wait_threads = wait_threads;
+    CU_ASSERT_FATAL(n <= 4);
+    CU_ASSERT_EQUAL_FATAL(srv_start(&x, &cfg), 0);
+    snprintf(body, sizeof body, "<t:%s xmlns:t=\"urn:ladon:test\"><ms>%d</ms></t:%s>", op, ms, op);
+    for (int i = 0; i < n; i++) {
+        c[i] = cl_open(x.port);
+        CU_ASSERT_PTR_NOT_NULL_FATAL(c[i]);
+    }
+    t0 = now_s();
+    for (int i = 0; i < n; i++)
+        CU_ASSERT_EQUAL(cl_sends(c[i], post("/Test", body, 1, NULL)), 0);
+    for (int i = 0; i < n; i++) {
+        CU_ASSERT_EQUAL(cl_read(c[i], &r, 10000), 0);
+        CU_ASSERT_EQUAL(result_of(&r), ms);
+        last = now_s() - t0;
+        cl_close(c[i]);
+    }
+    CU_ASSERT_EQUAL(srv_stop(&x), 0);
+    return last;
+}
+
+static void test_wait_threads(void)
+{
+    /* --workers 1 --wait-threads 3: four requests waiting inside
+     * ladon_call_wait_begin/_end are served side by side ... */
+    double t = concurrent_ms("wait", 4, 3, 300);
+    CU_ASSERT(t >= 0.29);
+    CU_ASSERT(t < 0.9); /* one after the other: >= 1.2 s */
+    /* ... but requests that do not say they wait still run one at a time */
+    t = concurrent_ms("sleep", 4, 3, 300);
+    CU_ASSERT(t >= 1.19);
+    /* without wait threads, waiting changes nothing */
+    t = concurrent_ms("wait", 2, 0, 300);
+    CU_ASSERT(t >= 0.59);
+    /* a request that needs no wait is served while the others wait */
+    {
+        ladon_config cfg;
+        srv x;
+        client *w[3], *a;
+        response r;
+        double t0;
+        base_config(&cfg);
+        cfg.workers = 1;
+        cfg.wait_threads = 3;
+        CU_ASSERT_EQUAL_FATAL(srv_start(&x, &cfg), 0);
+        for (int i = 0; i < 3; i++) {
+            w[i] = cl_open(x.port);
+            CU_ASSERT_PTR_NOT_NULL_FATAL(w[i]);
+            CU_ASSERT_EQUAL(cl_sends(w[i], post("/Test", "<t:wait xmlns:t=\"urn:ladon:test\">"
+                                                         "<ms>500</ms></t:wait>", 1, NULL)), 0);
+        }
+        usleep(100000);
+        a = cl_open(x.port);
+        CU_ASSERT_PTR_NOT_NULL_FATAL(a);
+        t0 = now_s();
+        CU_ASSERT_EQUAL(cl_sends(a, add_req(1, 2)), 0);
+        CU_ASSERT_EQUAL(cl_read(a, &r, 3000), 0);
+        CU_ASSERT_EQUAL(result_of(&r), 3);
+        CU_ASSERT(now_s() - t0 < 0.35); /* the waits end 0.4 s after it was sent */
+        for (int i = 0; i < 3; i++) {
+            CU_ASSERT_EQUAL(cl_read(w[i], &r, 3000), 0);
+            CU_ASSERT_EQUAL(result_of(&r), 500);
+            cl_close(w[i]);
+        }
+        cl_close(a);
+        CU_ASSERT_EQUAL(srv_stop(&x), 0);
+    }
+}
+
 static void test_max_connections(void)
 {
     ladon_config cfg;
@@ -961,6 +1043,7 @@ int main(void)
         {"gzip only when asked", test_gzip},
         {"HTTP/1.0 and Connection: close", test_http10_close},
         {"all workers busy", test_busy_workers},
+        {"--wait-threads serve while requests wait, never beyond --workers", test_wait_threads},
         {"max connections", test_max_connections},
         {"shutdown finishes in-flight requests", test_shutdown},
         {"trusted proxy and --public-url", test_proxy_and_public_url},
