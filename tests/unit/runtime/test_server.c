@@ -712,18 +712,40 @@ static void test_http10_close(void)
     cl_close(c);
 }
 
+/* Opens n connections to port, each sending op (sleep or wait) of ms. */
+static void open_sending(client **c, int n, uint16_t port, const char *op, int ms)
+{
+    char body[128];
+    snprintf(body, sizeof body, "<t:%s xmlns:t=\"urn:ladon:test\"><ms>%d</ms></t:%s>", op, ms, op);
+    for (int i = 0; i < n; i++) {
+        c[i] = cl_open(port);
+        CU_ASSERT_PTR_NOT_NULL_FATAL(c[i]);
+        CU_ASSERT_EQUAL(cl_sends(c[i], post("/Test", body, 1, NULL)), 0);
+    }
+}
+
+/* Reads the answer (ms) of each of open_sending's connections and closes
+ * them; returns the seconds from t0 until the last answer. */
+static double read_closing(client **c, int n, int ms, double t0)
+{
+    response r;
+    double last = 0;
+    for (int i = 0; i < n; i++) {
+        CU_ASSERT_EQUAL(cl_read(c[i], &r, 10000), 0);
+        CU_ASSERT_EQUAL(result_of(&r), ms);
+        last = now_s() - t0;
+        cl_close(c[i]);
+    }
+    return last;
+}
+
 static void test_busy_workers(void)
 {
     /* 4 workers all sleeping: a 5th request waits for one, then is served */
     client *sl[4], *c;
     response r;
     double t0 = now_s();
-    for (int i = 0; i < 4; i++) {
-        sl[i] = cl_open(S.port);
-        CU_ASSERT_PTR_NOT_NULL_FATAL(sl[i]);
-        CU_ASSERT_EQUAL(cl_sends(sl[i], post("/Test", "<t:sleep xmlns:t=\"urn:ladon:test\">"
-                                                      "<ms>300</ms></t:sleep>", 1, NULL)), 0);
-    }
+    open_sending(sl, 4, S.port, "sleep", 300);
     usleep(50000);
     c = cl_open(S.port);
     CU_ASSERT_PTR_NOT_NULL_FATAL(c);
@@ -731,11 +753,7 @@ static void test_busy_workers(void)
     CU_ASSERT_EQUAL(cl_read(c, &r, 3000), 0);
     CU_ASSERT_EQUAL(result_of(&r), 3);
     CU_ASSERT(now_s() - t0 >= 0.25);
-    for (int i = 0; i < 4; i++) {
-        CU_ASSERT_EQUAL(cl_read(sl[i], &r, 3000), 0);
-        CU_ASSERT_EQUAL(result_of(&r), 300);
-        cl_close(sl[i]);
-    }
+    read_closing(sl, 4, 300, t0);
     cl_close(c);
 }
 
@@ -747,28 +765,15 @@ static double concurrent_ms(const char *op, int n, unsigned wait_threads, int ms
     ladon_config cfg;
     srv x;
     client *c[4];
-    response r;
-    char body[128];
-    double t0, last = 0;
+    double t0, last;
     base_config(&cfg);
     cfg.workers = 1;
     cfg.wait_threads = wait_threads;
     CU_ASSERT_FATAL(n <= 4);
     CU_ASSERT_EQUAL_FATAL(srv_start(&x, &cfg), 0);
-    snprintf(body, sizeof body, "<t:%s xmlns:t=\"urn:ladon:test\"><ms>%d</ms></t:%s>", op, ms, op);
-    for (int i = 0; i < n; i++) {
-        c[i] = cl_open(x.port);
-        CU_ASSERT_PTR_NOT_NULL_FATAL(c[i]);
-    }
     t0 = now_s();
-    for (int i = 0; i < n; i++)
-        CU_ASSERT_EQUAL(cl_sends(c[i], post("/Test", body, 1, NULL)), 0);
-    for (int i = 0; i < n; i++) {
-        CU_ASSERT_EQUAL(cl_read(c[i], &r, 10000), 0);
-        CU_ASSERT_EQUAL(result_of(&r), ms);
-        last = now_s() - t0;
-        cl_close(c[i]);
-    }
+    open_sending(c, n, x.port, op, ms);
+    last = read_closing(c, n, ms, t0);
     CU_ASSERT_EQUAL(srv_stop(&x), 0);
     return last;
 }
@@ -797,12 +802,7 @@ static void test_wait_threads(void)
         cfg.workers = 1;
         cfg.wait_threads = 3;
         CU_ASSERT_EQUAL_FATAL(srv_start(&x, &cfg), 0);
-        for (int i = 0; i < 3; i++) {
-            w[i] = cl_open(x.port);
-            CU_ASSERT_PTR_NOT_NULL_FATAL(w[i]);
-            CU_ASSERT_EQUAL(cl_sends(w[i], post("/Test", "<t:wait xmlns:t=\"urn:ladon:test\">"
-                                                         "<ms>500</ms></t:wait>", 1, NULL)), 0);
-        }
+        open_sending(w, 3, x.port, "wait", 500);
         usleep(100000);
         a = cl_open(x.port);
         CU_ASSERT_PTR_NOT_NULL_FATAL(a);
@@ -811,11 +811,7 @@ static void test_wait_threads(void)
         CU_ASSERT_EQUAL(cl_read(a, &r, 3000), 0);
         CU_ASSERT_EQUAL(result_of(&r), 3);
         CU_ASSERT(now_s() - t0 < 0.35); /* the waits end 0.4 s after it was sent */
-        for (int i = 0; i < 3; i++) {
-            CU_ASSERT_EQUAL(cl_read(w[i], &r, 3000), 0);
-            CU_ASSERT_EQUAL(result_of(&r), 500);
-            cl_close(w[i]);
-        }
+        read_closing(w, 3, 500, t0);
         cl_close(a);
         CU_ASSERT_EQUAL(srv_stop(&x), 0);
     }
