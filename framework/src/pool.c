@@ -5,8 +5,7 @@
  * soap_copy of the server's master context, so every setting, hook and the
  * httppipe plugin are the same) and its own ladon_call.  Workers take
  * connections from the work queue (a FIFO under wq_lock) that the listener
- * fills with connections holding a complete
- * request (listener.c).  A worker serves that request and any complete
+ * fills with connections holding a complete request (listener.c).  A worker serves that request and any complete
  * pipelined requests already buffered behind it (in order, at most
  * MAX_PIPELINED in a row), then appends the connection to the done queue
  * (under dq_lock) and wakes the listener through the done eventfd.  A worker
@@ -37,9 +36,9 @@
  * counting, and another thread takes the next queued connection - waiting
  * does not idle the CPU, and CPU-bound requests never run more than
  * --workers at once (more threads competing for 2 cores measured 35% slower
- * on the sync benchmark).  Idle threads wait
- * on their own condition variable in a stack: the one that waited last is
- * woken first, and only when a queued connection has a free slot.
+ * on the sync benchmark).  Idle threads wait on their own condition variable
+ * in a stack: the one that waited last is woken first, and only when a
+ * queued connection has a free slot.
  *
  * Locking: wq_lock and dq_lock are never held together, nor while serving.
  * Shutdown: ladon__pool_stop sets wq_stop and broadcasts; workers finish the
@@ -580,14 +579,13 @@ int ladon__pool_start(struct ladon_server *srv)
 {
     int rc;
     unsigned threads, wait_threads;
-    bool remote_store;
 
     if (srv->master == NULL && (rc = setup_master(srv)) != 0)
         return rc;
-    remote_store = srv->store != NULL && !ladon_store_has_live_progress(srv->store);
+    srv->store_remote = srv->store != NULL && !ladon_store_has_live_progress(srv->store);
     wait_threads = srv->cfg.wait_threads;
     if (wait_threads == LADON_WAIT_THREADS_AUTO)
-        wait_threads = !remote_store ? 0
+        wait_threads = !srv->store_remote ? 0
                        : srv->cfg.workers > WAIT_THREADS_AUTO_MAX / WAIT_THREADS_PER_WORKER
                            ? WAIT_THREADS_AUTO_MAX
                            : srv->cfg.workers * WAIT_THREADS_PER_WORKER;

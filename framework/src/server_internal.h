@@ -104,7 +104,7 @@ struct ladon_server {
     pthread_mutex_t wq_lock;
     ladon__conn *wq_head, *wq_tail;
     bool wq_stop;
-    unsigned wq_running;         /* workers serving, not waiting for the task store */
+    unsigned wq_running;         /* workers serving, not waiting (ladon__worker_wait_begin) */
     unsigned wq_waking;          /* workers woken, not yet serving */
     struct ladon__worker *wq_idle; /* waiting workers, the last one to wait first */
 
@@ -119,6 +119,7 @@ struct ladon_server {
     ladon__worker *workers;
     unsigned n_workers;        /* threads started: cfg.workers + wait threads */
     bool has_wait_threads;     /* more threads than cfg.workers (pool.c) */
+    bool store_remote;         /* store calls wait for round trips (pool.c) */
     bool locks_ready;
 };
 

@@ -47,6 +47,16 @@ static ladon_task_engine *engine_of(ladon_call *call)
     return w->srv->tasks;
 }
 
+/* Before a call into the task engine that may go to the store: a remote
+ * store (memcached, redis) makes the worker wait for round trips, so it
+ * gives its slot to a wait thread (pool.c) until ladon__worker_wait_end;
+ * the memory store answers at once and keeps it. */
+static void store_wait_begin(ladon__worker *w)
+{
+    if (w != NULL && w->srv->store_remote)
+        ladon__worker_wait_begin(w);
+}
+
 /* "Service.m" into buf; -1 when it does not fit. */
 static int method_key(char *buf, size_t len, const ladon_call *call, const char *method)
 {
@@ -221,7 +231,7 @@ int ladon_call_task_start(ladon_call *call, const char *method, ladon_task_glue_
     j->service = call->service;
     j->op = call->op;
     memcpy(j->args, args_xml, len + 1);
-    ladon__worker_wait_begin(w);
+    store_wait_begin(w);
     rc = ladon_task_submit(eng, key, job_run, j, job_free, &id);
     ladon__worker_wait_end(w);
     if (rc != 0) {
@@ -250,7 +260,7 @@ int ladon_call_task_progress(ladon_call *call, const char *method, int task_id, 
         return internal_error(call);
     /* ids are positive: 0 and negative ones were never issued */
     if (task_id > 0) {
-        ladon__worker_wait_begin(call->worker);
+        store_wait_begin(call->worker);
         rc = ladon_task_progress(eng, key, (int32_t)task_id, &info);
         ladon__worker_wait_end(call->worker);
     } else {
@@ -288,7 +298,7 @@ int ladon_call_task_result(ladon_call *call, const char *method, int task_id, st
     message[0] = '\0';
     memset(&info, 0, sizeof info);
     if (task_id > 0) {
-        ladon__worker_wait_begin(w);
+        store_wait_begin(w);
         rc = ladon_task_result(eng, key, (int32_t)task_id, &info, &data, &len, message,
                                sizeof message);
         ladon__worker_wait_end(w);
