@@ -2,9 +2,9 @@
 """A request waiting for a remote task store does not hold one of the --workers (docs/scaling.md,
 "Workers and waiting"; framework/src/pool.c).
 
-A real memcached sits behind a delay proxy of this test (every chunk a client sends reaches
-memcached DELAY seconds later: a slow network hop), and ladon-examples runs with `--workers 1
---store memcached://PROXY` (so 1 worker and, by default, 3 wait threads) and one running taskExample
+A real memcached sits behind bench/delay_hop (every chunk a client sends reaches memcached DELAY
+seconds later: a slow network hop), and ladon-examples runs with `--workers 1
+--store memcached://HOP` (so 1 worker and, by default, 3 wait threads) and one running taskExample
 (LADON_EXAMPLE_STEP_MS=60000).  Every poll costs one store round trip of at least DELAY:
 
   1. THREADS concurrent taskExample_progress polls (one connection each) are all answered
@@ -14,14 +14,14 @@ memcached DELAY seconds later: a slow network hop), and ladon-examples runs with
   2. While THREADS - 1 polls wait for the store, a Calculator.add (no store call) is answered
      before any of them: the worker slot the waiting polls gave up serves it.
 
-The proxy and memcached run on free ports of 127.0.0.1; the server and memcached are stopped
-by their PIDs.  A missing memcached fails the test (never a skip).
+delay_hop and memcached run on free ports of 127.0.0.1; the server, delay_hop and memcached are
+stopped by their PIDs.  A missing memcached fails the test (never a skip).
 
-usage: /usr/bin/python3 test_store_waits.py PATH/TO/ladon-examples
+usage: /usr/bin/python3 test_store_waits.py PATH/TO/ladon-examples PATH/TO/delay_hop
 """
 
 import os
-import socket
+import subprocess
 import sys
 import threading
 import time
@@ -30,7 +30,7 @@ import urllib.request
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 from ladon_harness import Checks, Server, ServerError, server_binary  # noqa: E402
-from store_helpers import MissingTool, StoreServer  # noqa: E402
+from store_helpers import MissingTool, StoreServer, stop_pid  # noqa: E402
 
 DELAY = 0.4              # seconds each client -> memcached chunk is held
 THREADS = 4              # 1 worker + 3 wait threads (the default for --workers 1 with a shared store)
@@ -46,61 +46,15 @@ POLL = ('<t:taskExample_progress xmlns:t="urn:ladon:examples:tasks"><task_id>%d<
 ADD = '<c:add xmlns:c="urn:ladon:examples:calculator"><a>20</a><b>22</b></c:add>'
 
 
-class DelayProxy:
-    """127.0.0.1:port -> 127.0.0.1:target; what a client sends arrives `delay` s later."""
-
-    def __init__(self, target, delay):
-        self.target = target
-        self.delay = delay
-        self.lsock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        self.lsock.bind(("127.0.0.1", 0))
-        self.lsock.listen(64)
-        self.port = self.lsock.getsockname()[1]
-        self.socks = []
-        self.lock = threading.Lock()
-        threading.Thread(target=self._accept, daemon=True).start()
-
-    def _accept(self):
-        while True:
-            try:
-                c, _ = self.lsock.accept()
-            except OSError:
-                return
-            try:
-                s = socket.create_connection(("127.0.0.1", self.target))
-            except OSError:
-                c.close()
-                continue
-            for x in (c, s):
-                x.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-            with self.lock:
-                self.socks += [c, s]
-            threading.Thread(target=self._pump, args=(c, s, self.delay), daemon=True).start()
-            threading.Thread(target=self._pump, args=(s, c, 0.0), daemon=True).start()
-
-    @staticmethod
-    def _pump(src, dst, delay):
-        try:
-            while True:
-                data = src.recv(65536)
-                if not data:
-                    break
-                if delay:
-                    time.sleep(delay)
-                dst.sendall(data)
-        except OSError:
-            pass
-        for x in (src, dst):
-            try:
-                x.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass
-
-    def close(self):
-        self.lsock.close()
-        with self.lock:
-            for x in self.socks:
-                x.close()
+def start_hop(binary, target_port, delay):
+    """bench/delay_hop in front of 127.0.0.1:target_port: (process, its port)."""
+    proc = subprocess.Popen([binary, str(target_port), str(int(delay * 1e6))],
+                            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, close_fds=True)
+    line = proc.stdout.readline().decode()
+    if not line.startswith("PORT "):
+        stop_pid(proc)
+        raise RuntimeError("delay_hop did not start: %r" % line)
+    return proc, int(line.split()[1])
 
 
 def post(url, body, timeout=30):
@@ -173,17 +127,22 @@ def body(checks, server):
 
 def main():
     binary = server_binary()
+    if len(sys.argv) < 3:
+        print("FAIL: no delay_hop binary (usage: test_store_waits.py PATH/TO/ladon-examples "
+              "PATH/TO/delay_hop)")
+        sys.exit(1)
     checks = Checks("test_store_waits")
     store = StoreServer("memcached")
     try:
         store.start()
-    except (MissingTool, RuntimeError) as e:
+        hop, hop_port = start_hop(sys.argv[2], store.port, DELAY)
+    except (MissingTool, RuntimeError, OSError) as e:
         print("FAIL: %s" % e)
+        store.stop()
         sys.exit(1)
-    proxy = DelayProxy(store.port, DELAY)
     env = dict(os.environ, LADON_EXAMPLE_STEP_MS="60000")
     server = Server(binary, args=["--workers", "1", "--log-level", "warn",
-                                  "--store", "memcached://127.0.0.1:%d" % proxy.port,
+                                  "--store", "memcached://127.0.0.1:%d" % hop_port,
                                   "--store-timeout", "5000", "--task-lease", "30",
                                   "--shutdown-grace", "0"],
                     env=env, services=("Calculator", "TaskService"), ready_timeout=30)
@@ -191,14 +150,14 @@ def main():
         server.start()
     except ServerError as e:
         print("FAIL: %s" % e)
-        proxy.close()
+        stop_pid(hop)
         store.stop()
         sys.exit(1)
     try:
         checks.run("store waits", lambda: body(checks, server))
     finally:
         checks.server_stopped(server)
-        proxy.close()
+        stop_pid(hop)
         store.stop()
     sys.exit(checks.finish())
 
