@@ -4,11 +4,59 @@
 
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 #include <CUnit/CUnit.h>
 
 #include "ladon/error.h"
+
+int lt_open_rc(const char *url, const char *prefix, unsigned timeout_ms,
+               ladon_store **out, char *err, size_t errlen)
+{
+    ladon_store_options o;
+    ladon_store_options_init(&o);
+    snprintf(o.prefix, sizeof o.prefix, "%s", prefix);
+    o.timeout_ms = timeout_ms;
+    return ladon_store_open_with(out, url, &o, err, errlen);
+}
+
+ladon_store *lt_open_url(const char *url, const char *prefix, unsigned timeout_ms)
+{
+    ladon_store *st = NULL;
+    char err[512] = "";
+    int rc = lt_open_rc(url, prefix, timeout_ms, &st, err, sizeof err);
+    if (rc != 0)
+        fprintf(stderr, "open %s: %s (%d)\n", url, err, rc);
+    CU_ASSERT_EQUAL_FATAL(rc, 0);
+    return st;
+}
+
+void lt_check_shared_handles(const char *url, unsigned timeout_ms)
+{
+    ladon_store *p1 = lt_open_url(url, "shared:", timeout_ms);
+    ladon_store *p2 = lt_open_url(url, "shared:", timeout_ms);
+    ladon_store *other = lt_open_url(url, "other-app:", timeout_ms);
+    int32_t id;
+    ladon_task_record rec;
+    CU_ASSERT_EQUAL_FATAL(ladon_store_create(p1, "m", &id), 0);
+    CU_ASSERT_EQUAL(ladon_store_start(p2, id, NULL), 0);
+    CU_ASSERT_EQUAL(ladon_store_progress(p1, id, 0.25), 0);
+    CU_ASSERT_EQUAL(ladon_store_get(p2, "m", id, &rec, 0), 0);
+    CU_ASSERT_EQUAL(rec.info.progress, 0.25);
+    CU_ASSERT_EQUAL(ladon_store_get(other, "m", id, &rec, 0), LADON_ENOTFOUND);
+    CU_ASSERT_EQUAL(ladon_store_finish(p2, id, "shared", 6, 100), 0);
+    CU_ASSERT_EQUAL(ladon_store_finish(p1, id, "twice", 5, 100), LADON_ESTATE);
+    CU_ASSERT_EQUAL(ladon_store_get(p1, "m", id, &rec, 1), 0);
+    CU_ASSERT_EQUAL(rec.result_len, 6);
+    CU_ASSERT(rec.result != NULL && rec.result_len == 6 &&
+              memcmp(rec.result, "shared", 6) == 0);
+    free(rec.result);
+    ladon_store_close(other);
+    ladon_store_close(p2);
+    ladon_store_close(p1);
+}
 
 int32_t lt_running_task(ladon_store *st, const char *method)
 {

@@ -8,6 +8,18 @@
 #include "ladon/store.h"
 #include "server_fixture.h"
 
+/* ladon_store_open_with(url) with key prefix and timeout, else defaults;
+ * its result, *out and err as that function sets them. */
+int lt_open_rc(const char *url, const char *prefix, unsigned timeout_ms,
+               ladon_store **out, char *err, size_t errlen);
+
+/* The same, which must succeed (a fatal CUnit failure otherwise). */
+ladon_store *lt_open_url(const char *url, const char *prefix, unsigned timeout_ms);
+
+/* Two handles with the same url and prefix act as two processes on one
+ * record, a handle with another prefix does not see it. */
+void lt_check_shared_handles(const char *url, unsigned timeout_ms);
+
 /* A QUEUED record of method, started (RUNNING); its id. */
 int32_t lt_running_task(ladon_store *st, const char *method);
 

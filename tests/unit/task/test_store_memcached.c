@@ -33,22 +33,6 @@ static lt_server a, b; /* two long-lived servers */
  * while it waits to retry the server. */
 #define DATA_TIMEOUT_MS 5000u
 
-static ladon_store *open_url(const char *url, const char *prefix,
-                             unsigned timeout_ms)
-{
-    ladon_store_options o;
-    ladon_store_options_init(&o);
-    snprintf(o.prefix, sizeof o.prefix, "%s", prefix);
-    o.timeout_ms = timeout_ms;
-    ladon_store *st = NULL;
-    char err[512] = "";
-    int rc = ladon_store_open_with(&st, url, &o, err, sizeof err);
-    if (rc != 0)
-        fprintf(stderr, "open %s: %s (%d)\n", url, err, rc);
-    CU_ASSERT_EQUAL_FATAL(rc, 0);
-    return st;
-}
-
 /* Decodes metadump's %XX key encoding in place. */
 static void url_decode(char *s)
 {
@@ -151,11 +135,11 @@ static void test_bad_urls(void)
     CU_ASSERT_PTR_NOT_NULL(strstr(err, "prefix"));
     /* the forms that are fine */
     snprintf(url, sizeof url, "memcached://localhost:%u", a.port);
-    st = open_url(url, "ok:", 1000);
+    st = lt_open_url(url, "ok:", 1000);
     ladon_store_close(st);
     snprintf(url, sizeof url, "MEMCACHED://127.0.0.1:%u,127.0.0.1:%u", a.port,
              b.port);
-    st = open_url(url, "ok:", 1000);
+    st = lt_open_url(url, "ok:", 1000);
     ladon_store_close(st);
 }
 
@@ -194,7 +178,7 @@ static void test_unreachable_open(void)
      * unavailable, never unknown or wrong */
     snprintf(url, sizeof url, "memcached://127.0.0.1:%u,127.0.0.1:%u", a.port,
              port);
-    st = open_url(url, "half:", 300);
+    st = lt_open_url(url, "half:", 300);
     int ok = 0, unavailable = 0, other = 0;
     for (int i = 0; i < 40; i++) {
         int32_t id;
@@ -225,7 +209,7 @@ static void test_two_servers(void)
              b.port);
     snprintf(rev, sizeof rev, "memcached://127.0.0.1:%u,127.0.0.1:%u", b.port,
              a.port);
-    ladon_store *st = open_url(url, "two:", DATA_TIMEOUT_MS);
+    ladon_store *st = lt_open_url(url, "two:", DATA_TIMEOUT_MS);
     int32_t ids[N];
     for (int i = 0; i < N; i++) {
         char r[16];
@@ -243,7 +227,7 @@ static void test_two_servers(void)
     CU_ASSERT(on_a > N / 5 && on_b > N / 5); /* spread over both */
     /* another handle listing the servers in the other order finds every
      * record: ketama hashes on the names, not the order */
-    ladon_store *st2 = open_url(rev, "two:", DATA_TIMEOUT_MS);
+    ladon_store *st2 = lt_open_url(rev, "two:", DATA_TIMEOUT_MS);
     for (int i = 0; i < N; i++) {
         ladon_task_record rec;
         char r[16];
@@ -289,7 +273,7 @@ static void test_vanished(void)
 {
     char url[64];
     snprintf(url, sizeof url, "memcached://127.0.0.1:%u", a.port);
-    ladon_store *st = open_url(url, "van:", DATA_TIMEOUT_MS);
+    ladon_store *st = lt_open_url(url, "van:", DATA_TIMEOUT_MS);
     ladon_task_record rec;
     char key[64];
     /* a running record evicted: unknown, and nothing re-creates it */
@@ -346,7 +330,7 @@ static void test_long_ttl(void)
      * must still mean 40 days from now */
     char url[64];
     snprintf(url, sizeof url, "memcached://127.0.0.1:%u", a.port);
-    ladon_store *st = open_url(url, "ttl:", DATA_TIMEOUT_MS);
+    ladon_store *st = lt_open_url(url, "ttl:", DATA_TIMEOUT_MS);
     int32_t d = lt_running_task(st, "m");
     CU_ASSERT_EQUAL(ladon_store_finish(st, d, "kept", 4, 40u * 86400u), 0);
     int32_t f = lt_running_task(st, "m");
@@ -372,7 +356,7 @@ static void test_down_and_back(void)
     CU_ASSERT_EQUAL_FATAL(lt_server_start(&c, LT_MEMCACHED, 0, NULL), 0);
     char url[64];
     snprintf(url, sizeof url, "memcached://127.0.0.1:%u", c.port);
-    ladon_store *st = open_url(url, "down:", 500);
+    ladon_store *st = lt_open_url(url, "down:", 500);
     int32_t id = lt_running_task(st, "m");
     ladon_task_record rec;
     int32_t x;
@@ -413,7 +397,7 @@ static void test_too_large(void)
                           0);
     char url[64];
     snprintf(url, sizeof url, "memcached://127.0.0.1:%u", d.port);
-    ladon_store *st = open_url(url, "big:", DATA_TIMEOUT_MS);
+    ladon_store *st = lt_open_url(url, "big:", DATA_TIMEOUT_MS);
     size_t ok_len = 20000, big_len = 40000;
     unsigned char *buf = malloc(big_len);
     CU_ASSERT_PTR_NOT_NULL_FATAL(buf);
@@ -457,27 +441,7 @@ static void test_shared_handles(void)
     /* two handles with the same URL and prefix act as two processes */
     char url[64];
     snprintf(url, sizeof url, "memcached://127.0.0.1:%u", a.port);
-    ladon_store *p1 = open_url(url, "shared:", DATA_TIMEOUT_MS);
-    ladon_store *p2 = open_url(url, "shared:", DATA_TIMEOUT_MS);
-    ladon_store *other = open_url(url, "other-app:", DATA_TIMEOUT_MS);
-    int32_t id;
-    ladon_task_record rec;
-    CU_ASSERT_EQUAL_FATAL(ladon_store_create(p1, "m", &id), 0);
-    CU_ASSERT_EQUAL(ladon_store_start(p2, id, NULL), 0);
-    CU_ASSERT_EQUAL(ladon_store_progress(p1, id, 0.25), 0);
-    CU_ASSERT_EQUAL(ladon_store_get(p2, "m", id, &rec, 0), 0);
-    CU_ASSERT_EQUAL(rec.info.progress, 0.25);
-    CU_ASSERT_EQUAL(ladon_store_get(other, "m", id, &rec, 0), LADON_ENOTFOUND);
-    CU_ASSERT_EQUAL(ladon_store_finish(p2, id, "shared", 6, 100), 0);
-    CU_ASSERT_EQUAL(ladon_store_finish(p1, id, "twice", 5, 100), LADON_ESTATE);
-    CU_ASSERT_EQUAL(ladon_store_get(p1, "m", id, &rec, 1), 0);
-    CU_ASSERT_EQUAL(rec.result_len, 6);
-    CU_ASSERT(rec.result != NULL && rec.result_len == 6 &&
-              memcmp(rec.result, "shared", 6) == 0);
-    free(rec.result);
-    ladon_store_close(other);
-    ladon_store_close(p2);
-    ladon_store_close(p1);
+    lt_check_shared_handles(url, DATA_TIMEOUT_MS);
 }
 
 static int suite_init(void)

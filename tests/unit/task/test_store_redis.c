@@ -31,28 +31,6 @@ static lt_server authed; /* --requirepass */
 #define PASSWORD "s3cr@t/pw"
 #define PASSWORD_ENC "s3cr%%40t%%2Fpw" /* as a printf format */
 
-static int open_rc(const char *url, const char *prefix, unsigned timeout_ms,
-                   ladon_store **out, char *err, size_t errlen)
-{
-    ladon_store_options o;
-    ladon_store_options_init(&o);
-    snprintf(o.prefix, sizeof o.prefix, "%s", prefix);
-    o.timeout_ms = timeout_ms;
-    return ladon_store_open_with(out, url, &o, err, errlen);
-}
-
-static ladon_store *open_url(const char *url, const char *prefix,
-                             unsigned timeout_ms)
-{
-    ladon_store *st = NULL;
-    char err[512] = "";
-    int rc = open_rc(url, prefix, timeout_ms, &st, err, sizeof err);
-    if (rc != 0)
-        fprintf(stderr, "open %s: %s (%d)\n", url, err, rc);
-    CU_ASSERT_EQUAL_FATAL(rc, 0);
-    return st;
-}
-
 /* One inline command to the plain server; its first reply line. */
 static long raw(unsigned port, const char *cmd, char *reply, size_t size)
 {
@@ -100,19 +78,19 @@ static void test_bad_urls(void)
     snprintf(url, sizeof url, "redis://127.0.0.1:%u", port);
     ladon_store *st = (ladon_store *)0x1;
     double t0 = lt_now();
-    CU_ASSERT_EQUAL(open_rc(url, "x:", 300, &st, err, sizeof err),
+    CU_ASSERT_EQUAL(lt_open_rc(url, "x:", 300, &st, err, sizeof err),
                     LADON_ESTORE);
     CU_ASSERT(lt_now() - t0 < 1.0);
     CU_ASSERT_PTR_EQUAL(st, (ladon_store *)0x1);
     CU_ASSERT_PTR_NOT_NULL(strstr(err, "cannot connect to redis"));
     t0 = lt_now();
-    CU_ASSERT_EQUAL(open_rc("redis://10.255.255.1:6379", "x:", 300, &st, err,
+    CU_ASSERT_EQUAL(lt_open_rc("redis://10.255.255.1:6379", "x:", 300, &st, err,
                             sizeof err),
                     LADON_ESTORE);
     CU_ASSERT(lt_now() - t0 < 1.5);
     /* fine forms */
     snprintf(url, sizeof url, "REDIS://localhost:%u/", plain.port);
-    st = open_url(url, "ok:", 1000);
+    st = lt_open_url(url, "ok:", 1000);
     ladon_store_close(st);
 }
 
@@ -122,12 +100,12 @@ static void test_auth(void)
     ladon_store *st = (ladon_store *)0x1;
     /* no password: refused at open, with redis' reason */
     snprintf(url, sizeof url, "redis://127.0.0.1:%u", authed.port);
-    CU_ASSERT_EQUAL(open_rc(url, "a:", 1000, &st, err, sizeof err),
+    CU_ASSERT_EQUAL(lt_open_rc(url, "a:", 1000, &st, err, sizeof err),
                     LADON_ESTORE);
     CU_ASSERT_PTR_NOT_NULL(strstr(err, "NOAUTH"));
     /* wrong password */
     snprintf(url, sizeof url, "redis://:nope@127.0.0.1:%u", authed.port);
-    CU_ASSERT_EQUAL(open_rc(url, "a:", 1000, &st, err, sizeof err),
+    CU_ASSERT_EQUAL(lt_open_rc(url, "a:", 1000, &st, err, sizeof err),
                     LADON_ESTORE);
     CU_ASSERT_PTR_NOT_NULL(strstr(err, "refused AUTH"));
     CU_ASSERT_PTR_NULL(strstr(err, "nope")); /* no secrets in messages */
@@ -135,10 +113,10 @@ static void test_auth(void)
     /* right password (percent-encoded '@' and '/'), and as user "default" */
     snprintf(url, sizeof url, "redis://:" PASSWORD_ENC "@127.0.0.1:%u/1",
              authed.port);
-    st = open_url(url, "a:", 1000);
+    st = lt_open_url(url, "a:", 1000);
     snprintf(url, sizeof url,
              "redis://default:" PASSWORD_ENC "@127.0.0.1:%u/1", authed.port);
-    ladon_store *st2 = open_url(url, "a:", 1000);
+    ladon_store *st2 = lt_open_url(url, "a:", 1000);
     int32_t id = lt_running_task(st, "m");
     CU_ASSERT_EQUAL(ladon_store_finish(st2, id, "authed", 6, 100), 0);
     ladon_task_record rec;
@@ -158,8 +136,8 @@ static void test_db_index(void)
     char u3[64], u4[64], reply[256];
     snprintf(u3, sizeof u3, "redis://127.0.0.1:%u/3", plain.port);
     snprintf(u4, sizeof u4, "redis://127.0.0.1:%u/4", plain.port);
-    ladon_store *s3 = open_url(u3, "db:", 1000);
-    ladon_store *s4 = open_url(u4, "db:", 1000);
+    ladon_store *s3 = lt_open_url(u3, "db:", 1000);
+    ladon_store *s4 = lt_open_url(u4, "db:", 1000);
     int32_t id;
     ladon_task_record rec;
     CU_ASSERT_EQUAL_FATAL(ladon_store_create(s3, "m", &id), 0);
@@ -180,7 +158,7 @@ static void test_db_index(void)
     char u99[64], err[512];
     snprintf(u99, sizeof u99, "redis://127.0.0.1:%u/99", plain.port);
     ladon_store *bad = (ladon_store *)0x1;
-    CU_ASSERT_EQUAL(open_rc(u99, "db:", 1000, &bad, err, sizeof err),
+    CU_ASSERT_EQUAL(lt_open_rc(u99, "db:", 1000, &bad, err, sizeof err),
                     LADON_ESTORE);
     CU_ASSERT_PTR_NOT_NULL(strstr(err, "SELECT 99"));
     ladon_store_close(s4);
@@ -191,7 +169,7 @@ static void test_records_ttl_and_scripts(void)
 {
     char url[64], reply[256], cmd[128];
     snprintf(url, sizeof url, "redis://127.0.0.1:%u", plain.port);
-    ladon_store *st = open_url(url, "rec:", 1000);
+    ladon_store *st = lt_open_url(url, "rec:", 1000);
     int32_t id = lt_running_task(st, "m");
     snprintf(cmd, sizeof cmd, "PTTL rec:%d\r\n", (int)id);
     CU_ASSERT(raw(plain.port, cmd, reply, sizeof reply) > 0);
@@ -251,7 +229,7 @@ static void test_down_and_back(void)
     CU_ASSERT_EQUAL_FATAL(lt_server_start(&c, LT_REDIS, 0, NULL), 0);
     char url[64];
     snprintf(url, sizeof url, "redis://127.0.0.1:%u", c.port);
-    ladon_store *st = open_url(url, "down:", 500);
+    ladon_store *st = lt_open_url(url, "down:", 500);
     int32_t id = lt_running_task(st, "m");
     ladon_task_record rec;
     int32_t x;
@@ -283,7 +261,7 @@ static void test_too_large(void)
     CU_ASSERT_EQUAL_FATAL(lt_server_start(&d, LT_REDIS, 0, small_bulk), 0);
     char url[64];
     snprintf(url, sizeof url, "redis://127.0.0.1:%u", d.port);
-    ladon_store *st = open_url(url, "big:", 1000);
+    ladon_store *st = lt_open_url(url, "big:", 1000);
     size_t len = 2u * 1024u * 1024u;
     char *buf = calloc(1, len);
     CU_ASSERT_PTR_NOT_NULL_FATAL(buf);
@@ -311,27 +289,7 @@ static void test_shared_handles(void)
 {
     char url[64];
     snprintf(url, sizeof url, "redis://127.0.0.1:%u", plain.port);
-    ladon_store *p1 = open_url(url, "shared:", 1000);
-    ladon_store *p2 = open_url(url, "shared:", 1000);
-    ladon_store *other = open_url(url, "other-app:", 1000);
-    int32_t id;
-    ladon_task_record rec;
-    CU_ASSERT_EQUAL_FATAL(ladon_store_create(p1, "m", &id), 0);
-    CU_ASSERT_EQUAL(ladon_store_start(p2, id, NULL), 0);
-    CU_ASSERT_EQUAL(ladon_store_progress(p1, id, 0.25), 0);
-    CU_ASSERT_EQUAL(ladon_store_get(p2, "m", id, &rec, 0), 0);
-    CU_ASSERT_EQUAL(rec.info.progress, 0.25);
-    CU_ASSERT_EQUAL(ladon_store_get(other, "m", id, &rec, 0), LADON_ENOTFOUND);
-    CU_ASSERT_EQUAL(ladon_store_finish(p2, id, "shared", 6, 100), 0);
-    CU_ASSERT_EQUAL(ladon_store_finish(p1, id, "twice", 5, 100), LADON_ESTATE);
-    CU_ASSERT_EQUAL(ladon_store_get(p1, "m", id, &rec, 1), 0);
-    CU_ASSERT_EQUAL(rec.result_len, 6);
-    CU_ASSERT(rec.result != NULL && rec.result_len == 6 &&
-              memcmp(rec.result, "shared", 6) == 0);
-    free(rec.result);
-    ladon_store_close(other);
-    ladon_store_close(p2);
-    ladon_store_close(p1);
+    lt_check_shared_handles(url, 1000);
 }
 
 static int suite_init(void)
