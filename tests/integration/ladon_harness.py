@@ -176,6 +176,15 @@ class Server:
         return self.urls[service] + "?wsdl"
 
 
+def quiet_data_dir(path):
+    """Makes PATH a data directory for InstanceService without instances: ladon-examples fills a
+    data directory that has no entries at all with its demo instances (17 MiB), so leave one
+    entry that is no instance."""
+    with open(os.path.join(path, "README"), "w") as f:
+        f.write("not an instance: keeps ladon-examples from creating its demo instances here\n")
+    return path
+
+
 def example_server(args=(), env=None, services=("Calculator",), argv=None):
     """A Server for the binary named on the command line (or $LADON_EXAMPLES)."""
     return Server(server_binary(argv), args=args, env=env, services=services)

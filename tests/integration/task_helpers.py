@@ -10,7 +10,6 @@ The texts and semantics checked here are those of docs/tasks.md (the task contra
 Run with /usr/bin/python3 (Debian's python3-zeep).
 """
 
-import os
 import re
 import sys
 import time
@@ -123,11 +122,3 @@ def result_after_end(result_fn, task_id):
         not_finished_re(task_id).match(fault.message or "")
     return value, fault, 1 if m else 0
 
-
-def quiet_data_dir(path):
-    """Makes PATH a data directory for InstanceService without instances: ladon-examples fills a
-    data directory that has no entries at all with its demo instances (17 MiB), so leave one
-    entry that is no instance."""
-    with open(os.path.join(path, "README"), "w") as f:
-        f.write("not an instance: keeps ladon-examples from creating its demo instances here\n")
-    return path

@@ -16,7 +16,7 @@ import tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
-from ladon_harness import MISSING, main_wrapper  # noqa: E402
+from ladon_harness import MISSING, main_wrapper, quiet_data_dir  # noqa: E402
 
 PHP = os.environ.get("PHP") or shutil.which("php")
 if not PHP:
@@ -25,13 +25,6 @@ if not PHP:
 
 EXAMPLE = os.path.join(HERE, "..", "..", "docs", "examples", "tasks", "poll_task.php")
 DOC = os.path.join(HERE, "..", "..", "docs", "tasks.md")
-
-
-def quiet_data_dir(path):
-    """A data directory without instances (an empty one would get the 17 MiB demo instances)."""
-    with open(os.path.join(path, "README"), "w") as f:
-        f.write("not an instance\n")
-    return path
 
 
 def run_php(script, url):

@@ -31,8 +31,8 @@ import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
-from ladon_harness import Checks, Server, ServerError, server_binary  # noqa: E402
-from task_helpers import call, quiet_data_dir, task_id_of  # noqa: E402
+from ladon_harness import Checks, Server, ServerError, quiet_data_dir, server_binary  # noqa: E402
+from task_helpers import call, task_id_of  # noqa: E402
 from store_helpers import MEMCACHED, StoreServer, free_port  # noqa: E402
 
 import zeep  # noqa: E402  (task_helpers fails the test when it is missing)

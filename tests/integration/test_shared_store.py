@@ -3,7 +3,7 @@
 "Leases", "When something fails"; docs/tasks.md, faults and "Leases and store outages").
 
 Every server: `--listen 127.0.0.1:0 --store URL --task-lease 3 --store-timeout 500`, its own
-temporary --data-dir (with one non-instance file, as task_helpers.quiet_data_dir does).
+temporary --data-dir (with one non-instance file, as ladon_harness.quiet_data_dir does).
 
   1. A1, B1 (LADON_EXAMPLE_STEP_MS=40: a taskExample takes 2.4 s): a task started on A1 is
      polled on B1 (progress never falls, is seen strictly between 0 and 1, ends at exactly
@@ -43,9 +43,9 @@ import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
-from ladon_harness import Checks, Server, ServerError, server_binary  # noqa: E402
+from ladon_harness import Checks, Server, ServerError, quiet_data_dir, server_binary  # noqa: E402
 from task_helpers import (INT32_MAX, UNKNOWN_ID, call, client, not_finished_re,  # noqa: E402
-                          quiet_data_dir, task_id_of)
+                          task_id_of)
 from store_helpers import MissingTool, StoreServer, answers  # noqa: E402
 
 LEASE = 3                # --task-lease, seconds

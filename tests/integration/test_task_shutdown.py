@@ -19,8 +19,8 @@ import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
-from ladon_harness import Checks, Server, ServerError, server_binary  # noqa: E402
-from task_helpers import client, quiet_data_dir, task_id_of  # noqa: E402
+from ladon_harness import Checks, Server, ServerError, quiet_data_dir, server_binary  # noqa: E402
+from task_helpers import client, task_id_of  # noqa: E402
 
 GRACE_MS = 200
 EXIT_WITHIN = 5.0      # seconds from SIGTERM to exit: the grace plus generous slack

@@ -14,9 +14,9 @@ import tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
-from ladon_harness import main_wrapper  # noqa: E402
+from ladon_harness import main_wrapper, quiet_data_dir  # noqa: E402
 from task_helpers import (BUSY, INT32_MAX, call, client, expect_fault,  # noqa: E402
-                          not_finished_re, quiet_data_dir, task_id_of)
+                          not_finished_re, task_id_of)
 
 
 def body(server, checks):

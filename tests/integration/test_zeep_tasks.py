@@ -22,9 +22,9 @@ import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
-from ladon_harness import Checks, Server, ServerError, server_binary  # noqa: E402
+from ladon_harness import Checks, Server, ServerError, quiet_data_dir, server_binary  # noqa: E402
 from task_helpers import (INT32_MAX, UNKNOWN_ID, client, expect_fault,  # noqa: E402
-                          not_finished_re, poll_until_done, quiet_data_dir, result_after_end,
+                          not_finished_re, poll_until_done, result_after_end,
                           task_id_of, type_fields)
 from zeep.plugins import HistoryPlugin  # noqa: E402
 
