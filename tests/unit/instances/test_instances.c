@@ -10,6 +10,7 @@
  * Copyright (C) 2026 the Ladon-C authors. GPL-2.0-or-later. */
 #include <CUnit/Basic.h>
 #include "../cunit_main.h"
+#include "../mono_clock.h"
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -165,13 +166,6 @@ static int is_new_id(const char *id)
         if (!((id[i] >= '0' && id[i] <= '9') || (id[i] >= 'a' && id[i] <= 'f')))
             return 0;
     return 1;
-}
-
-static double mono(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
 /* Opens a store on a fresh folder holding the demo instances. */
@@ -428,9 +422,9 @@ static void test_progress_rate_limited(void)
     make_dir();
     make_instance("src", "source", 3, 3, disks, sizes);
     CU_ASSERT_EQUAL_FATAL(inst_store_open(&st, dir, 800000), 0); /* 400001 bytes: ~0.5 s */
-    double t0 = mono();
+    double t0 = lg_mono_s();
     CU_ASSERT_EQUAL_FATAL(inst_store_clone(&st, "src", "copy", &pg, &out, NULL), INST_OK);
-    double took = mono() - t0;
+    double took = lg_mono_s() - t0;
     CU_ASSERT(took >= 0.4);
     CU_ASSERT(took < 5.0);
     CU_ASSERT(rec.calls >= 8); /* chunks of rate/16 */
@@ -713,9 +707,9 @@ static void test_cancel_leaves_nothing(void)
     int hidden;
 
     open_demo(&st, 1024 * 1024); /* 12 MiB would take 12 s: the stop must cut it short */
-    double t0 = mono();
+    double t0 = lg_mono_s();
     CU_ASSERT_EQUAL(inst_store_clone(&st, "i-00000002", "stopped", &pg, &out, NULL), INST_CANCELLED);
-    CU_ASSERT(mono() - t0 < 2.0);
+    CU_ASSERT(lg_mono_s() - t0 < 2.0);
     CU_ASSERT_EQUAL(count_entries(&hidden), 2);
     CU_ASSERT_EQUAL(hidden, 0);
     CU_ASSERT_EQUAL(inst_store_clone(&st, "i-00000001", "stopped", NULL, &out, NULL), INST_OK);

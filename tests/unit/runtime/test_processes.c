@@ -24,22 +24,10 @@
 
 #include <arpa/inet.h>
 
+#include "../mono_clock.h"
 #include "rt_cunit.h"
 
 static const char *rt_server;
-
-static void sleep_ms(long ms)
-{
-    struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
-    nanosleep(&ts, NULL);
-}
-
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 /* A started rt-server: its PID and the files its stdout and stderr go to. */
 typedef struct proc {
@@ -126,16 +114,16 @@ static int count(const char *hay, const char *needle)
 /* Waits up to timeout_s for `needle` to appear `times` times in the file. */
 static int wait_text(const char *path, const char *needle, int times, double timeout_s)
 {
-    double end = now_s() + timeout_s;
+    double end = lg_mono_s() + timeout_s;
     for (;;) {
         char *s = slurp(path);
         int n = count(s, needle);
         free(s);
         if (n >= times)
             return 1;
-        if (now_s() > end)
+        if (lg_mono_s() > end)
             return 0;
-        sleep_ms(10);
+        lg_sleep_ms(10);
     }
 }
 
@@ -152,16 +140,16 @@ static int port_of(const proc *p)
 /* Waits up to timeout_s for p to exit; 1 when it did (p->status set). */
 static int wait_exit(proc *p, double timeout_s)
 {
-    double end = now_s() + timeout_s;
+    double end = lg_mono_s() + timeout_s;
     while (!p->exited) {
         pid_t r = waitpid(p->pid, &p->status, WNOHANG);
         if (r == p->pid) {
             p->exited = 1;
             break;
         }
-        if (now_s() > end)
+        if (lg_mono_s() > end)
             return 0;
-        sleep_ms(10);
+        lg_sleep_ms(10);
     }
     return 1;
 }
@@ -272,7 +260,7 @@ static void test_serve_restart_stop(void)
     CU_ASSERT(wait_text(p.err, "restarted (pid ", 1, 10));
     int n = 0;
     for (int i = 0; i < 500 && (n = workers(&p, after, 16)) != 3; i++)
-        sleep_ms(10);
+        lg_sleep_ms(10);
     CU_ASSERT_EQUAL(n, 3);
     int replaced = 0;
     for (int i = 0; i < n; i++)
@@ -342,12 +330,12 @@ static void test_parent_killed(void)
     /* this test process is a subreaper: the orphans come to it */
     for (int i = 0; i < n; i++) {
         int st = 0;
-        double end = now_s() + 20;
+        double end = lg_mono_s() + 20;
         pid_t r = 0;
-        while (r == 0 && now_s() < end) {
+        while (r == 0 && lg_mono_s() < end) {
             r = waitpid(pids[i], &st, WNOHANG);
             if (r == 0)
-                sleep_ms(10);
+                lg_sleep_ms(10);
         }
         CU_ASSERT_EQUAL(r, pids[i]);
         CU_ASSERT(WIFEXITED(st) && WEXITSTATUS(st) == 0); /* a clean stop */

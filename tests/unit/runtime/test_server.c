@@ -21,6 +21,7 @@
 
 #include <ladon/ladon.h>
 #include "log.h"
+#include "../mono_clock.h"
 #include "rt_cunit.h"
 #include "rt_glue.h"
 
@@ -73,13 +74,6 @@ static int srv_stop(srv *x)
 }
 
 static srv S; /* the suite's shared server */
-
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec + ts.tv_nsec / 1e9;
-}
 
 /* ---- a raw HTTP client ----------------------------------------------------- */
 
@@ -163,7 +157,7 @@ static void cl_consume(client *c, size_t n)
 /* Reads one response (skipping 1xx); 0 or -1 on EOF/timeout/garbage. */
 static int cl_read(client *c, response *r, int timeout_ms)
 {
-    double deadline = now_s() + timeout_ms / 1000.0;
+    double deadline = lg_mono_s() + timeout_ms / 1000.0;
     memset(r, 0, sizeof *r);
     for (;;) {
         char *end = c->len ? memmem(c->buf, c->len, "\r\n\r\n", 4) : NULL;
@@ -186,7 +180,7 @@ static int cl_read(client *c, response *r, int timeout_ms)
                     unsigned long sz;
                     if (nl == NULL || sscanf(c->buf + pos, "%lx", &sz) != 1 ||
                         (size_t)(nl - c->buf) + 2 + sz + 2 > c->len) {
-                        int f = cl_fill(c, (int)((deadline - now_s()) * 1000));
+                        int f = cl_fill(c, (int)((deadline - lg_mono_s()) * 1000));
                         if (f <= 0)
                             return -1;
                         pos = hlen;
@@ -213,14 +207,14 @@ static int cl_read(client *c, response *r, int timeout_ms)
             if (r->body_len >= sizeof r->body)
                 return -1;
             while (c->len < hlen + r->body_len)
-                if (cl_fill(c, (int)((deadline - now_s()) * 1000)) <= 0)
+                if (cl_fill(c, (int)((deadline - lg_mono_s()) * 1000)) <= 0)
                     return -1;
             memcpy(r->body, c->buf + hlen, r->body_len);
             r->body[r->body_len] = '\0';
             cl_consume(c, hlen + r->body_len);
             return 0;
         }
-        if (cl_fill(c, (int)((deadline - now_s()) * 1000)) <= 0)
+        if (cl_fill(c, (int)((deadline - lg_mono_s()) * 1000)) <= 0)
             return -1;
     }
 }
@@ -228,9 +222,9 @@ static int cl_read(client *c, response *r, int timeout_ms)
 /* Is the connection closed by the server (EOF) within timeout_ms? */
 static int cl_eof(client *c, int timeout_ms)
 {
-    double deadline = now_s() + timeout_ms / 1000.0;
+    double deadline = lg_mono_s() + timeout_ms / 1000.0;
     for (;;) {
-        int f = cl_fill(c, (int)((deadline - now_s()) * 1000));
+        int f = cl_fill(c, (int)((deadline - lg_mono_s()) * 1000));
         if (f == 0)
             return 1;
         if (f < 0)
@@ -316,8 +310,8 @@ static void test_wsdl(void)
     CU_ASSERT_EQUAL(cl_sends(c, "HEAD /Test?wsdl HTTP/1.1\r\nHost: h\r\n\r\n"), 0);
     {
         char *end;
-        double t0 = now_s();
-        while ((end = memmem(c->buf, c->len, "\r\n\r\n", 4)) == NULL && now_s() - t0 < 2)
+        double t0 = lg_mono_s();
+        while ((end = memmem(c->buf, c->len, "\r\n\r\n", 4)) == NULL && lg_mono_s() - t0 < 2)
             cl_fill(c, 500);
         CU_ASSERT_PTR_NOT_NULL_FATAL(end);
         CU_ASSERT(strncmp(c->buf, "HTTP/1.1 200", 12) == 0);
@@ -516,12 +510,12 @@ static void test_idle_connections(void)
     CU_ASSERT_EQUAL_FATAL(opened, N);
     for (int k = 0; k < 5; k++) {
         client *c;
-        t0 = now_s();
+        t0 = lg_mono_s();
         c = cl_open(S.port);
         CU_ASSERT_PTR_NOT_NULL_FATAL(c);
         CU_ASSERT_EQUAL(cl_sends(c, add_req(5, k)), 0);
         CU_ASSERT_EQUAL(cl_read(c, &r, 1000), 0);
-        dt = now_s() - t0;
+        dt = lg_mono_s() - t0;
         if (dt > worst)
             worst = dt;
         CU_ASSERT_EQUAL(result_of(&r), 5 + k);
@@ -583,7 +577,7 @@ static void test_stalled_request(void)
 {
     client *st = cl_open(S.port), *half_head = cl_open(S.port);
     response r;
-    double t0 = now_s(), dt;
+    double t0 = lg_mono_s(), dt;
     const char *q = add_req(1, 1);
     CU_ASSERT_PTR_NOT_NULL_FATAL(st);
     CU_ASSERT_PTR_NOT_NULL_FATAL(half_head);
@@ -591,12 +585,12 @@ static void test_stalled_request(void)
     CU_ASSERT_EQUAL(cl_send(half_head, q, 30), 0);        /* head incomplete */
     /* meanwhile everyone else is served at once (4 workers, 2 stalled) */
     for (int i = 0; i < 8; i++) {
-        double t1 = now_s();
+        double t1 = lg_mono_s();
         check_alive(S.port);
-        CU_ASSERT(now_s() - t1 < 0.5);
+        CU_ASSERT(lg_mono_s() - t1 < 0.5);
     }
     CU_ASSERT_EQUAL(cl_read(st, &r, 3000), 0);
-    dt = now_s() - t0;
+    dt = lg_mono_s() - t0;
     CU_ASSERT_EQUAL(r.status, 408);
     CU_ASSERT(dt >= 0.9 && dt < 2.0); /* --recv-timeout 1000 ms (+ scan period) */
     fprintf(stderr, "\n  stalled request answered 408 after %.2f s\n", dt);
@@ -733,7 +727,7 @@ static double read_closing(client **c, int n, int ms, double t0)
     for (int i = 0; i < n; i++) {
         CU_ASSERT_EQUAL(cl_read(c[i], &r, 10000), 0);
         CU_ASSERT_EQUAL(result_of(&r), ms);
-        last = now_s() - t0;
+        last = lg_mono_s() - t0;
         cl_close(c[i]);
     }
     return last;
@@ -744,7 +738,7 @@ static void test_busy_workers(void)
     /* 4 workers all sleeping: a 5th request waits for one, then is served */
     client *sl[4], *c;
     response r;
-    double t0 = now_s();
+    double t0 = lg_mono_s();
     open_sending(sl, 4, S.port, "sleep", 300);
     usleep(50000);
     c = cl_open(S.port);
@@ -752,7 +746,7 @@ static void test_busy_workers(void)
     CU_ASSERT_EQUAL(cl_sends(c, add_req(1, 2)), 0);
     CU_ASSERT_EQUAL(cl_read(c, &r, 3000), 0);
     CU_ASSERT_EQUAL(result_of(&r), 3);
-    CU_ASSERT(now_s() - t0 >= 0.25);
+    CU_ASSERT(lg_mono_s() - t0 >= 0.25);
     read_closing(sl, 4, 300, t0);
     cl_close(c);
 }
@@ -771,7 +765,7 @@ static double concurrent_ms(const char *op, int n, unsigned wait_threads, int ms
     cfg.wait_threads = wait_threads;
     CU_ASSERT_FATAL(n <= 4);
     CU_ASSERT_EQUAL_FATAL(srv_start(&x, &cfg), 0);
-    t0 = now_s();
+    t0 = lg_mono_s();
     open_sending(c, n, x.port, op, ms);
     last = read_closing(c, n, ms, t0);
     CU_ASSERT_EQUAL(srv_stop(&x), 0);
@@ -806,11 +800,11 @@ static void test_wait_threads(void)
         usleep(100000);
         a = cl_open(x.port);
         CU_ASSERT_PTR_NOT_NULL_FATAL(a);
-        t0 = now_s();
+        t0 = lg_mono_s();
         CU_ASSERT_EQUAL(cl_sends(a, add_req(1, 2)), 0);
         CU_ASSERT_EQUAL(cl_read(a, &r, 3000), 0);
         CU_ASSERT_EQUAL(result_of(&r), 3);
-        CU_ASSERT(now_s() - t0 < 0.35); /* the waits end 0.4 s after it was sent */
+        CU_ASSERT(lg_mono_s() - t0 < 0.35); /* the waits end 0.4 s after it was sent */
         read_closing(w, 3, 500, t0);
         cl_close(a);
         CU_ASSERT_EQUAL(srv_stop(&x), 0);

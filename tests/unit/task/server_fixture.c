@@ -1,6 +1,7 @@
 /* server_fixture.c - see server_fixture.h.
  * Copyright (C) 2026 the Ladon-C authors. GPL-2.0-or-later. */
 #include "server_fixture.h"
+#include "../mono_clock.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -54,9 +55,7 @@ static void forget(pid_t pid)
 
 double lt_now(void)
 {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+    return lg_mono_s();
 }
 
 static void nap(double s)

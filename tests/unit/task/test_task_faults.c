@@ -15,6 +15,7 @@
  * Copyright (C) 2026 the Ladon-C authors. GPL-2.0-or-later. */
 #include <CUnit/Basic.h>
 #include "../cunit_main.h"
+#include "../mono_clock.h"
 #include <pthread.h>
 #include <sched.h>
 #include <stdatomic.h>
@@ -38,26 +39,13 @@ static void advance_ms(long ms)
     atomic_fetch_add(&fake_ns, ms * 1000000LL);
 }
 
-static void sleep_ms(long ms)
-{
-    struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
-    nanosleep(&ts, NULL);
-}
-
-static double real_now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 /* Polls cond(arg) every millisecond for up to 10 s of real time. */
 static int eventually(int (*cond)(void *), void *arg)
 {
     for (int i = 0; i < 10000; i++) {
         if (cond(arg))
             return 1;
-        sleep_ms(1);
+        lg_sleep_ms(1);
     }
     return cond(arg);
 }
@@ -487,7 +475,7 @@ static void test_lease_renewal(void)
     CU_ASSERT_FATAL(eventually(started, &run));
     submit_ctl(eng, &q1);
     submit_ctl(eng, &q2);
-    sleep_ms(30); /* rounds pass; nothing is due while the clock stands */
+    lg_sleep_ms(30); /* rounds pass; nothing is due while the clock stands */
     CU_ASSERT_EQUAL(TOUCHES(st, q1.id), 0);
     CU_ASSERT_EQUAL(TOUCHES(st, q2.id), 0);
 
@@ -501,7 +489,7 @@ static void test_lease_renewal(void)
             watch w = {st, ids[k], 0, p};
             CU_ASSERT(eventually(counter_reached, &w));
         }
-        sleep_ms(15); /* a few more rounds: no second touch this period */
+        lg_sleep_ms(15); /* a few more rounds: no second touch this period */
         CU_ASSERT_EQUAL(TOUCHES(st, q1.id), p);
         CU_ASSERT_EQUAL(TOUCHES(st, q2.id), p);
         /* the running task: plus the progress published in the very first
@@ -541,7 +529,7 @@ static void test_coalesced_progress(void)
     submit_ctl(eng, &c);
     CU_ASSERT_FATAL(eventually(started, &c));
     while (atomic_load(&c.progress_calls) < 200000)
-        sleep_ms(1);
+        lg_sleep_ms(1);
     /* step the clock just over the 5 ms interval until 5 publications
      * happened (a step where the body had not raised its progress since the
      * last one publishes nothing) */
@@ -550,13 +538,13 @@ static void test_coalesced_progress(void)
         int before = PROGRESS_WRITES(st, c.id);
         advance_ms(6);
         steps++;
-        sleep_ms(3);
+        lg_sleep_ms(3);
         if (PROGRESS_WRITES(st, c.id) > before)
             published++;
     }
     CU_ASSERT_EQUAL(published, 5);
     int writes = PROGRESS_WRITES(st, c.id);
-    sleep_ms(30); /* the clock stands: no more writes */
+    lg_sleep_ms(30); /* the clock stands: no more writes */
     CU_ASSERT_EQUAL(PROGRESS_WRITES(st, c.id), writes);
     atomic_store(&c.go, 1);
     ended_arg e = {st, c.id};
@@ -627,10 +615,10 @@ static void test_outcome_retry(void)
 
     /* submit answers at once; nothing queued, arg still the caller's */
     int32_t id = -1;
-    double t0 = real_now();
+    double t0 = lg_mono_s();
     CU_ASSERT_EQUAL(ladon_task_submit(eng, "m", body_ctl, &b, NULL, &id),
                     LADON_ESTORE);
-    CU_ASSERT(real_now() - t0 < 1.0);
+    CU_ASSERT(lg_mono_s() - t0 < 1.0);
     CU_ASSERT_EQUAL(id, -1);
     ladon_task_info info;
     CU_ASSERT_EQUAL(ladon_task_progress(eng, "m", a.id, &info), LADON_ESTORE);
@@ -644,7 +632,7 @@ static void test_outcome_retry(void)
     for (int k = 0; k < 8; k++) {
         advance_ms(due - 1 - now);
         now = due - 1;
-        sleep_ms(20);
+        lg_sleep_ms(20);
         CU_ASSERT_EQUAL(atomic_load(&finish_calls), 1 + k);
         advance_ms(2);
         now = due + 1;
@@ -655,7 +643,7 @@ static void test_outcome_retry(void)
         due = now + backoff;
     }
     CU_ASSERT_EQUAL(backoff, 5000);
-    sleep_ms(20);
+    lg_sleep_ms(20);
     CU_ASSERT_EQUAL(atomic_load(&finish_calls), 9);
 
     /* the worker is free: with the store up again, another task runs and
@@ -733,9 +721,9 @@ static void test_shutdown_store_down(void)
     pend one = {eng, 1};
     CU_ASSERT(eventually(pending_is, &one));
     int finishes = atomic_load(&finish_calls);
-    double t0 = real_now();
+    double t0 = lg_mono_s();
     CU_ASSERT_EQUAL(ladon_task_engine_stop(eng, 100), 0);
-    CU_ASSERT(real_now() - t0 < 2.0);
+    CU_ASSERT(lg_mono_s() - t0 < 2.0);
     CU_ASSERT_EQUAL(atomic_load(&finish_calls) - finishes, 1); /* last try */
     CU_ASSERT_EQUAL(ladon__task_engine_pending(eng), 0);
     ladon_task_engine_shutdown(eng, 0);
@@ -755,10 +743,10 @@ static void test_shutdown_store_down(void)
     CU_ASSERT_EQUAL(ladon__task_engine_pending(eng), 1);
     finishes = atomic_load(&finish_calls);
     int fails = atomic_load(&fail_calls);
-    t0 = real_now();
+    t0 = lg_mono_s();
     int still = ladon_task_engine_stop(eng, 50);
     CU_ASSERT(still == 0 || still == 1);
-    CU_ASSERT(real_now() - t0 < 2.0);
+    CU_ASSERT(lg_mono_s() - t0 < 2.0);
     /* q[1] found the store down; q[2], q[0] (after the grace) and the
      * pending finish were not tried again; q[0]'s own failure maybe once */
     CU_ASSERT(atomic_load(&fail_calls) - fails >= 1);
@@ -830,24 +818,24 @@ static void test_renewal_backoff(void)
     submit_ctl(eng, &b);
     CU_ASSERT_FATAL(eventually(started, &a));
     CU_ASSERT_FATAL(eventually(started, &b));
-    sleep_ms(20); /* the first round may publish their progress (a touch) */
+    lg_sleep_ms(20); /* the first round may publish their progress (a touch) */
     int base = atomic_load(&touch_calls);
     atomic_store(&down_touch, 1);
     advance_ms(10001); /* renewals due */
     calls one = {&touch_calls, base + 1};
     CU_ASSERT(eventually(calls_reached, &one));
-    sleep_ms(50); /* many rounds, the clock stands: no second probe */
+    lg_sleep_ms(50); /* many rounds, the clock stands: no second probe */
     CU_ASSERT_EQUAL(atomic_load(&touch_calls), base + 1);
     advance_ms(101);
     calls two = {&touch_calls, base + 2};
     CU_ASSERT(eventually(calls_reached, &two));
-    sleep_ms(30);
+    lg_sleep_ms(30);
     CU_ASSERT_EQUAL(atomic_load(&touch_calls), base + 2);
     atomic_store(&down_touch, 0);
     advance_ms(201); /* the next probe succeeds, then everyone is renewed */
     calls four = {&touch_calls, base + 4};
     CU_ASSERT(eventually(calls_reached, &four));
-    sleep_ms(30);
+    lg_sleep_ms(30);
     CU_ASSERT_EQUAL(atomic_load(&touch_calls), base + 4); /* once each */
     CU_ASSERT_EQUAL(state_of(st, "m", a.id, NULL, 0), LADON_TASK_RUNNING);
     CU_ASSERT_EQUAL(state_of(st, "m", b.id, NULL, 0), LADON_TASK_RUNNING);
@@ -919,7 +907,7 @@ static void test_outage_log(void)
     ctl a = {0};
     submit_ctl(eng, &a);
     CU_ASSERT_FATAL(eventually(started, &a));
-    sleep_ms(20);
+    lg_sleep_ms(20);
     log_begin();
     atomic_store(&down_all, 1);
     atomic_store(&a.go, 1); /* ends while the store is down: deferred */
@@ -932,18 +920,18 @@ static void test_outage_log(void)
     /* next try at 301 ms; the housekeeper's own backoff ends at 201 ms:
      * rounds between them have nothing to write */
     advance_ms(149);
-    sleep_ms(50);
+    lg_sleep_ms(50);
     CU_ASSERT_EQUAL(atomic_load(&finish_calls), 2);
     advance_ms(60); /* 310 ms: the try fails again */
     calls third = {&finish_calls, 3};
     CU_ASSERT(eventually(calls_reached, &third));
-    sleep_ms(20);
+    lg_sleep_ms(20);
     /* back: the try at 710 ms succeeds */
     atomic_store(&down_all, 0);
     advance_ms(401);
     pend none = {eng, 0};
     CU_ASSERT(eventually(pending_is, &none));
-    sleep_ms(50);
+    lg_sleep_ms(50);
     char *log = log_end();
     CU_ASSERT_PTR_NOT_NULL_FATAL(log);
     CU_ASSERT_EQUAL(count_of(log, down_line), 1);
@@ -976,7 +964,7 @@ static void test_result_too_large(void)
     snprintf(want, sizeof want, LADON_TASK_TOO_LARGE_MESSAGE, strlen("r") +
              (size_t)snprintf(NULL, 0, "%d", a.id));
     CU_ASSERT_STRING_EQUAL(msg, want);
-    sleep_ms(20);
+    lg_sleep_ms(20);
     CU_ASSERT_EQUAL(atomic_load(&finish_calls), 1);
     CU_ASSERT_EQUAL(ladon__task_engine_pending(eng), 0);
 
