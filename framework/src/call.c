@@ -9,6 +9,7 @@
  * Copyright (C) 2026 the Ladon-C authors. GPL-2.0-or-later.
  */
 #include "call_internal.h"
+#include "utf8.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -75,6 +76,9 @@ int ladon_fault(ladon_call *call, ladon_fault_code code, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(call->fault_msg, sizeof call->fault_msg, fmt, ap);
     va_end(ap);
+    /* the text becomes XML: no invalid UTF-8 (also where vsnprintf cut a
+     * sequence), no character XML forbids */
+    ladon__utf8_scrub(call->fault_msg);
     return LADON_EFAULT;
 }
 
@@ -162,8 +166,11 @@ void ladon__call_seterror(struct soap *soap, const char **code, const char **str
         else
             snprintf(call->error_msg, sizeof call->error_msg, "unexpected element '%.200s'", elem);
         break;
+    case SOAP_LENGTH: /* the only length facet is soap->maxlength */
+        snprintf(call->error_msg, sizeof call->error_msg,
+                 "value of element '%.200s' is longer than --max-string-length", elem);
+        break;
     case SOAP_TYPE:
-    case SOAP_LENGTH:
     case SOAP_END_TAG:
         snprintf(call->error_msg, sizeof call->error_msg, "invalid value of element '%.200s'", elem);
         break;

@@ -86,6 +86,12 @@ static const struct opt opts[] = {
      "data folder of the example services"},
     {"--max-request-size", "LADON_MAX_REQUEST_SIZE", OPT_SIZE, OFF(max_request_bytes), 1024,
      1024ull * 1024 * 1024, "BYTES", "largest request body, 1K..1G, K/M/G suffix (default 1M)"},
+    {"--max-response-size", "LADON_MAX_RESPONSE_SIZE", OPT_SIZE, OFF(max_response_bytes), 1024,
+     1024ull * 1024 * 1024, "BYTES",
+     "largest response body before compression, 1K..1G, K/M/G suffix (default 16M)"},
+    {"--max-string-length", "LADON_MAX_STRING_LENGTH", OPT_SIZE, OFF(max_string_bytes), 1,
+     1024ull * 1024 * 1024, "BYTES",
+     "longest string in a request, 1..1G bytes, K/M/G suffix (default 256K)"},
     {"--max-depth", "LADON_MAX_DEPTH", OPT_UNSIGNED, OFF(max_depth), 1, 10000, "N",
      "deepest XML nesting, 1..10000 (default 64)"},
     {"--max-items", "LADON_MAX_ITEMS", OPT_COUNT, OFF(max_items), 1, 100000000, "N",
@@ -124,6 +130,8 @@ void ladon_config_init(ladon_config *cfg)
     cfg->task_queue = 1024;
     strcpy(cfg->store_url, "memory:");
     cfg->max_request_bytes = 1024 * 1024;
+    cfg->max_response_bytes = 16 * 1024 * 1024;
+    cfg->max_string_bytes = 256 * 1024;
     cfg->max_depth = 64;
     cfg->max_items = 100000;
     cfg->recv_timeout_ms = 10000;

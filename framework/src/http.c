@@ -25,6 +25,7 @@ const char *ladon__http_reason(int status)
     case 411: return "Length Required";
     case 413: return "Payload Too Large";
     case 414: return "URI Too Long";
+    case 415: return "Unsupported Media Type";
     case 431: return "Request Header Fields Too Large";
     case 500: return "Internal Server Error";
     case 501: return "Not Implemented";
@@ -307,8 +308,13 @@ int ladon__http_parse_head(const char *buf, size_t len, ladon__http_req *req)
                 if (has_token(v, vlen, "keep-alive", false))
                     conn_keep = true;
             } else if (name_is(l, nlen, "Content-Encoding")) {
+                bool dummy = false;
                 if (!(vlen == 8 && strncasecmp(v, "identity", 8) == 0) && vlen > 0)
-                    req->encoded = true;
+                    append_value(req->content_encoding, sizeof req->content_encoding, v, vlen,
+                                 &dummy);
+            } else if (name_is(l, nlen, "Content-Type")) {
+                bool dummy = false;
+                copy_value(req->content_type, sizeof req->content_type, v, vlen, &dummy);
             } else if (name_is(l, nlen, "Expect")) {
                 if (vlen == 12 && strncasecmp(v, "100-continue", 12) == 0) {
                     req->expect_continue = true;

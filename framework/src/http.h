@@ -35,7 +35,9 @@ typedef struct ladon__http_req {
     bool accept_gzip;       /* Accept-Encoding allows gzip */
     bool keep_alive;        /* the connection may serve another request */
     bool chunked;           /* Transfer-Encoding: chunked */
-    bool encoded;           /* Content-Encoding other than identity (gzip) */
+    char content_type[128]; /* Content-Type, "" when absent (truncated if longer) */
+    char content_encoding[32]; /* Content-Encoding other than identity, "" when none
+                               (truncated if longer: then not one the runtime knows) */
     bool expect_continue;   /* Expect: 100-continue */
     size_t expect_offset;   /* offset of the Expect header name in the head */
     int64_t content_length; /* -1 when absent */

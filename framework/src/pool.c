@@ -58,13 +58,19 @@
 #include <stdsoap2.h>
 #include "httppipe.h"
 
+#include "body.h"
 #include "config.h"
 #include "ladon/error.h"
 #include "log.h"
 #include "server_internal.h"
-#include "xmlscan.h"
+#include "xmlnorm.h"
 
 #define MAX_PIPELINED 16
+/* A worker's decoding buffers are kept between requests up to this size. */
+#define KEEP_BUF (256u * 1024u)
+/* Why ffiltersend stopped a response (ladon__worker.out_refused). */
+#define OUT_TOO_LARGE 1
+#define OUT_INVALID 2
 /* Default --wait-threads with a remote task store (memcached, redis): 3
  * per worker, at most 64 in all (the stores keep at most 64 connections
  * each); 0 otherwise. */
@@ -79,25 +85,24 @@ static ladon__worker *worker_of(struct soap *soap)
     return call != NULL ? (ladon__worker *)call->worker : NULL;
 }
 
-/* gSOAP frecv hook: exactly the bytes of the current request, from the
- * connection's buffer (the listener buffered all of them); then EOF. */
+/* gSOAP frecv hook: the head serve_soap wrote, then the decoded body; then
+ * EOF.  gSOAP never reads the client's bytes itself. */
 static size_t w_frecv(struct soap *soap, char *s, size_t n)
 {
     ladon__worker *w = worker_of(soap);
-    ladon__conn *c;
-    size_t avail;
+    size_t i = 0;
 
-    if (w == NULL || w->conn == NULL || w->remaining == 0)
+    if (w == NULL || w->conn == NULL)
         return 0;
-    c = w->conn;
-    avail = c->wpos - c->rpos;
-    if (n > w->remaining)
-        n = w->remaining;
-    if (n > avail)
-        n = avail;
-    memcpy(s, c->buf + c->rpos, n);
-    c->rpos += n;
-    w->remaining -= n;
+    while (i < 2 && w->in[i].n == 0)
+        i++;
+    if (i == 2)
+        return 0;
+    if (n > w->in[i].n)
+        n = w->in[i].n;
+    memcpy(s, w->in[i].p, n);
+    w->in[i].p += n;
+    w->in[i].n -= n;
     return n;
 }
 
@@ -106,6 +111,7 @@ static int w_fsend(struct soap *soap, const char *s, size_t n)
     ladon__worker *w = worker_of(soap);
     if (w == NULL || w->conn == NULL || w->io_failed)
         return SOAP_EOF;
+    w->sent_any = true;
     if (ladon__send_all(w->conn->fd, s, n,
                         ladon__now_ms() + (int64_t)w->srv->cfg.send_timeout_ms) != 0) {
         w->io_failed = true;
@@ -133,11 +139,69 @@ static int w_fresponse(struct soap *soap, int status, ULONG64 count)
     ladon__worker *w = worker_of(soap);
     if (w == NULL)
         return SOAP_EOF;
+    int rc;
     if (w->fault_keep_alive != 0) {
         soap->keep_alive = w->fault_keep_alive;
         w->fault_answered = true;
     }
-    return w->srv->gsoap_fresponse(soap, status, count);
+    w->out_header = true; /* not part of the XML that ffiltersend checks */
+    rc = w->srv->gsoap_fresponse(soap, status, count);
+    w->out_header = false;
+    return rc;
+}
+
+/* gSOAP's ffiltersend hook sees every byte of a response before it is
+ * buffered, compressed or sent, in the counting pass (which computes the
+ * Content-Length before anything is sent) and again in the sending pass.
+ * The first pass that sees the response checks it: at most
+ * --max-response-size bytes (stopping the serialization there, so an
+ * oversized response costs no more than the limit) and nothing that is not
+ * well-formed XML in UTF-8 (ladon__xmlout_feed).  On refusal, gSOAP stops
+ * with SOAP_LENGTH and serve_soap answers a Server fault instead. */
+static int w_ffiltersend(struct soap *soap, const char **s, size_t *n)
+{
+    ladon__worker *w = worker_of(soap);
+    bool counting = (soap->mode & SOAP_IO_LENGTH) != 0;
+
+    if (w == NULL || w->out_header)
+        return SOAP_OK;
+    if (counting != w->out_counting) {
+        if (!counting)
+            w->out_checked = true; /* the counting pass saw it all */
+        w->out_counting = counting;
+        w->out_bytes = 0;
+    }
+    if (w->out_checked && !counting)
+        return SOAP_OK;
+    w->out_bytes += *n;
+    if (w->out_bytes > w->srv->cfg.max_response_bytes) {
+        w->out_refused = OUT_TOO_LARGE;
+        return SOAP_LENGTH;
+    }
+    if (ladon__xmlout_feed(&w->out_check, *s, *n) != 0) {
+        w->out_refused = OUT_INVALID;
+        return SOAP_LENGTH;
+    }
+    return SOAP_OK;
+}
+
+/* Starts the check of a new response (ffiltersend). */
+static void out_reset(ladon__worker *w)
+{
+    memset(&w->out_check, 0, sizeof w->out_check);
+    w->out_bytes = 0;
+    w->out_counting = w->out_checked = w->out_header = false;
+    w->out_refused = 0;
+}
+
+/* gSOAP's fposthdr hook: one product name, no version, in every Server
+ * header (gSOAP writes "gSOAP/2.8"). */
+static int w_fposthdr(struct soap *soap, const char *key, const char *val)
+{
+    ladon__worker *w = worker_of(soap);
+    if (key != NULL && strcmp(key, "Server") == 0)
+        val = LADON_SERVER_NAME;
+    return w != NULL ? w->srv->gsoap_fposthdr(soap, key, val) : SOAP_EOF;
 }
 
 /* gSOAP asks whether the peer is still there before sending a fault. */
@@ -156,7 +220,10 @@ static int setup_master(struct ladon_server *srv)
         return LADON_ENOMEM;
     }
     soap_set_namespaces(m, srv->binding->namespaces);
+    soap_set_imode(m, SOAP_XML_TREE); /* no id/href resolution (xmlnorm.c refuses them) */
     m->recv_maxlength = (ULONG64)srv->cfg.max_request_bytes + LADON_HTTP_MAX_HEAD;
+    m->maxlength = srv->cfg.max_string_bytes > LONG_MAX ? LONG_MAX
+                                                        : (long)srv->cfg.max_string_bytes;
     m->maxlevel = srv->cfg.max_depth;
     m->maxoccurs = srv->cfg.max_items;
     m->recv_timeout = ladon__gsoap_timeout(srv->cfg.recv_timeout_ms);
@@ -170,6 +237,9 @@ static int setup_master(struct ladon_server *srv)
     m->fpoll = w_fpoll;
     srv->gsoap_fresponse = m->fresponse;
     m->fresponse = w_fresponse;
+    srv->gsoap_fposthdr = m->fposthdr;
+    m->fposthdr = w_fposthdr;
+    m->ffiltersend = w_ffiltersend;
     m->fseterror = ladon__call_seterror;
     m->socket = SOAP_INVALID_SOCKET;
     m->master = SOAP_INVALID_SOCKET;
@@ -346,9 +416,10 @@ static int send_http(ladon__worker *w, ladon__conn *c, int status, const char *c
     int n, rc;
 
     n = snprintf(hdr, sizeof hdr,
-                 "HTTP/1.1 %d %s\r\nServer: Ladon-C/%s\r\nContent-Type: %s\r\n"
+                 "HTTP/1.1 %d %s\r\nServer: %s\r\nContent-Type: %s\r\n"
                  "Content-Length: %zu\r\n%sConnection: %s\r\n\r\n",
-                 status, ladon__http_reason(status), "0.1", ctype, blen, extra ? extra : "",
+                 status, ladon__http_reason(status), LADON_SERVER_NAME, ctype, blen,
+                 extra ? extra : "",
                  keep ? "keep-alive" : "close");
     if (n < 0 || (size_t)n >= sizeof hdr)
         return -1;
@@ -388,21 +459,79 @@ static const char *local_name(const char *tag)
     return colon ? colon + 1 : tag;
 }
 
+/* Prepares what gSOAP reads (w->in): the request's body decoded and checked
+ * (body.c, xmlnorm.c) behind a head written here, which says only what
+ * gSOAP needs (so gSOAP never parses the client's head, never inflates and
+ * never sees an attachment).  Returns 0; an HTTP status to answer instead
+ * (413, 415: the text in w->call.error_msg); -1 for a Client fault whose
+ * text is in w->call.error_msg; -2 when out of memory. */
+static int prepare_input(ladon__worker *w, const ladon__conn *c, size_t start, int *soap12)
+{
+    const ladon__http_req *req = &c->req;
+    char *msg = w->call.error_msg;
+    size_t msglen = sizeof w->call.error_msg, blen;
+    const char *body;
+    int rc, n;
+
+    rc = ladon__body_decode(req, c->buf + start + req->head_len, c->req_len - req->head_len,
+                            w->srv->cfg.max_request_bytes, &w->dec_a, &w->dec_b, &body, &blen,
+                            soap12, msg, msglen);
+    switch (rc) {
+    case LADON__BODY_OK:
+        break;
+    case LADON__BODY_BAD:
+        return -1;
+    case LADON__BODY_TOO_LARGE:
+        snprintf(msg, msglen, "request too large (--max-request-size)");
+        return 413;
+    case LADON__BODY_UNSUPPORTED:
+        return 415;
+    default:
+        return -2;
+    }
+    rc = ladon__xml_normalize(body, blen, w->srv->cfg.max_depth, &w->norm, msg, msglen);
+    if (rc == LADON__XML_REFUSED)
+        return -1;
+    if (rc == LADON__XML_NOMEM)
+        return -2;
+    if (rc == LADON__XML_REWRITTEN) {
+        body = w->norm.p;
+        blen = w->norm.len;
+    }
+    n = snprintf(w->head, sizeof w->head,
+                 "POST %s HTTP/1.%d\r\nHost: %s\r\nContent-Type: %s\r\n"
+                 "Content-Length: %zu\r\n%s%s\r\n",
+                 req->path, req->minor, req->host[0] ? req->host : c->local_host,
+                 *soap12 ? "application/soap+xml; charset=utf-8" : "text/xml; charset=utf-8",
+                 blen,
+                 !req->keep_alive ? "Connection: close\r\n"
+                 : req->minor == 0 ? "Connection: keep-alive\r\n" : "",
+                 req->accept_gzip ? "Accept-Encoding: gzip\r\n" : "");
+    if (n < 0 || (size_t)n >= sizeof w->head)
+        return -2; /* cannot happen: path and Host are bounded by http.h */
+    w->in[0].p = w->head;
+    w->in[0].n = (size_t)n;
+    w->in[1].p = body;
+    w->in[1].n = blen;
+    return 0;
+}
+
 /* Serves a SOAP POST with gSOAP; returns whether the connection stays open. */
 static bool serve_soap(ladon__worker *w, ladon__conn *c, const ladon_service *svc, int64_t t0)
 {
     struct soap *soap = w->soap;
     struct http_pipe_data *pipe = soap_lookup_plugin(soap, http_pipe_id);
-    size_t start = c->rpos, total;
-    int err, status = 0;
+    size_t start = c->rpos, total = c->req_len;
+    int err, status = 0, prep, soap12 = 0;
     bool keep, fault_kept = false;
 
-    total = c->req_len;
     if (pipe != NULL)
         pipe->len = 0;
     w->conn = c;
-    w->remaining = total;
+    w->in[0].n = w->in[1].n = 0;
     w->io_failed = false;
+    w->sent_any = false;
+    out_reset(w);
     ladon__call_reset(&w->call, soap, svc, w);
     soap->socket = c->fd;
     soap->bufidx = 0;
@@ -416,14 +545,30 @@ static bool serve_soap(ladon__worker *w, ladon__conn *c, const ladon_service *sv
     /* soap_begin_serve() without its soap_send_fault(), so that every
      * failure below gets the same treatment. */
     soap_begin(soap);
-    if (!c->req.chunked && !c->req.encoded && /* compressed: gSOAP's maxlevel only */
-        ladon__xml_too_deep(c->buf + start + c->req.head_len, total - c->req.head_len,
-                            w->srv->cfg.max_depth)) {
-        /* answered without parsing: plain SOAP 1.1, no compression */
+    prep = prepare_input(w, c, start, &soap12);
+    if (prep > 0) {
+        /* an HTTP error, not a SOAP fault: the body never was SOAP */
+        char text[sizeof w->call.error_msg + 1];
+        int len = snprintf(text, sizeof text, "%s\n", w->call.error_msg);
+        keep = c->req.keep_alive && !atomic_load(&w->srv->stop_requested);
+        if (send_http(w, c, prep, "text/plain; charset=utf-8", "", text,
+                      len > 0 ? (size_t)len : 0, false, keep) != 0)
+            keep = false;
+        status = prep;
+        err = SOAP_OK;
+        log_request(w, c, NULL, status, t0);
+        goto done;
+    }
+    if (prep < 0) {
+        /* answered without parsing: plain SOAP, no compression */
         soap->omode &= ~(soap_mode)SOAP_ENC_ZLIB;
-        soap->version = 1;
-        snprintf(w->call.error_msg, sizeof w->call.error_msg, "XML nesting too deep");
-        err = soap_sender_fault(soap, w->call.error_msg, NULL);
+        soap->version = soap12 ? 2 : 1;
+        if (prep == -1) {
+            err = soap_sender_fault(soap, w->call.error_msg, NULL);
+        } else {
+            snprintf(w->call.error_msg, sizeof w->call.error_msg, "out of memory");
+            err = soap_receiver_fault(soap, w->call.error_msg, NULL);
+        }
     } else if (soap_begin_recv(soap) || soap_envelope_begin_in(soap) ||
                soap_recv_header(soap) || soap_body_begin_in(soap)) {
         err = soap->error;
@@ -452,6 +597,23 @@ static bool serve_soap(ladon__worker *w, ladon__conn *c, const ladon_service *sv
     if (err != SOAP_OK)
         LADON_LOGD("%s: gSOAP error %d at <%s> level %u%s", c->peer_str, err, soap->tag,
                    soap->level, w->io_failed ? " (I/O failed)" : "");
+    if (err != SOAP_OK && w->out_refused != 0) {
+        /* ffiltersend stopped the response */
+        if (w->sent_any) {
+            c->close = true; /* part of it is out: the client sees it cut */
+            w->io_failed = true;
+        } else {
+            LADON_LOGW("%s: operation '%s': %s", c->peer_str,
+                       w->call.op != NULL ? w->call.op->name : "?",
+                       w->out_refused == OUT_TOO_LARGE ? "response beyond --max-response-size"
+                                                       : "response is not valid XML");
+            snprintf(w->call.error_msg, sizeof w->call.error_msg, "%s",
+                     w->out_refused == OUT_TOO_LARGE
+                         ? "response too large (--max-response-size)"
+                         : "the response would hold characters XML does not allow");
+            err = soap_receiver_fault(soap, w->call.error_msg, NULL);
+        }
+    }
     if (err != SOAP_OK && soap->version == 0)
         soap->version = 1; /* no envelope was read: answer in SOAP 1.1 */
     if (err == SOAP_POST && !w->io_failed) {
@@ -469,9 +631,11 @@ static bool serve_soap(ladon__worker *w, ladon__conn *c, const ladon_service *sv
             err = soap_sender_fault(soap, w->call.error_msg, NULL);
         }
         bool was_close = c->close;
-        /* (the too-deep answer comes before gSOAP read the request's head) */
-        w->fault_keep_alive = c->req.keep_alive ? (short)soap->keep_alive : 0;
+        /* (a fault answered before gSOAP read the head: the request's own) */
+        w->fault_keep_alive =
+            c->req.keep_alive ? (prep < 0 ? (short)-1 : (short)soap->keep_alive) : 0;
         w->fault_answered = false;
+        out_reset(w);
         soap_send_fault(soap);
         /* gSOAP closes after a fault; the response said keep-alive */
         fault_kept = w->fault_answered && !w->io_failed;
@@ -486,11 +650,9 @@ static bool serve_soap(ladon__worker *w, ladon__conn *c, const ladon_service *sv
     log_request(w, c, w->call.op ? w->call.op->name : NULL, status, t0);
 
     keep = (err == SOAP_OK ? soap->keep_alive != 0 : fault_kept) && !c->close && !w->io_failed;
-    if (pipe != NULL && pipe->len > 0) {
-        /* gSOAP kept bytes it had not parsed; they came from this request's
-         * range, so the next request still starts at start + total */
+    if (pipe != NULL && pipe->len > 0)
         LADON_LOGD("%s: %zu request bytes left unparsed", c->peer_str, pipe->len);
-    }
+done:
     c->rpos = start + total; /* exactly the next request */
     if (pipe != NULL)
         pipe->len = 0;
@@ -503,6 +665,10 @@ static bool serve_soap(ladon__worker *w, ladon__conn *c, const ladon_service *sv
     }
     free(w->result_xml);
     w->result_xml = NULL;
+    ladon__buf_reset(&w->dec_a, KEEP_BUF);
+    ladon__buf_reset(&w->dec_b, KEEP_BUF);
+    ladon__buf_reset(&w->norm, KEEP_BUF);
+    w->in[0].n = w->in[1].n = 0;
     soap->socket = SOAP_INVALID_SOCKET;
     soap->user = NULL;
     w->conn = NULL;
@@ -664,6 +830,9 @@ void ladon__pool_stop(struct ladon_server *srv)
         w->data = NULL;
         free(w->result_xml);
         w->result_xml = NULL;
+        ladon__buf_free(&w->dec_a);
+        ladon__buf_free(&w->dec_b);
+        ladon__buf_free(&w->norm);
         if (w->wake_ready)
             pthread_cond_destroy(&w->wake);
     }

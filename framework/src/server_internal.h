@@ -21,12 +21,17 @@
 
 #include <stdsoap2.h>
 
+#include "buf.h"
 #include "call_internal.h"
 #include "http.h"
 #include "ladon/server.h"
 #include "ladon/store.h"
 #include "ladon/task.h"
 #include "router.h"
+#include "utf8.h"
+
+/* The Server header of every response: one product name, no version. */
+#define LADON_SERVER_NAME "Ladon-C"
 
 /* Free connection buffers the listener keeps for reuse, at most. */
 #define LADON_BUF_CACHE 64
@@ -73,7 +78,20 @@ typedef struct ladon__worker {
                                  with the data context after each request */
     ladon_call call;
     ladon__conn *conn;        /* being served */
-    size_t remaining;         /* request bytes frecv may still hand to gSOAP */
+    struct {                  /* what frecv hands gSOAP: the head pool.c wrote, */
+        const char *p;        /* then the decoded, checked body */
+        size_t n;
+    } in[2];
+    char head[1700];          /* that head */
+    ladon__buf dec_a, dec_b;  /* body decoding (body.c) */
+    ladon__buf norm;          /* body rewriting (xmlnorm.c) */
+    ladon__xmlout_check out_check; /* the response being serialized (ffiltersend) */
+    size_t out_bytes;         /* its bytes so far in this pass */
+    bool out_counting;        /* gSOAP's counting pass is on */
+    bool out_checked;         /* a counting pass checked it all */
+    bool out_header;          /* gSOAP writes the HTTP head (fresponse) */
+    int out_refused;          /* 0, OUT_TOO_LARGE or OUT_INVALID (pool.c) */
+    bool sent_any;            /* response bytes were written */
     bool io_failed;           /* a write failed or timed out */
     short fault_keep_alive;   /* while a fault is sent: the request's keep_alive */
     bool fault_answered;      /* the fault's HTTP response head was written */
@@ -114,6 +132,7 @@ struct ladon_server {
 
     struct soap *master;
     int (*gsoap_fresponse)(struct soap *, int, ULONG64); /* gSOAP's own (pool.c) */
+    int (*gsoap_fposthdr)(struct soap *, const char *, const char *); /* same */
     ladon_store *store;        /* task store; NULL when no service has tasks */
     ladon_task_engine *tasks;  /* task engine; NULL when no service has tasks */
     ladon__worker *workers;

@@ -200,7 +200,8 @@ class BadRequests(unittest.TestCase):
         self.assert_fault("this is not XML at all", "Client", "malformed XML")
 
     def test_binary_garbage(self):
-        self.assert_fault(bytes(range(256)) * 4, "Client", "malformed XML")
+        self.assert_fault(bytes(range(256)) * 4, "Client",
+                          "character U+0000 at byte 0 is not allowed in XML")
 
     def test_truncated_xml(self):
         full = envelope(add_body(1, 2))

@@ -50,6 +50,10 @@ typedef struct ladon_config {
                                   wait (ladon_call_wait_begin, shared task stores);
                                   LADON_WAIT_THREADS_AUTO (default): 3 per worker, at
                                   most 64, with a shared --store, else 0 */
+    size_t max_response_bytes; /* --max-response-size: largest response body, before
+                                  compression (default 16 MiB) */
+    size_t max_string_bytes;   /* --max-string-length: longest string or binary value
+                                  of a request, in bytes (default 256 KiB) */
 } ladon_config;
 
 #define LADON_WAIT_THREADS_AUTO UINT32_MAX

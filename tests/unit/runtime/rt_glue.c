@@ -5,6 +5,7 @@
  *
  * Copyright (C) 2026 the Ladon-C authors. GPL-2.0-or-later.
  */
+#include <string.h>
 #include <time.h>
 
 #include "soapH.h"
@@ -23,6 +24,11 @@ static int impl_add(ladon_call *call, int a, int b, int *result)
 
 static int impl_echo(ladon_call *call, const char *text, char **result)
 {
+    /* a service that returns what XML cannot carry (the response check) */
+    if (strcmp(text, "emit-invalid-utf8") == 0)
+        text = "bad \xff byte";
+    else if (strcmp(text, "emit-control") == 0)
+        text = "bell \x07";
     *result = ladon_strdup(call, text);
     return *result ? LADON_OK : ladon_fault(call, LADON_FAULT_SERVER, "out of memory");
 }
@@ -51,6 +57,7 @@ static int impl_fail(ladon_call *call, int kind, int *result)
     case 1: return ladon_fault(call, LADON_FAULT_CLIENT, "bad kind %d", kind);
     case 2: return ladon_fault(call, LADON_FAULT_SERVER, "server trouble");
     case 3: return -42;
+    case 4: return ladon_fault(call, LADON_FAULT_CLIENT, "bad \xff byte and \x01");
     default: return LADON_OK;
     }
 }

@@ -11,7 +11,6 @@
 #include "router.h"
 #include "rt_cunit.h"
 #include "rt_glue.h"
-#include "xmlscan.h"
 
 static int parse(const char *s, ladon__http_req *req)
 {
@@ -599,25 +598,6 @@ static void test_route(void)
     CU_ASSERT_PTR_NOT_NULL(ladon__route_service(&ladon_binding_rt, "/Test"));
 }
 
-static void test_xml_depth(void)
-{
-    const char *x = "<?xml version=\"1.0\"?><!-- <a><b><c> --><a x=\"<b>\" y='/>'><b><c/>"
-                    "<![CDATA[<d><e><f>]]></b><b>t</b></a>";
-    CU_ASSERT(!ladon__xml_too_deep(x, strlen(x), 2));
-    CU_ASSERT(ladon__xml_too_deep(x, strlen(x), 1));
-    CU_ASSERT(!ladon__xml_too_deep("", 0, 1));
-    CU_ASSERT(!ladon__xml_too_deep("garbage", 7, 1));
-    CU_ASSERT(!ladon__xml_too_deep("<a", 2, 1));
-    CU_ASSERT(ladon__xml_too_deep("<a><b>", 6, 1));
-    {
-        char deep[700] = "";
-        for (int i = 0; i < 100; i++)
-            strcat(deep, "<x>");
-        CU_ASSERT(ladon__xml_too_deep(deep, strlen(deep), 99));
-        CU_ASSERT(!ladon__xml_too_deep(deep, strlen(deep), 100));
-    }
-}
-
 int main(void)
 {
     static const rt_test tests[] = {
@@ -629,7 +609,6 @@ int main(void)
         {"service address", test_address},
         {"XML escaping", test_escape},
         {"routing", test_route},
-        {"XML depth pre-check", test_xml_depth},
         {NULL, NULL},
     };
     return rt_run("runtime-router", tests, NULL, NULL);

@@ -434,6 +434,16 @@ static void test_faults(void)
                       NULL), "Server", "server trouble");
     expect_fault(post("/Test", "<t:fail xmlns:t=\"urn:ladon:test\"><kind>3</kind></t:fail>", 1,
                       NULL), "Server", "internal error");
+    /* a fault text that is not UTF-8 of XML characters: replaced by '?' */
+    expect_fault(post("/Test", "<t:fail xmlns:t=\"urn:ladon:test\"><kind>4</kind></t:fail>", 1,
+                      NULL), "Client", "bad ? byte and ?");
+    /* a result that XML cannot carry is never sent */
+    expect_fault(post("/Test", "<t:echo xmlns:t=\"urn:ladon:test\"><text>emit-invalid-utf8</text>"
+                               "</t:echo>", 1, NULL),
+                 "Server", "the response would hold characters XML does not allow");
+    expect_fault(post("/Test", "<t:echo xmlns:t=\"urn:ladon:test\"><text>emit-control</text>"
+                               "</t:echo>", 1, NULL),
+                 "Server", "the response would hold characters XML does not allow");
 }
 
 static void test_bad_http(void)
