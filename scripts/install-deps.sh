@@ -3,6 +3,7 @@
 #   scripts/install-deps.sh build   - to build and run the server
 #   scripts/install-deps.sh test    - also what the tests need (clients, sanitizers)
 #   scripts/install-deps.sh bench   - build, plus what bench/run.sh needs (load generator, servers)
+#   scripts/install-deps.sh fuzz    - build, plus clang and libFuzzer (scripts/fuzz.sh)
 # Runs apt-get as root (directly, or through sudo when not root).
 set -euo pipefail
 
@@ -10,14 +11,16 @@ what=${1:-build}
 build_pkgs=(gcc libc6-dev pkg-config meson ninja-build gsoap libgsoap-dev libxml2-dev
             zlib1g-dev libssl-dev libmemcached-dev libhiredis-dev)
 test_pkgs=(libcunit1-dev python3 python3-zeep php-cli php-soap curl libxml2-utils valgrind
-           memcached redis-server apache2)
+           memcached redis-server apache2 "${fuzz_pkgs[@]}")
 bench_pkgs=(wrk nginx-light memcached curl)
+fuzz_pkgs=(clang libclang-rt-14-dev)
 
 case "$what" in
     build) pkgs=("${build_pkgs[@]}") ;;
     test) pkgs=("${build_pkgs[@]}" "${test_pkgs[@]}") ;;
     bench) pkgs=("${build_pkgs[@]}" "${bench_pkgs[@]}") ;;
-    *) echo "usage: $0 build|test|bench" >&2; exit 2 ;;
+    fuzz) pkgs=("${build_pkgs[@]}" "${fuzz_pkgs[@]}") ;;
+    *) echo "usage: $0 build|test|bench|fuzz" >&2; exit 2 ;;
 esac
 
 missing=()

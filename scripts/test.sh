@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # README command 2 (and .ci/run): install what is missing, build, run every
-# test: once in a normal build, once with -fsanitize=address,undefined, and
-# the concurrency suites under -fsanitize=thread.
+# test: once in a normal build, once with -fsanitize=address,undefined, the
+# concurrency suites under -fsanitize=thread, and every libFuzzer harness
+# briefly over its seed corpus (scripts/fuzz.sh --ci).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh test
@@ -18,6 +19,8 @@ run build
 echo "== sanitizer build (address,undefined)"
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
     run build-asan -Db_sanitize=address,undefined -Db_lundef=false
+echo "== libFuzzer harnesses (clang, address,undefined): seed corpus + 30000 inputs each"
+scripts/fuzz.sh --ci
 echo "== ThreadSanitizer build (concurrency suites: runtime server, task engine, stores)"
 [ -f build-tsan/build.ninja ] || meson setup build-tsan -Db_sanitize=thread -Db_lundef=false >/dev/null
 meson compile -C build-tsan
