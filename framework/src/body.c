@@ -233,7 +233,8 @@ static int to_utf8(const char *cs, const char *p, size_t n, size_t max, ladon__b
             if (e != NULL)
                 skip = (size_t)(e - out->p) + 1;
         }
-        memmove(out->p, out->p + skip, out->len - skip);
+        if (skip > 0) /* (an empty result may have no buffer at all) */
+            memmove(out->p, out->p + skip, out->len - skip);
         out->len -= skip;
     }
     return rc;
@@ -247,9 +248,9 @@ static bool media_is(const char *ct, const char *want)
            (ct[wl] == '\0' || ct[wl] == ';' || ct[wl] == ' ' || ct[wl] == '\t');
 }
 
-int ladon__body_decode(const ladon__http_req *req, const char *raw, size_t n, size_t max,
-                       ladon__buf *a, ladon__buf *b, const char **body, size_t *len,
-                       int *soap12, char *msg, size_t msglen)
+static int decode(const ladon__http_req *req, const char *raw, size_t n, size_t max,
+                  ladon__buf *a, ladon__buf *b, const char **body, size_t *len, int *soap12,
+                  char *msg, size_t msglen)
 {
     const char *ct = req->content_type;
     char cs[48];
@@ -314,4 +315,18 @@ int ladon__body_decode(const ladon__http_req *req, const char *raw, size_t n, si
         *len = dst->len;
     }
     return LADON__BODY_OK;
+}
+
+int ladon__body_decode(const ladon__http_req *req, const char *raw, size_t n, size_t max,
+                       ladon__buf *a, ladon__buf *b, const char **body, size_t *len,
+                       int *soap12, char *msg, size_t msglen)
+{
+    int rc;
+    msg[0] = '\0';
+    rc = decode(req, raw, n, max, a, b, body, len, soap12, msg, msglen);
+    if (rc == LADON__BODY_TOO_LARGE)
+        say(msg, msglen, rc, "request too large (--max-request-size)");
+    else if (rc == LADON__BODY_NOMEM)
+        say(msg, msglen, rc, "out of memory");
+    return rc;
 }

@@ -33,7 +33,7 @@ enum {
  * using the two scratch buffers (emptied first).  On LADON__BODY_OK,
  * *body and *len give the result: raw itself when nothing needed decoding, else
  * inside one of the buffers; *soap12 tells whether the Content-Type was
- * SOAP 1.2's. */
+ * SOAP 1.2's.  Any other result leaves the reason in msg (msglen bytes). */
 int ladon__body_decode(const ladon__http_req *req, const char *raw, size_t n, size_t max,
                        ladon__buf *a, ladon__buf *b, const char **body, size_t *len,
                        int *soap12, char *msg, size_t msglen);

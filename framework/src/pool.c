@@ -482,7 +482,6 @@ static int prepare_input(ladon__worker *w, const ladon__conn *c, size_t start, i
     case LADON__BODY_BAD:
         return -1;
     case LADON__BODY_TOO_LARGE:
-        snprintf(msg, msglen, "request too large (--max-request-size)");
         return 413;
     case LADON__BODY_UNSUPPORTED:
         return 415;

@@ -276,6 +276,10 @@ static void test_body_decode(void)
                            sizeof out), LADON__BODY_UNSUPPORTED);
     CU_ASSERT_EQUAL(decode("text/xml", "", 0, "\xFF\xFE<\0\0\xD8", 6, 100, out, sizeof out),
                     LADON__BODY_BAD); /* a lone surrogate */
+    /* found by fuzz_body: an empty body in another charset has no buffer
+     * (memmove of NULL, undefined behaviour) */
+    CU_ASSERT_EQUAL(decode("text/xml; charset=latin1", "", 0, "", 0, 100, out, sizeof out), 0);
+    CU_ASSERT_STRING_EQUAL(out, "");
 }
 
 int main(void)
