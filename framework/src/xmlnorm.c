@@ -229,6 +229,8 @@ static int start_tag(norm *s, size_t i, bool wrapper, size_t *next, bool *empty,
             *next = i + (*empty ? 2 : 1);
             return 0;
         }
+        if (i == attr_start) /* XML wants white space before every attribute */
+            return refuse(s, "malformed XML");
         an = i;
         while (i < s->n && !is_space(p[i]) && p[i] != '=' && p[i] != '>' && p[i] != '/')
             i++;

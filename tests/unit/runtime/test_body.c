@@ -111,6 +111,11 @@ static void test_nil_wrapper(void)
            "</s:Body></s:Envelope>",
            LADON__XML_REWRITTEN,
            "<s:Envelope xmlns:s=\"e\"><s:Body><m:op xmlns:m=\"m\"/></s:Body></s:Envelope>");
+    /* found by fuzz_xml: attributes not separated by white space are malformed
+     * (dropping the first one joined the element's name to the next) */
+    EXPECT("<s:Envelope><s:Body><m:op x:nil=\"true\"y=\"1\"/></s:Body></s:Envelope>",
+           LADON__XML_REFUSED, "malformed XML");
+    EXPECT("<a b=\"1\"c=\"2\"/>", LADON__XML_REFUSED, "malformed XML");
     /* only on the wrapper: a nil parameter stays for gSOAP to judge */
     EXPECT("<s:Envelope><s:Body><m:op><a xsi:nil=\"true\"/></m:op></s:Body></s:Envelope>",
            LADON__XML_OK,
