@@ -324,6 +324,10 @@ def limits(checks, binary):
         exact = body.replace("<s:Body>", "<s:Body><!--%s-->" % ("p" * (pad - 7)))
         checks.ok("(test) padded body has exactly --max-request-size bytes",
                   len(exact.encode()) == max_req, str(len(exact.encode())))
+        cl.result("--max-request-size: a body of exactly the limit is served", exact, "w" * 100)
+        cl.http_error("--max-request-size: a body of the limit + 1 is 413",
+                      exact.replace("<!--", "<!-- "), 413,
+                      "request too large (--max-request-size)")
         cl.result("--max-request-size: a gzip body inflating to exactly the limit is served",
                   gzip.compress(exact.encode()), "w" * 100,
                   headers={"Content-Encoding": "gzip"})

@@ -124,6 +124,18 @@ static void test_http_parse(void)
         CU_ASSERT_EQUAL(ladon__http_parse_head(big, n, &r), -431);
         free(big);
     }
+    for (size_t extra = 0; extra <= 1; extra++) {
+        /* a complete head of exactly LADON_HTTP_MAX_HEAD bytes, and one byte more */
+        size_t n = LADON_HTTP_MAX_HEAD + extra;
+        char *big = malloc(n + 1);
+        CU_ASSERT_PTR_NOT_NULL_FATAL(big);
+        memcpy(big, "GET / HTTP/1.1\r\nX: ", 19);
+        memset(big + 19, 'a', n - 19 - 4);
+        memcpy(big + n - 4, "\r\n\r\n", 4);
+        big[n] = '\0';
+        CU_ASSERT_EQUAL(ladon__http_parse_head(big, n, &r), extra == 0 ? (int)n : -431);
+        free(big);
+    }
     {
         char path[2100] = "GET /";
         memset(path + 5, 'p', 2000);
