@@ -198,7 +198,10 @@ static int to_utf8(const char *cs, const char *p, size_t n, size_t max, ladon__b
     int rc = LADON__BODY_OK;
 
     if (cd == (iconv_t)-1)
-        return say(msg, msglen, LADON__BODY_UNSUPPORTED, "charset '%.40s' is not supported", cs);
+        return errno == EINVAL
+                   ? say(msg, msglen, LADON__BODY_UNSUPPORTED, "charset '%.40s' is not supported",
+                         cs)
+                   : LADON__BODY_NOMEM;
     out->len = 0;
     while (inleft > 0) {
         char *o;

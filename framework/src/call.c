@@ -142,10 +142,13 @@ static const char *local_name(const char *tag)
 void ladon__call_seterror(struct soap *soap, const char **code, const char **string)
 {
     ladon_call *call = soap ? (ladon_call *)soap->user : NULL;
-    const char *msg = NULL, *elem = local_name(soap->tag);
+    const char *msg = NULL, *elem = soap ? local_name(soap->tag) : "";
     int client = 1;
 
-    if (call == NULL || soap->error == SOAP_FAULT || (*string != NULL && **string != '\0'))
+    /* gSOAP passes no code slot when it could not allocate the fault
+     * (found by test_allocfail); it then sends its own */
+    if (call == NULL || code == NULL || string == NULL || soap->error == SOAP_FAULT ||
+        (*string != NULL && **string != '\0'))
         return; /* a fault of the operation or the runtime: keep it */
     if (soap->version == 0)
         soap->version = 1; /* answer a non-SOAP request with a SOAP 1.1 fault */

@@ -528,7 +528,8 @@ static void scan_timeouts(struct ladon_server *srv, int64_t now)
         if (c->state == LADON_CONN_BUSY || now < c->deadline_ms)
             continue;
         if (c->state == LADON_CONN_READING) {
-            static const char resp[] = "HTTP/1.1 408 Request Timeout\r\nContent-Length: 0\r\n"
+            static const char resp[] = "HTTP/1.1 408 Request Timeout\r\nServer: " LADON_SERVER_NAME
+                                       "\r\nContent-Length: 0\r\n"
                                        "Connection: close\r\n\r\n";
             LADON_LOGI("%s: request not complete after %u ms (--recv-timeout): closed",
                        c->peer_str, srv->cfg.recv_timeout_ms);

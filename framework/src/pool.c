@@ -47,6 +47,7 @@
  *
  * Copyright (C) 2026 the Ladon-C authors. GPL-2.0-or-later.
  */
+#include <dlfcn.h>
 #include <errno.h>
 #include <limits.h>
 #include <poll.h>
@@ -117,7 +118,29 @@ static int w_fsend(struct soap *soap, const char *s, size_t n)
         w->io_failed = true;
         return SOAP_EOF;
     }
+    /* the body's bytes: those after the head's blank line (response_complete) */
+    {
+        static const char end[] = "\r\n\r\n";
+        size_t i = 0;
+        while (w->head_match < 4 && i < n) {
+            w->head_match = s[i] == end[w->head_match] ? w->head_match + 1 : s[i] == '\r' ? 1 : 0;
+            i++;
+        }
+        if (w->head_match == 4)
+            w->body_sent += n - i;
+    }
     return SOAP_OK;
+}
+
+/* Did the response go out whole: a head, then exactly the Content-Length
+ * that gSOAP announced (fresponse)?  gSOAP can fail part way through a
+ * body it already announced (out of memory while serializing the sending
+ * pass, test_allocfail) and still report success for a fault; such a
+ * connection must close, or the client waits for the missing bytes. */
+static bool response_complete(const ladon__worker *w)
+{
+    return w->head_match == 4 && w->resp_announced && w->body_sent == w->resp_len &&
+           !w->io_failed;
 }
 
 /* gSOAP wants the connection closed: record it; the listener closes. */
@@ -140,13 +163,17 @@ static int w_fresponse(struct soap *soap, int status, ULONG64 count)
     if (w == NULL)
         return SOAP_EOF;
     int rc;
-    if (w->fault_keep_alive != 0) {
+    if (w->fault_keep_alive != 0)
         soap->keep_alive = w->fault_keep_alive;
-        w->fault_answered = true;
-    }
     w->out_header = true; /* not part of the XML that ffiltersend checks */
     rc = w->srv->gsoap_fresponse(soap, status, count);
     w->out_header = false;
+    if (rc == SOAP_OK) {
+        w->resp_announced = true;
+        w->resp_len = count;
+        if (w->fault_keep_alive != 0)
+            w->fault_answered = true;
+    }
     return rc;
 }
 
@@ -185,6 +212,70 @@ static int w_ffiltersend(struct soap *soap, const char **s, size_t *n)
     return SOAP_OK;
 }
 
+/* gSOAP 2.8.124's soap_append_lab sets lablen before it allocates labbuf
+ * and leaves it set when the allocation fails: the next label (the next
+ * QName of a fault, in this request or any later one on this context) is
+ * then copied to NULL.  Found by test_allocfail; called before every fault
+ * and after every request. */
+static void lab_repair(struct soap *soap)
+{
+    if (soap->labbuf == NULL) {
+        soap->lablen = 0;
+        soap->labidx = 0;
+    }
+}
+
+/* The binding's generated fault accessors (soapC.c), found at start-up
+ * (libladon links no binding; every program that links one exports them,
+ * since libgsoap needs them too). */
+typedef const char **(*fault_field_fn)(struct soap *);
+static fault_field_fn fault_code_fn, fault_string_fn;
+
+static void find_fault_accessors(void)
+{
+    /* dlsym returns a data pointer; POSIX allows this conversion */
+    void *code = dlsym(RTLD_DEFAULT, "soap_faultcode");
+    void *string = dlsym(RTLD_DEFAULT, "soap_faultstring");
+    memcpy(&fault_code_fn, &code, sizeof code);
+    memcpy(&fault_string_fn, &string, sizeof string);
+}
+
+/* Can gSOAP build a fault?  soap_set_fault (inside soap_send_fault)
+ * dereferences the fault struct it failed to allocate (found by
+ * test_allocfail), so the runtime allocates it first. */
+static bool fault_possible(struct soap *soap)
+{
+    return fault_code_fn != NULL && fault_string_fn != NULL && fault_code_fn(soap) != NULL &&
+           fault_string_fn(soap) != NULL;
+}
+
+/* The answer when memory is too short for gSOAP to write a fault: a
+ * constant, sent without allocating; the connection then closes. */
+static void send_oom_fault(ladon__worker *w, ladon__conn *c)
+{
+#define OOM_BODY                                                                               \
+    "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<SOAP-ENV:Envelope xmlns:SOAP-ENV=\""          \
+    "http://schemas.xmlsoap.org/soap/envelope/\"><SOAP-ENV:Body><SOAP-ENV:Fault><faultcode>"   \
+    "SOAP-ENV:Server</faultcode><faultstring>out of memory</faultstring></SOAP-ENV:Fault>"      \
+    "</SOAP-ENV:Body></SOAP-ENV:Envelope>\r\n"
+    static const char resp[] = "HTTP/1.1 500 Internal Server Error\r\nServer: " LADON_SERVER_NAME
+                               "\r\nContent-Type: text/xml; charset=utf-8\r\nContent-Length: ";
+    char len[24];
+    int n = snprintf(len, sizeof len, "%zu\r\n", sizeof OOM_BODY - 1);
+    static const char tail[] = "Connection: close\r\n\r\n" OOM_BODY;
+    if (ladon__send_all(c->fd, resp, sizeof resp - 1,
+                        ladon__now_ms() + (int64_t)w->srv->cfg.send_timeout_ms) != 0 ||
+        n < 0 ||
+        ladon__send_all(c->fd, len, (size_t)n,
+                        ladon__now_ms() + (int64_t)w->srv->cfg.send_timeout_ms) != 0 ||
+        ladon__send_all(c->fd, tail, sizeof tail - 1,
+                        ladon__now_ms() + (int64_t)w->srv->cfg.send_timeout_ms) != 0)
+        w->io_failed = true;
+    w->sent_any = true;
+    c->close = true;
+#undef OOM_BODY
+}
+
 /* Starts the check of a new response (ffiltersend). */
 static void out_reset(ladon__worker *w)
 {
@@ -192,6 +283,10 @@ static void out_reset(ladon__worker *w)
     w->out_bytes = 0;
     w->out_counting = w->out_checked = w->out_header = false;
     w->out_refused = 0;
+    w->head_match = 0;
+    w->body_sent = 0;
+    w->resp_announced = false;
+    w->resp_len = 0;
 }
 
 /* gSOAP's fposthdr hook: one product name, no version, in every Server
@@ -243,6 +338,10 @@ static int setup_master(struct ladon_server *srv)
     m->fseterror = ladon__call_seterror;
     m->socket = SOAP_INVALID_SOCKET;
     m->master = SOAP_INVALID_SOCKET;
+    find_fault_accessors();
+    if (fault_code_fn == NULL)
+        LADON_LOGW("the binding's soap_faultcode is not visible: a request that runs out of "
+                   "memory gets a constant fault");
     if (soap_register_plugin(m, http_pipe) != SOAP_OK) {
         LADON_LOGE("cannot register gSOAP's httppipe plugin (error %d)", m->error);
         soap_free(m);
@@ -568,8 +667,15 @@ static bool serve_soap(ladon__worker *w, ladon__conn *c, const ladon_service *sv
             snprintf(w->call.error_msg, sizeof w->call.error_msg, "out of memory");
             err = soap_receiver_fault(soap, w->call.error_msg, NULL);
         }
-    } else if (soap_begin_recv(soap) || soap_envelope_begin_in(soap) ||
-               soap_recv_header(soap) || soap_body_begin_in(soap)) {
+    } else if ((err = soap_begin_recv(soap)) != SOAP_OK ||
+               (err = soap_envelope_begin_in(soap)) != SOAP_OK ||
+               (err = soap_recv_header(soap)) != SOAP_OK ||
+               (err = soap_body_begin_in(soap)) != SOAP_OK) {
+        /* the code returned, not soap->error: after a failed allocation
+         * inside soap_peek_element gSOAP 2.8.124 returns SOAP_EOM with
+         * soap->error still 0 (found by test_allocfail) */
+        if (soap->error == SOAP_OK)
+            soap->error = err;
         err = soap->error;
     } else {
         const ladon_operation *op = NULL;
@@ -592,6 +698,13 @@ static bool serve_soap(ladon__worker *w, ladon__conn *c, const ladon_service *sv
             snprintf(w->call.error_msg, sizeof w->call.error_msg, "empty SOAP Body");
             err = soap_sender_fault(soap, w->call.error_msg, NULL);
         }
+    }
+    if (err == SOAP_OK && !w->sent_any && !w->io_failed) {
+        /* success without a response: never leave a request unanswered */
+        LADON_LOGE("%s: operation '%s' sent no response", c->peer_str,
+                   w->call.op != NULL ? w->call.op->name : "?");
+        snprintf(w->call.error_msg, sizeof w->call.error_msg, "internal error");
+        err = soap_receiver_fault(soap, w->call.error_msg, NULL);
     }
     if (err != SOAP_OK)
         LADON_LOGD("%s: gSOAP error %d at <%s> level %u%s", c->peer_str, err, soap->tag,
@@ -623,7 +736,12 @@ static bool serve_soap(ladon__worker *w, ladon__conn *c, const ladon_service *sv
                  soap->tag[0] ? "not a SOAP 1.1 envelope" : "malformed XML");
         err = soap_sender_fault(soap, w->call.error_msg, NULL);
     }
-    if (err != SOAP_OK && err < SOAP_STOP && !w->io_failed) {
+    if (err != SOAP_OK && err < SOAP_STOP && !w->io_failed && w->sent_any) {
+        /* a response failed part way: no fault can follow it */
+        LADON_LOGE("%s: operation '%s' failed while its response was sent (gSOAP error %d)",
+                   c->peer_str, w->call.op != NULL ? w->call.op->name : "?", err);
+        c->close = true;
+    } else if (err != SOAP_OK && err < SOAP_STOP && !w->io_failed) {
         if (err == SOAP_EOF) {
             /* the whole body was read: it ended inside the XML */
             snprintf(w->call.error_msg, sizeof w->call.error_msg, "malformed XML");
@@ -635,9 +753,17 @@ static bool serve_soap(ladon__worker *w, ladon__conn *c, const ladon_service *sv
             c->req.keep_alive ? (prep < 0 ? (short)-1 : (short)soap->keep_alive) : 0;
         w->fault_answered = false;
         out_reset(w);
-        soap_send_fault(soap);
+        lab_repair(soap);
+        if (!fault_possible(soap)) {
+            send_oom_fault(w, c);
+        } else {
+            /* soap_send_fault returns the fault's own code when it sent the
+             * whole fault, another code when it failed part way (out of
+             * memory: test_allocfail); then the connection must close */
+            int code = soap->error, sent = soap_send_fault(soap);
+            fault_kept = w->fault_answered && sent == code && response_complete(w);
+        }
         /* gSOAP closes after a fault; the response said keep-alive */
-        fault_kept = w->fault_answered && !w->io_failed;
         if (fault_kept)
             c->close = was_close;
         w->fault_keep_alive = 0;
@@ -648,11 +774,13 @@ static bool serve_soap(ladon__worker *w, ladon__conn *c, const ladon_service *sv
         status = 500;
     log_request(w, c, w->call.op ? w->call.op->name : NULL, status, t0);
 
-    keep = (err == SOAP_OK ? soap->keep_alive != 0 : fault_kept) && !c->close && !w->io_failed;
+    keep = (err == SOAP_OK ? soap->keep_alive != 0 && response_complete(w) : fault_kept) &&
+           !c->close && !w->io_failed;
     if (pipe != NULL && pipe->len > 0)
         LADON_LOGD("%s: %zu request bytes left unparsed", c->peer_str, pipe->len);
 done:
     c->rpos = start + total; /* exactly the next request */
+    lab_repair(soap);
     if (pipe != NULL)
         pipe->len = 0;
     soap_destroy(soap);

@@ -92,6 +92,10 @@ typedef struct ladon__worker {
     bool out_header;          /* gSOAP writes the HTTP head (fresponse) */
     int out_refused;          /* 0, OUT_TOO_LARGE or OUT_INVALID (pool.c) */
     bool sent_any;            /* response bytes were written */
+    unsigned head_match;      /* of the "\r\n\r\n" that ends the response head */
+    size_t body_sent;         /* response body bytes written after it */
+    bool resp_announced;      /* gSOAP wrote a response head (fresponse) ... */
+    ULONG64 resp_len;         /* ... announcing this Content-Length */
     bool io_failed;           /* a write failed or timed out */
     short fault_keep_alive;   /* while a fault is sent: the request's keep_alive */
     bool fault_answered;      /* the fault's HTTP response head was written */
