@@ -80,6 +80,7 @@
 #include "../log.h"
 #include "ladon/error.h"
 #include "ladon/store.h"
+#include "mc_record.h"
 #include "task_internal.h"
 
 #define DEFAULT_PORT 11211u
@@ -89,17 +90,12 @@
 #define HOST_MAX 256
 #define KEY_MAX 128
 #define CAS_TRIES 100
-#define MAX_CHUNKS 64u
 /* room for key, item header, cas and flags in an item of item_size_max */
 #define ITEM_MARGIN 512u
 #define DEFAULT_ITEM_SIZE (1024u * 1024u)
 /* memcached reads an expiration above 30 days as a Unix time */
 #define RELATIVE_EXPIRY_MAX 2592000u
 
-#define REC_VERSION 1
-#define REC_HEAD 48u
-#define REC_CHUNK_DESC 24u
-#define F_CHUNKED 1u
 
 /* internal statuses (positive, never returned to callers) */
 #define ST_NOCHANGE 1 /* nothing to write */
@@ -116,184 +112,12 @@ typedef struct mcstore {
     char prefix[LADON_STORE_PREFIX_MAX];
 } mcstore;
 
-typedef struct mcrec {
-    ladon_task_state state;
-    unsigned flags;
-    double starttime, ended, progress, lease_until;
-    uint64_t result_len;
-    uint64_t gen, sum;
-    uint32_t nchunks, chunk_size;
-    char method[LADON_TASK_METHOD_MAX];
-    char message[LADON_TASK_MESSAGE_MAX];
-    const unsigned char *inline_result; /* !chunked: result_len bytes */
-} mcrec;
 
-/* ---- encoding ---------------------------------------------------------- */
-
-static void put_u16(unsigned char *p, uint16_t v)
-{
-    p[0] = (unsigned char)v;
-    p[1] = (unsigned char)(v >> 8);
-}
-
-static void put_u32(unsigned char *p, uint32_t v)
-{
-    for (int i = 0; i < 4; i++)
-        p[i] = (unsigned char)(v >> (8 * i));
-}
-
-static void put_u64(unsigned char *p, uint64_t v)
-{
-    for (int i = 0; i < 8; i++)
-        p[i] = (unsigned char)(v >> (8 * i));
-}
-
-static void put_f64(unsigned char *p, double d)
-{
-    uint64_t u;
-    memcpy(&u, &d, sizeof u);
-    put_u64(p, u);
-}
-
-static uint16_t get_u16(const unsigned char *p)
-{
-    return (uint16_t)(p[0] | (p[1] << 8));
-}
-
-static uint32_t get_u32(const unsigned char *p)
-{
-    uint32_t v = 0;
-    for (int i = 3; i >= 0; i--)
-        v = (v << 8) | p[i];
-    return v;
-}
-
-static uint64_t get_u64(const unsigned char *p)
-{
-    uint64_t v = 0;
-    for (int i = 7; i >= 0; i--)
-        v = (v << 8) | p[i];
-    return v;
-}
-
-static double get_f64(const unsigned char *p)
-{
-    uint64_t u = get_u64(p);
-    double d;
-    memcpy(&d, &u, sizeof d);
-    return d;
-}
-
-static uint64_t fnv1a64(const void *data, size_t len)
-{
-    const unsigned char *p = data;
-    uint64_t h = 0xcbf29ce484222325ull;
-    for (size_t i = 0; i < len; i++) {
-        h ^= p[i];
-        h *= 0x100000001b3ull;
-    }
-    return h;
-}
+/* ---- record helpers ---------------------------------------------------- */
 
 static int is_ended(ladon_task_state s)
 {
     return s == LADON_TASK_DONE || s == LADON_TASK_FAILED;
-}
-
-/* A malloc()ed encoding of r in *out; LADON_ENOMEM. */
-static int rec_encode(const mcrec *r, unsigned char **out, size_t *len_out)
-{
-    size_t mlen = strlen(r->method), msglen = strlen(r->message);
-    int chunked = (r->flags & F_CHUNKED) != 0;
-    size_t inl = chunked ? 0 : (size_t)r->result_len;
-    size_t len = REC_HEAD + (chunked ? REC_CHUNK_DESC : 0) + mlen + msglen;
-    if (inl > SIZE_MAX - len)
-        return LADON_ENOMEM;
-    len += inl;
-    unsigned char *b = malloc(len);
-    if (b == NULL)
-        return LADON_ENOMEM;
-    b[0] = REC_VERSION;
-    b[1] = (unsigned char)r->state;
-    b[2] = (unsigned char)r->flags;
-    b[3] = (unsigned char)mlen;
-    put_u16(b + 4, (uint16_t)msglen);
-    put_u16(b + 6, 0);
-    put_f64(b + 8, r->starttime);
-    put_f64(b + 16, r->ended);
-    put_f64(b + 24, r->progress);
-    put_f64(b + 32, r->lease_until);
-    put_u64(b + 40, r->result_len);
-    unsigned char *p = b + REC_HEAD;
-    if (chunked) {
-        put_u64(p, r->gen);
-        put_u64(p + 8, r->sum);
-        put_u32(p + 16, r->nchunks);
-        put_u32(p + 20, r->chunk_size);
-        p += REC_CHUNK_DESC;
-    }
-    memcpy(p, r->method, mlen);
-    p += mlen;
-    memcpy(p, r->message, msglen);
-    p += msglen;
-    if (inl > 0)
-        memcpy(p, r->inline_result, inl);
-    *out = b;
-    *len_out = len;
-    return 0;
-}
-
-/* Decodes b[0..len) into r (inline_result then points into b).  0, or
- * LADON_ESTORE for anything that is not exactly a record of ours. */
-static int rec_decode(mcrec *r, const unsigned char *b, size_t len)
-{
-    memset(r, 0, sizeof *r);
-    if (len < REC_HEAD || b[0] != REC_VERSION)
-        return LADON_ESTORE;
-    unsigned state = b[1], flags = b[2], mlen = b[3];
-    size_t msglen = get_u16(b + 4);
-    if (state < LADON_TASK_QUEUED || state > LADON_TASK_FAILED ||
-        (flags & ~F_CHUNKED) != 0 || mlen == 0 ||
-        mlen >= LADON_TASK_METHOD_MAX || msglen >= LADON_TASK_MESSAGE_MAX)
-        return LADON_ESTORE;
-    r->state = (ladon_task_state)state;
-    r->flags = flags;
-    r->starttime = get_f64(b + 8);
-    r->ended = get_f64(b + 16);
-    r->progress = get_f64(b + 24);
-    r->lease_until = get_f64(b + 32);
-    r->result_len = get_u64(b + 40);
-    size_t off = REC_HEAD;
-    if (flags & F_CHUNKED) {
-        if (len < off + REC_CHUNK_DESC)
-            return LADON_ESTORE;
-        r->gen = get_u64(b + off);
-        r->sum = get_u64(b + off + 8);
-        r->nchunks = get_u32(b + off + 16);
-        r->chunk_size = get_u32(b + off + 20);
-        off += REC_CHUNK_DESC;
-        if (r->state != LADON_TASK_DONE || r->nchunks == 0 ||
-            r->nchunks > MAX_CHUNKS || r->chunk_size == 0 ||
-            r->result_len <= (uint64_t)(r->nchunks - 1) * r->chunk_size ||
-            r->result_len > (uint64_t)r->nchunks * r->chunk_size)
-            return LADON_ESTORE;
-    }
-    if (len - off < mlen + msglen)
-        return LADON_ESTORE;
-    uint64_t inl = (flags & F_CHUNKED) ? 0 : r->result_len;
-    if (inl != (uint64_t)(len - off - mlen - msglen))
-        return LADON_ESTORE;
-    if (inl > 0 && r->state != LADON_TASK_DONE)
-        return LADON_ESTORE;
-    if (memchr(b + off, '\0', mlen) != NULL ||
-        memchr(b + off + mlen, '\0', msglen) != NULL)
-        return LADON_ESTORE;
-    memcpy(r->method, b + off, mlen);
-    r->method[mlen] = '\0';
-    memcpy(r->message, b + off + mlen, msglen);
-    r->message[msglen] = '\0';
-    r->inline_result = b + off + mlen + msglen;
-    return 0;
 }
 
 /* ---- keys, expiry, errors ---------------------------------------------- */
@@ -507,7 +331,7 @@ static int chunks_get(mcstore *ms, memcached_st *mc, int32_t id,
         uint64_t all = n == 64 ? UINT64_MAX : (1ull << n) - 1;
         if (seen != all)
             rc = LADON_ENOTFOUND; /* evicted or expired: the record is gone */
-        else if (fnv1a64(dst, (size_t)r->result_len) != r->sum)
+        else if (ladon__fnv1a64(dst, (size_t)r->result_len) != r->sum)
             rc = LADON_ESTORE;
     }
 out:
@@ -575,7 +399,7 @@ static int apply(mcstore *ms, memcached_st *mc, int32_t id, mcrec *r,
                 int rc = ladon__random_u64(&ch->gen);
                 if (rc != 0)
                     return rc;
-                ch->sum = fnv1a64(ch->result, ch->len);
+                ch->sum = ladon__fnv1a64(ch->result, ch->len);
             }
             r->flags = F_CHUNKED;
             r->gen = ch->gen;
@@ -633,11 +457,11 @@ static int transition_on(mcstore *ms, memcached_st *mc, int32_t id,
             return rc;
         mcrec r;
         time_t exp = 0;
-        rc = rec_decode(&r, val, len);
+        rc = ladon__mcrec_decode(&r, val, len);
         if (rc == 0)
             rc = apply(ms, mc, id, &r, ch, &exp);
         if (rc == 0)
-            rc = rec_encode(&r, &enc, &elen);
+            rc = ladon__mcrec_encode(&r, &enc, &elen);
         free(val);
         if (rc == ST_NOCHANGE)
             return 0;
@@ -935,7 +759,7 @@ static int mc_add(ladon_store *st, int32_t id, const char *method,
     snprintf(r.method, sizeof r.method, "%s", method);
     unsigned char *enc;
     size_t elen;
-    int rc = rec_encode(&r, &enc, &elen);
+    int rc = ladon__mcrec_encode(&r, &enc, &elen);
     if (rc != 0)
         return rc;
     memcached_st *mc;
@@ -1040,7 +864,7 @@ static int mc_get(ladon_store *st, const char *method, int32_t id,
     mcrec r;
     rc = item_gets(mc, key, klen, &val, &len, &cas);
     if (rc == 0)
-        rc = rec_decode(&r, val, len);
+        rc = ladon__mcrec_decode(&r, val, len);
     if (rc == 0 && strcmp(r.method, method) != 0)
         rc = LADON_ENOTFOUND;
     if (rc != 0)
@@ -1113,7 +937,7 @@ static int mc_remove(ladon_store *st, int32_t id)
     rc = item_gets(mc, key, klen, &val, &len, &cas);
     if (rc == 0) {
         mcrec r;
-        int chunked = rec_decode(&r, val, len) == 0 &&
+        int chunked = ladon__mcrec_decode(&r, val, len) == 0 &&
                       (r.flags & F_CHUNKED) != 0;
         memcached_return_t m = memcached_delete(mc, key, klen, 0);
         rc = map_rc(m);
