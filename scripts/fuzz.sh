@@ -2,7 +2,8 @@
 # The libFuzzer harnesses of tests/fuzz (docs/security.md), built with clang,
 # AddressSanitizer and UndefinedBehaviorSanitizer in build-fuzz/.
 #   scripts/fuzz.sh TARGET SECONDS   fuzz one harness (fuzz_http, fuzz_xml, fuzz_body,
-#                                    fuzz_router, fuzz_codegen, fuzz_request) for SECONDS;
+#                                    fuzz_router, fuzz_codegen, fuzz_mcrecord, fuzz_store_url,
+#                                    fuzz_request) for SECONDS;
 #                                    new inputs go to build-fuzz/corpus/TARGET, a crash to
 #                                    build-fuzz/artifacts/ (add it to tests/fuzz/corpus/)
 #   scripts/fuzz.sh all SECONDS      every harness, one after the other
@@ -13,7 +14,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh fuzz
 
-targets=(fuzz_http fuzz_xml fuzz_body fuzz_router fuzz_codegen fuzz_request)
+targets=(fuzz_http fuzz_xml fuzz_body fuzz_router fuzz_codegen fuzz_mcrecord fuzz_store_url fuzz_request)
 build=build-fuzz
 if [ ! -f "$build/build.ninja" ]; then
     CC=clang meson setup "$build" -Dfuzz=true -Dintegration=false \
@@ -31,7 +32,8 @@ seeds() {
 }
 dict() {
     case "$1" in
-        fuzz_http | fuzz_router) echo tests/fuzz/http.dict ;;
+        fuzz_http | fuzz_router | fuzz_store_url) echo tests/fuzz/http.dict ;;
+        fuzz_mcrecord) echo tests/fuzz/mcrecord.dict ;;
         fuzz_codegen) echo tests/fuzz/codegen.dict ;;
         *) echo tests/fuzz/xml.dict ;;
     esac
