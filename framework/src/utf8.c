@@ -86,32 +86,38 @@ size_t ladon__utf8_scrub(char *s)
     return fixed;
 }
 
-/* A complete reference "&#...;" in k->ref: does it name an allowed char? */
+int ladon__charref_value(const char *d, size_t n, uint32_t *cp)
+{
+    bool hex = n > 0 && d[0] == 'x';
+    size_t i = hex ? 1 : 0;
+    uint32_t v = 0;
+
+    if (i >= n)
+        return -1; /* no digits */
+    for (; i < n; i++) {
+        char c = d[i];
+        unsigned dig;
+        if (c >= '0' && c <= '9')
+            dig = (unsigned)(c - '0');
+        else if (hex && c >= 'a' && c <= 'f')
+            dig = (unsigned)(c - 'a' + 10);
+        else if (hex && c >= 'A' && c <= 'F')
+            dig = (unsigned)(c - 'A' + 10);
+        else
+            return -1;
+        v = v * (hex ? 16u : 10u) + dig;
+        if (v > 0x10FFFF)
+            return -2;
+    }
+    *cp = v;
+    return 0;
+}
+
+/* A complete reference "&#...;" in r[0..n): does it name an allowed char? */
 static bool ref_ok(const char *r, unsigned n)
 {
-    uint32_t v = 0;
-    unsigned i = 2; /* after "&#" */
-    bool hex = i < n && (r[i] == 'x' || r[i] == 'X');
-    if (hex)
-        i++;
-    if (i >= n - 1)
-        return false; /* no digits */
-    for (; i < n - 1; i++) {
-        char c = r[i];
-        unsigned d;
-        if (c >= '0' && c <= '9')
-            d = (unsigned)(c - '0');
-        else if (hex && c >= 'a' && c <= 'f')
-            d = (unsigned)(c - 'a' + 10);
-        else if (hex && c >= 'A' && c <= 'F')
-            d = (unsigned)(c - 'A' + 10);
-        else
-            return false;
-        v = v * (hex ? 16u : 10u) + d;
-        if (v > 0x10FFFF)
-            return false;
-    }
-    return ladon__xml_char_ok(v);
+    uint32_t v;
+    return n >= 3 && ladon__charref_value(r + 2, n - 3, &v) == 0 && ladon__xml_char_ok(v);
 }
 
 int ladon__xmlout_feed(ladon__xmlout_check *k, const char *s, size_t n)

@@ -29,6 +29,12 @@ static inline bool ladon__xml_char_ok(uint32_t c)
  * surrogate, a value above U+10FFFF). */
 int ladon__utf8_decode(const unsigned char *p, size_t n, uint32_t *cp);
 
+/* The value of a character reference from its digits d[0..n), the text
+ * between "&#" and ';' ("x1F600", "128512"; leading zeros allowed; 'x'
+ * only in lower case, as XML says).  Returns 0 with *cp set, -1 when d is
+ * malformed, -2 when the value is beyond U+10FFFF. */
+int ladon__charref_value(const char *d, size_t n, uint32_t *cp);
+
 /* Writes cp (at most U+10FFFF) as UTF-8 to out; returns its length. */
 size_t ladon__utf8_encode(uint32_t cp, char out[4]);
 

@@ -56,23 +56,30 @@ static int bad_char(norm *s, uint32_t cp, size_t at)
     return refuse(s, "character U+%04X at byte %zu is not allowed in XML", (unsigned)cp, at);
 }
 
+/* The character at i (a control character or the start of a UTF-8
+ * sequence, within p[..end)): *next past it when XML allows it. */
+static int one_char(norm *s, size_t i, size_t end, size_t *next)
+{
+    uint32_t cp;
+    int r = ladon__utf8_decode((const unsigned char *)s->p + i, end - i, &cp);
+    if (r <= 0)
+        return refuse(s, "invalid UTF-8 at byte %zu", i);
+    if (!ladon__xml_char_ok(cp))
+        return bad_char(s, cp, i);
+    *next = i + (size_t)r;
+    return 0;
+}
+
 /* Checks that p[i..end) is UTF-8 of characters XML allows. */
 static int check_chars(norm *s, size_t i, size_t end)
 {
     const unsigned char *u = (const unsigned char *)s->p;
+    int r;
     while (i < end) {
-        uint32_t cp;
-        int r;
-        if (u[i] >= 0x20 && u[i] < 0x80) {
+        if (u[i] >= 0x20 && u[i] < 0x80)
             i++;
-            continue;
-        }
-        r = ladon__utf8_decode(u + i, end - i, &cp);
-        if (r <= 0)
-            return refuse(s, "invalid UTF-8 at byte %zu", i);
-        if (!ladon__xml_char_ok(cp))
-            return bad_char(s, cp, i);
-        i += (size_t)r;
+        else if ((r = one_char(s, i, end, &i)) != 0)
+            return r;
     }
     return 0;
 }
@@ -98,27 +105,16 @@ static int reference(norm *s, size_t i, size_t *next)
         return refuse(s, "malformed reference at byte %zu", i);
     *next = j + 1;
     if (p[i + 1] == '#') {
-        bool hex = i + 2 < j && (p[i + 2] == 'x');
-        size_t k = i + 2 + (hex ? 1 : 0);
         uint32_t v = 0;
         char enc[8];
         size_t elen;
-        if (k >= j)
+        switch (ladon__charref_value(p + i + 2, j - i - 2, &v)) {
+        case -1:
             return refuse(s, "malformed character reference at byte %zu", i);
-        for (; k < j; k++) {
-            char c = p[k];
-            unsigned d;
-            if (c >= '0' && c <= '9')
-                d = (unsigned)(c - '0');
-            else if (hex && c >= 'a' && c <= 'f')
-                d = (unsigned)(c - 'a' + 10);
-            else if (hex && c >= 'A' && c <= 'F')
-                d = (unsigned)(c - 'A' + 10);
-            else
-                return refuse(s, "malformed character reference at byte %zu", i);
-            v = v * (hex ? 16u : 10u) + d;
-            if (v > 0x10FFFF)
-                return refuse(s, "character reference at byte %zu is beyond Unicode", i);
+        case -2:
+            return refuse(s, "character reference at byte %zu is beyond Unicode", i);
+        default:
+            break;
         }
         if (!ladon__xml_char_ok(v))
             return refuse(s, "character reference '%.*s' at byte %zu names a character "
@@ -160,14 +156,8 @@ static int chardata(norm *s, size_t i, char stop, size_t *end)
             if (c == '<') /* only in an attribute value: the text stops at '<' */
                 return refuse(s, "'<' in an attribute value at byte %zu", i);
             i++;
-        } else {
-            uint32_t cp;
-            r = ladon__utf8_decode(u + i, s->n - i, &cp);
-            if (r <= 0)
-                return refuse(s, "invalid UTF-8 at byte %zu", i);
-            if (!ladon__xml_char_ok(cp))
-                return bad_char(s, cp, i);
-            i += (size_t)r;
+        } else if ((r = one_char(s, i, s->n, &i)) != 0) {
+            return r;
         }
     }
     *end = i;

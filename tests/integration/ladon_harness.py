@@ -22,6 +22,7 @@ Run with /usr/bin/python3.
 import os
 import re
 import signal
+import socket
 import subprocess
 import sys
 import threading
@@ -174,6 +175,49 @@ class Server:
 
     def wsdl_url(self, service="Calculator"):
         return self.urls[service] + "?wsdl"
+
+
+def rss_kb(pid):
+    """VmRSS of a process, in kB."""
+    with open("/proc/%d/status" % pid) as f:
+        for line in f:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    return -1
+
+
+def linked_with_asan(pid):
+    """Is the process an AddressSanitizer build (libasan mapped)?"""
+    with open("/proc/%d/maps" % pid) as f:
+        return "libasan" in f.read()
+
+
+def exchange(port, data, timeout=15, half_close=False):
+    """Sends the bytes data on a new connection to 127.0.0.1:port (then half-closes it when
+    half_close) and returns everything received until the server closes it (or resets)."""
+    s = socket.create_connection(("127.0.0.1", port), timeout=timeout)
+    try:
+        try:
+            s.sendall(data)
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # answered and closed early
+        if half_close:
+            try:
+                s.shutdown(socket.SHUT_WR)
+            except OSError:
+                pass
+        chunks = []
+        while True:
+            try:
+                d = s.recv(65536)
+            except ConnectionResetError:
+                break
+            if not d:
+                break
+            chunks.append(d)
+        return b"".join(chunks)
+    finally:
+        s.close()
 
 
 def quiet_data_dir(path):

@@ -22,6 +22,9 @@ import time
 import unittest
 import xml.etree.ElementTree as ET
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from ladon_harness import exchange  # noqa: E402
+
 SERVER = None  # path of the server binary (first command-line argument)
 MAX_REQUEST = 16384
 MAX_DEPTH = 20
@@ -107,21 +110,7 @@ class BadRequests(unittest.TestCase):
     def raw(self, data, timeout=10):
         """Sends raw bytes on a new connection; returns what comes back
         until the server closes it."""
-        s = socket.create_connection(("127.0.0.1", self.port), timeout=timeout)
-        try:
-            s.sendall(data)
-            chunks = []
-            while True:
-                try:
-                    d = s.recv(65536)
-                except ConnectionResetError:
-                    break
-                if not d:
-                    break
-                chunks.append(d)
-            return b"".join(chunks)
-        finally:
-            s.close()
+        return exchange(self.port, data, timeout=timeout)
 
     def request_bytes(self, body, extra=""):
         data = body.encode()

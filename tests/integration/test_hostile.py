@@ -23,7 +23,8 @@ import time
 import xml.etree.ElementTree as ET
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from ladon_harness import Checks, Server, quiet_data_dir, server_binary  # noqa: E402
+from ladon_harness import (Checks, Server, linked_with_asan, quiet_data_dir, rss_kb,  # noqa: E402
+                           server_binary)
 
 SOAP_ENV = "http://schemas.xmlsoap.org/soap/envelope/"
 CALC = "urn:ladon:examples:calculator"
@@ -110,19 +111,6 @@ class Client:
             self.checks.ok("after %s: add still answers 42" % what, False, repr(payload[:300]))
 
 
-def rss_kb(pid):
-    with open("/proc/%d/status" % pid) as f:
-        for line in f:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1])
-    return -1
-
-
-def sanitized(pid):
-    with open("/proc/%d/maps" % pid) as f:
-        return "libasan" in f.read()
-
-
 def leak(checks, cl, pid):
     """1. Failing compressed requests free their zlib state: 2,000 of them."""
     bad_gzip = b"\x1f\x8b\x08\x00" + b"garbage" * 20
@@ -161,7 +149,7 @@ def leak(checks, cl, pid):
     n = batch(2000)
     after = rss_kb(pid)
     checks.ok("1. 2,000 failing compressed requests all answered", n == 2000, str(n))
-    if sanitized(pid):
+    if linked_with_asan(pid):
         checks.ok("1. (ASan build: LeakSanitizer checks at exit; RSS %d -> %d kB)"
                   % (before, after), True)
     else:

@@ -20,12 +20,11 @@ import concurrent.futures
 import gzip
 import os
 import random
-import socket
 import sys
 import xml.etree.ElementTree as ET
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from ladon_harness import main_wrapper  # noqa: E402
+from ladon_harness import exchange, main_wrapper, rss_kb  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 CORPUS = os.path.join(HERE, "..", "fuzz", "corpus", "request")
@@ -118,46 +117,13 @@ def parse_responses(buf):
     return None
 
 
-def exchange(port, requests):
-    s = socket.create_connection(("127.0.0.1", port), timeout=15)
-    try:
-        try:
-            s.sendall(b"".join(requests))
-        except (BrokenPipeError, ConnectionResetError):
-            pass  # answered and closed early
-        try:
-            s.shutdown(socket.SHUT_WR)
-        except OSError:
-            pass
-        chunks = []
-        while True:
-            try:
-                d = s.recv(65536)
-            except ConnectionResetError:
-                break
-            if not d:
-                break
-            chunks.append(d)
-        return b"".join(chunks)
-    finally:
-        s.close()
-
-
 def add_ok(port):
     body = (b'<?xml version="1.0"?><s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/">'
             b'<s:Body><c:add xmlns:c="urn:ladon:examples:calculator"><a>20</a><b>22</b></c:add>'
             b'</s:Body></s:Envelope>')
     req = (b"POST /Calculator HTTP/1.1\r\nHost: x\r\nContent-Type: text/xml\r\n"
            b"Connection: close\r\nContent-Length: %d\r\n\r\n" % len(body)) + body
-    return b"<result>42</result>" in exchange(port, [req])
-
-
-def rss_kb(pid):
-    with open("/proc/%d/status" % pid) as f:
-        for line in f:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1])
-    return -1
+    return b"<result>42</result>" in exchange(port, req, half_close=True)
 
 
 def body(server, checks):
@@ -176,7 +142,7 @@ def body(server, checks):
             left -= k
         connections += len(groups)
         with concurrent.futures.ThreadPoolExecutor(CONNS) as ex:
-            for reqs, reply in zip(groups, ex.map(lambda g: exchange(server.port, g), groups)):
+            for reqs, reply in zip(groups, ex.map(lambda g: exchange(server.port, b"".join(g), half_close=True), groups)):
                 if reply:
                     answered += 1
                 p = parse_responses(reply)
