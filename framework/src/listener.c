@@ -95,9 +95,11 @@ int ladon__send_all(int fd, const char *buf, size_t len, int64_t deadline_ms)
     return 0;
 }
 
-/* Renames the request's "Expect: 100-continue" header (same length), so
- * that gSOAP does not send a "100 Continue" of its own: either the listener
- * answered it, or the body is already here. */
+/* Renames the request's "Expect: 100-continue" header (same length) once
+ * it is dealt with (the listener answered it, or the body is already here),
+ * so that parsing the same head again as more bytes arrive does not send
+ * another "100 Continue".  (gSOAP never reads the client's head: pool.c
+ * writes the one it parses.) */
 static void hide_expect(ladon__conn *c, char *b)
 {
     if (c->req.expect_continue) {
