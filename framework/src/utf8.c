@@ -128,7 +128,15 @@ int ladon__xmlout_feed(ladon__xmlout_check *k, const char *s, size_t n)
     if (k->bad)
         return -1;
     while (i < n) {
-        unsigned char c = p[i];
+        unsigned char c;
+        if (k->npend == 0 && k->nref == 0) {
+            /* the common case: printable ASCII other than '&' */
+            while (i < n && (unsigned char)(p[i] - 0x20) < 0x5F && p[i] != '&')
+                i++;
+            if (i == n)
+                break;
+        }
+        c = p[i];
         if (k->npend > 0) {
             /* complete a sequence split between pieces */
             unsigned char seq[4];
