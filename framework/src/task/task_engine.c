@@ -114,9 +114,9 @@
 #include <string.h>
 #include <time.h>
 
-#include "../log.h"
 #include "ladon/error.h"
 #include "ladon/task.h"
+#include "log.h"
 #include "task_internal.h"
 
 /* Deferred outcomes: first retry after RETRY_FIRST_MS, doubling up to
