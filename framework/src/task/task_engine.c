@@ -114,6 +114,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "clock.h"
 #include "ladon/error.h"
 #include "ladon/task.h"
 #include "log.h"
@@ -208,17 +209,6 @@ void ladon_task_engine_config_init(ladon_task_engine_config *cfg)
     cfg->ttl_s = 86400;
     cfg->grace_ms = 10000;
     cfg->sweep_interval_ms = 1000;
-}
-
-static void deadline_after(struct timespec *ts, unsigned ms)
-{
-    clock_gettime(CLOCK_MONOTONIC, ts); /* cannot fail for this clock */
-    ts->tv_sec += ms / 1000;
-    ts->tv_nsec += (long)(ms % 1000) * 1000000L;
-    if (ts->tv_nsec >= 1000000000L) {
-        ts->tv_sec++;
-        ts->tv_nsec -= 1000000000L;
-    }
 }
 
 static double store_now(const ladon_task_engine *eng)
@@ -691,7 +681,7 @@ static void *housekeeper_main(void *p)
         else if (wait < (double)ms)
             ms = (unsigned)wait;
         struct timespec ts;
-        deadline_after(&ts, ms);
+        ladon__deadline_after(&ts, ms);
         pthread_mutex_lock(&eng->mu);
         int w = 0;
         while (!eng->hk_exit && !eng->hk_kick && w != ETIMEDOUT)
@@ -705,18 +695,6 @@ static void *housekeeper_main(void *p)
 }
 
 /* ---- life cycle -------------------------------------------------------- */
-
-static int init_monotonic_cond(pthread_cond_t *cv)
-{
-    pthread_condattr_t attr;
-    if (pthread_condattr_init(&attr) != 0)
-        return LADON_ESYS;
-    int rc = pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
-    if (rc == 0)
-        rc = pthread_cond_init(cv, &attr);
-    pthread_condattr_destroy(&attr);
-    return rc == 0 ? 0 : LADON_ESYS;
-}
 
 static void free_arrays(ladon_task_engine *eng)
 {
@@ -791,9 +769,9 @@ int ladon_task_engine_new(ladon_task_engine **out,
         goto fail_mu;
     if (pthread_cond_init(&eng->work_cv, NULL) != 0)
         goto fail_work;
-    if (init_monotonic_cond(&eng->idle_cv) != 0)
+    if (ladon__cond_init_monotonic(&eng->idle_cv) != 0)
         goto fail_idle;
-    if (init_monotonic_cond(&eng->hk_cv) != 0)
+    if (ladon__cond_init_monotonic(&eng->hk_cv) != 0)
         goto fail_hk;
 
     /* engine threads block all signals; restore ours afterwards */
@@ -944,7 +922,7 @@ int ladon_task_engine_stop(ladon_task_engine *eng, unsigned grace_ms)
 
     /* the housekeeper keeps renewing leases and retrying outcomes */
     struct timespec deadline;
-    deadline_after(&deadline, grace_ms);
+    ladon__deadline_after(&deadline, grace_ms);
     int w = 0;
     while (eng->running > 0 && w != ETIMEDOUT)
         w = pthread_cond_timedwait(&eng->idle_cv, &eng->mu, &deadline);
