@@ -6,6 +6,13 @@
 
 #include "ladon/error.h"
 
+int64_t ladon__now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
 void ladon__deadline_after(struct timespec *ts, unsigned ms)
 {
     clock_gettime(CLOCK_MONOTONIC, ts); /* cannot fail for this clock */

@@ -12,7 +12,12 @@
 #define LADON_CORE_CLOCK_H
 
 #include <pthread.h>
+#include <stdint.h>
 #include <time.h>
+
+/* Milliseconds of CLOCK_MONOTONIC (deadlines of connections and requests,
+ * ladon__now_ms() + timeout). */
+int64_t ladon__now_ms(void);
 
 /* Sets *ts to ms milliseconds from now on CLOCK_MONOTONIC: a deadline for
  * pthread_cond_timedwait() on a condition variable made by
