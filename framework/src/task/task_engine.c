@@ -39,23 +39,14 @@
  *    finds the record ended or gone (another process recorded it "task lost"
  *    while this one could not reach the store) makes ladon_task_stopping()
  *    true for that task; its outcome will be dropped;
- *  - deferred outcomes (below) whose retry time has come.
+ *  - deferred outcomes (task_outcome.c) whose retry time has come.
  * The housekeeper collects ids and values under eng->mu into scratch arrays
  * (at most HK_BATCH a round; a round counter keeps one task from being
  * written twice in a pass), then writes without the lock.  When a store call
  * answers LADON_ESTORE the pass stops there (every further call would wait
  * for the timeout too) and the next successful pass writes every task.
  *
- * Store outages.  A finish or fail that answers LADON_ESTORE does not lose
- * the outcome: the worker hands the task's ctx (with its result or message)
- * to the `pending` list and takes the next task at once; the housekeeper
- * retries each pending outcome with exponential backoff (RETRY_FIRST_MS
- * doubling to RETRY_MAX_MS) until it is recorded, or the store says the
- * record ended or is gone (ESTATE/ENOTFOUND: recorded "task lost" by
- * another process, or evicted/expired) - then it is logged and dropped.  A
- * running task keeps running while the store is down (only its lease
- * renewals fail).  Request threads never wait for retries: they only see
- * submit/progress/result answer LADON_ESTORE within the store's timeout.
+ * Store outages: see task_outcome.c.
  *
  * Shutdown (ladon_task_engine_stop).  Set `stopping` (submits now fail with
  * LADON_EBUSY, idle workers exit), wait for in-flight submits (reserved ==
@@ -118,89 +109,8 @@
 #include "ladon/error.h"
 #include "ladon/task.h"
 #include "log.h"
+#include "task_engine_internal.h"
 #include "task_internal.h"
-
-/* Deferred outcomes: first retry after RETRY_FIRST_MS, doubling up to
- * RETRY_MAX_MS. */
-#define RETRY_FIRST_MS 100u
-#define RETRY_MAX_MS 5000u
-/* Tasks written per housekeeping round (the scratch arrays' size). */
-#define HK_BATCH 128u
-
-/* What a pending ctx still has to record. */
-enum outcome { OUTCOME_NONE = 0, OUTCOME_FINISH, OUTCOME_FAIL };
-
-struct ladon_task_ctx {
-    ladon_task_engine *eng;
-    ladon_task_ctx *prev, *next; /* running list (eng->mu) */
-    int32_t id;
-    ladon_task_run_fn run;
-    void *arg;
-    ladon_task_free_fn free_arg;
-    ladon_task_live *live;
-    double published;  /* last progress published to the store (eng->mu) */
-    double next_touch; /* store-monotonic time its lease is due (eng->mu) */
-    unsigned long round; /* housekeeping round that last wrote it (eng->mu) */
-    atomic_int gone;   /* its record ended or vanished while it ran */
-    atomic_int ending; /* the body returned: its outcome is being written */
-    void *result;      /* set by the body; NULL = empty result */
-    size_t result_len;
-    char message[LADON_TASK_MESSAGE_MAX];
-    char method[LADON_TASK_METHOD_MAX];
-    /* a deferred outcome (pending list) */
-    enum outcome outcome;
-    unsigned retries;
-    unsigned backoff_ms;
-    double retry_at;            /* store-monotonic */
-    ladon_task_ctx *pnext;
-};
-
-struct ladon_task_engine {
-    ladon_task_engine_config cfg;
-    ladon_store *store;
-    int live_store;      /* the store reads live cells itself */
-    double touch_period; /* lease / 3 seconds; 0 = the store has no leases */
-
-    pthread_mutex_t mu;
-    pthread_cond_t work_cv; /* workers: a task was queued, or stopping */
-    pthread_cond_t idle_cv; /* stop: reserved, running dropped, hk_done
-                             * (monotonic) */
-    pthread_cond_t hk_cv;   /* housekeeper: kick or exit (monotonic) */
-
-    ladon_task_ctx **ring;
-    unsigned head, len;
-    unsigned reserved; /* submits between slot reservation and push */
-    unsigned running;  /* tasks taken by workers */
-    ladon_task_ctx *running_list;
-    ladon_task_ctx *pending;      /* deferred outcomes, unordered */
-    unsigned npending;
-    int stopping;
-    int stop_done;
-    int hk_exit;  /* stop(): the housekeeper should exit */
-    int hk_done;  /* the housekeeper has exited (or never ran) */
-    int hk_kick;  /* something new is due soon: re-plan the wait */
-    int no_defer; /* stop() took the pending list: outcomes are final */
-    atomic_int abandon; /* grace expired: ladon_task_stopping() is true */
-
-    pthread_t *threads;
-    unsigned nthreads;
-    pthread_t hk_thread;
-    int hk_started;
-
-    /* housekeeper only (see the locking rules) */
-    unsigned long round;
-    int touch_all;       /* a store call failed: write every task next time */
-    unsigned down_ms;    /* backoff of lease/progress writes; 0 = store up */
-    double down_until;   /* no lease/progress writes before (store clock) */
-    int outage_logged;   /* "unavailable" logged; "available again" not yet */
-    double next_sweep, next_publish;
-
-    /* scratch: stop() (sized `workers`) and the housekeeper (HK_BATCH) */
-    int32_t *stop_ids;
-    int32_t *hk_ids;
-    double *hk_vals;
-    unsigned char *hk_running;
-};
 
 void ladon_task_engine_config_init(ladon_task_engine_config *cfg)
 {
@@ -209,87 +119,6 @@ void ladon_task_engine_config_init(ladon_task_engine_config *cfg)
     cfg->ttl_s = 86400;
     cfg->grace_ms = 10000;
     cfg->sweep_interval_ms = 1000;
-}
-
-static double store_now(const ladon_task_engine *eng)
-{
-    return ladon__store_monotonic(eng->store);
-}
-
-static void ctx_free(ladon_task_ctx *ctx)
-{
-    ladon_task_live_unref(ctx->live);
-    free(ctx->result);
-    free(ctx);
-}
-
-static void free_arg_of(ladon_task_ctx *ctx)
-{
-    if (ctx->free_arg != NULL)
-        ctx->free_arg(ctx->arg);
-    ctx->arg = NULL;
-    ctx->free_arg = NULL;
-}
-
-static const char *rc_text(int rc)
-{
-    switch (rc) {
-    case LADON_ESTORE: return "task store unavailable";
-    case LADON_ESTATE: return "its record has already ended";
-    case LADON_ENOTFOUND: return "its record is gone";
-    case LADON_ENOMEM: return "out of memory";
-    default: return "store error";
-    }
-}
-
-static const char *outcome_text(const ladon_task_ctx *ctx)
-{
-    return ctx->outcome == OUTCOME_FINISH ? "result" : "failure";
-}
-
-/* One attempt at recording ctx's outcome. */
-static int write_outcome(ladon_task_engine *eng, ladon_task_ctx *ctx)
-{
-    if (ctx->outcome == OUTCOME_FINISH)
-        return ladon_store_finish(eng->store, ctx->id, ctx->result,
-                                  ctx->result_len, eng->cfg.ttl_s);
-    return ladon_store_fail(eng->store, ctx->id, ctx->message,
-                            eng->cfg.ttl_s);
-}
-
-/* After write_outcome() answered rc (not 0, not ESTORE): a finish the store
- * refused for another reason (out of memory) becomes a failure, so clients
- * never see a missing result; a result too large for the store (EINVAL)
- * was recorded as a failure by the store itself.  Returns 1 when ctx now holds a
- * new outcome to write, 0 when it is settled (logged unless `quiet`: a
- * task failed at shutdown, or already known to be lost, ends this way). */
-static int outcome_refused(ladon_task_ctx *ctx, int rc, int quiet)
-{
-    if (rc == LADON_ESTATE || rc == LADON_ENOTFOUND) {
-        if (!quiet)
-            LADON_LOGW("task %ld of %s: %s dropped: %s (recorded \"%s\" by "
-                       "another server, or expired)",
-                       (long)ctx->id, ctx->method, outcome_text(ctx),
-                       rc_text(rc), LADON_TASK_LOST_MESSAGE);
-        return 0;
-    }
-    if (ctx->outcome == OUTCOME_FINISH && rc == LADON_EINVAL) {
-        /* store.h: a result too large for the store; the store recorded
-         * the failure (LADON_TASK_TOO_LARGE_MESSAGE) itself */
-        LADON_LOGW("task %ld of %s: its result (%zu bytes) is too large for "
-                   "the task store: recorded as failed",
-                   (long)ctx->id, ctx->method, ctx->result_len);
-        return 0;
-    }
-    if (ctx->outcome == OUTCOME_FINISH) {
-        snprintf(ctx->message, sizeof ctx->message, "%s",
-                 "the task's result could not be stored");
-        ctx->outcome = OUTCOME_FAIL;
-        return 1;
-    }
-    LADON_LOGE("task %ld of %s: its failure could not be recorded: %s",
-               (long)ctx->id, ctx->method, rc_text(rc));
-    return 0;
 }
 
 /* ---- task threads ------------------------------------------------------ */
@@ -313,7 +142,7 @@ static int run_task(ladon_task_engine *eng, ladon_task_ctx *ctx)
             if (!stopping) /* at shutdown this is expected */
                 LADON_LOGW("task %ld of %s not run: %s (recorded \"%s\" by "
                            "another server?)", (long)ctx->id, ctx->method,
-                           rc_text(rc), LADON_TASK_LOST_MESSAGE);
+                           ladon__task_rc_text(rc), LADON_TASK_LOST_MESSAGE);
             return 0;
         }
         snprintf(ctx->message, sizeof ctx->message, "%s",
@@ -333,7 +162,7 @@ static int run_task(ladon_task_engine *eng, ladon_task_ctx *ctx)
     }
     atomic_store(&ctx->ending, 1); /* a touch answering ESTATE now is ours */
     for (;;) {
-        rc = write_outcome(eng, ctx);
+        rc = ladon__task_write_outcome(eng, ctx);
         if (rc == 0)
             return 0;
         if (rc == LADON_ESTORE)
@@ -341,36 +170,9 @@ static int run_task(ladon_task_engine *eng, ladon_task_ctx *ctx)
         pthread_mutex_lock(&eng->mu);
         int quiet = eng->stopping || atomic_load(&ctx->gone);
         pthread_mutex_unlock(&eng->mu);
-        if (!outcome_refused(ctx, rc, quiet))
+        if (!ladon__task_outcome_refused(ctx, rc, quiet))
             return 0;
     }
-}
-
-/* Hands ctx, whose outcome the store could not take, to the pending list.
- * Caller holds eng->mu.  Returns 0, or -1 when stop() has already given the
- * pending outcomes their last try (the caller then logs and frees ctx). */
-static int defer_locked(ladon_task_engine *eng, ladon_task_ctx *ctx)
-{
-    if (eng->no_defer)
-        return -1;
-    ctx->retries = 0;
-    ctx->backoff_ms = RETRY_FIRST_MS;
-    ctx->retry_at = store_now(eng) + RETRY_FIRST_MS / 1000.0;
-    ctx->pnext = eng->pending;
-    eng->pending = ctx;
-    eng->npending++;
-    eng->hk_kick = 1;
-    pthread_cond_signal(&eng->hk_cv);
-    return 0;
-}
-
-static void log_outcome_lost(const ladon_task_ctx *ctx, const char *when)
-{
-    LADON_LOGE("task %ld of %s: its %s could not be recorded %s: task store "
-               "unavailable (with leases, other servers report it \"%s\" "
-               "once its lease passed)",
-               (long)ctx->id, ctx->method, outcome_text(ctx), when,
-               LADON_TASK_LOST_MESSAGE);
 }
 
 static void *worker_main(void *p)
@@ -396,7 +198,7 @@ static void *worker_main(void *p)
 
         int unrecorded = run_task(eng, ctx);
         long id = (long)ctx->id;
-        const char *what = outcome_text(ctx);
+        const char *what = ladon__task_outcome_text(ctx);
         char method[LADON_TASK_METHOD_MAX];
         if (unrecorded)
             memcpy(method, ctx->method, sizeof method);
@@ -409,7 +211,7 @@ static void *worker_main(void *p)
         if (ctx->next != NULL)
             ctx->next->prev = ctx->prev;
         eng->running--;
-        int deferred = unrecorded && defer_locked(eng, ctx) == 0;
+        int deferred = unrecorded && ladon__task_defer_locked(eng, ctx) == 0;
         pthread_cond_broadcast(&eng->idle_cv);
         pthread_mutex_unlock(&eng->mu);
         /* a deferred ctx belongs to the housekeeper now: use the copies */
@@ -418,7 +220,7 @@ static void *worker_main(void *p)
                        "store unavailable; retrying in the background",
                        id, method, what);
         else if (unrecorded)
-            log_outcome_lost(ctx, "at shutdown");
+            ladon__task_log_outcome_lost(ctx, "at shutdown");
         if (!deferred)
             ctx_free(ctx);
         pthread_mutex_lock(&eng->mu);
@@ -428,72 +230,6 @@ static void *worker_main(void *p)
 }
 
 /* ---- housekeeping ------------------------------------------------------- */
-
-/* Retries the pending outcomes that are due.  Returns 0, or LADON_ESTORE
- * when the store is still down; *next_due is lowered to the earliest retry
- * time left; *answered counts the store calls that got an answer. */
-static int retry_pending(ladon_task_engine *eng, double now, double *next_due,
-                         unsigned *answered)
-{
-    pthread_mutex_lock(&eng->mu);
-    ladon_task_ctx *list = eng->pending, *keep = NULL;
-    eng->pending = NULL;
-    pthread_mutex_unlock(&eng->mu);
-
-    int down = 0;
-    double down_until = now;
-    unsigned settled = 0;
-    while (list != NULL) {
-        ladon_task_ctx *ctx = list;
-        list = ctx->pnext;
-        int rc = 1; /* 1: not tried */
-        if (ctx->retry_at <= now && !down) {
-            for (;;) {
-                rc = write_outcome(eng, ctx);
-                if (rc == 0 || rc == LADON_ESTORE || !outcome_refused(ctx, rc, 0))
-                    break;
-            }
-            ctx->retries++;
-            if (rc != LADON_ESTORE)
-                (*answered)++;
-        }
-        if (rc == LADON_ESTORE) {
-            down = 1;
-            ctx->backoff_ms = ctx->backoff_ms >= RETRY_MAX_MS / 2
-                                  ? RETRY_MAX_MS
-                                  : ctx->backoff_ms * 2;
-            ctx->retry_at = now + ctx->backoff_ms / 1000.0;
-            down_until = ctx->retry_at;
-        } else if (rc == 1 && down && ctx->retry_at < down_until) {
-            ctx->retry_at = down_until; /* no use trying before the probe */
-        }
-        if (rc == 0) {
-            LADON_LOGI("task %ld of %s: %s recorded after %u retr%s",
-                       (long)ctx->id, ctx->method, outcome_text(ctx),
-                       ctx->retries, ctx->retries == 1 ? "y" : "ies");
-        }
-        if (rc == 0 || (rc != 1 && rc != LADON_ESTORE)) {
-            ctx_free(ctx); /* recorded, or settled and logged */
-            settled++;
-            continue;
-        }
-        if (ctx->retry_at < *next_due)
-            *next_due = ctx->retry_at;
-        ctx->pnext = keep;
-        keep = ctx;
-    }
-
-    pthread_mutex_lock(&eng->mu);
-    eng->npending -= settled;
-    while (keep != NULL) {
-        ladon_task_ctx *ctx = keep;
-        keep = ctx->pnext;
-        ctx->pnext = eng->pending;
-        eng->pending = ctx;
-    }
-    pthread_mutex_unlock(&eng->mu);
-    return down ? LADON_ESTORE : 0;
-}
 
 /* Collects up to HK_BATCH tasks to write in this round: running tasks
  * whose progress rose (when publishing) and, with leases, every task whose
@@ -563,7 +299,8 @@ static void mark_gone(ladon_task_engine *eng, int32_t id, int rc)
         LADON_LOGW("task %ld of %s: %s in the task store while it runs "
                    "(recorded \"%s\" after an outage?): telling it to stop; "
                    "its outcome will be dropped",
-                   (long)id, method, rc_text(rc), LADON_TASK_LOST_MESSAGE);
+                   (long)id, method, ladon__task_rc_text(rc),
+                   LADON_TASK_LOST_MESSAGE);
 }
 
 /* Lease renewal and progress publishing.  Returns 0 or LADON_ESTORE;
@@ -625,7 +362,7 @@ static double housekeep(ladon_task_engine *eng)
         next_due = eng->next_publish;
     /* the outcomes first: the first failure tells the store is down */
     unsigned answered = 0;
-    int rc = retry_pending(eng, now, &next_due, &answered);
+    int rc = ladon__task_retry_pending(eng, now, &next_due, &answered);
     /* a retried outcome that got an answer shows the store is back: renew
      * the leases now rather than at the end of the backoff */
     if (rc == 0 && (now >= eng->down_until || answered > 0))
@@ -956,17 +693,19 @@ int ladon_task_engine_stop(ladon_task_engine *eng, unsigned grace_ms)
         int rc = LADON_ESTORE;
         if (!down) {
             for (;;) {
-                rc = write_outcome(eng, ctx);
-                if (rc == 0 || rc == LADON_ESTORE || !outcome_refused(ctx, rc, 0))
+                rc = ladon__task_write_outcome(eng, ctx);
+                if (rc == 0 || rc == LADON_ESTORE ||
+                    !ladon__task_outcome_refused(ctx, rc, 0))
                     break;
             }
         }
         if (rc == LADON_ESTORE) {
             down = 1;
-            log_outcome_lost(ctx, "before shutdown");
+            ladon__task_log_outcome_lost(ctx, "before shutdown");
         } else if (rc == 0) {
             LADON_LOGI("task %ld of %s: %s recorded at shutdown",
-                       (long)ctx->id, ctx->method, outcome_text(ctx));
+                       (long)ctx->id, ctx->method,
+                       ladon__task_outcome_text(ctx));
         }
         ctx_free(ctx);
     }
