@@ -3,6 +3,7 @@
  *   task_engine.c   creating and stopping the engine, the queue, queries
  *   task_outcome.c  recording a task's outcome, deferred while the store is
  *                   unavailable
+ *   task_housekeeper.c  the housekeeping thread: sweeps, progress, leases
  * The DESIGN block of task_engine.c, with its locking rules and memory
  * ownership, covers all of them.
  *
@@ -146,5 +147,11 @@ void ladon__task_log_outcome_lost(const ladon_task_ctx *ctx, const char *when);
  * LADON_ESTORE while the store is down. */
 int ladon__task_retry_pending(ladon_task_engine *eng, double now,
                               double *next_due, unsigned *answered);
+
+/* ---- task_housekeeper.c ------------------------------------------------ */
+
+/* The housekeeping thread (p: the engine); returns once eng->hk_exit is set,
+ * having set eng->hk_done. */
+void *ladon__task_housekeeper_main(void *p);
 
 #endif /* LADON_TASK_ENGINE_INTERNAL_H */
