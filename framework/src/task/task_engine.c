@@ -1,6 +1,13 @@
-/* task_engine.c - runs task methods in the background.
+/* task_engine.c - the task engine, which runs task methods in the
+ * background: creating it, the queue (ladon_task_submit), stopping it, its
+ * statistics and the progress and result queries.
  *
- * DESIGN
+ * The engine's other parts, sharing task_engine_internal.h:
+ *   task_worker.c       the task threads, and what a task body calls
+ *   task_outcome.c      recording outcomes, deferred while the store is down
+ *   task_housekeeper.c  the housekeeping thread
+ *
+ * DESIGN (of the whole engine)
  *
  * Queue.  A fixed ring of `queue_capacity` task pointers, allocated once; it
  * never grows.  ladon_task_submit() first reserves a slot (len + reserved <
@@ -10,17 +17,12 @@
  * one worker.  So a full queue is refused before anything is recorded, and a
  * record never exists without its queued task.
  *
- * Threads.  `workers` task threads pop tasks in FIFO order and run them:
- * store start (QUEUED -> RUNNING, handing the store the task's live-progress
- * cell), the body, free_arg, then store finish or fail.  Task bodies never
- * run on request threads.  One housekeeping thread does everything periodic
- * (task_housekeeper.c).  All engine threads block every signal, so SIGTERM/SIGINT reach
- * the server's own threads.
- *
- * Progress.  Each task has a ladon_task_live cell (store.c): an update is a
- * relaxed load, a compare and, only when the value rises, one CAS (so helper
- * threads of a body may report too).  No lock, no store call.  The memory
- * store reads the cell of a running task when polled.
+ * Threads.  `workers` task threads (task_worker.c) pop tasks in FIFO order
+ * and run them: store start (QUEUED -> RUNNING, handing the store the task's
+ * live-progress cell), the body, free_arg, then store finish or fail.  Task
+ * bodies never run on request threads.  One housekeeping thread does
+ * everything periodic (task_housekeeper.c).  All engine threads block every
+ * signal, so SIGTERM/SIGINT reach the server's own threads.
  *
  * Housekeeping (expiry sweeps, progress publishing, lease renewal, lost
  * tasks, retries of deferred outcomes): see task_housekeeper.c.
@@ -74,10 +76,8 @@
  * Copyright (C) 2026 the Ladon-C authors. GPL-2.0-or-later.
  */
 #include <errno.h>
-#include <math.h>
 #include <pthread.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -98,114 +98,6 @@ void ladon_task_engine_config_init(ladon_task_engine_config *cfg)
     cfg->ttl_s = 86400;
     cfg->grace_ms = 10000;
     cfg->sweep_interval_ms = 1000;
-}
-
-/* ---- task threads ------------------------------------------------------ */
-
-/* Runs one task and records its outcome.  Returns 1 when the outcome could
- * not be recorded because the store is unavailable: ctx then carries it
- * (outcome, result or message) for the pending list. */
-static int run_task(ladon_task_engine *eng, ladon_task_ctx *ctx)
-{
-    ladon_store *st = eng->store;
-    int rc = ladon_store_start(st, ctx->id, ctx->live);
-    if (rc != 0) {
-        free_arg_of(ctx);
-        /* LADON_ESTATE/ENOTFOUND: failed at shutdown, removed, or recorded
-         * lost - nothing to record.  Otherwise the store could not start it:
-         * say so. */
-        if (rc == LADON_ESTATE || rc == LADON_ENOTFOUND) {
-            pthread_mutex_lock(&eng->mu);
-            int stopping = eng->stopping;
-            pthread_mutex_unlock(&eng->mu);
-            if (!stopping) /* at shutdown this is expected */
-                LADON_LOGW("task %ld of %s not run: %s (recorded \"%s\" by "
-                           "another server?)", (long)ctx->id, ctx->method,
-                           ladon__task_rc_text(rc), LADON_TASK_LOST_MESSAGE);
-            return 0;
-        }
-        snprintf(ctx->message, sizeof ctx->message, "%s",
-                 "task could not be started");
-        ctx->outcome = OUTCOME_FAIL;
-    } else {
-        rc = ctx->run(ctx, ctx->arg);
-        free_arg_of(ctx);
-        if (rc == 0) {
-            ctx->outcome = OUTCOME_FINISH;
-        } else {
-            if (ctx->message[0] == '\0')
-                snprintf(ctx->message, sizeof ctx->message, "%s",
-                         LADON_TASK_DEFAULT_MESSAGE);
-            ctx->outcome = OUTCOME_FAIL;
-        }
-    }
-    atomic_store(&ctx->ending, 1); /* a touch answering ESTATE now is ours */
-    for (;;) {
-        rc = ladon__task_write_outcome(eng, ctx);
-        if (rc == 0)
-            return 0;
-        if (rc == LADON_ESTORE)
-            return 1;
-        pthread_mutex_lock(&eng->mu);
-        int quiet = eng->stopping || atomic_load(&ctx->gone);
-        pthread_mutex_unlock(&eng->mu);
-        if (!ladon__task_outcome_refused(ctx, rc, quiet))
-            return 0;
-    }
-}
-
-static void *worker_main(void *p)
-{
-    ladon_task_engine *eng = p;
-    pthread_mutex_lock(&eng->mu);
-    for (;;) {
-        while (!eng->stopping && eng->len == 0)
-            pthread_cond_wait(&eng->work_cv, &eng->mu);
-        if (eng->stopping)
-            break; /* stop() drains what is left in the ring */
-        ladon_task_ctx *ctx = eng->ring[eng->head];
-        eng->ring[eng->head] = NULL;
-        eng->head = (eng->head + 1) % eng->cfg.queue_capacity;
-        eng->len--;
-        eng->running++;
-        ctx->prev = NULL;
-        ctx->next = eng->running_list;
-        if (ctx->next != NULL)
-            ctx->next->prev = ctx;
-        eng->running_list = ctx;
-        pthread_mutex_unlock(&eng->mu);
-
-        int unrecorded = run_task(eng, ctx);
-        long id = (long)ctx->id;
-        const char *what = ladon__task_outcome_text(ctx);
-        char method[LADON_TASK_METHOD_MAX];
-        if (unrecorded)
-            memcpy(method, ctx->method, sizeof method);
-
-        pthread_mutex_lock(&eng->mu);
-        if (ctx->prev != NULL)
-            ctx->prev->next = ctx->next;
-        else
-            eng->running_list = ctx->next;
-        if (ctx->next != NULL)
-            ctx->next->prev = ctx->prev;
-        eng->running--;
-        int deferred = unrecorded && ladon__task_defer_locked(eng, ctx) == 0;
-        pthread_cond_broadcast(&eng->idle_cv);
-        pthread_mutex_unlock(&eng->mu);
-        /* a deferred ctx belongs to the housekeeper now: use the copies */
-        if (unrecorded && deferred)
-            LADON_LOGW("task %ld of %s: its %s could not be recorded: task "
-                       "store unavailable; retrying in the background",
-                       id, method, what);
-        else if (unrecorded)
-            ladon__task_log_outcome_lost(ctx, "at shutdown");
-        if (!deferred)
-            ctx_free(ctx);
-        pthread_mutex_lock(&eng->mu);
-    }
-    pthread_mutex_unlock(&eng->mu);
-    return NULL;
 }
 
 /* ---- life cycle -------------------------------------------------------- */
@@ -297,7 +189,8 @@ int ladon_task_engine_new(ladon_task_engine **out,
     }
     int rc = 0;
     for (unsigned i = 0; i < cfg->workers && rc == 0; i++) {
-        if (pthread_create(&eng->threads[i], NULL, worker_main, eng) != 0)
+        if (pthread_create(&eng->threads[i], NULL, ladon__task_worker_main,
+                           eng) != 0)
             rc = LADON_ESYS;
         else
             eng->nthreads++;
@@ -574,60 +467,10 @@ int ladon_task_result(ladon_task_engine *eng, const char *method, int32_t id,
     return LADON_ESTATE;
 }
 
-/* ---- inside a task body ------------------------------------------------ */
-
-void ladon_task_update_progress(ladon_task_ctx *ctx, double fraction)
-{
-    fraction = ladon__progress_clamp(fraction);
-    if (fraction >= 0.0) /* < 0: NaN, ignored */
-        ladon__task_live_raise(ctx->live, fraction);
-}
-
-int ladon_task_set_result(ladon_task_ctx *ctx, const void *data, size_t len)
-{
-    if (data == NULL && len > 0)
-        return LADON_EINVAL;
-    void *copy = malloc(len > 0 ? len : 1);
-    if (copy == NULL)
-        return LADON_ENOMEM;
-    if (len > 0)
-        memcpy(copy, data, len);
-    free(ctx->result);
-    ctx->result = copy;
-    ctx->result_len = len;
-    return 0;
-}
-
-int ladon_task_fail(ladon_task_ctx *ctx, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(ctx->message, sizeof ctx->message, fmt, ap);
-    va_end(ap);
-    if (n < 0)
-        ctx->message[0] = '\0';
-    return LADON_EFAULT;
-}
-
-int ladon_task_stopping(const ladon_task_ctx *ctx)
-{
-    return atomic_load(&ctx->eng->abandon) || atomic_load(&ctx->gone);
-}
-
 unsigned ladon__task_engine_pending(ladon_task_engine *eng)
 {
     pthread_mutex_lock(&eng->mu);
     unsigned n = eng->npending;
     pthread_mutex_unlock(&eng->mu);
     return n;
-}
-
-int32_t ladon_task_id(const ladon_task_ctx *ctx)
-{
-    return ctx->id;
-}
-
-const char *ladon_task_method(const ladon_task_ctx *ctx)
-{
-    return ctx->method;
 }

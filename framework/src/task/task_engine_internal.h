@@ -1,8 +1,10 @@
 /* task_engine_internal.h - the task engine's state, shared by the files
  * that make up the engine (internal; not for the stores):
- *   task_engine.c   creating and stopping the engine, the queue, queries
- *   task_outcome.c  recording a task's outcome, deferred while the store is
- *                   unavailable
+ *   task_engine.c       creating and stopping the engine, the queue,
+ *                       queries
+ *   task_worker.c       the task threads, and what a task body calls
+ *   task_outcome.c      recording a task's outcome, deferred while the
+ *                       store is unavailable
  *   task_housekeeper.c  the housekeeping thread: sweeps, progress, leases
  * The DESIGN block of task_engine.c, with its locking rules and memory
  * ownership, covers all of them.
@@ -126,6 +128,11 @@ static inline void free_arg_of(ladon_task_ctx *ctx)
     ctx->arg = NULL;
     ctx->free_arg = NULL;
 }
+
+/* ---- task_worker.c ----------------------------------------------------- */
+
+/* A task thread (p: the engine); returns once the engine is stopping. */
+void *ladon__task_worker_main(void *p);
 
 /* ---- task_outcome.c ---------------------------------------------------- */
 
