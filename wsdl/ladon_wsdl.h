@@ -4,7 +4,7 @@
  *   well-formed  the document is well-formed XML
  *   wsdl         the root is wsdl:definitions; component names are unique
  *   schema       every <types>/<schema> compiles with xmlSchemaParse, with the sibling
- *                schemas of the same WSDL resolved in memory (see wsdl_check.c for how)
+ *                schemas of the same WSDL resolved in memory (see wsdl_schema.c for how)
  *   reference    QName references (binding type, port binding, operation messages,
  *                part types) resolve inside the WSDL
  *   R2401        every binding is a SOAP 1.1 binding (has soap:binding)

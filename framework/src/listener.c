@@ -48,7 +48,6 @@
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "ladon/error.h"
@@ -58,13 +57,6 @@
 #define READ_CHUNK 16384
 #define LINGER_MS 2000
 #define SCAN_MS 100
-
-int64_t ladon__now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 int ladon__send_all(int fd, const char *buf, size_t len, int64_t deadline_ms)
 {

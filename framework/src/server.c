@@ -1,4 +1,5 @@
-/* server.c - the public server API: create, run, stop, free, ladon_main.
+/* server.c - a server's life: create, run, stop, free; and ladon_main,
+ * which runs one server as a program until SIGTERM/SIGINT.
  *
  * DESIGN
  * Threads: the thread calling ladon_server_run() becomes the listener
@@ -7,32 +8,19 @@
  * only call ladon_server_stop(), which sets an atomic flag and writes an
  * eventfd: both async-signal-safe.  Shutdown order: the listener stops
  * accepting and closes idle connections; in-flight requests finish (their
- * responses say "Connection: close"); the workers are joined; the sockets,
+ * responses say "Connection: close"); the workers are joined; running tasks
+ * get the grace period and the rest are recorded as failed; the sockets,
  * epoll set and gSOAP contexts are freed by ladon_server_free().
  *
- * Several processes (--processes N, ladon_main only).  The parent binds the
- * listening socket, checks that the task store answers, then forks N worker
- * processes one at a time; each builds a whole server around the inherited
- * socket (ladon_server over an existing fd: its own epoll set, request
- * workers, task engine and store connections, nothing shared but the socket
- * and the store) and reports "ready" over a pipe.  When all are ready the
- * parent prints the WSDL lines.  The parent is single-threaded and never
- * serves: it blocks SIGTERM, SIGINT and SIGCHLD and takes them with
- * sigtimedwait().  SIGTERM/SIGINT: it closes its copy of the socket and
- * forwards the signal to every worker, which shuts down as a lone server
- * would; it returns 0 when all exited 0.  A worker that dies otherwise is
- * logged and restarted: at once when it had run for RESTART_QUICK_MS, else
- * after a delay doubling from RESTART_FIRST_MS to RESTART_MAX_MS (no tight
- * crash loop).  Workers get PR_SET_PDEATHSIG(SIGTERM), so they stop when the
- * parent is killed.  The tasks of a worker that died are reported "task
- * lost" by the shared store once their lease passed.
+ * With --processes N, ladon_main hands over to the supervisor of worker
+ * processes (supervisor.c), each of which runs ladon__serve() here around
+ * the listening socket it inherits; supervisor.h lists what the supervisor
+ * uses of this file.
  *
  * Copyright (C) 2026 the Ladon-C authors. GPL-2.0-or-later.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <netdb.h>
-#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -40,8 +28,6 @@
 #include <strings.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
-#include <sys/prctl.h>
-#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -51,10 +37,11 @@
 #include "ladon/error.h"
 #include "log.h"
 #include "server_internal.h"
+#include "supervisor.h"
 
 /* Binds and listens on cfg's address.  Returns the socket (non-blocking,
  * close-on-exec) or a negative ladon_errno (logged). */
-static int listen_socket(const ladon_config *cfg)
+int ladon__listen_socket(const ladon_config *cfg)
 {
     struct addrinfo hints, *res = NULL, *ai;
     char port[8];
@@ -98,7 +85,7 @@ static int listen_socket(const ladon_config *cfg)
 }
 
 /* The port fd is bound to; 0 or LADON_ESYS (logged). */
-static int bound_port(int fd, uint16_t *port)
+int ladon__bound_port(int fd, uint16_t *port)
 {
     struct sockaddr_storage ss;
     socklen_t sl = sizeof ss;
@@ -118,12 +105,12 @@ static int open_listener(struct ladon_server *srv, int fd)
 {
     int rc;
     if (fd < 0) {
-        fd = listen_socket(&srv->cfg);
+        fd = ladon__listen_socket(&srv->cfg);
         if (fd < 0)
             return fd;
     }
     srv->listen_fd = fd;
-    rc = bound_port(fd, &srv->port);
+    rc = ladon__bound_port(fd, &srv->port);
     if (rc != 0) {
         close(fd);
         srv->listen_fd = -1;
@@ -178,6 +165,21 @@ static int open_store(const ladon_config *cfg, ladon_store **out)
         LADON_LOGE("cannot open the task store %s: %s", shown,
                    err[0] != '\0' ? err : ladon_err_name(rc));
     }
+    return rc;
+}
+
+/* Whether cfg's task store opens, when binding has tasks (the supervisor
+ * asks before it forks): 0, or open_store()'s ladon_errno (logged). */
+int ladon__store_check(const ladon_config *cfg, const ladon_binding *binding)
+{
+    ladon_store *st = NULL;
+    int rc;
+
+    if (!has_tasks(binding))
+        return 0;
+    rc = open_store(cfg, &st);
+    if (rc == 0)
+        ladon_store_close(st);
     return rc;
 }
 
@@ -446,7 +448,7 @@ int ladon_main(int argc, char **argv, const ladon_binding *binding)
 }
 
 /* The ready lines: one per service, naming its WSDL URL. */
-static void print_ready(const ladon_config *cfg, const ladon_binding *binding, uint16_t port)
+void ladon__print_ready(const ladon_config *cfg, const ladon_binding *binding, uint16_t port)
 {
     for (size_t i = 0; i < binding->n_services; i++) {
         const char *name = binding->services[i]->name;
@@ -465,7 +467,7 @@ static void print_ready(const ladon_config *cfg, const ladon_binding *binding, u
  * listen_fd >= 0 it is a worker of several processes: it serves on that
  * socket, restores old_mask once its signal handlers are in place, and
  * writes one byte to ready_fd instead of printing the ready lines. */
-static int serve(const ladon_config *cfg, const ladon_binding *binding, int listen_fd,
+int ladon__serve(const ladon_config *cfg, const ladon_binding *binding, int listen_fd,
                  int ready_fd, const sigset_t *old_mask)
 {
     ladon_server *srv;
@@ -501,314 +503,12 @@ static int serve(const ladon_config *cfg, const ladon_binding *binding, int list
             ladon__log_errno(errno, "write(ready pipe)");
         close(ready_fd);
     } else {
-        print_ready(cfg, binding, srv->port);
+        ladon__print_ready(cfg, binding, srv->port);
     }
     rc = ladon_server_run(srv);
     atomic_store(&main_server, NULL);
     ladon_server_free(srv);
     return rc == 0 ? 0 : 1;
-}
-
-/* ---- several processes ------------------------------------------------------ */
-
-#define RESTART_QUICK_MS 10000 /* a worker that ran this long is restarted at once */
-#define RESTART_FIRST_MS 500   /* else after this, doubling ... */
-#define RESTART_MAX_MS 30000   /* ... up to this */
-#define READY_TIMEOUT_MS 120000
-
-typedef struct worker_proc {
-    pid_t pid;          /* 0: not running */
-    int64_t started_ms;
-    int64_t restart_at; /* ms; when pid is 0 */
-    unsigned quick;     /* deaths in a row, each within RESTART_QUICK_MS */
-} worker_proc;
-
-typedef struct supervisor {
-    const ladon_config *cfg;
-    const ladon_binding *binding;
-    int listen_fd;
-    pid_t parent;
-    sigset_t signals; /* SIGTERM, SIGINT, SIGCHLD: blocked, taken by sigtimedwait */
-    sigset_t old_mask;
-    worker_proc *w;
-    unsigned n;
-} supervisor;
-
-static void describe_status(int st, char *buf, size_t len)
-{
-    if (WIFEXITED(st))
-        snprintf(buf, len, "exited with status %d", WEXITSTATUS(st));
-    else if (WIFSIGNALED(st))
-        snprintf(buf, len, "was killed by signal %d (%s)", WTERMSIG(st), strsignal(WTERMSIG(st)));
-    else
-        snprintf(buf, len, "ended (wait status 0x%x)", (unsigned)st);
-}
-
-static pid_t wait_pid(pid_t pid, int *st, int flags)
-{
-    pid_t r;
-    do
-        r = waitpid(pid, st, flags);
-    while (r < 0 && errno == EINTR);
-    return r;
-}
-
-/* Starts worker i and waits until it is ready.  Returns 1 when it is, 0 when
- * it failed to start (reaped, logged), -1 when it could not be forked, and 2
- * in the worker process once its server has stopped: *child_rc is then its
- * exit status. */
-static int spawn(supervisor *sv, unsigned i, int *child_rc)
-{
-    int fds[2], pr;
-    pid_t pid;
-    char b, why[128];
-    ssize_t r = -1;
-
-    if (pipe2(fds, O_CLOEXEC) != 0) {
-        ladon__log_errno(errno, "pipe2");
-        return -1;
-    }
-    (void)fflush(stdout);
-    (void)fflush(stderr);
-    pid = fork();
-    if (pid < 0) {
-        ladon__log_errno(errno, "fork (worker process %u)", i + 1);
-        close(fds[0]);
-        close(fds[1]);
-        return -1;
-    }
-    if (pid == 0) {
-        close(fds[0]);
-        /* stop when the supervisor is gone, also if it died before this */
-        if (prctl(PR_SET_PDEATHSIG, SIGTERM) != 0)
-            ladon__log_errno(errno, "prctl(PR_SET_PDEATHSIG)");
-        if (getppid() != sv->parent) {
-            close(fds[1]);
-            close(sv->listen_fd);
-            *child_rc = 1;
-            return 2;
-        }
-        *child_rc = serve(sv->cfg, sv->binding, sv->listen_fd, fds[1], &sv->old_mask);
-        return 2;
-    }
-    close(fds[1]);
-    sv->w[i].pid = pid;
-    sv->w[i].started_ms = ladon__now_ms();
-    struct pollfd pfd = {.fd = fds[0], .events = POLLIN};
-    do
-        pr = poll(&pfd, 1, READY_TIMEOUT_MS);
-    while (pr < 0 && errno == EINTR);
-    if (pr > 0) {
-        do
-            r = read(fds[0], &b, 1);
-        while (r < 0 && errno == EINTR);
-    }
-    close(fds[0]);
-    if (r == 1) {
-        LADON_LOGI("worker process %u/%u ready (pid %ld)", i + 1, sv->n, (long)pid);
-        return 1;
-    }
-    if (pr == 0) {
-        LADON_LOGE("worker process %u (pid %ld) not ready after %d s: killing it", i + 1,
-                   (long)pid, READY_TIMEOUT_MS / 1000);
-        kill(pid, SIGKILL);
-    }
-    int st = 0;
-    if (wait_pid(pid, &st, 0) == pid)
-        describe_status(st, why, sizeof why);
-    else
-        snprintf(why, sizeof why, "could not be waited for");
-    sv->w[i].pid = 0;
-    LADON_LOGE("worker process %u (pid %ld) failed to start: it %s", i + 1, (long)pid, why);
-    return 0;
-}
-
-/* Sends sig to every running worker. */
-static void signal_all(supervisor *sv, int sig)
-{
-    for (unsigned i = 0; i < sv->n; i++)
-        if (sv->w[i].pid > 0 && kill(sv->w[i].pid, sig) != 0 && errno != ESRCH)
-            ladon__log_errno(errno, "kill(worker process %u, pid %ld)", i + 1,
-                             (long)sv->w[i].pid);
-}
-
-/* When worker i, which just died, is restarted. */
-static void plan_restart(supervisor *sv, unsigned i, int st, int64_t now)
-{
-    worker_proc *w = &sv->w[i];
-    int64_t delay = 0;
-    if (now - w->started_ms < RESTART_QUICK_MS) {
-        unsigned k = w->quick < 16 ? w->quick : 16;
-        delay = (int64_t)RESTART_FIRST_MS << k;
-        if (delay > RESTART_MAX_MS)
-            delay = RESTART_MAX_MS;
-        w->quick++;
-    } else {
-        w->quick = 0;
-    }
-    /* a clean exit means someone stopped it directly: perhaps the whole
-     * service is being stopped (systemd's KillMode=control-group), so give
-     * our own SIGTERM time to arrive */
-    if (WIFEXITED(st) && WEXITSTATUS(st) == 0 && delay < RESTART_FIRST_MS)
-        delay = RESTART_FIRST_MS;
-    w->restart_at = now + delay;
-}
-
-/* Reaps the workers that ended. */
-static void reap(supervisor *sv, bool stopping, int *status)
-{
-    for (unsigned i = 0; i < sv->n; i++) {
-        worker_proc *w = &sv->w[i];
-        char why[128];
-        int st = 0;
-        pid_t r;
-        if (w->pid <= 0)
-            continue;
-        r = wait_pid(w->pid, &st, WNOHANG);
-        if (r == 0)
-            continue;
-        if (r < 0) {
-            ladon__log_errno(errno, "waitpid(worker process %u, pid %ld)", i + 1, (long)w->pid);
-            st = 0x7f00; /* treat as "exited 127" */
-        }
-        describe_status(st, why, sizeof why);
-        if (stopping) {
-            if (!(r > 0 && WIFEXITED(st) && WEXITSTATUS(st) == 0)) {
-                LADON_LOGE("worker process %u (pid %ld) %s", i + 1, (long)w->pid, why);
-                *status = 1;
-            }
-            w->pid = 0;
-            continue;
-        }
-        int64_t now = ladon__now_ms();
-        plan_restart(sv, i, st, now);
-        LADON_LOGE("worker process %u (pid %ld) %s; restarting it in %lld ms", i + 1,
-                   (long)w->pid, why, (long long)(w->restart_at - now));
-        w->pid = 0;
-    }
-}
-
-/* ladon_main with cfg->processes > 1: see the DESIGN block. */
-static int run_processes(const ladon_config *cfg, const ladon_binding *binding)
-{
-    supervisor sv;
-    uint16_t port = 0;
-    int status = 0, child_rc = 0, r;
-    bool stopping = false;
-
-    memset(&sv, 0, sizeof sv);
-    sv.cfg = cfg;
-    sv.binding = binding;
-    sv.n = cfg->processes;
-    sv.parent = getpid();
-    /* fail early, in one place: each worker opens its own connections */
-    if (has_tasks(binding)) {
-        ladon_store *st = NULL;
-        r = open_store(cfg, &st);
-        if (r != 0)
-            return r == LADON_EINVAL ? 2 : 1;
-        ladon_store_close(st);
-    }
-    sv.listen_fd = listen_socket(cfg);
-    if (sv.listen_fd < 0)
-        return sv.listen_fd == LADON_EINVAL ? 2 : 1;
-    if (bound_port(sv.listen_fd, &port) != 0) {
-        close(sv.listen_fd);
-        return 1;
-    }
-    sv.w = calloc(sv.n, sizeof *sv.w);
-    if (sv.w == NULL) {
-        LADON_LOGE("out of memory (worker processes)");
-        close(sv.listen_fd);
-        return 1;
-    }
-    sigemptyset(&sv.signals);
-    sigaddset(&sv.signals, SIGTERM);
-    sigaddset(&sv.signals, SIGINT);
-    sigaddset(&sv.signals, SIGCHLD);
-    if (sigprocmask(SIG_BLOCK, &sv.signals, &sv.old_mask) != 0) {
-        ladon__log_errno(errno, "sigprocmask");
-        free(sv.w);
-        close(sv.listen_fd);
-        return 1;
-    }
-
-    for (unsigned i = 0; i < sv.n; i++) {
-        r = spawn(&sv, i, &child_rc);
-        if (r == 2)
-            goto child;
-        if (r != 1) { /* logged; the others stop */
-            status = 1;
-            stopping = true;
-            signal_all(&sv, SIGTERM);
-            break;
-        }
-    }
-    if (!stopping) {
-        LADON_LOGI("%u worker processes serving on port %u", sv.n, port);
-        print_ready(cfg, binding, port);
-    }
-
-    for (;;) {
-        int64_t now = ladon__now_ms(), wait_ms = 1000;
-        unsigned live = 0;
-        for (unsigned i = 0; i < sv.n; i++) {
-            if (sv.w[i].pid > 0)
-                live++;
-            else if (!stopping && sv.w[i].restart_at - now < wait_ms)
-                wait_ms = sv.w[i].restart_at > now ? sv.w[i].restart_at - now : 0;
-        }
-        if (stopping && live == 0)
-            break;
-        struct timespec ts = {(time_t)(wait_ms / 1000), (long)(wait_ms % 1000) * 1000000L};
-        siginfo_t si;
-        /* take every pending signal before acting on deaths */
-        for (int sig = sigtimedwait(&sv.signals, &si, &ts); sig > 0;
-             sig = sigtimedwait(&sv.signals, &si, &(struct timespec){0, 0})) {
-            if (sig != SIGTERM && sig != SIGINT)
-                continue;
-            if (!stopping) {
-                stopping = true;
-                LADON_LOGI("shutting down %u worker process(es)", live);
-                close(sv.listen_fd); /* the port closes with the workers' copies */
-                sv.listen_fd = -1;
-            }
-            signal_all(&sv, sig);
-        }
-        reap(&sv, stopping, &status);
-        if (stopping)
-            continue;
-        now = ladon__now_ms();
-        for (unsigned i = 0; i < sv.n; i++) {
-            if (sv.w[i].pid > 0 || sv.w[i].restart_at > now)
-                continue;
-            r = spawn(&sv, i, &child_rc);
-            if (r == 2)
-                goto child;
-            if (r == 1) {
-                LADON_LOGI("worker process %u restarted (pid %ld)", i + 1, (long)sv.w[i].pid);
-            } else {
-                int64_t t = ladon__now_ms();
-                sv.w[i].started_ms = t;
-                plan_restart(&sv, i, 0x100 /* "exited 1" */, t);
-                LADON_LOGE("worker process %u: next try in %lld ms", i + 1,
-                           (long long)(sv.w[i].restart_at - t));
-            }
-        }
-    }
-
-    if (sv.listen_fd >= 0)
-        close(sv.listen_fd);
-    free(sv.w);
-    if (sigprocmask(SIG_SETMASK, &sv.old_mask, NULL) != 0)
-        ladon__log_errno(errno, "sigprocmask");
-    if (status == 0)
-        LADON_LOGI("all worker processes stopped");
-    return status;
-
-child:
-    free(sv.w);
-    return child_rc;
 }
 
 /* Whether cfg's task store lives inside one process. */
@@ -852,6 +552,6 @@ int ladon_main_init(int argc, char **argv, const ladon_binding *binding, ladon_i
         }
     }
     if (cfg.processes > 1)
-        return run_processes(&cfg, binding);
-    return serve(&cfg, binding, -1, -1, NULL);
+        return ladon__run_processes(&cfg, binding);
+    return ladon__serve(&cfg, binding, -1, -1, NULL);
 }

@@ -23,6 +23,7 @@
 
 #include "buf.h"
 #include "call_internal.h"
+#include "clock.h"
 #include "http.h"
 #include "ladon/server.h"
 #include "ladon/store.h"
@@ -145,9 +146,6 @@ struct ladon_server {
     bool store_remote;         /* store calls wait for round trips (pool.c) */
     bool locks_ready;
 };
-
-/* Milliseconds of CLOCK_MONOTONIC. */
-int64_t ladon__now_ms(void);
 
 /* Examines the bytes buffered at conn->rpos: 1 when a request is ready for
  * a worker (complete: conn->req and conn->req_len set; or an error to answer

@@ -1,6 +1,13 @@
-/* task_engine.c - runs task methods in the background.
+/* task_engine.c - the task engine, which runs task methods in the
+ * background: creating it, the queue (ladon_task_submit), stopping it, its
+ * statistics and the progress and result queries.
  *
- * DESIGN
+ * The engine's other parts, sharing task_engine_internal.h:
+ *   task_worker.c       the task threads, and what a task body calls
+ *   task_outcome.c      recording outcomes, deferred while the store is down
+ *   task_housekeeper.c  the housekeeping thread
+ *
+ * DESIGN (of the whole engine)
  *
  * Queue.  A fixed ring of `queue_capacity` task pointers, allocated once; it
  * never grows.  ladon_task_submit() first reserves a slot (len + reserved <
@@ -10,52 +17,17 @@
  * one worker.  So a full queue is refused before anything is recorded, and a
  * record never exists without its queued task.
  *
- * Threads.  `workers` task threads pop tasks in FIFO order and run them:
- * store start (QUEUED -> RUNNING, handing the store the task's live-progress
- * cell), the body, free_arg, then store finish or fail.  Task bodies never
- * run on request threads.  One housekeeping thread does everything periodic
- * (below).  All engine threads block every signal, so SIGTERM/SIGINT reach
- * the server's own threads.
+ * Threads.  `workers` task threads (task_worker.c) pop tasks in FIFO order
+ * and run them: store start (QUEUED -> RUNNING, handing the store the task's
+ * live-progress cell), the body, free_arg, then store finish or fail.  Task
+ * bodies never run on request threads.  One housekeeping thread does
+ * everything periodic (task_housekeeper.c).  All engine threads block every
+ * signal, so SIGTERM/SIGINT reach the server's own threads.
  *
- * Progress.  Each task has a ladon_task_live cell (store.c): an update is a
- * relaxed load, a compare and, only when the value rises, one CAS (so helper
- * threads of a body may report too).  No lock, no store call.  The memory
- * store reads the cell of a running task when polled.
+ * Housekeeping (expiry sweeps, progress publishing, lease renewal, lost
+ * tasks, retries of deferred outcomes): see task_housekeeper.c.
  *
- * Housekeeping (housekeeper_main), on the store's clock (so tests drive it
- * with ladon_store_set_clock()); it wakes when the next thing is due, at
- * least every sweep_interval_ms:
- *  - every sweep_interval_ms: ladon_store_sweep();
- *  - every sweep_interval_ms, for stores that cannot read live cells
- *    (memcached, redis): publish the progress of running tasks that rose
- *    since the last publication - so a body calling
- *    ladon_task_update_progress() a million times causes at most one store
- *    write per task per interval;
- *  - for stores with leases (ladon_store_lease() > 0): every lease/3 seconds
- *    renew the lease of every task this engine owns, queued and running,
- *    with ladon_store_touch(), which also carries a running task's progress.
- *    Publishing and renewal are one write: a task whose progress rose, or
- *    whose lease is due, gets exactly one touch in a pass.  A touch that
- *    finds the record ended or gone (another process recorded it "task lost"
- *    while this one could not reach the store) makes ladon_task_stopping()
- *    true for that task; its outcome will be dropped;
- *  - deferred outcomes (below) whose retry time has come.
- * The housekeeper collects ids and values under eng->mu into scratch arrays
- * (at most HK_BATCH a round; a round counter keeps one task from being
- * written twice in a pass), then writes without the lock.  When a store call
- * answers LADON_ESTORE the pass stops there (every further call would wait
- * for the timeout too) and the next successful pass writes every task.
- *
- * Store outages.  A finish or fail that answers LADON_ESTORE does not lose
- * the outcome: the worker hands the task's ctx (with its result or message)
- * to the `pending` list and takes the next task at once; the housekeeper
- * retries each pending outcome with exponential backoff (RETRY_FIRST_MS
- * doubling to RETRY_MAX_MS) until it is recorded, or the store says the
- * record ended or is gone (ESTATE/ENOTFOUND: recorded "task lost" by
- * another process, or evicted/expired) - then it is logged and dropped.  A
- * running task keeps running while the store is down (only its lease
- * renewals fail).  Request threads never wait for retries: they only see
- * submit/progress/result answer LADON_ESTORE within the store's timeout.
+ * Store outages: see task_outcome.c.
  *
  * Shutdown (ladon_task_engine_stop).  Set `stopping` (submits now fail with
  * LADON_EBUSY, idle workers exit), wait for in-flight submits (reserved ==
@@ -104,102 +76,20 @@
  * Copyright (C) 2026 the Ladon-C authors. GPL-2.0-or-later.
  */
 #include <errno.h>
-#include <math.h>
 #include <pthread.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
-#include "../log.h"
+#include "clock.h"
 #include "ladon/error.h"
 #include "ladon/task.h"
+#include "log.h"
+#include "task_engine_internal.h"
 #include "task_internal.h"
-
-/* Deferred outcomes: first retry after RETRY_FIRST_MS, doubling up to
- * RETRY_MAX_MS. */
-#define RETRY_FIRST_MS 100u
-#define RETRY_MAX_MS 5000u
-/* Tasks written per housekeeping round (the scratch arrays' size). */
-#define HK_BATCH 128u
-
-/* What a pending ctx still has to record. */
-enum outcome { OUTCOME_NONE = 0, OUTCOME_FINISH, OUTCOME_FAIL };
-
-struct ladon_task_ctx {
-    ladon_task_engine *eng;
-    ladon_task_ctx *prev, *next; /* running list (eng->mu) */
-    int32_t id;
-    ladon_task_run_fn run;
-    void *arg;
-    ladon_task_free_fn free_arg;
-    ladon_task_live *live;
-    double published;  /* last progress published to the store (eng->mu) */
-    double next_touch; /* store-monotonic time its lease is due (eng->mu) */
-    unsigned long round; /* housekeeping round that last wrote it (eng->mu) */
-    atomic_int gone;   /* its record ended or vanished while it ran */
-    atomic_int ending; /* the body returned: its outcome is being written */
-    void *result;      /* set by the body; NULL = empty result */
-    size_t result_len;
-    char message[LADON_TASK_MESSAGE_MAX];
-    char method[LADON_TASK_METHOD_MAX];
-    /* a deferred outcome (pending list) */
-    enum outcome outcome;
-    unsigned retries;
-    unsigned backoff_ms;
-    double retry_at;            /* store-monotonic */
-    ladon_task_ctx *pnext;
-};
-
-struct ladon_task_engine {
-    ladon_task_engine_config cfg;
-    ladon_store *store;
-    int live_store;      /* the store reads live cells itself */
-    double touch_period; /* lease / 3 seconds; 0 = the store has no leases */
-
-    pthread_mutex_t mu;
-    pthread_cond_t work_cv; /* workers: a task was queued, or stopping */
-    pthread_cond_t idle_cv; /* stop: reserved, running dropped, hk_done
-                             * (monotonic) */
-    pthread_cond_t hk_cv;   /* housekeeper: kick or exit (monotonic) */
-
-    ladon_task_ctx **ring;
-    unsigned head, len;
-    unsigned reserved; /* submits between slot reservation and push */
-    unsigned running;  /* tasks taken by workers */
-    ladon_task_ctx *running_list;
-    ladon_task_ctx *pending;      /* deferred outcomes, unordered */
-    unsigned npending;
-    int stopping;
-    int stop_done;
-    int hk_exit;  /* stop(): the housekeeper should exit */
-    int hk_done;  /* the housekeeper has exited (or never ran) */
-    int hk_kick;  /* something new is due soon: re-plan the wait */
-    int no_defer; /* stop() took the pending list: outcomes are final */
-    atomic_int abandon; /* grace expired: ladon_task_stopping() is true */
-
-    pthread_t *threads;
-    unsigned nthreads;
-    pthread_t hk_thread;
-    int hk_started;
-
-    /* housekeeper only (see the locking rules) */
-    unsigned long round;
-    int touch_all;       /* a store call failed: write every task next time */
-    unsigned down_ms;    /* backoff of lease/progress writes; 0 = store up */
-    double down_until;   /* no lease/progress writes before (store clock) */
-    int outage_logged;   /* "unavailable" logged; "available again" not yet */
-    double next_sweep, next_publish;
-
-    /* scratch: stop() (sized `workers`) and the housekeeper (HK_BATCH) */
-    int32_t *stop_ids;
-    int32_t *hk_ids;
-    double *hk_vals;
-    unsigned char *hk_running;
-};
 
 void ladon_task_engine_config_init(ladon_task_engine_config *cfg)
 {
@@ -210,513 +100,7 @@ void ladon_task_engine_config_init(ladon_task_engine_config *cfg)
     cfg->sweep_interval_ms = 1000;
 }
 
-static void deadline_after(struct timespec *ts, unsigned ms)
-{
-    clock_gettime(CLOCK_MONOTONIC, ts); /* cannot fail for this clock */
-    ts->tv_sec += ms / 1000;
-    ts->tv_nsec += (long)(ms % 1000) * 1000000L;
-    if (ts->tv_nsec >= 1000000000L) {
-        ts->tv_sec++;
-        ts->tv_nsec -= 1000000000L;
-    }
-}
-
-static double store_now(const ladon_task_engine *eng)
-{
-    return ladon__store_monotonic(eng->store);
-}
-
-static void ctx_free(ladon_task_ctx *ctx)
-{
-    ladon_task_live_unref(ctx->live);
-    free(ctx->result);
-    free(ctx);
-}
-
-static void free_arg_of(ladon_task_ctx *ctx)
-{
-    if (ctx->free_arg != NULL)
-        ctx->free_arg(ctx->arg);
-    ctx->arg = NULL;
-    ctx->free_arg = NULL;
-}
-
-static const char *rc_text(int rc)
-{
-    switch (rc) {
-    case LADON_ESTORE: return "task store unavailable";
-    case LADON_ESTATE: return "its record has already ended";
-    case LADON_ENOTFOUND: return "its record is gone";
-    case LADON_ENOMEM: return "out of memory";
-    default: return "store error";
-    }
-}
-
-static const char *outcome_text(const ladon_task_ctx *ctx)
-{
-    return ctx->outcome == OUTCOME_FINISH ? "result" : "failure";
-}
-
-/* One attempt at recording ctx's outcome. */
-static int write_outcome(ladon_task_engine *eng, ladon_task_ctx *ctx)
-{
-    if (ctx->outcome == OUTCOME_FINISH)
-        return ladon_store_finish(eng->store, ctx->id, ctx->result,
-                                  ctx->result_len, eng->cfg.ttl_s);
-    return ladon_store_fail(eng->store, ctx->id, ctx->message,
-                            eng->cfg.ttl_s);
-}
-
-/* After write_outcome() answered rc (not 0, not ESTORE): a finish the store
- * refused for another reason (out of memory) becomes a failure, so clients
- * never see a missing result; a result too large for the store (EINVAL)
- * was recorded as a failure by the store itself.  Returns 1 when ctx now holds a
- * new outcome to write, 0 when it is settled (logged unless `quiet`: a
- * task failed at shutdown, or already known to be lost, ends this way). */
-static int outcome_refused(ladon_task_ctx *ctx, int rc, int quiet)
-{
-    if (rc == LADON_ESTATE || rc == LADON_ENOTFOUND) {
-        if (!quiet)
-            LADON_LOGW("task %ld of %s: %s dropped: %s (recorded \"%s\" by "
-                       "another server, or expired)",
-                       (long)ctx->id, ctx->method, outcome_text(ctx),
-                       rc_text(rc), LADON_TASK_LOST_MESSAGE);
-        return 0;
-    }
-    if (ctx->outcome == OUTCOME_FINISH && rc == LADON_EINVAL) {
-        /* store.h: a result too large for the store; the store recorded
-         * the failure (LADON_TASK_TOO_LARGE_MESSAGE) itself */
-        LADON_LOGW("task %ld of %s: its result (%zu bytes) is too large for "
-                   "the task store: recorded as failed",
-                   (long)ctx->id, ctx->method, ctx->result_len);
-        return 0;
-    }
-    if (ctx->outcome == OUTCOME_FINISH) {
-        snprintf(ctx->message, sizeof ctx->message, "%s",
-                 "the task's result could not be stored");
-        ctx->outcome = OUTCOME_FAIL;
-        return 1;
-    }
-    LADON_LOGE("task %ld of %s: its failure could not be recorded: %s",
-               (long)ctx->id, ctx->method, rc_text(rc));
-    return 0;
-}
-
-/* ---- task threads ------------------------------------------------------ */
-
-/* Runs one task and records its outcome.  Returns 1 when the outcome could
- * not be recorded because the store is unavailable: ctx then carries it
- * (outcome, result or message) for the pending list. */
-static int run_task(ladon_task_engine *eng, ladon_task_ctx *ctx)
-{
-    ladon_store *st = eng->store;
-    int rc = ladon_store_start(st, ctx->id, ctx->live);
-    if (rc != 0) {
-        free_arg_of(ctx);
-        /* LADON_ESTATE/ENOTFOUND: failed at shutdown, removed, or recorded
-         * lost - nothing to record.  Otherwise the store could not start it:
-         * say so. */
-        if (rc == LADON_ESTATE || rc == LADON_ENOTFOUND) {
-            pthread_mutex_lock(&eng->mu);
-            int stopping = eng->stopping;
-            pthread_mutex_unlock(&eng->mu);
-            if (!stopping) /* at shutdown this is expected */
-                LADON_LOGW("task %ld of %s not run: %s (recorded \"%s\" by "
-                           "another server?)", (long)ctx->id, ctx->method,
-                           rc_text(rc), LADON_TASK_LOST_MESSAGE);
-            return 0;
-        }
-        snprintf(ctx->message, sizeof ctx->message, "%s",
-                 "task could not be started");
-        ctx->outcome = OUTCOME_FAIL;
-    } else {
-        rc = ctx->run(ctx, ctx->arg);
-        free_arg_of(ctx);
-        if (rc == 0) {
-            ctx->outcome = OUTCOME_FINISH;
-        } else {
-            if (ctx->message[0] == '\0')
-                snprintf(ctx->message, sizeof ctx->message, "%s",
-                         LADON_TASK_DEFAULT_MESSAGE);
-            ctx->outcome = OUTCOME_FAIL;
-        }
-    }
-    atomic_store(&ctx->ending, 1); /* a touch answering ESTATE now is ours */
-    for (;;) {
-        rc = write_outcome(eng, ctx);
-        if (rc == 0)
-            return 0;
-        if (rc == LADON_ESTORE)
-            return 1;
-        pthread_mutex_lock(&eng->mu);
-        int quiet = eng->stopping || atomic_load(&ctx->gone);
-        pthread_mutex_unlock(&eng->mu);
-        if (!outcome_refused(ctx, rc, quiet))
-            return 0;
-    }
-}
-
-/* Hands ctx, whose outcome the store could not take, to the pending list.
- * Caller holds eng->mu.  Returns 0, or -1 when stop() has already given the
- * pending outcomes their last try (the caller then logs and frees ctx). */
-static int defer_locked(ladon_task_engine *eng, ladon_task_ctx *ctx)
-{
-    if (eng->no_defer)
-        return -1;
-    ctx->retries = 0;
-    ctx->backoff_ms = RETRY_FIRST_MS;
-    ctx->retry_at = store_now(eng) + RETRY_FIRST_MS / 1000.0;
-    ctx->pnext = eng->pending;
-    eng->pending = ctx;
-    eng->npending++;
-    eng->hk_kick = 1;
-    pthread_cond_signal(&eng->hk_cv);
-    return 0;
-}
-
-static void log_outcome_lost(const ladon_task_ctx *ctx, const char *when)
-{
-    LADON_LOGE("task %ld of %s: its %s could not be recorded %s: task store "
-               "unavailable (with leases, other servers report it \"%s\" "
-               "once its lease passed)",
-               (long)ctx->id, ctx->method, outcome_text(ctx), when,
-               LADON_TASK_LOST_MESSAGE);
-}
-
-static void *worker_main(void *p)
-{
-    ladon_task_engine *eng = p;
-    pthread_mutex_lock(&eng->mu);
-    for (;;) {
-        while (!eng->stopping && eng->len == 0)
-            pthread_cond_wait(&eng->work_cv, &eng->mu);
-        if (eng->stopping)
-            break; /* stop() drains what is left in the ring */
-        ladon_task_ctx *ctx = eng->ring[eng->head];
-        eng->ring[eng->head] = NULL;
-        eng->head = (eng->head + 1) % eng->cfg.queue_capacity;
-        eng->len--;
-        eng->running++;
-        ctx->prev = NULL;
-        ctx->next = eng->running_list;
-        if (ctx->next != NULL)
-            ctx->next->prev = ctx;
-        eng->running_list = ctx;
-        pthread_mutex_unlock(&eng->mu);
-
-        int unrecorded = run_task(eng, ctx);
-        long id = (long)ctx->id;
-        const char *what = outcome_text(ctx);
-        char method[LADON_TASK_METHOD_MAX];
-        if (unrecorded)
-            memcpy(method, ctx->method, sizeof method);
-
-        pthread_mutex_lock(&eng->mu);
-        if (ctx->prev != NULL)
-            ctx->prev->next = ctx->next;
-        else
-            eng->running_list = ctx->next;
-        if (ctx->next != NULL)
-            ctx->next->prev = ctx->prev;
-        eng->running--;
-        int deferred = unrecorded && defer_locked(eng, ctx) == 0;
-        pthread_cond_broadcast(&eng->idle_cv);
-        pthread_mutex_unlock(&eng->mu);
-        /* a deferred ctx belongs to the housekeeper now: use the copies */
-        if (unrecorded && deferred)
-            LADON_LOGW("task %ld of %s: its %s could not be recorded: task "
-                       "store unavailable; retrying in the background",
-                       id, method, what);
-        else if (unrecorded)
-            log_outcome_lost(ctx, "at shutdown");
-        if (!deferred)
-            ctx_free(ctx);
-        pthread_mutex_lock(&eng->mu);
-    }
-    pthread_mutex_unlock(&eng->mu);
-    return NULL;
-}
-
-/* ---- housekeeping ------------------------------------------------------- */
-
-/* Retries the pending outcomes that are due.  Returns 0, or LADON_ESTORE
- * when the store is still down; *next_due is lowered to the earliest retry
- * time left; *answered counts the store calls that got an answer. */
-static int retry_pending(ladon_task_engine *eng, double now, double *next_due,
-                         unsigned *answered)
-{
-    pthread_mutex_lock(&eng->mu);
-    ladon_task_ctx *list = eng->pending, *keep = NULL;
-    eng->pending = NULL;
-    pthread_mutex_unlock(&eng->mu);
-
-    int down = 0;
-    double down_until = now;
-    unsigned settled = 0;
-    while (list != NULL) {
-        ladon_task_ctx *ctx = list;
-        list = ctx->pnext;
-        int rc = 1; /* 1: not tried */
-        if (ctx->retry_at <= now && !down) {
-            for (;;) {
-                rc = write_outcome(eng, ctx);
-                if (rc == 0 || rc == LADON_ESTORE || !outcome_refused(ctx, rc, 0))
-                    break;
-            }
-            ctx->retries++;
-            if (rc != LADON_ESTORE)
-                (*answered)++;
-        }
-        if (rc == LADON_ESTORE) {
-            down = 1;
-            ctx->backoff_ms = ctx->backoff_ms >= RETRY_MAX_MS / 2
-                                  ? RETRY_MAX_MS
-                                  : ctx->backoff_ms * 2;
-            ctx->retry_at = now + ctx->backoff_ms / 1000.0;
-            down_until = ctx->retry_at;
-        } else if (rc == 1 && down && ctx->retry_at < down_until) {
-            ctx->retry_at = down_until; /* no use trying before the probe */
-        }
-        if (rc == 0) {
-            LADON_LOGI("task %ld of %s: %s recorded after %u retr%s",
-                       (long)ctx->id, ctx->method, outcome_text(ctx),
-                       ctx->retries, ctx->retries == 1 ? "y" : "ies");
-        }
-        if (rc == 0 || (rc != 1 && rc != LADON_ESTORE)) {
-            ctx_free(ctx); /* recorded, or settled and logged */
-            settled++;
-            continue;
-        }
-        if (ctx->retry_at < *next_due)
-            *next_due = ctx->retry_at;
-        ctx->pnext = keep;
-        keep = ctx;
-    }
-
-    pthread_mutex_lock(&eng->mu);
-    eng->npending -= settled;
-    while (keep != NULL) {
-        ladon_task_ctx *ctx = keep;
-        keep = ctx->pnext;
-        ctx->pnext = eng->pending;
-        eng->pending = ctx;
-    }
-    pthread_mutex_unlock(&eng->mu);
-    return down ? LADON_ESTORE : 0;
-}
-
-/* Collects up to HK_BATCH tasks to write in this round: running tasks
- * whose progress rose (when publishing) and, with leases, every task whose
- * lease is due (all of them after a failure).  Caller holds eng->mu. */
-static unsigned collect_locked(ladon_task_engine *eng, double now, int publish,
-                               double *next_due)
-{
-    unsigned n = 0;
-    int leases = eng->touch_period > 0.0;
-    for (ladon_task_ctx *c = eng->running_list; c != NULL; c = c->next) {
-        if (c->round == eng->round)
-            continue;
-        double v = ladon_task_live_get(c->live);
-        int rose = publish && !eng->live_store && v > c->published;
-        int due = leases && (eng->touch_all || now >= c->next_touch);
-        if ((rose || due || (eng->touch_all && !eng->live_store)) &&
-            n < HK_BATCH) {
-            c->round = eng->round;
-            c->published = v;
-            if (leases)
-                c->next_touch = now + eng->touch_period;
-            eng->hk_ids[n] = c->id;
-            eng->hk_vals[n] = v;
-            eng->hk_running[n] = 1;
-            n++;
-        }
-        if (leases && c->next_touch < *next_due)
-            *next_due = c->next_touch;
-    }
-    if (!leases)
-        return n;
-    for (unsigned i = 0; i < eng->len; i++) {
-        ladon_task_ctx *c = eng->ring[(eng->head + i) % eng->cfg.queue_capacity];
-        if (c->round == eng->round)
-            continue;
-        if ((eng->touch_all || now >= c->next_touch) && n < HK_BATCH) {
-            c->round = eng->round;
-            c->next_touch = now + eng->touch_period;
-            eng->hk_ids[n] = c->id;
-            eng->hk_vals[n] = -1.0; /* queued: lease only */
-            eng->hk_running[n] = 0;
-            n++;
-        }
-        if (c->next_touch < *next_due)
-            *next_due = c->next_touch;
-    }
-    return n;
-}
-
-/* A running task whose record ended or vanished: tell its body to stop. */
-static void mark_gone(ladon_task_engine *eng, int32_t id, int rc)
-{
-    int first = 0;
-    char method[LADON_TASK_METHOD_MAX] = "";
-    pthread_mutex_lock(&eng->mu);
-    for (ladon_task_ctx *c = eng->running_list; c != NULL && !eng->stopping;
-         c = c->next)
-        if (c->id == id) {
-            /* ending: the touch met the task's own finish or fail */
-            if (!atomic_load(&c->ending))
-                first = atomic_exchange(&c->gone, 1) == 0;
-            memcpy(method, c->method, sizeof method);
-            break;
-        }
-    pthread_mutex_unlock(&eng->mu);
-    if (first)
-        LADON_LOGW("task %ld of %s: %s in the task store while it runs "
-                   "(recorded \"%s\" after an outage?): telling it to stop; "
-                   "its outcome will be dropped",
-                   (long)id, method, rc_text(rc), LADON_TASK_LOST_MESSAGE);
-}
-
-/* Lease renewal and progress publishing.  Returns 0 or LADON_ESTORE;
- * *answered counts the store calls that got an answer. */
-static int write_tasks(ladon_task_engine *eng, double now, int publish,
-                       double *next_due, unsigned *answered)
-{
-    int leases = eng->touch_period > 0.0;
-    pthread_mutex_lock(&eng->mu);
-    eng->round++;
-    pthread_mutex_unlock(&eng->mu);
-    for (;;) {
-        pthread_mutex_lock(&eng->mu);
-        unsigned n = collect_locked(eng, now, publish, next_due);
-        pthread_mutex_unlock(&eng->mu);
-        for (unsigned i = 0; i < n; i++) {
-            int rc;
-            if (leases)
-                rc = ladon_store_touch(eng->store, eng->hk_ids[i],
-                                       eng->hk_vals[i]);
-            else
-                rc = ladon_store_progress(eng->store, eng->hk_ids[i],
-                                          eng->hk_vals[i]);
-            if (rc == LADON_ESTORE) {
-                eng->touch_all = 1; /* write everything once it is back */
-                return rc;
-            }
-            (*answered)++;
-            /* a queued task's record gone: its start will say so */
-            if ((rc == LADON_ESTATE || rc == LADON_ENOTFOUND) &&
-                eng->hk_running[i] && leases)
-                mark_gone(eng, eng->hk_ids[i], rc);
-        }
-        if (n < HK_BATCH)
-            break;
-    }
-    eng->touch_all = 0;
-    return 0;
-}
-
-/* One housekeeping pass; returns when the next one is due (store clock). */
-static double housekeep(ladon_task_engine *eng)
-{
-    double now = store_now(eng);
-    double interval = eng->cfg.sweep_interval_ms / 1000.0;
-    double next_due = now + interval;
-    if (eng->touch_period > 0.0 && now + eng->touch_period < next_due)
-        next_due = now + eng->touch_period;
-    if (now >= eng->next_sweep) {
-        (void)ladon_store_sweep(eng->store);
-        eng->next_sweep = now + interval;
-    }
-    if (eng->next_sweep < next_due)
-        next_due = eng->next_sweep;
-    int publish = now >= eng->next_publish;
-    if (publish)
-        eng->next_publish = now + interval;
-    if (eng->next_publish < next_due)
-        next_due = eng->next_publish;
-    /* the outcomes first: the first failure tells the store is down */
-    unsigned answered = 0;
-    int rc = retry_pending(eng, now, &next_due, &answered);
-    /* a retried outcome that got an answer shows the store is back: renew
-     * the leases now rather than at the end of the backoff */
-    if (rc == 0 && (now >= eng->down_until || answered > 0))
-        rc = write_tasks(eng, now, publish, &next_due, &answered);
-    if (rc == LADON_ESTORE) {
-        /* no lease or progress writes until down_until: a store refusing
-         * connections would otherwise be asked in a tight loop */
-        if (!eng->outage_logged)
-            LADON_LOGW("task store unavailable: %s of running tasks cannot be "
-                       "written; retrying with backoff",
-                       eng->touch_period > 0.0 ? "leases and progress"
-                                               : "progress");
-        eng->outage_logged = 1;
-        eng->touch_all = 1;
-        eng->down_ms = eng->down_ms == 0 ? RETRY_FIRST_MS
-                       : eng->down_ms >= RETRY_MAX_MS / 2 ? RETRY_MAX_MS
-                                                          : eng->down_ms * 2;
-        /* never back off so long that a short outage costs the leases: at
-         * most half a renewal period (lease / 6) between attempts */
-        if (eng->touch_period > 0.0 && eng->down_ms > (unsigned)(eng->touch_period * 500.0))
-            eng->down_ms = (unsigned)(eng->touch_period * 500.0) > 0
-                               ? (unsigned)(eng->touch_period * 500.0) : 1;
-        eng->down_until = now + eng->down_ms / 1000.0;
-    } else if (now >= eng->down_until || answered > 0) {
-        /* only a store that answered is back: a pass with nothing to write
-         * (no task due) proves nothing, and logging "available again" then
-         * would make the log flap while the store is still down */
-        if (eng->outage_logged && answered > 0) {
-            LADON_LOGI("task store available again");
-            eng->outage_logged = 0;
-        }
-        eng->down_ms = 0;
-        eng->down_until = now;
-    }
-    if (eng->down_ms != 0 && eng->down_until < next_due)
-        next_due = eng->down_until;
-    return next_due;
-}
-
-static void *housekeeper_main(void *p)
-{
-    ladon_task_engine *eng = p;
-    pthread_mutex_lock(&eng->mu);
-    while (!eng->hk_exit) {
-        pthread_mutex_unlock(&eng->mu);
-        double next_due = housekeep(eng);
-        /* wait until then, on the real clock: at least 1 ms, at most an
-         * interval (the store clock of a test may stand still) */
-        double wait = (next_due - store_now(eng)) * 1000.0;
-        unsigned ms = eng->cfg.sweep_interval_ms;
-        if (!(wait >= 1.0))
-            ms = 1;
-        else if (wait < (double)ms)
-            ms = (unsigned)wait;
-        struct timespec ts;
-        deadline_after(&ts, ms);
-        pthread_mutex_lock(&eng->mu);
-        int w = 0;
-        while (!eng->hk_exit && !eng->hk_kick && w != ETIMEDOUT)
-            w = pthread_cond_timedwait(&eng->hk_cv, &eng->mu, &ts);
-        eng->hk_kick = 0;
-    }
-    eng->hk_done = 1;
-    pthread_cond_broadcast(&eng->idle_cv);
-    pthread_mutex_unlock(&eng->mu);
-    return NULL;
-}
-
 /* ---- life cycle -------------------------------------------------------- */
-
-static int init_monotonic_cond(pthread_cond_t *cv)
-{
-    pthread_condattr_t attr;
-    if (pthread_condattr_init(&attr) != 0)
-        return LADON_ESYS;
-    int rc = pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
-    if (rc == 0)
-        rc = pthread_cond_init(cv, &attr);
-    pthread_condattr_destroy(&attr);
-    return rc == 0 ? 0 : LADON_ESYS;
-}
 
 static void free_arrays(ladon_task_engine *eng)
 {
@@ -791,9 +175,9 @@ int ladon_task_engine_new(ladon_task_engine **out,
         goto fail_mu;
     if (pthread_cond_init(&eng->work_cv, NULL) != 0)
         goto fail_work;
-    if (init_monotonic_cond(&eng->idle_cv) != 0)
+    if (ladon__cond_init_monotonic(&eng->idle_cv) != 0)
         goto fail_idle;
-    if (init_monotonic_cond(&eng->hk_cv) != 0)
+    if (ladon__cond_init_monotonic(&eng->hk_cv) != 0)
         goto fail_hk;
 
     /* engine threads block all signals; restore ours afterwards */
@@ -805,14 +189,16 @@ int ladon_task_engine_new(ladon_task_engine **out,
     }
     int rc = 0;
     for (unsigned i = 0; i < cfg->workers && rc == 0; i++) {
-        if (pthread_create(&eng->threads[i], NULL, worker_main, eng) != 0)
+        if (pthread_create(&eng->threads[i], NULL, ladon__task_worker_main,
+                           eng) != 0)
             rc = LADON_ESYS;
         else
             eng->nthreads++;
     }
     if (rc == 0) {
         eng->hk_done = 0; /* before it can exit and set it */
-        if (pthread_create(&eng->hk_thread, NULL, housekeeper_main, eng) != 0) {
+        if (pthread_create(&eng->hk_thread, NULL, ladon__task_housekeeper_main,
+                           eng) != 0) {
             eng->hk_done = 1;
             rc = LADON_ESYS;
         } else {
@@ -944,7 +330,7 @@ int ladon_task_engine_stop(ladon_task_engine *eng, unsigned grace_ms)
 
     /* the housekeeper keeps renewing leases and retrying outcomes */
     struct timespec deadline;
-    deadline_after(&deadline, grace_ms);
+    ladon__deadline_after(&deadline, grace_ms);
     int w = 0;
     while (eng->running > 0 && w != ETIMEDOUT)
         w = pthread_cond_timedwait(&eng->idle_cv, &eng->mu, &deadline);
@@ -978,17 +364,19 @@ int ladon_task_engine_stop(ladon_task_engine *eng, unsigned grace_ms)
         int rc = LADON_ESTORE;
         if (!down) {
             for (;;) {
-                rc = write_outcome(eng, ctx);
-                if (rc == 0 || rc == LADON_ESTORE || !outcome_refused(ctx, rc, 0))
+                rc = ladon__task_write_outcome(eng, ctx);
+                if (rc == 0 || rc == LADON_ESTORE ||
+                    !ladon__task_outcome_refused(ctx, rc, 0))
                     break;
             }
         }
         if (rc == LADON_ESTORE) {
             down = 1;
-            log_outcome_lost(ctx, "before shutdown");
+            ladon__task_log_outcome_lost(ctx, "before shutdown");
         } else if (rc == 0) {
             LADON_LOGI("task %ld of %s: %s recorded at shutdown",
-                       (long)ctx->id, ctx->method, outcome_text(ctx));
+                       (long)ctx->id, ctx->method,
+                       ladon__task_outcome_text(ctx));
         }
         ctx_free(ctx);
     }
@@ -1079,60 +467,10 @@ int ladon_task_result(ladon_task_engine *eng, const char *method, int32_t id,
     return LADON_ESTATE;
 }
 
-/* ---- inside a task body ------------------------------------------------ */
-
-void ladon_task_update_progress(ladon_task_ctx *ctx, double fraction)
-{
-    fraction = ladon__progress_clamp(fraction);
-    if (fraction >= 0.0) /* < 0: NaN, ignored */
-        ladon__task_live_raise(ctx->live, fraction);
-}
-
-int ladon_task_set_result(ladon_task_ctx *ctx, const void *data, size_t len)
-{
-    if (data == NULL && len > 0)
-        return LADON_EINVAL;
-    void *copy = malloc(len > 0 ? len : 1);
-    if (copy == NULL)
-        return LADON_ENOMEM;
-    if (len > 0)
-        memcpy(copy, data, len);
-    free(ctx->result);
-    ctx->result = copy;
-    ctx->result_len = len;
-    return 0;
-}
-
-int ladon_task_fail(ladon_task_ctx *ctx, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(ctx->message, sizeof ctx->message, fmt, ap);
-    va_end(ap);
-    if (n < 0)
-        ctx->message[0] = '\0';
-    return LADON_EFAULT;
-}
-
-int ladon_task_stopping(const ladon_task_ctx *ctx)
-{
-    return atomic_load(&ctx->eng->abandon) || atomic_load(&ctx->gone);
-}
-
 unsigned ladon__task_engine_pending(ladon_task_engine *eng)
 {
     pthread_mutex_lock(&eng->mu);
     unsigned n = eng->npending;
     pthread_mutex_unlock(&eng->mu);
     return n;
-}
-
-int32_t ladon_task_id(const ladon_task_ctx *ctx)
-{
-    return ctx->id;
-}
-
-const char *ladon_task_method(const ladon_task_ctx *ctx)
-{
-    return ctx->method;
 }
