@@ -78,13 +78,13 @@ int t__echo(struct soap *soap, char *text, char **result)
     return ladon_call_finish(call, impl_echo(call, text, result));
 }
 
-int t__sleep(struct soap *soap, int ms, int *result)
+int t__sleep_USCOREms(struct soap *soap, int ms, int *result)
 {
     ladon_call *call = ladon_call_get(soap);
     return ladon_call_finish(call, impl_sleep(call, ms, result));
 }
 
-int t__wait(struct soap *soap, int ms, int *result)
+int t__wait_USCOREms(struct soap *soap, int ms, int *result)
 {
     ladon_call *call = ladon_call_get(soap);
     return ladon_call_finish(call, impl_wait(call, ms, result));
@@ -116,8 +116,8 @@ SOAP_NMAC struct Namespace namespaces[] = {
 static const ladon_operation t_ops[] = {
     {"add", "t:add", soap_serve_t__add, LADON_OP_METHOD},
     {"echo", "t:echo", soap_serve_t__echo, LADON_OP_METHOD},
-    {"sleep", "t:sleep", soap_serve_t__sleep, LADON_OP_METHOD},
-    {"wait", "t:wait", soap_serve_t__wait, LADON_OP_METHOD},
+    {"sleep_ms", "t:sleep_ms", soap_serve_t__sleep_USCOREms, LADON_OP_METHOD},
+    {"wait_ms", "t:wait_ms", soap_serve_t__wait_USCOREms, LADON_OP_METHOD},
     {"fail", "t:fail", soap_serve_t__fail, LADON_OP_METHOD},
 };
 

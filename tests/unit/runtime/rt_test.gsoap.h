@@ -18,9 +18,9 @@
 int t__add(int a, int b, int *result);
 int t__echo(char *text 1, char **result);
 // Sleeps ms milliseconds (shutdown tests), returns ms.
-int t__sleep(int ms, int *result);
+int t__sleep_USCOREms(int ms, int *result);
 // Sleeps ms milliseconds inside ladon_call_wait_begin/_end, returns ms.
-int t__wait(int ms, int *result);
+int t__wait_USCOREms(int ms, int *result);
 // kind 1: client fault, 2: server fault, 3: bad return code, else ok.
 int t__fail(int kind, int *result);
 int u__ping(int x, int *result);
