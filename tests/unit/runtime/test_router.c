@@ -10,7 +10,7 @@
 #include "http.h"
 #include "router.h"
 #include "rt_cunit.h"
-#include "rt_glue.h"
+#include "rt_ladon.h"
 
 static int parse(const char *s, ladon__http_req *req)
 {

@@ -24,7 +24,7 @@
 #include "../mono_clock.h"
 #include "rt_client.h"
 #include "rt_cunit.h"
-#include "rt_glue.h"
+#include "rt_ladon.h"
 
 static srv S; /* the suite's shared server */
 
