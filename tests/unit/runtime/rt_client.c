@@ -11,7 +11,7 @@
 
 #include "../mono_clock.h"
 #include "rt_client.h"
-#include "rt_glue.h"
+#include "rt_ladon.h"
 
 void *run_thread(void *arg)
 {

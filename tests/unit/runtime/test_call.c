@@ -8,7 +8,7 @@
 #include <ladon/ladon.h>
 #include "call_internal.h"
 #include "rt_cunit.h"
-#include "rt_glue.h"
+#include "rt_ladon.h"
 
 static struct soap *soap;
 static ladon_call call;

@@ -24,7 +24,7 @@
 #include "../mono_clock.h"
 #include "rt_client.h"
 #include "rt_cunit.h"
-#include "rt_glue.h"
+#include "rt_ladon.h"
 
 static srv S; /* the suite's shared server */
 
@@ -478,7 +478,7 @@ static void test_http10_close(void)
     cl_close(c);
 }
 
-/* Opens n connections to port, each sending op (sleep or wait) of ms. */
+/* Opens n connections to port, each sending op (sleep_ms or wait_ms) of ms. */
 static void open_sending(client **c, int n, uint16_t port, const char *op, int ms)
 {
     char body[128];
@@ -511,7 +511,7 @@ static void test_busy_workers(void)
     client *sl[4], *c;
     response r;
     double t0 = lg_mono_s();
-    open_sending(sl, 4, S.port, "sleep", 300);
+    open_sending(sl, 4, S.port, "sleep_ms", 300);
     usleep(50000);
     c = cl_open(S.port);
     CU_ASSERT_PTR_NOT_NULL_FATAL(c);
@@ -523,7 +523,7 @@ static void test_busy_workers(void)
     cl_close(c);
 }
 
-/* Sends N requests of op (sleep or wait, ms each) at once to a server with
+/* Sends N requests of op (sleep_ms or wait_ms, ms each) at once to a server with
  * one worker and `wait_threads` wait threads; returns the seconds until the
  * last answer (all checked). */
 static double concurrent_ms(const char *op, int n, unsigned wait_threads, int ms)
@@ -548,14 +548,14 @@ static void test_wait_threads(void)
 {
     /* --workers 1 --wait-threads 3: four requests waiting inside
      * ladon_call_wait_begin/_end are served side by side ... */
-    double t = concurrent_ms("wait", 4, 3, 300);
+    double t = concurrent_ms("wait_ms", 4, 3, 300);
     CU_ASSERT(t >= 0.29);
     CU_ASSERT(t < 0.9); /* one after the other: >= 1.2 s */
     /* ... but requests that do not say they wait still run one at a time */
-    t = concurrent_ms("sleep", 4, 3, 300);
+    t = concurrent_ms("sleep_ms", 4, 3, 300);
     CU_ASSERT(t >= 1.19);
     /* without wait threads, waiting changes nothing */
-    t = concurrent_ms("wait", 2, 0, 300);
+    t = concurrent_ms("wait_ms", 2, 0, 300);
     CU_ASSERT(t >= 0.59);
     /* a request that needs no wait is served while the others wait */
     {
@@ -568,7 +568,7 @@ static void test_wait_threads(void)
         cfg.workers = 1;
         cfg.wait_threads = 3;
         CU_ASSERT_EQUAL_FATAL(srv_start(&x, &cfg), 0);
-        open_sending(w, 3, x.port, "wait", 500);
+        open_sending(w, 3, x.port, "wait_ms", 500);
         usleep(100000);
         a = cl_open(x.port);
         CU_ASSERT_PTR_NOT_NULL_FATAL(a);
@@ -630,8 +630,8 @@ static void test_shutdown(void)
     CU_ASSERT_EQUAL(cl_sends(idle, add_req(1, 1)), 0);
     CU_ASSERT_EQUAL(cl_read(idle, &r, 2000), 0);
     CU_ASSERT_EQUAL(cl_sends(partial, "POST /Test HTTP/1.1\r\n"), 0);
-    CU_ASSERT_EQUAL(cl_sends(busy, post("/Test", "<t:sleep xmlns:t=\"urn:ladon:test\">"
-                                                 "<ms>400</ms></t:sleep>", 1, NULL)), 0);
+    CU_ASSERT_EQUAL(cl_sends(busy, post("/Test", "<t:sleep_ms xmlns:t=\"urn:ladon:test\">"
+                                                 "<ms>400</ms></t:sleep_ms>", 1, NULL)), 0);
     usleep(100000);
     ladon_server_stop(x.s);
     /* idle and half-sent connections are closed at once */
