@@ -303,6 +303,29 @@ static void emit_op(lg_sb *out, lg_arena *a, const lg_service *s, const lg_op *o
     lg_sb_printf(out, ", &ladon_response->%s));\n}\n\n", op->result.name);
 }
 
+/* A gSOAP namespaces table named decl: the four of SOAP, then the prefix
+ * of only (a service's table: its responses declare only what they use), or
+ * of every service when only is NULL. */
+static void emit_namespaces(lg_sb *out, const char *decl, const lg_model *m, const lg_service *only)
+{
+    lg_sb_printf(out, "%s = {\n", decl);
+    lg_sb_puts(out, "    { \"SOAP-ENV\", \"http://schemas.xmlsoap.org/soap/envelope/\", "
+                    "\"http://www.w3.org/*/soap-envelope\", NULL },\n"
+                    "    { \"SOAP-ENC\", \"http://schemas.xmlsoap.org/soap/encoding/\", "
+                    "\"http://www.w3.org/*/soap-encoding\", NULL },\n"
+                    "    { \"xsi\", \"http://www.w3.org/2001/XMLSchema-instance\", "
+                    "\"http://www.w3.org/*/XMLSchema-instance\", NULL },\n"
+                    "    { \"xsd\", \"http://www.w3.org/2001/XMLSchema\", \"http://www.w3.org/*/XMLSchema\", NULL },\n");
+    for (size_t i = 0; i < m->n_services; i++) {
+        if (only != NULL && m->services[i] != only)
+            continue;
+        lg_sb_printf(out, "    { \"%s\", ", m->services[i]->prefix);
+        c_string(out, m->services[i]->ns);
+        lg_sb_puts(out, ", NULL, NULL },\n");
+    }
+    lg_sb_puts(out, "    { NULL, NULL, NULL, NULL }\n};\n\n");
+}
+
 static int emit_service(lg_sb *out, lg_arena *a, const lg_service *s, const char *wsdl, lg_diag *d)
 {
     const char *p = s->prefix;
@@ -351,7 +374,7 @@ static int emit_service(lg_sb *out, lg_arena *a, const lg_service *s, const char
     lg_sb_puts(out, ",\n    ");
     c_string(out, s->doc);
     lg_sb_printf(out, ",\n    ladon__%s_wsdl_head,\n    ladon__%s_wsdl_tail,\n", p, p);
-    lg_sb_printf(out, "    ladon__%s_operations,\n    %zu,\n};\n\n", p, n_ops);
+    lg_sb_printf(out, "    ladon__%s_operations,\n    %zu,\n    ladon__%s_namespaces,\n};\n\n", p, n_ops, p);
     return 0;
 }
 
@@ -364,25 +387,17 @@ int lg_emit_glue_c(lg_sb *out, lg_model *m, const char *name, const char *const 
                       " * namespaces table and the binding's descriptor (docs/internals.md). */\n"
                       "#include \"soapH.h\"\n#include <ladon/error.h>\n#include <ladon/service.h>\n#include \"%s_ladon.h\"\n\n",
                  name);
-    lg_sb_printf(out, "#if LADON_SERVICE_ABI != 1\n"
+    lg_sb_printf(out, "#if LADON_SERVICE_ABI != 2\n"
                       "#error \"%s_ladon.c was generated for another Ladon-C version: regenerate it\"\n"
                       "#endif\n\n",
                  name);
 
-    lg_sb_puts(out, "SOAP_NMAC struct Namespace namespaces[] = {\n"
-                    "    { \"SOAP-ENV\", \"http://schemas.xmlsoap.org/soap/envelope/\", "
-                    "\"http://www.w3.org/*/soap-envelope\", NULL },\n"
-                    "    { \"SOAP-ENC\", \"http://schemas.xmlsoap.org/soap/encoding/\", "
-                    "\"http://www.w3.org/*/soap-encoding\", NULL },\n"
-                    "    { \"xsi\", \"http://www.w3.org/2001/XMLSchema-instance\", "
-                    "\"http://www.w3.org/*/XMLSchema-instance\", NULL },\n"
-                    "    { \"xsd\", \"http://www.w3.org/2001/XMLSchema\", \"http://www.w3.org/*/XMLSchema\", NULL },\n");
-    for (size_t i = 0; i < m->n_services; i++) {
-        lg_sb_printf(out, "    { \"%s\", ", m->services[i]->prefix);
-        c_string(out, m->services[i]->ns);
-        lg_sb_puts(out, ", NULL, NULL },\n");
-    }
-    lg_sb_puts(out, "    { NULL, NULL, NULL, NULL }\n};\n\n");
+    /* the binding's table (every prefix: gSOAP's own, and the task
+     * arguments and results written as XML), then one per service */
+    emit_namespaces(out, "SOAP_NMAC struct Namespace namespaces[]", m, NULL);
+    for (size_t i = 0; i < m->n_services; i++)
+        emit_namespaces(out, lg_printf(&a, "static struct Namespace ladon__%s_namespaces[]", m->services[i]->prefix), m,
+                        m->services[i]);
 
     /* checks of required strings in the structs that operations take */
     type_set checks = {0};

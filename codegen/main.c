@@ -28,6 +28,7 @@
 #include "names.h"
 #include "run_soapcpp2.h"
 #include "util.h"
+#include "wsdl_own.h"
 
 static char g_tmpdir[PATH_MAX]; /* non-empty while a temporary folder exists */
 
@@ -162,11 +163,25 @@ static int generate(lg_model *m, const char *name, const char *outdir, const cha
     for (size_t i = 0; i < m->n_services; i++) {
         const char *path = lg_printf(&a, "%s/%s", g_tmpdir, lg_name_wsdl_file(&a, m->services[i]));
         size_t len;
-        wsdls[i] = lg_read_file(&a, path, &len);
-        if (wsdls[i] == NULL) {
+        const char *all = lg_read_file(&a, path, &len);
+        if (all == NULL) {
             lg_error_noloc(d, "soapcpp2 wrote no %s: %s", path, strerror(errno));
             goto out;
         }
+        /* the served WSDL and the file: the service's own contract only */
+        lg_sb own = {0};
+        if ((wsdls[i] = lg_wsdl_own(&a, all, m, m->services[i], d)) == NULL)
+            goto out;
+        lg_sb_puts(&own, wsdls[i]);
+        if (unlink(path) != 0) {
+            lg_error_noloc(d, "cannot replace %s: %s", path, strerror(errno));
+            lg_sb_free(&own);
+            goto out;
+        }
+        int wrc = write_file(g_tmpdir, lg_name_wsdl_file(&a, m->services[i]), &own, d);
+        lg_sb_free(&own);
+        if (wrc < 0)
+            goto out;
     }
     if (lg_emit_glue_c(&glue_c, m, name, wsdls, d) < 0)
         goto out;

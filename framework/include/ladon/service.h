@@ -20,7 +20,7 @@ struct Namespace;
 
 /* Version of this contract; generated code checks it and fails with
  * "regenerate" when it differs. */
-#define LADON_SERVICE_ABI 1
+#define LADON_SERVICE_ABI 2
 
 typedef enum ladon_op_kind {
     LADON_OP_METHOD = 0,        /* plain operation */
@@ -47,12 +47,16 @@ typedef struct ladon_service {
     const char *wsdl_tail;
     const ladon_operation *operations;
     size_t n_operations;
+    /* gSOAP namespace table of this service's requests and responses: the
+     * SOAP ones and the service's own, so a response declares only the
+     * namespaces it uses (ABI 2).  NULL: the binding's table. */
+    struct Namespace *namespaces;
 } ladon_service;
 
 typedef struct ladon_binding {
     int abi;                              /* LADON_SERVICE_ABI */
     const char *name;                     /* the --name given to ladon-gen */
-    struct Namespace *namespaces;         /* gSOAP namespace table */
+    struct Namespace *namespaces;         /* gSOAP namespace table: every service */
     const ladon_service *const *services;
     size_t n_services;
 } ladon_binding;

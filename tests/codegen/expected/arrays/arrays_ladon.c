@@ -6,11 +6,20 @@
 #include <ladon/service.h>
 #include "arrays_ladon.h"
 
-#if LADON_SERVICE_ABI != 1
+#if LADON_SERVICE_ABI != 2
 #error "arrays_ladon.c was generated for another Ladon-C version: regenerate it"
 #endif
 
 SOAP_NMAC struct Namespace namespaces[] = {
+    { "SOAP-ENV", "http://schemas.xmlsoap.org/soap/envelope/", "http://www.w3.org/*/soap-envelope", NULL },
+    { "SOAP-ENC", "http://schemas.xmlsoap.org/soap/encoding/", "http://www.w3.org/*/soap-encoding", NULL },
+    { "xsi", "http://www.w3.org/2001/XMLSchema-instance", "http://www.w3.org/*/XMLSchema-instance", NULL },
+    { "xsd", "http://www.w3.org/2001/XMLSchema", "http://www.w3.org/*/XMLSchema", NULL },
+    { "arrays", "urn:ladon:test:arrays", NULL, NULL },
+    { NULL, NULL, NULL, NULL }
+};
+
+static struct Namespace ladon__arrays_namespaces[] = {
     { "SOAP-ENV", "http://schemas.xmlsoap.org/soap/envelope/", "http://www.w3.org/*/soap-envelope", NULL },
     { "SOAP-ENC", "http://schemas.xmlsoap.org/soap/encoding/", "http://www.w3.org/*/soap-encoding", NULL },
     { "xsi", "http://www.w3.org/2001/XMLSchema-instance", "http://www.w3.org/*/XMLSchema-instance", NULL },
@@ -94,7 +103,6 @@ static const char ladon__arrays_wsdl_head[] =
     "    xmlns=\"http://www.w3.org/2001/XMLSchema\"\n"
     "    elementFormDefault=\"unqualified\"\n"
     "    attributeFormDefault=\"unqualified\">\n"
-    "    <import namespace=\"http://schemas.xmlsoap.org/soap/encoding/\"/>\n"
     "    <simpleType name=\"Kind\"><!-- arrays__Kind -->\n"
     "      <restriction base=\"xsd:string\">\n"
     "        <!-- = 0 -->\n"
@@ -157,19 +165,19 @@ static const char ladon__arrays_wsdl_head[] =
     "</types>\n"
     "\n"
     "<message name=\"reverse\">\n"
-    "  <part name=\"Body\" element=\"arrays:reverse\"/><!-- arrays__reverse::arrays__reverse -->\n"
+    "  <part name=\"parameters\" element=\"arrays:reverse\"/><!-- arrays__reverse::arrays__reverse -->\n"
     "</message>\n"
     "\n"
     "<message name=\"reverseResponse\">\n"
-    "  <part name=\"Body\" element=\"arrays:reverseResponse\"/><!-- arrays__reverse::ladon_response -->\n"
+    "  <part name=\"parameters\" element=\"arrays:reverseResponse\"/><!-- arrays__reverse::ladon_response -->\n"
     "</message>\n"
     "\n"
     "<message name=\"count_all\">\n"
-    "  <part name=\"Body\" element=\"arrays:count_all\"/><!-- arrays__count_USCOREall::arrays__count_USCOREall -->\n"
+    "  <part name=\"parameters\" element=\"arrays:count_all\"/><!-- arrays__count_USCOREall::arrays__count_USCOREall -->\n"
     "</message>\n"
     "\n"
     "<message name=\"count_allResponse\">\n"
-    "  <part name=\"Body\" element=\"arrays:count_allResponse\"/><!-- arrays__count_USCOREall::ladon_response -->\n"
+    "  <part name=\"parameters\" element=\"arrays:count_allResponse\"/><!-- arrays__count_USCOREall::ladon_response -->\n"
     "</message>\n"
     "\n"
     "<portType name=\"ArraysPortType\">\n"
@@ -194,19 +202,19 @@ static const char ladon__arrays_wsdl_head[] =
     "  <operation name=\"reverse\">\n"
     "    <SOAP:operation soapAction=\"\"/>\n"
     "    <input>\n"
-    "          <SOAP:body use=\"literal\" parts=\"Body\"/>\n"
+    "          <SOAP:body use=\"literal\" parts=\"parameters\"/>\n"
     "    </input>\n"
     "    <output>\n"
-    "          <SOAP:body use=\"literal\" parts=\"Body\"/>\n"
+    "          <SOAP:body use=\"literal\" parts=\"parameters\"/>\n"
     "    </output>\n"
     "  </operation>\n"
     "  <operation name=\"count_all\">\n"
     "    <SOAP:operation soapAction=\"\"/>\n"
     "    <input>\n"
-    "          <SOAP:body use=\"literal\" parts=\"Body\"/>\n"
+    "          <SOAP:body use=\"literal\" parts=\"parameters\"/>\n"
     "    </input>\n"
     "    <output>\n"
-    "          <SOAP:body use=\"literal\" parts=\"Body\"/>\n"
+    "          <SOAP:body use=\"literal\" parts=\"parameters\"/>\n"
     "    </output>\n"
     "  </operation>\n"
     "</binding>\n"
@@ -232,6 +240,7 @@ static const ladon_service ladon__arrays_service = {
     ladon__arrays_wsdl_tail,
     ladon__arrays_operations,
     2,
+    ladon__arrays_namespaces,
 };
 
 static const ladon_service *const ladon__services[] = {

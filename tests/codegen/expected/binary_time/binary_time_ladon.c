@@ -6,11 +6,20 @@
 #include <ladon/service.h>
 #include "binary_time_ladon.h"
 
-#if LADON_SERVICE_ABI != 1
+#if LADON_SERVICE_ABI != 2
 #error "binary_time_ladon.c was generated for another Ladon-C version: regenerate it"
 #endif
 
 SOAP_NMAC struct Namespace namespaces[] = {
+    { "SOAP-ENV", "http://schemas.xmlsoap.org/soap/envelope/", "http://www.w3.org/*/soap-envelope", NULL },
+    { "SOAP-ENC", "http://schemas.xmlsoap.org/soap/encoding/", "http://www.w3.org/*/soap-encoding", NULL },
+    { "xsi", "http://www.w3.org/2001/XMLSchema-instance", "http://www.w3.org/*/XMLSchema-instance", NULL },
+    { "xsd", "http://www.w3.org/2001/XMLSchema", "http://www.w3.org/*/XMLSchema", NULL },
+    { "binarytime", "urn:ladon:test:binarytime", NULL, NULL },
+    { NULL, NULL, NULL, NULL }
+};
+
+static struct Namespace ladon__binarytime_namespaces[] = {
     { "SOAP-ENV", "http://schemas.xmlsoap.org/soap/envelope/", "http://www.w3.org/*/soap-envelope", NULL },
     { "SOAP-ENC", "http://schemas.xmlsoap.org/soap/encoding/", "http://www.w3.org/*/soap-encoding", NULL },
     { "xsi", "http://www.w3.org/2001/XMLSchema-instance", "http://www.w3.org/*/XMLSchema-instance", NULL },
@@ -80,7 +89,6 @@ static const char ladon__binarytime_wsdl_head[] =
     "    xmlns=\"http://www.w3.org/2001/XMLSchema\"\n"
     "    elementFormDefault=\"unqualified\"\n"
     "    attributeFormDefault=\"unqualified\">\n"
-    "    <import namespace=\"http://schemas.xmlsoap.org/soap/encoding/\"/>\n"
     "    <complexType name=\"Blob\"><!-- binarytime__Blob -->\n"
     "          <sequence>\n"
     "            <element name=\"data\" type=\"xsd:base64Binary\" minOccurs=\"1\" maxOccurs=\"1\"/><!-- binarytime__Blob::data -->\n"
@@ -156,35 +164,35 @@ static const char ladon__binarytime_wsdl_head[] =
     "</types>\n"
     "\n"
     "<message name=\"checksum\">\n"
-    "  <part name=\"Body\" element=\"binarytime:checksum\"/><!-- binarytime__checksum::binarytime__checksum -->\n"
+    "  <part name=\"parameters\" element=\"binarytime:checksum\"/><!-- binarytime__checksum::binarytime__checksum -->\n"
     "</message>\n"
     "\n"
     "<message name=\"checksumResponse\">\n"
-    "  <part name=\"Body\" element=\"binarytime:checksumResponse\"/><!-- binarytime__checksum::ladon_response -->\n"
+    "  <part name=\"parameters\" element=\"binarytime:checksumResponse\"/><!-- binarytime__checksum::ladon_response -->\n"
     "</message>\n"
     "\n"
     "<message name=\"reversed\">\n"
-    "  <part name=\"Body\" element=\"binarytime:reversed\"/><!-- binarytime__reversed::binarytime__reversed -->\n"
+    "  <part name=\"parameters\" element=\"binarytime:reversed\"/><!-- binarytime__reversed::binarytime__reversed -->\n"
     "</message>\n"
     "\n"
     "<message name=\"reversedResponse\">\n"
-    "  <part name=\"Body\" element=\"binarytime:reversedResponse\"/><!-- binarytime__reversed::ladon_response -->\n"
+    "  <part name=\"parameters\" element=\"binarytime:reversedResponse\"/><!-- binarytime__reversed::ladon_response -->\n"
     "</message>\n"
     "\n"
     "<message name=\"touch\">\n"
-    "  <part name=\"Body\" element=\"binarytime:touch\"/><!-- binarytime__touch::binarytime__touch -->\n"
+    "  <part name=\"parameters\" element=\"binarytime:touch\"/><!-- binarytime__touch::binarytime__touch -->\n"
     "</message>\n"
     "\n"
     "<message name=\"touchResponse\">\n"
-    "  <part name=\"Body\" element=\"binarytime:touchResponse\"/><!-- binarytime__touch::ladon_response -->\n"
+    "  <part name=\"parameters\" element=\"binarytime:touchResponse\"/><!-- binarytime__touch::ladon_response -->\n"
     "</message>\n"
     "\n"
     "<message name=\"epoch\">\n"
-    "  <part name=\"Body\" element=\"binarytime:epoch\"/><!-- binarytime__epoch::binarytime__epoch -->\n"
+    "  <part name=\"parameters\" element=\"binarytime:epoch\"/><!-- binarytime__epoch::binarytime__epoch -->\n"
     "</message>\n"
     "\n"
     "<message name=\"epochResponse\">\n"
-    "  <part name=\"Body\" element=\"binarytime:epochResponse\"/><!-- binarytime__epoch::ladon_response -->\n"
+    "  <part name=\"parameters\" element=\"binarytime:epochResponse\"/><!-- binarytime__epoch::ladon_response -->\n"
     "</message>\n"
     "\n"
     "<portType name=\"BinaryTimePortType\">\n"
@@ -223,37 +231,37 @@ static const char ladon__binarytime_wsdl_head[] =
     "  <operation name=\"checksum\">\n"
     "    <SOAP:operation soapAction=\"\"/>\n"
     "    <input>\n"
-    "          <SOAP:body use=\"literal\" parts=\"Body\"/>\n"
+    "          <SOAP:body use=\"literal\" parts=\"parameters\"/>\n"
     "    </input>\n"
     "    <output>\n"
-    "          <SOAP:body use=\"literal\" parts=\"Body\"/>\n"
+    "          <SOAP:body use=\"literal\" parts=\"parameters\"/>\n"
     "    </output>\n"
     "  </operation>\n"
     "  <operation name=\"reversed\">\n"
     "    <SOAP:operation soapAction=\"\"/>\n"
     "    <input>\n"
-    "          <SOAP:body use=\"literal\" parts=\"Body\"/>\n"
+    "          <SOAP:body use=\"literal\" parts=\"parameters\"/>\n"
     "    </input>\n"
     "    <output>\n"
-    "          <SOAP:body use=\"literal\" parts=\"Body\"/>\n"
+    "          <SOAP:body use=\"literal\" parts=\"parameters\"/>\n"
     "    </output>\n"
     "  </operation>\n"
     "  <operation name=\"touch\">\n"
     "    <SOAP:operation soapAction=\"\"/>\n"
     "    <input>\n"
-    "          <SOAP:body use=\"literal\" parts=\"Body\"/>\n"
+    "          <SOAP:body use=\"literal\" parts=\"parameters\"/>\n"
     "    </input>\n"
     "    <output>\n"
-    "          <SOAP:body use=\"literal\" parts=\"Body\"/>\n"
+    "          <SOAP:body use=\"literal\" parts=\"parameters\"/>\n"
     "    </output>\n"
     "  </operation>\n"
     "  <operation name=\"epoch\">\n"
     "    <SOAP:operation soapAction=\"\"/>\n"
     "    <input>\n"
-    "          <SOAP:body use=\"literal\" parts=\"Body\"/>\n"
+    "          <SOAP:body use=\"literal\" parts=\"parameters\"/>\n"
     "    </input>\n"
     "    <output>\n"
-    "          <SOAP:body use=\"literal\" parts=\"Body\"/>\n"
+    "          <SOAP:body use=\"literal\" parts=\"parameters\"/>\n"
     "    </output>\n"
     "  </operation>\n"
     "</binding>\n"
@@ -279,6 +287,7 @@ static const ladon_service ladon__binarytime_service = {
     ladon__binarytime_wsdl_tail,
     ladon__binarytime_operations,
     4,
+    ladon__binarytime_namespaces,
 };
 
 static const ladon_service *const ladon__services[] = {

@@ -6,11 +6,20 @@
 #include <ladon/service.h>
 #include "docs_ladon.h"
 
-#if LADON_SERVICE_ABI != 1
+#if LADON_SERVICE_ABI != 2
 #error "docs_ladon.c was generated for another Ladon-C version: regenerate it"
 #endif
 
 SOAP_NMAC struct Namespace namespaces[] = {
+    { "SOAP-ENV", "http://schemas.xmlsoap.org/soap/envelope/", "http://www.w3.org/*/soap-envelope", NULL },
+    { "SOAP-ENC", "http://schemas.xmlsoap.org/soap/encoding/", "http://www.w3.org/*/soap-encoding", NULL },
+    { "xsi", "http://www.w3.org/2001/XMLSchema-instance", "http://www.w3.org/*/XMLSchema-instance", NULL },
+    { "xsd", "http://www.w3.org/2001/XMLSchema", "http://www.w3.org/*/XMLSchema", NULL },
+    { "docs", "urn:ladon:test:docs", NULL, NULL },
+    { NULL, NULL, NULL, NULL }
+};
+
+static struct Namespace ladon__docs_namespaces[] = {
     { "SOAP-ENV", "http://schemas.xmlsoap.org/soap/envelope/", "http://www.w3.org/*/soap-envelope", NULL },
     { "SOAP-ENC", "http://schemas.xmlsoap.org/soap/encoding/", "http://www.w3.org/*/soap-encoding", NULL },
     { "xsi", "http://www.w3.org/2001/XMLSchema-instance", "http://www.w3.org/*/XMLSchema-instance", NULL },
@@ -81,7 +90,6 @@ static const char ladon__docs_wsdl_head[] =
     "    xmlns=\"http://www.w3.org/2001/XMLSchema\"\n"
     "    elementFormDefault=\"unqualified\"\n"
     "    attributeFormDefault=\"unqualified\">\n"
-    "    <import namespace=\"http://schemas.xmlsoap.org/soap/encoding/\"/>\n"
     "    <simpleType name=\"Light\">\n"
     "      <annotation>\n"
     "        <documentation>\n"
@@ -198,19 +206,19 @@ static const char ladon__docs_wsdl_head[] =
     "</types>\n"
     "\n"
     "<message name=\"store_note\">\n"
-    "  <part name=\"Body\" element=\"docs:store_note\"/><!-- docs__store_USCOREnote::docs__store_USCOREnote -->\n"
+    "  <part name=\"parameters\" element=\"docs:store_note\"/><!-- docs__store_USCOREnote::docs__store_USCOREnote -->\n"
     "</message>\n"
     "\n"
     "<message name=\"store_noteResponse\">\n"
-    "  <part name=\"Body\" element=\"docs:store_noteResponse\"/><!-- docs__store_USCOREnote::ladon_response -->\n"
+    "  <part name=\"parameters\" element=\"docs:store_noteResponse\"/><!-- docs__store_USCOREnote::ladon_response -->\n"
     "</message>\n"
     "\n"
     "<message name=\"undocumented\">\n"
-    "  <part name=\"Body\" element=\"docs:undocumented\"/><!-- docs__undocumented::docs__undocumented -->\n"
+    "  <part name=\"parameters\" element=\"docs:undocumented\"/><!-- docs__undocumented::docs__undocumented -->\n"
     "</message>\n"
     "\n"
     "<message name=\"undocumentedResponse\">\n"
-    "  <part name=\"Body\" element=\"docs:undocumentedResponse\"/><!-- docs__undocumented::ladon_response -->\n"
+    "  <part name=\"parameters\" element=\"docs:undocumentedResponse\"/><!-- docs__undocumented::ladon_response -->\n"
     "</message>\n"
     "\n"
     "<portType name=\"DocsPortType\">\n"
@@ -235,19 +243,19 @@ static const char ladon__docs_wsdl_head[] =
     "  <operation name=\"store_note\">\n"
     "    <SOAP:operation soapAction=\"\"/>\n"
     "    <input>\n"
-    "          <SOAP:body use=\"literal\" parts=\"Body\"/>\n"
+    "          <SOAP:body use=\"literal\" parts=\"parameters\"/>\n"
     "    </input>\n"
     "    <output>\n"
-    "          <SOAP:body use=\"literal\" parts=\"Body\"/>\n"
+    "          <SOAP:body use=\"literal\" parts=\"parameters\"/>\n"
     "    </output>\n"
     "  </operation>\n"
     "  <operation name=\"undocumented\">\n"
     "    <SOAP:operation soapAction=\"\"/>\n"
     "    <input>\n"
-    "          <SOAP:body use=\"literal\" parts=\"Body\"/>\n"
+    "          <SOAP:body use=\"literal\" parts=\"parameters\"/>\n"
     "    </input>\n"
     "    <output>\n"
-    "          <SOAP:body use=\"literal\" parts=\"Body\"/>\n"
+    "          <SOAP:body use=\"literal\" parts=\"parameters\"/>\n"
     "    </output>\n"
     "  </operation>\n"
     "</binding>\n"
@@ -275,6 +283,7 @@ static const ladon_service ladon__docs_service = {
     ladon__docs_wsdl_tail,
     ladon__docs_operations,
     2,
+    ladon__docs_namespaces,
 };
 
 static const ladon_service *const ladon__services[] = {

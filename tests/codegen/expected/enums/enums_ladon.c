@@ -6,11 +6,20 @@
 #include <ladon/service.h>
 #include "enums_ladon.h"
 
-#if LADON_SERVICE_ABI != 1
+#if LADON_SERVICE_ABI != 2
 #error "enums_ladon.c was generated for another Ladon-C version: regenerate it"
 #endif
 
 SOAP_NMAC struct Namespace namespaces[] = {
+    { "SOAP-ENV", "http://schemas.xmlsoap.org/soap/envelope/", "http://www.w3.org/*/soap-envelope", NULL },
+    { "SOAP-ENC", "http://schemas.xmlsoap.org/soap/encoding/", "http://www.w3.org/*/soap-encoding", NULL },
+    { "xsi", "http://www.w3.org/2001/XMLSchema-instance", "http://www.w3.org/*/XMLSchema-instance", NULL },
+    { "xsd", "http://www.w3.org/2001/XMLSchema", "http://www.w3.org/*/XMLSchema", NULL },
+    { "enums", "urn:ladon:test:enums", NULL, NULL },
+    { NULL, NULL, NULL, NULL }
+};
+
+static struct Namespace ladon__enums_namespaces[] = {
     { "SOAP-ENV", "http://schemas.xmlsoap.org/soap/envelope/", "http://www.w3.org/*/soap-envelope", NULL },
     { "SOAP-ENC", "http://schemas.xmlsoap.org/soap/encoding/", "http://www.w3.org/*/soap-encoding", NULL },
     { "xsi", "http://www.w3.org/2001/XMLSchema-instance", "http://www.w3.org/*/XMLSchema-instance", NULL },
@@ -73,7 +82,6 @@ static const char ladon__enums_wsdl_head[] =
     "    xmlns=\"http://www.w3.org/2001/XMLSchema\"\n"
     "    elementFormDefault=\"unqualified\"\n"
     "    attributeFormDefault=\"unqualified\">\n"
-    "    <import namespace=\"http://schemas.xmlsoap.org/soap/encoding/\"/>\n"
     "    <simpleType name=\"Color\"><!-- enums__Color -->\n"
     "      <restriction base=\"xsd:string\">\n"
     "        <!-- = 0 -->\n"
@@ -152,27 +160,27 @@ static const char ladon__enums_wsdl_head[] =
     "</types>\n"
     "\n"
     "<message name=\"next_color\">\n"
-    "  <part name=\"Body\" element=\"enums:next_color\"/><!-- enums__next_USCOREcolor::enums__next_USCOREcolor -->\n"
+    "  <part name=\"parameters\" element=\"enums:next_color\"/><!-- enums__next_USCOREcolor::enums__next_USCOREcolor -->\n"
     "</message>\n"
     "\n"
     "<message name=\"next_colorResponse\">\n"
-    "  <part name=\"Body\" element=\"enums:next_colorResponse\"/><!-- enums__next_USCOREcolor::ladon_response -->\n"
+    "  <part name=\"parameters\" element=\"enums:next_colorResponse\"/><!-- enums__next_USCOREcolor::ladon_response -->\n"
     "</message>\n"
     "\n"
     "<message name=\"disk_state\">\n"
-    "  <part name=\"Body\" element=\"enums:disk_state\"/><!-- enums__disk_USCOREstate::enums__disk_USCOREstate -->\n"
+    "  <part name=\"parameters\" element=\"enums:disk_state\"/><!-- enums__disk_USCOREstate::enums__disk_USCOREstate -->\n"
     "</message>\n"
     "\n"
     "<message name=\"disk_stateResponse\">\n"
-    "  <part name=\"Body\" element=\"enums:disk_stateResponse\"/><!-- enums__disk_USCOREstate::ladon_response -->\n"
+    "  <part name=\"parameters\" element=\"enums:disk_stateResponse\"/><!-- enums__disk_USCOREstate::ladon_response -->\n"
     "</message>\n"
     "\n"
     "<message name=\"mix\">\n"
-    "  <part name=\"Body\" element=\"enums:mix\"/><!-- enums__mix::enums__mix -->\n"
+    "  <part name=\"parameters\" element=\"enums:mix\"/><!-- enums__mix::enums__mix -->\n"
     "</message>\n"
     "\n"
     "<message name=\"mixResponse\">\n"
-    "  <part name=\"Body\" element=\"enums:mixResponse\"/><!-- enums__mix::ladon_response -->\n"
+    "  <part name=\"parameters\" element=\"enums:mixResponse\"/><!-- enums__mix::ladon_response -->\n"
     "</message>\n"
     "\n"
     "<portType name=\"EnumsPortType\">\n"
@@ -204,28 +212,28 @@ static const char ladon__enums_wsdl_head[] =
     "  <operation name=\"next_color\">\n"
     "    <SOAP:operation soapAction=\"\"/>\n"
     "    <input>\n"
-    "          <SOAP:body use=\"literal\" parts=\"Body\"/>\n"
+    "          <SOAP:body use=\"literal\" parts=\"parameters\"/>\n"
     "    </input>\n"
     "    <output>\n"
-    "          <SOAP:body use=\"literal\" parts=\"Body\"/>\n"
+    "          <SOAP:body use=\"literal\" parts=\"parameters\"/>\n"
     "    </output>\n"
     "  </operation>\n"
     "  <operation name=\"disk_state\">\n"
     "    <SOAP:operation soapAction=\"\"/>\n"
     "    <input>\n"
-    "          <SOAP:body use=\"literal\" parts=\"Body\"/>\n"
+    "          <SOAP:body use=\"literal\" parts=\"parameters\"/>\n"
     "    </input>\n"
     "    <output>\n"
-    "          <SOAP:body use=\"literal\" parts=\"Body\"/>\n"
+    "          <SOAP:body use=\"literal\" parts=\"parameters\"/>\n"
     "    </output>\n"
     "  </operation>\n"
     "  <operation name=\"mix\">\n"
     "    <SOAP:operation soapAction=\"\"/>\n"
     "    <input>\n"
-    "          <SOAP:body use=\"literal\" parts=\"Body\"/>\n"
+    "          <SOAP:body use=\"literal\" parts=\"parameters\"/>\n"
     "    </input>\n"
     "    <output>\n"
-    "          <SOAP:body use=\"literal\" parts=\"Body\"/>\n"
+    "          <SOAP:body use=\"literal\" parts=\"parameters\"/>\n"
     "    </output>\n"
     "  </operation>\n"
     "</binding>\n"
@@ -251,6 +259,7 @@ static const ladon_service ladon__enums_service = {
     ladon__enums_wsdl_tail,
     ladon__enums_operations,
     3,
+    ladon__enums_namespaces,
 };
 
 static const ladon_service *const ladon__services[] = {

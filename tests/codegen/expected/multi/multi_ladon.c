@@ -6,7 +6,7 @@
 #include <ladon/service.h>
 #include "multi_ladon.h"
 
-#if LADON_SERVICE_ABI != 1
+#if LADON_SERVICE_ABI != 2
 #error "multi_ladon.c was generated for another Ladon-C version: regenerate it"
 #endif
 
@@ -16,6 +16,24 @@ SOAP_NMAC struct Namespace namespaces[] = {
     { "xsi", "http://www.w3.org/2001/XMLSchema-instance", "http://www.w3.org/*/XMLSchema-instance", NULL },
     { "xsd", "http://www.w3.org/2001/XMLSchema", "http://www.w3.org/*/XMLSchema", NULL },
     { "billing", "urn:ladon:test:billing", NULL, NULL },
+    { "shipping", "urn:ladon:test:shipping", NULL, NULL },
+    { NULL, NULL, NULL, NULL }
+};
+
+static struct Namespace ladon__billing_namespaces[] = {
+    { "SOAP-ENV", "http://schemas.xmlsoap.org/soap/envelope/", "http://www.w3.org/*/soap-envelope", NULL },
+    { "SOAP-ENC", "http://schemas.xmlsoap.org/soap/encoding/", "http://www.w3.org/*/soap-encoding", NULL },
+    { "xsi", "http://www.w3.org/2001/XMLSchema-instance", "http://www.w3.org/*/XMLSchema-instance", NULL },
+    { "xsd", "http://www.w3.org/2001/XMLSchema", "http://www.w3.org/*/XMLSchema", NULL },
+    { "billing", "urn:ladon:test:billing", NULL, NULL },
+    { NULL, NULL, NULL, NULL }
+};
+
+static struct Namespace ladon__shipping_namespaces[] = {
+    { "SOAP-ENV", "http://schemas.xmlsoap.org/soap/envelope/", "http://www.w3.org/*/soap-envelope", NULL },
+    { "SOAP-ENC", "http://schemas.xmlsoap.org/soap/encoding/", "http://www.w3.org/*/soap-encoding", NULL },
+    { "xsi", "http://www.w3.org/2001/XMLSchema-instance", "http://www.w3.org/*/XMLSchema-instance", NULL },
+    { "xsd", "http://www.w3.org/2001/XMLSchema", "http://www.w3.org/*/XMLSchema", NULL },
     { "shipping", "urn:ladon:test:shipping", NULL, NULL },
     { NULL, NULL, NULL, NULL }
 };
@@ -42,7 +60,6 @@ static const char ladon__billing_wsdl_head[] =
     "  xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\"\n"
     "  xmlns:xsd=\"http://www.w3.org/2001/XMLSchema\"\n"
     "  xmlns:billing=\"urn:ladon:test:billing\"\n"
-    "  xmlns:shipping=\"urn:ladon:test:shipping\"\n"
     "  xmlns:SOAP=\"http://schemas.xmlsoap.org/wsdl/soap/\"\n"
     "  xmlns:HTTP=\"http://schemas.xmlsoap.org/wsdl/http/\"\n"
     "  xmlns:MIME=\"http://schemas.xmlsoap.org/wsdl/mime/\"\n"
@@ -58,12 +75,9 @@ static const char ladon__billing_wsdl_head[] =
     "    xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\"\n"
     "    xmlns:xsd=\"http://www.w3.org/2001/XMLSchema\"\n"
     "    xmlns:billing=\"urn:ladon:test:billing\"\n"
-    "    xmlns:shipping=\"urn:ladon:test:shipping\"\n"
     "    xmlns=\"http://www.w3.org/2001/XMLSchema\"\n"
     "    elementFormDefault=\"unqualified\"\n"
     "    attributeFormDefault=\"unqualified\">\n"
-    "    <import namespace=\"urn:ladon:test:shipping\"/>\n"
-    "    <import namespace=\"http://schemas.xmlsoap.org/soap/encoding/\"/>\n"
     "    <complexType name=\"Invoice\"><!-- billing__Invoice -->\n"
     "          <sequence>\n"
     "            <element name=\"id\" type=\"xsd:int\" minOccurs=\"1\" maxOccurs=\"1\"/><!-- billing__Invoice::id -->\n"
@@ -87,34 +101,14 @@ static const char ladon__billing_wsdl_head[] =
     "    </complexType>\n"
     "  </schema>\n"
     "\n"
-    "  <schema targetNamespace=\"urn:ladon:test:shipping\"\n"
-    "    xmlns:SOAP-ENV=\"http://schemas.xmlsoap.org/soap/envelope/\"\n"
-    "    xmlns:SOAP-ENC=\"http://schemas.xmlsoap.org/soap/encoding/\"\n"
-    "    xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\"\n"
-    "    xmlns:xsd=\"http://www.w3.org/2001/XMLSchema\"\n"
-    "    xmlns:billing=\"urn:ladon:test:billing\"\n"
-    "    xmlns:shipping=\"urn:ladon:test:shipping\"\n"
-    "    xmlns=\"http://www.w3.org/2001/XMLSchema\"\n"
-    "    elementFormDefault=\"unqualified\"\n"
-    "    attributeFormDefault=\"unqualified\">\n"
-    "    <import namespace=\"urn:ladon:test:billing\"/>\n"
-    "    <import namespace=\"http://schemas.xmlsoap.org/soap/encoding/\"/>\n"
-    "    <complexType name=\"Parcel\"><!-- shipping__Parcel -->\n"
-    "          <sequence>\n"
-    "            <element name=\"tracking_id\" type=\"xsd:string\" minOccurs=\"1\" maxOccurs=\"1\"/><!-- shipping__Parcel::tracking_id -->\n"
-    "            <element name=\"invoice_id\" type=\"xsd:int\" minOccurs=\"1\" maxOccurs=\"1\"/><!-- shipping__Parcel::invoice_id -->\n"
-    "          </sequence>\n"
-    "    </complexType>\n"
-    "  </schema>\n"
-    "\n"
     "</types>\n"
     "\n"
     "<message name=\"get_invoice\">\n"
-    "  <part name=\"Body\" element=\"billing:get_invoice\"/><!-- billing__get_USCOREinvoice::billing__get_USCOREinvoice -->\n"
+    "  <part name=\"parameters\" element=\"billing:get_invoice\"/><!-- billing__get_USCOREinvoice::billing__get_USCOREinvoice -->\n"
     "</message>\n"
     "\n"
     "<message name=\"get_invoiceResponse\">\n"
-    "  <part name=\"Body\" element=\"billing:get_invoiceResponse\"/><!-- billing__get_USCOREinvoice::ladon_response -->\n"
+    "  <part name=\"parameters\" element=\"billing:get_invoiceResponse\"/><!-- billing__get_USCOREinvoice::ladon_response -->\n"
     "</message>\n"
     "\n"
     "<portType name=\"BillingPortType\">\n"
@@ -132,10 +126,10 @@ static const char ladon__billing_wsdl_head[] =
     "  <operation name=\"get_invoice\">\n"
     "    <SOAP:operation soapAction=\"\"/>\n"
     "    <input>\n"
-    "          <SOAP:body use=\"literal\" parts=\"Body\"/>\n"
+    "          <SOAP:body use=\"literal\" parts=\"parameters\"/>\n"
     "    </input>\n"
     "    <output>\n"
-    "          <SOAP:body use=\"literal\" parts=\"Body\"/>\n"
+    "          <SOAP:body use=\"literal\" parts=\"parameters\"/>\n"
     "    </output>\n"
     "  </operation>\n"
     "</binding>\n"
@@ -163,6 +157,7 @@ static const ladon_service ladon__billing_service = {
     ladon__billing_wsdl_tail,
     ladon__billing_operations,
     1,
+    ladon__billing_namespaces,
 };
 
 /* --- service Shipping (shipping.h) --- */
@@ -188,7 +183,6 @@ static const char ladon__shipping_wsdl_head[] =
     "  xmlns:SOAP-ENC=\"http://schemas.xmlsoap.org/soap/encoding/\"\n"
     "  xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\"\n"
     "  xmlns:xsd=\"http://www.w3.org/2001/XMLSchema\"\n"
-    "  xmlns:billing=\"urn:ladon:test:billing\"\n"
     "  xmlns:shipping=\"urn:ladon:test:shipping\"\n"
     "  xmlns:SOAP=\"http://schemas.xmlsoap.org/wsdl/soap/\"\n"
     "  xmlns:HTTP=\"http://schemas.xmlsoap.org/wsdl/http/\"\n"
@@ -199,38 +193,15 @@ static const char ladon__shipping_wsdl_head[] =
     "\n"
     "<types>\n"
     "\n"
-    "  <schema targetNamespace=\"urn:ladon:test:billing\"\n"
-    "    xmlns:SOAP-ENV=\"http://schemas.xmlsoap.org/soap/envelope/\"\n"
-    "    xmlns:SOAP-ENC=\"http://schemas.xmlsoap.org/soap/encoding/\"\n"
-    "    xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\"\n"
-    "    xmlns:xsd=\"http://www.w3.org/2001/XMLSchema\"\n"
-    "    xmlns:billing=\"urn:ladon:test:billing\"\n"
-    "    xmlns:shipping=\"urn:ladon:test:shipping\"\n"
-    "    xmlns=\"http://www.w3.org/2001/XMLSchema\"\n"
-    "    elementFormDefault=\"unqualified\"\n"
-    "    attributeFormDefault=\"unqualified\">\n"
-    "    <import namespace=\"urn:ladon:test:shipping\"/>\n"
-    "    <import namespace=\"http://schemas.xmlsoap.org/soap/encoding/\"/>\n"
-    "    <complexType name=\"Invoice\"><!-- billing__Invoice -->\n"
-    "          <sequence>\n"
-    "            <element name=\"id\" type=\"xsd:int\" minOccurs=\"1\" maxOccurs=\"1\"/><!-- billing__Invoice::id -->\n"
-    "            <element name=\"amount\" type=\"xsd:double\" minOccurs=\"1\" maxOccurs=\"1\"/><!-- billing__Invoice::amount -->\n"
-    "          </sequence>\n"
-    "    </complexType>\n"
-    "  </schema>\n"
-    "\n"
     "  <schema targetNamespace=\"urn:ladon:test:shipping\"\n"
     "    xmlns:SOAP-ENV=\"http://schemas.xmlsoap.org/soap/envelope/\"\n"
     "    xmlns:SOAP-ENC=\"http://schemas.xmlsoap.org/soap/encoding/\"\n"
     "    xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\"\n"
     "    xmlns:xsd=\"http://www.w3.org/2001/XMLSchema\"\n"
-    "    xmlns:billing=\"urn:ladon:test:billing\"\n"
     "    xmlns:shipping=\"urn:ladon:test:shipping\"\n"
     "    xmlns=\"http://www.w3.org/2001/XMLSchema\"\n"
     "    elementFormDefault=\"unqualified\"\n"
     "    attributeFormDefault=\"unqualified\">\n"
-    "    <import namespace=\"urn:ladon:test:billing\"/>\n"
-    "    <import namespace=\"http://schemas.xmlsoap.org/soap/encoding/\"/>\n"
     "    <complexType name=\"Parcel\"><!-- shipping__Parcel -->\n"
     "          <sequence>\n"
     "            <element name=\"tracking_id\" type=\"xsd:string\" minOccurs=\"1\" maxOccurs=\"1\"/><!-- shipping__Parcel::tracking_id -->\n"
@@ -257,11 +228,11 @@ static const char ladon__shipping_wsdl_head[] =
     "</types>\n"
     "\n"
     "<message name=\"get_parcel\">\n"
-    "  <part name=\"Body\" element=\"shipping:get_parcel\"/><!-- shipping__get_USCOREparcel::shipping__get_USCOREparcel -->\n"
+    "  <part name=\"parameters\" element=\"shipping:get_parcel\"/><!-- shipping__get_USCOREparcel::shipping__get_USCOREparcel -->\n"
     "</message>\n"
     "\n"
     "<message name=\"get_parcelResponse\">\n"
-    "  <part name=\"Body\" element=\"shipping:get_parcelResponse\"/><!-- shipping__get_USCOREparcel::ladon_response -->\n"
+    "  <part name=\"parameters\" element=\"shipping:get_parcelResponse\"/><!-- shipping__get_USCOREparcel::ladon_response -->\n"
     "</message>\n"
     "\n"
     "<portType name=\"ShippingPortType\">\n"
@@ -279,10 +250,10 @@ static const char ladon__shipping_wsdl_head[] =
     "  <operation name=\"get_parcel\">\n"
     "    <SOAP:operation soapAction=\"\"/>\n"
     "    <input>\n"
-    "          <SOAP:body use=\"literal\" parts=\"Body\"/>\n"
+    "          <SOAP:body use=\"literal\" parts=\"parameters\"/>\n"
     "    </input>\n"
     "    <output>\n"
-    "          <SOAP:body use=\"literal\" parts=\"Body\"/>\n"
+    "          <SOAP:body use=\"literal\" parts=\"parameters\"/>\n"
     "    </output>\n"
     "  </operation>\n"
     "</binding>\n"
@@ -310,6 +281,7 @@ static const ladon_service ladon__shipping_service = {
     ladon__shipping_wsdl_tail,
     ladon__shipping_operations,
     1,
+    ladon__shipping_namespaces,
 };
 
 static const ladon_service *const ladon__services[] = {

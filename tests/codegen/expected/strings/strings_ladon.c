@@ -6,11 +6,20 @@
 #include <ladon/service.h>
 #include "strings_ladon.h"
 
-#if LADON_SERVICE_ABI != 1
+#if LADON_SERVICE_ABI != 2
 #error "strings_ladon.c was generated for another Ladon-C version: regenerate it"
 #endif
 
 SOAP_NMAC struct Namespace namespaces[] = {
+    { "SOAP-ENV", "http://schemas.xmlsoap.org/soap/envelope/", "http://www.w3.org/*/soap-envelope", NULL },
+    { "SOAP-ENC", "http://schemas.xmlsoap.org/soap/encoding/", "http://www.w3.org/*/soap-encoding", NULL },
+    { "xsi", "http://www.w3.org/2001/XMLSchema-instance", "http://www.w3.org/*/XMLSchema-instance", NULL },
+    { "xsd", "http://www.w3.org/2001/XMLSchema", "http://www.w3.org/*/XMLSchema", NULL },
+    { "strings", "urn:ladon:test:strings", NULL, NULL },
+    { NULL, NULL, NULL, NULL }
+};
+
+static struct Namespace ladon__strings_namespaces[] = {
     { "SOAP-ENV", "http://schemas.xmlsoap.org/soap/envelope/", "http://www.w3.org/*/soap-envelope", NULL },
     { "SOAP-ENC", "http://schemas.xmlsoap.org/soap/encoding/", "http://www.w3.org/*/soap-encoding", NULL },
     { "xsi", "http://www.w3.org/2001/XMLSchema-instance", "http://www.w3.org/*/XMLSchema-instance", NULL },
@@ -107,7 +116,6 @@ static const char ladon__strings_wsdl_head[] =
     "    xmlns=\"http://www.w3.org/2001/XMLSchema\"\n"
     "    elementFormDefault=\"unqualified\"\n"
     "    attributeFormDefault=\"unqualified\">\n"
-    "    <import namespace=\"http://schemas.xmlsoap.org/soap/encoding/\"/>\n"
     "    <complexType name=\"Person\"><!-- strings__Person -->\n"
     "          <sequence>\n"
     "            <element name=\"full_name\" type=\"xsd:string\" minOccurs=\"1\" maxOccurs=\"1\"/><!-- strings__Person::full_name -->\n"
@@ -174,27 +182,27 @@ static const char ladon__strings_wsdl_head[] =
     "</types>\n"
     "\n"
     "<message name=\"echo\">\n"
-    "  <part name=\"Body\" element=\"strings:echo\"/><!-- strings__echo::strings__echo -->\n"
+    "  <part name=\"parameters\" element=\"strings:echo\"/><!-- strings__echo::strings__echo -->\n"
     "</message>\n"
     "\n"
     "<message name=\"echoResponse\">\n"
-    "  <part name=\"Body\" element=\"strings:echoResponse\"/><!-- strings__echo::ladon_response -->\n"
+    "  <part name=\"parameters\" element=\"strings:echoResponse\"/><!-- strings__echo::ladon_response -->\n"
     "</message>\n"
     "\n"
     "<message name=\"greet_person\">\n"
-    "  <part name=\"Body\" element=\"strings:greet_person\"/><!-- strings__greet_USCOREperson::strings__greet_USCOREperson -->\n"
+    "  <part name=\"parameters\" element=\"strings:greet_person\"/><!-- strings__greet_USCOREperson::strings__greet_USCOREperson -->\n"
     "</message>\n"
     "\n"
     "<message name=\"greet_personResponse\">\n"
-    "  <part name=\"Body\" element=\"strings:greet_personResponse\"/><!-- strings__greet_USCOREperson::ladon_response -->\n"
+    "  <part name=\"parameters\" element=\"strings:greet_personResponse\"/><!-- strings__greet_USCOREperson::ladon_response -->\n"
     "</message>\n"
     "\n"
     "<message name=\"describe\">\n"
-    "  <part name=\"Body\" element=\"strings:describe\"/><!-- strings__describe::strings__describe -->\n"
+    "  <part name=\"parameters\" element=\"strings:describe\"/><!-- strings__describe::strings__describe -->\n"
     "</message>\n"
     "\n"
     "<message name=\"describeResponse\">\n"
-    "  <part name=\"Body\" element=\"strings:describeResponse\"/><!-- strings__describe::ladon_response -->\n"
+    "  <part name=\"parameters\" element=\"strings:describeResponse\"/><!-- strings__describe::ladon_response -->\n"
     "</message>\n"
     "\n"
     "<portType name=\"StringsPortType\">\n"
@@ -226,28 +234,28 @@ static const char ladon__strings_wsdl_head[] =
     "  <operation name=\"echo\">\n"
     "    <SOAP:operation soapAction=\"\"/>\n"
     "    <input>\n"
-    "          <SOAP:body use=\"literal\" parts=\"Body\"/>\n"
+    "          <SOAP:body use=\"literal\" parts=\"parameters\"/>\n"
     "    </input>\n"
     "    <output>\n"
-    "          <SOAP:body use=\"literal\" parts=\"Body\"/>\n"
+    "          <SOAP:body use=\"literal\" parts=\"parameters\"/>\n"
     "    </output>\n"
     "  </operation>\n"
     "  <operation name=\"greet_person\">\n"
     "    <SOAP:operation soapAction=\"\"/>\n"
     "    <input>\n"
-    "          <SOAP:body use=\"literal\" parts=\"Body\"/>\n"
+    "          <SOAP:body use=\"literal\" parts=\"parameters\"/>\n"
     "    </input>\n"
     "    <output>\n"
-    "          <SOAP:body use=\"literal\" parts=\"Body\"/>\n"
+    "          <SOAP:body use=\"literal\" parts=\"parameters\"/>\n"
     "    </output>\n"
     "  </operation>\n"
     "  <operation name=\"describe\">\n"
     "    <SOAP:operation soapAction=\"\"/>\n"
     "    <input>\n"
-    "          <SOAP:body use=\"literal\" parts=\"Body\"/>\n"
+    "          <SOAP:body use=\"literal\" parts=\"parameters\"/>\n"
     "    </input>\n"
     "    <output>\n"
-    "          <SOAP:body use=\"literal\" parts=\"Body\"/>\n"
+    "          <SOAP:body use=\"literal\" parts=\"parameters\"/>\n"
     "    </output>\n"
     "  </operation>\n"
     "</binding>\n"
@@ -273,6 +281,7 @@ static const ladon_service ladon__strings_service = {
     ladon__strings_wsdl_tail,
     ladon__strings_operations,
     3,
+    ladon__strings_namespaces,
 };
 
 static const ladon_service *const ladon__services[] = {

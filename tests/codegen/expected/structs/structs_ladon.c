@@ -6,11 +6,20 @@
 #include <ladon/service.h>
 #include "structs_ladon.h"
 
-#if LADON_SERVICE_ABI != 1
+#if LADON_SERVICE_ABI != 2
 #error "structs_ladon.c was generated for another Ladon-C version: regenerate it"
 #endif
 
 SOAP_NMAC struct Namespace namespaces[] = {
+    { "SOAP-ENV", "http://schemas.xmlsoap.org/soap/envelope/", "http://www.w3.org/*/soap-envelope", NULL },
+    { "SOAP-ENC", "http://schemas.xmlsoap.org/soap/encoding/", "http://www.w3.org/*/soap-encoding", NULL },
+    { "xsi", "http://www.w3.org/2001/XMLSchema-instance", "http://www.w3.org/*/XMLSchema-instance", NULL },
+    { "xsd", "http://www.w3.org/2001/XMLSchema", "http://www.w3.org/*/XMLSchema", NULL },
+    { "structs", "urn:ladon:test:structs", NULL, NULL },
+    { NULL, NULL, NULL, NULL }
+};
+
+static struct Namespace ladon__structs_namespaces[] = {
     { "SOAP-ENV", "http://schemas.xmlsoap.org/soap/envelope/", "http://www.w3.org/*/soap-envelope", NULL },
     { "SOAP-ENC", "http://schemas.xmlsoap.org/soap/encoding/", "http://www.w3.org/*/soap-encoding", NULL },
     { "xsi", "http://www.w3.org/2001/XMLSchema-instance", "http://www.w3.org/*/XMLSchema-instance", NULL },
@@ -66,7 +75,6 @@ static const char ladon__structs_wsdl_head[] =
     "    xmlns=\"http://www.w3.org/2001/XMLSchema\"\n"
     "    elementFormDefault=\"unqualified\"\n"
     "    attributeFormDefault=\"unqualified\">\n"
-    "    <import namespace=\"http://schemas.xmlsoap.org/soap/encoding/\"/>\n"
     "    <complexType name=\"Point\"><!-- structs__Point -->\n"
     "          <sequence>\n"
     "            <element name=\"x\" type=\"xsd:int\" minOccurs=\"1\" maxOccurs=\"1\"/><!-- structs__Point::x -->\n"
@@ -127,19 +135,19 @@ static const char ladon__structs_wsdl_head[] =
     "</types>\n"
     "\n"
     "<message name=\"move\">\n"
-    "  <part name=\"Body\" element=\"structs:move\"/><!-- structs__move::structs__move -->\n"
+    "  <part name=\"parameters\" element=\"structs:move\"/><!-- structs__move::structs__move -->\n"
     "</message>\n"
     "\n"
     "<message name=\"moveResponse\">\n"
-    "  <part name=\"Body\" element=\"structs:moveResponse\"/><!-- structs__move::ladon_response -->\n"
+    "  <part name=\"parameters\" element=\"structs:moveResponse\"/><!-- structs__move::ladon_response -->\n"
     "</message>\n"
     "\n"
     "<message name=\"bounds\">\n"
-    "  <part name=\"Body\" element=\"structs:bounds\"/><!-- structs__bounds::structs__bounds -->\n"
+    "  <part name=\"parameters\" element=\"structs:bounds\"/><!-- structs__bounds::structs__bounds -->\n"
     "</message>\n"
     "\n"
     "<message name=\"boundsResponse\">\n"
-    "  <part name=\"Body\" element=\"structs:boundsResponse\"/><!-- structs__bounds::ladon_response -->\n"
+    "  <part name=\"parameters\" element=\"structs:boundsResponse\"/><!-- structs__bounds::ladon_response -->\n"
     "</message>\n"
     "\n"
     "<portType name=\"StructsPortType\">\n"
@@ -164,19 +172,19 @@ static const char ladon__structs_wsdl_head[] =
     "  <operation name=\"move\">\n"
     "    <SOAP:operation soapAction=\"\"/>\n"
     "    <input>\n"
-    "          <SOAP:body use=\"literal\" parts=\"Body\"/>\n"
+    "          <SOAP:body use=\"literal\" parts=\"parameters\"/>\n"
     "    </input>\n"
     "    <output>\n"
-    "          <SOAP:body use=\"literal\" parts=\"Body\"/>\n"
+    "          <SOAP:body use=\"literal\" parts=\"parameters\"/>\n"
     "    </output>\n"
     "  </operation>\n"
     "  <operation name=\"bounds\">\n"
     "    <SOAP:operation soapAction=\"\"/>\n"
     "    <input>\n"
-    "          <SOAP:body use=\"literal\" parts=\"Body\"/>\n"
+    "          <SOAP:body use=\"literal\" parts=\"parameters\"/>\n"
     "    </input>\n"
     "    <output>\n"
-    "          <SOAP:body use=\"literal\" parts=\"Body\"/>\n"
+    "          <SOAP:body use=\"literal\" parts=\"parameters\"/>\n"
     "    </output>\n"
     "  </operation>\n"
     "</binding>\n"
@@ -202,6 +210,7 @@ static const ladon_service ladon__structs_service = {
     ladon__structs_wsdl_tail,
     ladon__structs_operations,
     2,
+    ladon__structs_namespaces,
 };
 
 static const ladon_service *const ladon__services[] = {
