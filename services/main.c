@@ -1,5 +1,5 @@
 /* ladon-examples: one server binary serving every example service in
- * services/ (DESIGN.md section 8).  The serving is in libladon; the
+ * services/ (docs/design.md section 8.1).  The serving is in libladon; the
  * services only need their start-up (environment, data directory). */
 #include <ladon/ladon.h>
 

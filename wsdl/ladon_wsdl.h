@@ -19,7 +19,7 @@
  *   R2718        a binding has the same set of operations as its portType
  *   R2304        operation names within a portType are distinct
  *   port-address every port has exactly one soap:address with a non-empty location
- *   task-trio    the operations of a task method m (DESIGN.md 6): an operation whose response's
+ *   task-trio    the operations of a task method m (docs/design.md section 6.1): an operation whose response's
  *                `result` is a TaskInfoResponse (of the targetNamespace) is a task start, and its
  *                portType also has m_progress and m_result, each taking exactly one element
  *                task_id (xsd:int), m_progress returning a `result` of type TaskProgressResponse;

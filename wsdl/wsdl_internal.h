@@ -5,7 +5,7 @@
  *   wsdl_check.c   the entry points (ladon_wsdl.h): parse, run the rules
  *   wsdl_schema.c  the "schema" rule: compiling the WSDL's schemas
  *   wsdl_wsi.c     the WSDL structure and WS-I Basic Profile rules
- *   wsdl_tasks.c   the "task-trio" rule (DESIGN.md 6)
+ *   wsdl_tasks.c   the "task-trio" rule (docs/design.md section 6.1)
  */
 #ifndef LADON_WSDL_INTERNAL_H
 #define LADON_WSDL_INTERNAL_H

@@ -1,6 +1,6 @@
 /* wsdl_tasks.c - the WSDL checker's "task-trio" rule (ladon_wsdl.h): each task
  * method's companion operations, and the fields of TaskInfoResponse and
- * TaskProgressResponse (DESIGN.md 6).
+ * TaskProgressResponse (docs/design.md section 6.1).
  *
  * A task method m is exposed as three operations of one portType:
  *   m           its response element holds one element `result` of type TaskInfoResponse

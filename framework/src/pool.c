@@ -16,7 +16,7 @@
  * gSOAP never owns the socket: the worker's frecv hook hands gSOAP exactly
  * the bytes of the current request from the connection's buffer and then
  * reports EOF, so gSOAP cannot read into (and lose) a pipelined next request
- * - the loss DESIGN.md section 4 describes; the next request simply starts
+ * - the loss docs/design.md section 4 describes; the next request simply starts
  * where this one ended.  fsend writes with poll() and MSG_NOSIGNAL (no
  * select(), so descriptors above FD_SETSIZE work), fpoll skips gSOAP's
  * select() probe, and fclose only records that gSOAP wanted the connection

@@ -5,7 +5,7 @@
     /usr/bin/python3 tests/integration/test_bad_requests.py BUILD/services/ladon-examples
 
 Starts the server with `--listen 127.0.0.1:0` and small limits, reads the
-port from its ready lines (DESIGN.md section 9), sends garbage, truncated
+port from its ready lines (docs/design.md section 9), sends garbage, truncated
 XML, a wrong namespace, an unknown operation, an oversize body, too deep
 nesting and a stalled half request, checks a correct Calculator `add` after
 each, then stops the server with SIGTERM and expects exit status 0.

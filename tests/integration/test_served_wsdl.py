@@ -17,7 +17,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 from ladon_harness import MISSING, main_wrapper  # noqa: E402
 
-# DESIGN.md section 8; $LADON_SERVICES (comma-separated) overrides it.
+# docs/design.md section 8.1; $LADON_SERVICES (comma-separated) overrides it.
 SERVICES = tuple(s for s in os.environ.get(
     "LADON_SERVICES", "Calculator,TaskService,InstanceService").split(",") if s)
 

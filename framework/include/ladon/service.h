@@ -3,7 +3,7 @@
  * static const tables, and the runtime dispatches on them.
  *
  * One server executable holds ONE gSOAP binding (soapcpp2 output) with all
- * its services (DESIGN.md section 4); ladon-gen describes it as one
+ * its services (docs/design.md sections 3 and 4); ladon-gen describes it as one
  * ladon_binding listing each service and its operations.
  *
  * Copyright (C) 2026 the Ladon-C authors. GPL-2.0-or-later.

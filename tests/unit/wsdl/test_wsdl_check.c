@@ -149,7 +149,7 @@ static void expect_trio(const char *fixture, long line, const char *detail)
                 f.first_detail);
 }
 
-/* Task trio (DESIGN.md 6). ladon-gen's own output with three tasks and a plain method passes. */
+/* Task trio (docs/design.md section 6.1). ladon-gen's own output with three tasks and a plain method passes. */
 static void test_tasks_ladon_gen(void) { expect_pass("ladon-gen-jobs.wsdl"); }
 
 /* One task, and plain methods ending in _progress: one without a task X (poll_progress takes a
