@@ -326,7 +326,7 @@ static void emit_namespaces(lg_sb *out, const char *decl, const lg_model *m, con
     lg_sb_puts(out, "    { NULL, NULL, NULL, NULL }\n};\n\n");
 }
 
-static int emit_service(lg_sb *out, lg_arena *a, const lg_service *s, const char *wsdl, lg_diag *d)
+static int emit_service(lg_sb *out, lg_arena *a, const lg_service *s, bool only, const char *wsdl, lg_diag *d)
 {
     const char *p = s->prefix;
     lg_sb_printf(out, "/* --- service %s (%s) --- */\n\n", s->name, lg_basename(s->file));
@@ -374,7 +374,9 @@ static int emit_service(lg_sb *out, lg_arena *a, const lg_service *s, const char
     lg_sb_puts(out, ",\n    ");
     c_string(out, s->doc);
     lg_sb_printf(out, ",\n    ladon__%s_wsdl_head,\n    ladon__%s_wsdl_tail,\n", p, p);
-    lg_sb_printf(out, "    ladon__%s_operations,\n    %zu,\n    ladon__%s_namespaces,\n};\n\n", p, n_ops, p);
+    /* a binding of one service: its table is the binding's */
+    lg_sb_printf(out, "    ladon__%s_operations,\n    %zu,\n    %s,\n};\n\n", p, n_ops,
+                 only ? "namespaces" : lg_printf(a, "ladon__%s_namespaces", p));
     return 0;
 }
 
@@ -393,9 +395,10 @@ int lg_emit_glue_c(lg_sb *out, lg_model *m, const char *name, const char *const 
                  name);
 
     /* the binding's table (every prefix: gSOAP's own, and the task
-     * arguments and results written as XML), then one per service */
+     * arguments and results written as XML), then one per service when
+     * there are several */
     emit_namespaces(out, "SOAP_NMAC struct Namespace namespaces[]", m, NULL);
-    for (size_t i = 0; i < m->n_services; i++)
+    for (size_t i = 0; i < m->n_services && m->n_services > 1; i++)
         emit_namespaces(out, lg_printf(&a, "static struct Namespace ladon__%s_namespaces[]", m->services[i]->prefix), m,
                         m->services[i]);
 
@@ -412,7 +415,7 @@ int lg_emit_glue_c(lg_sb *out, lg_model *m, const char *name, const char *const 
         emit_check(out, &a, checks.items[i]);
 
     for (size_t i = 0; i < m->n_services; i++)
-        if (emit_service(out, &a, m->services[i], wsdls[i], d) < 0)
+        if (emit_service(out, &a, m->services[i], m->n_services == 1, wsdls[i], d) < 0)
             goto out;
 
     lg_sb_puts(out, "static const ladon_service *const ladon__services[] = {\n");

@@ -19,15 +19,6 @@ SOAP_NMAC struct Namespace namespaces[] = {
     { NULL, NULL, NULL, NULL }
 };
 
-static struct Namespace ladon__arrays_namespaces[] = {
-    { "SOAP-ENV", "http://schemas.xmlsoap.org/soap/envelope/", "http://www.w3.org/*/soap-envelope", NULL },
-    { "SOAP-ENC", "http://schemas.xmlsoap.org/soap/encoding/", "http://www.w3.org/*/soap-encoding", NULL },
-    { "xsi", "http://www.w3.org/2001/XMLSchema-instance", "http://www.w3.org/*/XMLSchema-instance", NULL },
-    { "xsd", "http://www.w3.org/2001/XMLSchema", "http://www.w3.org/*/XMLSchema", NULL },
-    { "arrays", "urn:ladon:test:arrays", NULL, NULL },
-    { NULL, NULL, NULL, NULL }
-};
-
 /* The XML name of a required string missing in a Item, or NULL. */
 static const char *ladon__missing_arrays__Item(const struct arrays__Item *v)
 {
@@ -240,7 +231,7 @@ static const ladon_service ladon__arrays_service = {
     ladon__arrays_wsdl_tail,
     ladon__arrays_operations,
     2,
-    ladon__arrays_namespaces,
+    namespaces,
 };
 
 static const ladon_service *const ladon__services[] = {

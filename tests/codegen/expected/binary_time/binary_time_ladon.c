@@ -19,15 +19,6 @@ SOAP_NMAC struct Namespace namespaces[] = {
     { NULL, NULL, NULL, NULL }
 };
 
-static struct Namespace ladon__binarytime_namespaces[] = {
-    { "SOAP-ENV", "http://schemas.xmlsoap.org/soap/envelope/", "http://www.w3.org/*/soap-envelope", NULL },
-    { "SOAP-ENC", "http://schemas.xmlsoap.org/soap/encoding/", "http://www.w3.org/*/soap-encoding", NULL },
-    { "xsi", "http://www.w3.org/2001/XMLSchema-instance", "http://www.w3.org/*/XMLSchema-instance", NULL },
-    { "xsd", "http://www.w3.org/2001/XMLSchema", "http://www.w3.org/*/XMLSchema", NULL },
-    { "binarytime", "urn:ladon:test:binarytime", NULL, NULL },
-    { NULL, NULL, NULL, NULL }
-};
-
 /* --- service BinaryTime (binary_time.h) --- */
 
 int binarytime__checksum(struct soap *soap, struct xsd__base64Binary data, struct binarytime__checksumResponse *ladon_response)
@@ -287,7 +278,7 @@ static const ladon_service ladon__binarytime_service = {
     ladon__binarytime_wsdl_tail,
     ladon__binarytime_operations,
     4,
-    ladon__binarytime_namespaces,
+    namespaces,
 };
 
 static const ladon_service *const ladon__services[] = {

@@ -19,15 +19,6 @@ SOAP_NMAC struct Namespace namespaces[] = {
     { NULL, NULL, NULL, NULL }
 };
 
-static struct Namespace ladon__docs_namespaces[] = {
-    { "SOAP-ENV", "http://schemas.xmlsoap.org/soap/envelope/", "http://www.w3.org/*/soap-envelope", NULL },
-    { "SOAP-ENC", "http://schemas.xmlsoap.org/soap/encoding/", "http://www.w3.org/*/soap-encoding", NULL },
-    { "xsi", "http://www.w3.org/2001/XMLSchema-instance", "http://www.w3.org/*/XMLSchema-instance", NULL },
-    { "xsd", "http://www.w3.org/2001/XMLSchema", "http://www.w3.org/*/XMLSchema", NULL },
-    { "docs", "urn:ladon:test:docs", NULL, NULL },
-    { NULL, NULL, NULL, NULL }
-};
-
 /* The XML name of a required string missing in a Note, or NULL. */
 static const char *ladon__missing_docs__Note(const struct docs__Note *v)
 {
@@ -283,7 +274,7 @@ static const ladon_service ladon__docs_service = {
     ladon__docs_wsdl_tail,
     ladon__docs_operations,
     2,
-    ladon__docs_namespaces,
+    namespaces,
 };
 
 static const ladon_service *const ladon__services[] = {

@@ -19,15 +19,6 @@ SOAP_NMAC struct Namespace namespaces[] = {
     { NULL, NULL, NULL, NULL }
 };
 
-static struct Namespace ladon__enums_namespaces[] = {
-    { "SOAP-ENV", "http://schemas.xmlsoap.org/soap/envelope/", "http://www.w3.org/*/soap-envelope", NULL },
-    { "SOAP-ENC", "http://schemas.xmlsoap.org/soap/encoding/", "http://www.w3.org/*/soap-encoding", NULL },
-    { "xsi", "http://www.w3.org/2001/XMLSchema-instance", "http://www.w3.org/*/XMLSchema-instance", NULL },
-    { "xsd", "http://www.w3.org/2001/XMLSchema", "http://www.w3.org/*/XMLSchema", NULL },
-    { "enums", "urn:ladon:test:enums", NULL, NULL },
-    { NULL, NULL, NULL, NULL }
-};
-
 /* --- service Enums (enums.h) --- */
 
 int enums__next_USCOREcolor(struct soap *soap, enum enums__Color c, struct enums__next_USCOREcolorResponse *ladon_response)
@@ -259,7 +250,7 @@ static const ladon_service ladon__enums_service = {
     ladon__enums_wsdl_tail,
     ladon__enums_operations,
     3,
-    ladon__enums_namespaces,
+    namespaces,
 };
 
 static const ladon_service *const ladon__services[] = {

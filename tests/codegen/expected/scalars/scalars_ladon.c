@@ -19,15 +19,6 @@ SOAP_NMAC struct Namespace namespaces[] = {
     { NULL, NULL, NULL, NULL }
 };
 
-static struct Namespace ladon__scalars_namespaces[] = {
-    { "SOAP-ENV", "http://schemas.xmlsoap.org/soap/envelope/", "http://www.w3.org/*/soap-envelope", NULL },
-    { "SOAP-ENC", "http://schemas.xmlsoap.org/soap/encoding/", "http://www.w3.org/*/soap-encoding", NULL },
-    { "xsi", "http://www.w3.org/2001/XMLSchema-instance", "http://www.w3.org/*/XMLSchema-instance", NULL },
-    { "xsd", "http://www.w3.org/2001/XMLSchema", "http://www.w3.org/*/XMLSchema", NULL },
-    { "scalars", "urn:ladon:test:scalars", NULL, NULL },
-    { NULL, NULL, NULL, NULL }
-};
-
 /* --- service Scalars (scalars.h) --- */
 
 int scalars__add(struct soap *soap, int a, int b, struct scalars__addResponse *ladon_response)
@@ -372,7 +363,7 @@ static const ladon_service ladon__scalars_service = {
     ladon__scalars_wsdl_tail,
     ladon__scalars_operations,
     6,
-    ladon__scalars_namespaces,
+    namespaces,
 };
 
 static const ladon_service *const ladon__services[] = {

@@ -19,15 +19,6 @@ SOAP_NMAC struct Namespace namespaces[] = {
     { NULL, NULL, NULL, NULL }
 };
 
-static struct Namespace ladon__strings_namespaces[] = {
-    { "SOAP-ENV", "http://schemas.xmlsoap.org/soap/envelope/", "http://www.w3.org/*/soap-envelope", NULL },
-    { "SOAP-ENC", "http://schemas.xmlsoap.org/soap/encoding/", "http://www.w3.org/*/soap-encoding", NULL },
-    { "xsi", "http://www.w3.org/2001/XMLSchema-instance", "http://www.w3.org/*/XMLSchema-instance", NULL },
-    { "xsd", "http://www.w3.org/2001/XMLSchema", "http://www.w3.org/*/XMLSchema", NULL },
-    { "strings", "urn:ladon:test:strings", NULL, NULL },
-    { NULL, NULL, NULL, NULL }
-};
-
 /* The XML name of a required string missing in a Person, or NULL. */
 static const char *ladon__missing_strings__Person(const struct strings__Person *v)
 {
@@ -281,7 +272,7 @@ static const ladon_service ladon__strings_service = {
     ladon__strings_wsdl_tail,
     ladon__strings_operations,
     3,
-    ladon__strings_namespaces,
+    namespaces,
 };
 
 static const ladon_service *const ladon__services[] = {

@@ -19,15 +19,6 @@ SOAP_NMAC struct Namespace namespaces[] = {
     { NULL, NULL, NULL, NULL }
 };
 
-static struct Namespace ladon__structs_namespaces[] = {
-    { "SOAP-ENV", "http://schemas.xmlsoap.org/soap/envelope/", "http://www.w3.org/*/soap-envelope", NULL },
-    { "SOAP-ENC", "http://schemas.xmlsoap.org/soap/encoding/", "http://www.w3.org/*/soap-encoding", NULL },
-    { "xsi", "http://www.w3.org/2001/XMLSchema-instance", "http://www.w3.org/*/XMLSchema-instance", NULL },
-    { "xsd", "http://www.w3.org/2001/XMLSchema", "http://www.w3.org/*/XMLSchema", NULL },
-    { "structs", "urn:ladon:test:structs", NULL, NULL },
-    { NULL, NULL, NULL, NULL }
-};
-
 /* --- service Structs (structs.h) --- */
 
 int structs__move(struct soap *soap, struct structs__Point p, int dx, int dy, struct structs__moveResponse *ladon_response)
@@ -210,7 +201,7 @@ static const ladon_service ladon__structs_service = {
     ladon__structs_wsdl_tail,
     ladon__structs_operations,
     2,
-    ladon__structs_namespaces,
+    namespaces,
 };
 
 static const ladon_service *const ladon__services[] = {

@@ -19,15 +19,6 @@ SOAP_NMAC struct Namespace namespaces[] = {
     { NULL, NULL, NULL, NULL }
 };
 
-static struct Namespace ladon__jobs_namespaces[] = {
-    { "SOAP-ENV", "http://schemas.xmlsoap.org/soap/envelope/", "http://www.w3.org/*/soap-envelope", NULL },
-    { "SOAP-ENC", "http://schemas.xmlsoap.org/soap/encoding/", "http://www.w3.org/*/soap-encoding", NULL },
-    { "xsi", "http://www.w3.org/2001/XMLSchema-instance", "http://www.w3.org/*/XMLSchema-instance", NULL },
-    { "xsd", "http://www.w3.org/2001/XMLSchema", "http://www.w3.org/*/XMLSchema", NULL },
-    { "jobs", "urn:ladon:test:jobs", NULL, NULL },
-    { NULL, NULL, NULL, NULL }
-};
-
 /* The XML name of a required string missing in a Job, or NULL. */
 static const char *ladon__missing_jobs__Job(const struct jobs__Job *v)
 {
@@ -827,7 +818,7 @@ static const ladon_service ladon__jobs_service = {
     ladon__jobs_wsdl_tail,
     ladon__jobs_operations,
     10,
-    ladon__jobs_namespaces,
+    namespaces,
 };
 
 static const ladon_service *const ladon__services[] = {
