@@ -112,7 +112,8 @@ if ! (cd "$tmp/a" && scripts/test.sh) >"$tmp/test.log" 2>&1; then
     tail -n 30 "$tmp/test.log" >&2
 fi
 [ -s "$CHECK_TEST_DIRS" ] || bad "scripts/test.sh ran meson test in no folder"
-for dir in $(sort -u "$CHECK_TEST_DIRS"); do
+mapfile -t test_dirs < <(sort -u "$CHECK_TEST_DIRS")
+for dir in "${test_dirs[@]}"; do
     s=$(sanitize_of "$dir")
     ref=$tmp/ref-${s//,/_}
     if [ ! -d "$ref" ]; then
