@@ -1,11 +1,11 @@
 /* Implementation of the InstanceService example service (instances.h): the
  * SOAP side.  The file work (reading instances, cloning them atomically,
- * rate-limited) is in store.c; this file turns its results into
+ * rate-limited) is in instance_dir.c; this file turns its results into
  * InstanceInformation values in the call's arena and its statuses into
  * faults. */
 #include "instances.h"
 #include "instances_init.h"
-#include "store.h"
+#include "instance_dir.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -19,8 +19,8 @@
 #define ECHO_MAX 128                   /* longest client text echoed in a fault */
 
 /* Opened once by instances_init() before any thread starts. */
-static inst_store store;
-static int store_ready;
+static inst_dir instance_dir;
+static int instance_dir_ready;
 
 /* ---- start-up ------------------------------------------------------------ */
 
@@ -101,16 +101,16 @@ int instances_init(const ladon_config *cfg, char *err, size_t errlen)
             return -1;
         }
     }
-    if (inst_store_open(&store, path, rate) != 0) {
+    if (inst_dir_open(&instance_dir, path, rate) != 0) {
         snprintf(err, errlen, "cannot open data directory '%s': %s", path, strerror(errno));
         return -1;
     }
-    if (inst_store_is_empty(&store)) {
+    if (inst_dir_is_empty(&instance_dir)) {
         inst_status s = INST_IO;
         if (errno != 0) /* the directory could not be read */
             errnum = errno;
         else
-            s = inst_store_create_demo(&store, &errnum);
+            s = inst_dir_create_demo(&instance_dir, &errnum);
         if (s != INST_OK) {
             if (s == INST_NOMEM)
                 errnum = ENOMEM;
@@ -118,11 +118,11 @@ int instances_init(const ladon_config *cfg, char *err, size_t errlen)
                 errnum = ENOSPC;
             snprintf(err, errlen, "cannot create the demo instances in '%s': %s", path,
                      strerror(errnum));
-            inst_store_close(&store);
+            inst_dir_close(&instance_dir);
             return -1;
         }
     }
-    store_ready = 1;
+    instance_dir_ready = 1;
     return 0;
 }
 
@@ -147,7 +147,7 @@ static const char *echo(ladon_call *call, const char *s)
     return t;
 }
 
-/* The fault for a store status; `what` says what failed for INST_IO. */
+/* The fault for an inst_status (instance_dir.h); `what` says what failed for INST_IO. */
 static int fault(ladon_call *call, inst_status s, int errnum, const char *id, const char *name,
                  const char *what)
 {
@@ -225,9 +225,9 @@ int cloneInstance(ladon_call *call, const char *instance_id, const char *new_ins
     int errnum = 0;
     inst_status s;
 
-    if (!store_ready)
+    if (!instance_dir_ready)
         return not_ready(call);
-    s = inst_store_clone(&store, instance_id, new_instance_name, &pg, &info, &errnum);
+    s = inst_dir_clone(&instance_dir, instance_id, new_instance_name, &pg, &info, &errnum);
     if (s != INST_OK) {
         /* instance_id is a valid (short) id whenever the status is INST_IO */
         snprintf(what, sizeof what, "cannot copy instance '%.*s'", INST_NAME_MAX, instance_id);
@@ -244,9 +244,9 @@ int getInstance(ladon_call *call, const char *instance_id, InstanceInformation *
     int errnum = 0;
     inst_status s;
 
-    if (!store_ready)
+    if (!instance_dir_ready)
         return not_ready(call);
-    s = inst_store_get(&store, instance_id, &info, &errnum);
+    s = inst_dir_get(&instance_dir, instance_id, &info, &errnum);
     if (s != INST_OK)
         return fault(call, s, errnum, instance_id, NULL, "cannot read instances");
     if (to_result(call, &info, result) != 0)
@@ -261,9 +261,9 @@ int listInstances(ladon_call *call, InstanceList *result)
     int errnum = 0;
     inst_status s;
 
-    if (!store_ready)
+    if (!instance_dir_ready)
         return not_ready(call);
-    s = inst_store_list(&store, &all, &n, &errnum);
+    s = inst_dir_list(&instance_dir, &all, &n, &errnum);
     if (s != INST_OK)
         return fault(call, s, errnum, NULL, NULL, "cannot read instances");
     result->n_instances = 0;

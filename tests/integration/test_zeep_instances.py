@@ -1,6 +1,6 @@
 #!/usr/bin/python3
 """zeep against InstanceService of ladon-examples on a data directory this test writes itself
-(layout: services/instances/store.h): getInstance, listInstances, and the task cloneInstance,
+(layout: services/instances/instance_dir.h): getInstance, listInstances, the task cloneInstance,
 whose copied image files must equal the source's byte for byte; and, first, the default demo
 folder (no --data-dir; XDG_RUNTIME_DIR points at a temporary directory).
 

@@ -1,11 +1,11 @@
 /* test_instances.c - CUnit suite of InstanceService's file logic
- * (services/instances/store.c), without a server.
+ * (services/instances/instance_dir.c), without a server.
  *
  * Every test works in its own fresh folder under $TMPDIR (or /tmp), removed
  * at the end.  Out-of-space is injected: this executable is linked with
- * -Wl,--wrap=write, so store.c's write() calls go through __wrap_write(),
- * which fails with ENOSPC once an armed byte budget is spent.  A real I/O
- * error comes from RLIMIT_FSIZE (EFBIG).
+ * -Wl,--wrap=write, so instance_dir.c's write() calls go through
+ * __wrap_write(), which fails with ENOSPC once an armed byte budget is
+ * spent.  A real I/O error comes from RLIMIT_FSIZE (EFBIG).
  *
  * Copyright (C) 2026 the Ladon-C authors. GPL-2.0-or-later. */
 #include <CUnit/Basic.h>
@@ -26,7 +26,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "store.h"
+#include "instance_dir.h"
 
 /* ---- write() fault injection ------------------------------------------- */
 
@@ -168,12 +168,12 @@ static int is_new_id(const char *id)
     return 1;
 }
 
-/* Opens a store on a fresh folder holding the demo instances. */
-static void open_demo(inst_store *st, uint64_t rate)
+/* Opens an inst_dir on a fresh folder holding the demo instances. */
+static void open_demo(inst_dir *st, uint64_t rate)
 {
     make_dir();
-    CU_ASSERT_EQUAL_FATAL(inst_store_open(st, dir, rate), 0);
-    CU_ASSERT_EQUAL_FATAL(inst_store_create_demo(st, NULL), INST_OK);
+    CU_ASSERT_EQUAL_FATAL(inst_dir_open(st, dir, rate), 0);
+    CU_ASSERT_EQUAL_FATAL(inst_dir_create_demo(st, NULL), INST_OK);
 }
 
 /* The progress a clone reported. */
@@ -222,38 +222,38 @@ static void test_valid_names(void)
 
 static void test_open_errors(void)
 {
-    inst_store st;
+    inst_dir st;
     char p[8192];
     make_dir();
     path_of(p, sizeof p, "missing", NULL);
     errno = 0;
-    CU_ASSERT_EQUAL(inst_store_open(&st, p, 0), -1);
+    CU_ASSERT_EQUAL(inst_dir_open(&st, p, 0), -1);
     CU_ASSERT_EQUAL(errno, ENOENT);
     path_of(p, sizeof p, "file", NULL);
     write_text(p, "x");
     errno = 0;
-    CU_ASSERT_EQUAL(inst_store_open(&st, p, 0), -1);
+    CU_ASSERT_EQUAL(inst_dir_open(&st, p, 0), -1);
     CU_ASSERT_EQUAL(errno, ENOTDIR);
-    inst_store_close(&st); /* harmless after a failed open */
+    inst_dir_close(&st); /* harmless after a failed open */
     remove_dir();
 }
 
 static void test_demo(void)
 {
-    inst_store st;
+    inst_dir st;
     inst_info *all = NULL;
     size_t n = 0;
     make_dir();
-    CU_ASSERT_EQUAL_FATAL(inst_store_open(&st, dir, 0), 0);
-    CU_ASSERT_TRUE(inst_store_is_empty(&st));
+    CU_ASSERT_EQUAL_FATAL(inst_dir_open(&st, dir, 0), 0);
+    CU_ASSERT_TRUE(inst_dir_is_empty(&st));
     CU_ASSERT_EQUAL(errno, 0);
-    CU_ASSERT_EQUAL(inst_store_list(&st, &all, &n, NULL), INST_OK);
+    CU_ASSERT_EQUAL(inst_dir_list(&st, &all, &n, NULL), INST_OK);
     CU_ASSERT_EQUAL(n, 0);
     CU_ASSERT_PTR_NULL(all);
-    CU_ASSERT_EQUAL(inst_store_create_demo(&st, NULL), INST_OK);
-    CU_ASSERT_FALSE(inst_store_is_empty(&st));
-    CU_ASSERT_EQUAL(inst_store_create_demo(&st, NULL), INST_OK); /* idempotent */
-    CU_ASSERT_EQUAL_FATAL(inst_store_list(&st, &all, &n, NULL), INST_OK);
+    CU_ASSERT_EQUAL(inst_dir_create_demo(&st, NULL), INST_OK);
+    CU_ASSERT_FALSE(inst_dir_is_empty(&st));
+    CU_ASSERT_EQUAL(inst_dir_create_demo(&st, NULL), INST_OK); /* idempotent */
+    CU_ASSERT_EQUAL_FATAL(inst_dir_list(&st, &all, &n, NULL), INST_OK);
     CU_ASSERT_EQUAL_FATAL(n, 2);
     CU_ASSERT_STRING_EQUAL(all[0].id, "i-00000001");
     CU_ASSERT_STRING_EQUAL(all[0].name, "web-01");
@@ -284,20 +284,20 @@ static void test_demo(void)
     snprintf(first, sizeof first, "%s", p);
     char first_dir[4096];
     snprintf(first_dir, sizeof first_dir, "%s", dir);
-    inst_store st2;
+    inst_dir st2;
     make_dir();
-    CU_ASSERT_EQUAL_FATAL(inst_store_open(&st2, dir, 0), 0);
-    CU_ASSERT_EQUAL(inst_store_create_demo(&st2, NULL), INST_OK);
+    CU_ASSERT_EQUAL_FATAL(inst_dir_open(&st2, dir, 0), 0);
+    CU_ASSERT_EQUAL(inst_dir_create_demo(&st2, NULL), INST_OK);
     path_of(p, sizeof p, "i-00000002", "data.img");
     CU_ASSERT_TRUE(same_file(first, p));
     path_of(p, sizeof p, "i-00000001", "root.img");
     char other[8192];
     snprintf(other, sizeof other, "%s/i-00000002/root.img", dir);
     CU_ASSERT_FALSE(same_file(p, other)); /* each image has its own content */
-    inst_store_close(&st2);
+    inst_dir_close(&st2);
     remove_dir();
     snprintf(dir, sizeof dir, "%s", first_dir);
-    inst_store_close(&st);
+    inst_dir_close(&st);
     remove_dir();
 }
 
@@ -305,15 +305,15 @@ static void test_get_unknown_and_bad_ids(void)
 {
     static const char *ids[] = {"nope", "", ".", "..", "../etc", "/etc", "i-00000001/",
                                 "i-00000001/../i-00000002", ".clone-1-x", "a..b", "web-01"};
-    inst_store st;
+    inst_dir st;
     inst_info info;
     open_demo(&st, 0);
     for (size_t i = 0; i < sizeof ids / sizeof ids[0]; i++)
-        CU_ASSERT_EQUAL(inst_store_get(&st, ids[i], &info, NULL), INST_UNKNOWN);
-    CU_ASSERT_EQUAL(inst_store_get(&st, "i-00000002", &info, NULL), INST_OK);
+        CU_ASSERT_EQUAL(inst_dir_get(&st, ids[i], &info, NULL), INST_UNKNOWN);
+    CU_ASSERT_EQUAL(inst_dir_get(&st, "i-00000002", &info, NULL), INST_OK);
     CU_ASSERT_STRING_EQUAL(info.name, "db-01");
     CU_ASSERT_EQUAL(info.vcpus, 4);
-    inst_store_close(&st);
+    inst_dir_close(&st);
     remove_dir();
 }
 
@@ -321,7 +321,7 @@ static void test_broken_entries_ignored(void)
 {
     static const char *const disks[] = {"a.img"};
     static const size_t sizes[] = {10};
-    inst_store st;
+    inst_dir st;
     inst_info info, *all;
     size_t n;
     char p[8192];
@@ -347,9 +347,9 @@ static void test_broken_entries_ignored(void)
     path_of(p, sizeof p, ".hidden", NULL);
     mkdir(p, 0755);
 
-    CU_ASSERT_EQUAL_FATAL(inst_store_open(&st, dir, 0), 0);
-    CU_ASSERT_FALSE(inst_store_is_empty(&st));
-    CU_ASSERT_EQUAL_FATAL(inst_store_list(&st, &all, &n, NULL), INST_OK);
+    CU_ASSERT_EQUAL_FATAL(inst_dir_open(&st, dir, 0), 0);
+    CU_ASSERT_FALSE(inst_dir_is_empty(&st));
+    CU_ASSERT_EQUAL_FATAL(inst_dir_list(&st, &all, &n, NULL), INST_OK);
     CU_ASSERT_EQUAL_FATAL(n, 1);
     CU_ASSERT_STRING_EQUAL(all[0].id, "good");
     CU_ASSERT_STRING_EQUAL(all[0].name, "good-name");
@@ -357,14 +357,14 @@ static void test_broken_entries_ignored(void)
     free(all);
     static const char *broken[] = {"no-conf", "bad-conf", "evil", "lost-disk", "plain-file", ".hidden"};
     for (size_t i = 0; i < sizeof broken / sizeof broken[0]; i++)
-        CU_ASSERT_EQUAL(inst_store_get(&st, broken[i], &info, NULL), INST_UNKNOWN);
-    inst_store_close(&st);
+        CU_ASSERT_EQUAL(inst_dir_get(&st, broken[i], &info, NULL), INST_UNKNOWN);
+    inst_dir_close(&st);
     remove_dir();
 }
 
 static void test_clone_copies_exactly(void)
 {
-    inst_store st;
+    inst_dir st;
     inst_info out, got, *all;
     size_t n;
     int hidden, errnum = 0;
@@ -372,7 +372,7 @@ static void test_clone_copies_exactly(void)
     inst_progress pg = {rec_report, rec_should_stop, &rec};
 
     open_demo(&st, 0);
-    CU_ASSERT_EQUAL_FATAL(inst_store_clone(&st, "i-00000001", "web-02", &pg, &out, &errnum), INST_OK);
+    CU_ASSERT_EQUAL_FATAL(inst_dir_clone(&st, "i-00000001", "web-02", &pg, &out, &errnum), INST_OK);
     CU_ASSERT_TRUE(is_new_id(out.id));
     CU_ASSERT_STRING_EQUAL(out.name, "web-02");
     CU_ASSERT_EQUAL(out.vcpus, 2);
@@ -386,11 +386,11 @@ static void test_clone_copies_exactly(void)
         path_of(b, sizeof b, out.id, out.disks[i]);
         CU_ASSERT_TRUE(same_file(a, b));
     }
-    CU_ASSERT_EQUAL(inst_store_get(&st, out.id, &got, NULL), INST_OK);
+    CU_ASSERT_EQUAL(inst_dir_get(&st, out.id, &got, NULL), INST_OK);
     CU_ASSERT_EQUAL(memcmp(&got, &out, sizeof got), 0);
     CU_ASSERT_EQUAL(count_entries(&hidden), 3);
     CU_ASSERT_EQUAL(hidden, 0);
-    CU_ASSERT_EQUAL_FATAL(inst_store_list(&st, &all, &n, NULL), INST_OK);
+    CU_ASSERT_EQUAL_FATAL(inst_dir_list(&st, &all, &n, NULL), INST_OK);
     CU_ASSERT_EQUAL_FATAL(n, 3);
     for (size_t i = 1; i < n; i++)
         CU_ASSERT(strcmp(all[i - 1].id, all[i].id) < 0);
@@ -404,9 +404,9 @@ static void test_clone_copies_exactly(void)
 
     /* a clone of the clone; NULL progress is allowed */
     inst_info again;
-    CU_ASSERT_EQUAL(inst_store_clone(&st, out.id, "web-03", NULL, &again, NULL), INST_OK);
+    CU_ASSERT_EQUAL(inst_dir_clone(&st, out.id, "web-03", NULL, &again, NULL), INST_OK);
     CU_ASSERT_STRING_NOT_EQUAL(again.id, out.id);
-    inst_store_close(&st);
+    inst_dir_close(&st);
     remove_dir();
 }
 
@@ -414,16 +414,16 @@ static void test_progress_rate_limited(void)
 {
     static const char *const disks[] = {"a.img", "b.img", "c.img"};
     static const size_t sizes[] = {300000, 0, 100001};
-    inst_store st;
+    inst_dir st;
     inst_info out;
     recorder rec = {0};
     inst_progress pg = {rec_report, NULL, &rec};
 
     make_dir();
     make_instance("src", "source", 3, 3, disks, sizes);
-    CU_ASSERT_EQUAL_FATAL(inst_store_open(&st, dir, 800000), 0); /* 400001 bytes: ~0.5 s */
+    CU_ASSERT_EQUAL_FATAL(inst_dir_open(&st, dir, 800000), 0); /* 400001 bytes: ~0.5 s */
     double t0 = lg_mono_s();
-    CU_ASSERT_EQUAL_FATAL(inst_store_clone(&st, "src", "copy", &pg, &out, NULL), INST_OK);
+    CU_ASSERT_EQUAL_FATAL(inst_dir_clone(&st, "src", "copy", &pg, &out, NULL), INST_OK);
     double took = lg_mono_s() - t0;
     CU_ASSERT(took >= 0.4);
     CU_ASSERT(took < 5.0);
@@ -439,26 +439,26 @@ static void test_progress_rate_limited(void)
         path_of(b, sizeof b, out.id, disks[i]);
         CU_ASSERT_TRUE(same_file(a, b));
     }
-    inst_store_close(&st);
+    inst_dir_close(&st);
     remove_dir();
 }
 
 static void test_empty_instance(void)
 {
-    inst_store st;
+    inst_dir st;
     inst_info out;
     recorder rec = {0};
     inst_progress pg = {rec_report, NULL, &rec};
     make_dir();
     make_instance("empty", "nothing", 1, 0, NULL, NULL);
-    CU_ASSERT_EQUAL_FATAL(inst_store_open(&st, dir, 100), 0);
-    CU_ASSERT_EQUAL(inst_store_clone(&st, "empty", "still-nothing", &pg, &out, NULL), INST_OK);
+    CU_ASSERT_EQUAL_FATAL(inst_dir_open(&st, dir, 100), 0);
+    CU_ASSERT_EQUAL(inst_dir_clone(&st, "empty", "still-nothing", &pg, &out, NULL), INST_OK);
     CU_ASSERT_EQUAL(out.n_disks, 0);
     CU_ASSERT_EQUAL(out.size_bytes, 0);
     CU_ASSERT_EQUAL(rec.calls, 1); /* (0, 0): done */
     CU_ASSERT_EQUAL(rec.last_done, 0);
     CU_ASSERT_EQUAL(rec.last_total, 0);
-    inst_store_close(&st);
+    inst_dir_close(&st);
     remove_dir();
 }
 
@@ -466,32 +466,32 @@ static void test_name_clash_and_bad_names(void)
 {
     static const char *bad[] = {"", "../x", "a/b", ".x", "x..y", "with space", "caf\xc3\xa9",
                                 "a2345678901234567890123456789012345678901234567890123456789012345"};
-    inst_store st;
+    inst_dir st;
     inst_info out;
     int hidden;
     open_demo(&st, 0);
-    CU_ASSERT_EQUAL(inst_store_clone(&st, "i-00000001", "web-01", NULL, &out, NULL), INST_EXISTS);
-    CU_ASSERT_EQUAL(inst_store_clone(&st, "i-00000001", "db-01", NULL, &out, NULL), INST_EXISTS);
+    CU_ASSERT_EQUAL(inst_dir_clone(&st, "i-00000001", "web-01", NULL, &out, NULL), INST_EXISTS);
+    CU_ASSERT_EQUAL(inst_dir_clone(&st, "i-00000001", "db-01", NULL, &out, NULL), INST_EXISTS);
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
-        CU_ASSERT_EQUAL(inst_store_clone(&st, "i-00000001", bad[i], NULL, &out, NULL), INST_BAD_NAME);
+        CU_ASSERT_EQUAL(inst_dir_clone(&st, "i-00000001", bad[i], NULL, &out, NULL), INST_BAD_NAME);
     /* the name is checked first, then the source */
-    CU_ASSERT_EQUAL(inst_store_clone(&st, "../i-00000001", "../x", NULL, &out, NULL), INST_BAD_NAME);
-    CU_ASSERT_EQUAL(inst_store_clone(&st, "../i-00000001", "fine", NULL, &out, NULL), INST_UNKNOWN);
-    CU_ASSERT_EQUAL(inst_store_clone(&st, "i-99999999", "fine", NULL, &out, NULL), INST_UNKNOWN);
-    CU_ASSERT_EQUAL(inst_store_clone(&st, "", "fine", NULL, &out, NULL), INST_UNKNOWN);
+    CU_ASSERT_EQUAL(inst_dir_clone(&st, "../i-00000001", "../x", NULL, &out, NULL), INST_BAD_NAME);
+    CU_ASSERT_EQUAL(inst_dir_clone(&st, "../i-00000001", "fine", NULL, &out, NULL), INST_UNKNOWN);
+    CU_ASSERT_EQUAL(inst_dir_clone(&st, "i-99999999", "fine", NULL, &out, NULL), INST_UNKNOWN);
+    CU_ASSERT_EQUAL(inst_dir_clone(&st, "", "fine", NULL, &out, NULL), INST_UNKNOWN);
     CU_ASSERT_EQUAL(count_entries(&hidden), 2);
     CU_ASSERT_EQUAL(hidden, 0);
     /* names are case-sensitive */
-    CU_ASSERT_EQUAL(inst_store_clone(&st, "i-00000001", "WEB-01", NULL, &out, NULL), INST_OK);
-    CU_ASSERT_EQUAL(inst_store_clone(&st, "i-00000002", "WEB-01", NULL, &out, NULL), INST_EXISTS);
-    inst_store_close(&st);
+    CU_ASSERT_EQUAL(inst_dir_clone(&st, "i-00000001", "WEB-01", NULL, &out, NULL), INST_OK);
+    CU_ASSERT_EQUAL(inst_dir_clone(&st, "i-00000002", "WEB-01", NULL, &out, NULL), INST_EXISTS);
+    inst_dir_close(&st);
     remove_dir();
 }
 
 /* Two clones to one name at once: the second is refused while the first
  * still copies (its name is reserved), and the first succeeds. */
 typedef struct racer {
-    inst_store *st;
+    inst_dir *st;
     pthread_mutex_t mu;
     pthread_cond_t cv;
     int started, release;
@@ -515,13 +515,13 @@ static void *racer_run(void *arg)
 {
     racer *r = arg;
     inst_progress pg = {racer_report, NULL, r};
-    r->status = inst_store_clone(r->st, "i-00000001", "twin", &pg, &r->out, NULL);
+    r->status = inst_dir_clone(r->st, "i-00000001", "twin", &pg, &r->out, NULL);
     return NULL;
 }
 
 static void test_concurrent_name_clash(void)
 {
-    inst_store st;
+    inst_dir st;
     inst_info out;
     racer r = {.st = &st};
     pthread_t th;
@@ -536,11 +536,11 @@ static void test_concurrent_name_clash(void)
         pthread_cond_wait(&r.cv, &r.mu);
     pthread_mutex_unlock(&r.mu);
     /* the first clone is half-way: its folder is hidden, its name reserved */
-    CU_ASSERT_EQUAL(inst_store_clone(&st, "i-00000002", "twin", NULL, &out, NULL), INST_EXISTS);
+    CU_ASSERT_EQUAL(inst_dir_clone(&st, "i-00000002", "twin", NULL, &out, NULL), INST_EXISTS);
     CU_ASSERT_EQUAL(count_entries(&hidden), 3);
     CU_ASSERT_EQUAL(hidden, 1);
     /* another name is fine meanwhile */
-    CU_ASSERT_EQUAL(inst_store_clone(&st, "i-00000002", "other", NULL, &out, NULL), INST_OK);
+    CU_ASSERT_EQUAL(inst_dir_clone(&st, "i-00000002", "other", NULL, &out, NULL), INST_OK);
     pthread_mutex_lock(&r.mu);
     r.release = 1;
     pthread_cond_broadcast(&r.cv);
@@ -550,12 +550,12 @@ static void test_concurrent_name_clash(void)
     CU_ASSERT_STRING_EQUAL(r.out.name, "twin");
     CU_ASSERT_STRING_NOT_EQUAL(r.out.id, out.id);
     /* and after it ended, the name is taken by the instance itself */
-    CU_ASSERT_EQUAL(inst_store_clone(&st, "i-00000002", "twin", NULL, &out, NULL), INST_EXISTS);
+    CU_ASSERT_EQUAL(inst_dir_clone(&st, "i-00000002", "twin", NULL, &out, NULL), INST_EXISTS);
     CU_ASSERT_EQUAL(count_entries(&hidden), 4);
     CU_ASSERT_EQUAL(hidden, 0);
     pthread_cond_destroy(&r.cv);
     pthread_mutex_destroy(&r.mu);
-    inst_store_close(&st);
+    inst_dir_close(&st);
     remove_dir();
 }
 
@@ -564,7 +564,7 @@ static void test_concurrent_name_clash(void)
 #define THREADS 8
 
 typedef struct many_arg {
-    inst_store *st;
+    inst_dir *st;
     int index;
     inst_status status;
     inst_info out;
@@ -575,7 +575,7 @@ static void *many_run(void *p)
     many_arg *a = p;
     char name[32];
     snprintf(name, sizeof name, "n-%d", a->index / 2); /* two threads per name */
-    a->status = inst_store_clone(a->st, "small", name, NULL, &a->out, NULL);
+    a->status = inst_dir_clone(a->st, "small", name, NULL, &a->out, NULL);
     return NULL;
 }
 
@@ -583,14 +583,14 @@ static void test_concurrent_clones(void)
 {
     static const char *const disks[] = {"d.img"};
     static const size_t sizes[] = {200000};
-    inst_store st;
+    inst_dir st;
     pthread_t th[THREADS];
     many_arg args[THREADS];
     int ok = 0, exists = 0, hidden;
 
     make_dir();
     make_instance("small", "small", 1, 1, disks, sizes);
-    CU_ASSERT_EQUAL_FATAL(inst_store_open(&st, dir, 2000000), 0); /* each ~0.1 s */
+    CU_ASSERT_EQUAL_FATAL(inst_dir_open(&st, dir, 2000000), 0); /* each ~0.1 s */
     for (int i = 0; i < THREADS; i++) {
         args[i] = (many_arg){.st = &st, .index = i};
         CU_ASSERT_EQUAL_FATAL(pthread_create(&th[i], NULL, many_run, &args[i]), 0);
@@ -612,7 +612,7 @@ static void test_concurrent_clones(void)
     CU_ASSERT_EQUAL(exists, THREADS / 2);
     CU_ASSERT_EQUAL(count_entries(&hidden), 1 + THREADS / 2);
     CU_ASSERT_EQUAL(hidden, 0);
-    inst_store_close(&st);
+    inst_dir_close(&st);
     remove_dir();
 }
 
@@ -620,26 +620,26 @@ static void test_ids_unique(void)
 {
     static const char *const disks[] = {"d.img"};
     static const size_t sizes[] = {1};
-    inst_store st;
+    inst_dir st;
     inst_info out[40];
     make_dir();
     make_instance("tiny", "tiny", 1, 1, disks, sizes);
-    CU_ASSERT_EQUAL_FATAL(inst_store_open(&st, dir, 0), 0);
+    CU_ASSERT_EQUAL_FATAL(inst_dir_open(&st, dir, 0), 0);
     for (int i = 0; i < 40; i++) {
         char name[16];
         snprintf(name, sizeof name, "t%d", i);
-        CU_ASSERT_EQUAL_FATAL(inst_store_clone(&st, "tiny", name, NULL, &out[i], NULL), INST_OK);
+        CU_ASSERT_EQUAL_FATAL(inst_dir_clone(&st, "tiny", name, NULL, &out[i], NULL), INST_OK);
         CU_ASSERT_TRUE(is_new_id(out[i].id));
         for (int j = 0; j < i; j++)
             CU_ASSERT_STRING_NOT_EQUAL(out[i].id, out[j].id);
     }
-    inst_store_close(&st);
+    inst_dir_close(&st);
     remove_dir();
 }
 
 static void test_no_space_leaves_nothing(void)
 {
-    inst_store st;
+    inst_dir st;
     inst_info out, *all;
     size_t n;
     int hidden, errnum = 0;
@@ -651,24 +651,24 @@ static void test_no_space_leaves_nothing(void)
     static const long long budgets[] = {1, 1536 * 1024, 4 * 1024 * 1024 + 4096, 5 * 1024 * 1024, 0};
     for (size_t i = 0; i < sizeof budgets / sizeof budgets[0]; i++) {
         atomic_store(&write_budget, budgets[i]);
-        CU_ASSERT_EQUAL(inst_store_clone(&st, "i-00000001", "full", &pg, &out, &errnum), INST_NO_SPACE);
+        CU_ASSERT_EQUAL(inst_dir_clone(&st, "i-00000001", "full", &pg, &out, &errnum), INST_NO_SPACE);
         atomic_store(&write_budget, -1);
         CU_ASSERT_EQUAL(errnum, ENOSPC);
         CU_ASSERT_EQUAL(count_entries(&hidden), 2); /* no temporary folder, no instance */
         CU_ASSERT_EQUAL(hidden, 0);
-        CU_ASSERT_EQUAL_FATAL(inst_store_list(&st, &all, &n, NULL), INST_OK);
+        CU_ASSERT_EQUAL_FATAL(inst_dir_list(&st, &all, &n, NULL), INST_OK);
         CU_ASSERT_EQUAL(n, 2);
         free(all);
     }
     /* the name was released: the same clone works once there is room */
-    CU_ASSERT_EQUAL(inst_store_clone(&st, "i-00000001", "full", NULL, &out, NULL), INST_OK);
-    inst_store_close(&st);
+    CU_ASSERT_EQUAL(inst_dir_clone(&st, "i-00000001", "full", NULL, &out, NULL), INST_OK);
+    inst_dir_close(&st);
     remove_dir();
 }
 
 static void test_io_error_leaves_nothing(void)
 {
-    inst_store st;
+    inst_dir st;
     inst_info out;
     struct rlimit old, lim;
     int hidden, errnum = 0;
@@ -679,7 +679,7 @@ static void test_io_error_leaves_nothing(void)
     lim = old;
     lim.rlim_cur = 1024 * 1024;
     CU_ASSERT_EQUAL_FATAL(setrlimit(RLIMIT_FSIZE, &lim), 0);
-    inst_status s = inst_store_clone(&st, "i-00000001", "too-big", NULL, &out, &errnum);
+    inst_status s = inst_dir_clone(&st, "i-00000001", "too-big", NULL, &out, &errnum);
     CU_ASSERT_EQUAL(setrlimit(RLIMIT_FSIZE, &old), 0);
     signal(SIGXFSZ, SIG_DFL);
     CU_ASSERT_EQUAL(s, INST_IO);
@@ -691,16 +691,16 @@ static void test_io_error_leaves_nothing(void)
     char p[8192];
     path_of(p, sizeof p, "i-00000002", "data.img");
     CU_ASSERT_EQUAL(unlink(p), 0); /* i-00000002 is no longer an instance */
-    CU_ASSERT_EQUAL(inst_store_clone(&st, "i-00000002", "x", NULL, &out, NULL), INST_UNKNOWN);
+    CU_ASSERT_EQUAL(inst_dir_clone(&st, "i-00000002", "x", NULL, &out, NULL), INST_UNKNOWN);
     CU_ASSERT_EQUAL(count_entries(&hidden), 2);
     CU_ASSERT_EQUAL(hidden, 0);
-    inst_store_close(&st);
+    inst_dir_close(&st);
     remove_dir();
 }
 
 static void test_cancel_leaves_nothing(void)
 {
-    inst_store st;
+    inst_dir st;
     inst_info out;
     recorder rec = {.stop_after = 2};
     inst_progress pg = {rec_report, rec_should_stop, &rec};
@@ -708,18 +708,18 @@ static void test_cancel_leaves_nothing(void)
 
     open_demo(&st, 1024 * 1024); /* 12 MiB would take 12 s: the stop must cut it short */
     double t0 = lg_mono_s();
-    CU_ASSERT_EQUAL(inst_store_clone(&st, "i-00000002", "stopped", &pg, &out, NULL), INST_CANCELLED);
+    CU_ASSERT_EQUAL(inst_dir_clone(&st, "i-00000002", "stopped", &pg, &out, NULL), INST_CANCELLED);
     CU_ASSERT(lg_mono_s() - t0 < 2.0);
     CU_ASSERT_EQUAL(count_entries(&hidden), 2);
     CU_ASSERT_EQUAL(hidden, 0);
-    CU_ASSERT_EQUAL(inst_store_clone(&st, "i-00000001", "stopped", NULL, &out, NULL), INST_OK);
-    inst_store_close(&st);
+    CU_ASSERT_EQUAL(inst_dir_clone(&st, "i-00000001", "stopped", NULL, &out, NULL), INST_OK);
+    inst_dir_close(&st);
     remove_dir();
 }
 
 static void test_stale_clones_removed(void)
 {
-    inst_store st;
+    inst_dir st;
     char p[8192], name[64];
     int hidden;
 
@@ -735,12 +735,12 @@ static void test_stale_clones_removed(void)
     CU_ASSERT_EQUAL_FATAL(mkdir(p, 0755), 0);
     path_of(p, sizeof p, ".keep", NULL);
     write_text(p, "x");
-    CU_ASSERT_EQUAL_FATAL(inst_store_open(&st, dir, 0), 0);
+    CU_ASSERT_EQUAL_FATAL(inst_dir_open(&st, dir, 0), 0);
     CU_ASSERT_EQUAL(count_entries(&hidden), 2);
     CU_ASSERT_EQUAL(hidden, 2);
     path_of(p, sizeof p, ".clone-2000000000-0123456789abcdef", NULL);
     CU_ASSERT_NOT_EQUAL(access(p, F_OK), 0);
-    inst_store_close(&st);
+    inst_dir_close(&st);
     remove_dir();
 }
 

@@ -1,5 +1,6 @@
-/* store.c - InstanceService's instances as folders in a data directory
- * (store.h has the layout and the thread-safety rules).
+/* instance_dir.c - InstanceService's instance folder: the instances as
+ * folders in a data directory (instance_dir.h has the layout and the
+ * thread-safety rules).
  *
  * DESIGN
  *
@@ -15,7 +16,7 @@
  * new id with RENAME_NOREPLACE, and the data directory fsynced.  Readers
  * (get, list) skip hidden entries, so they see either no clone or all of
  * it.  On any failure the temporary folder is removed; a folder left by a
- * crash is removed when the next store opens that directory.
+ * crash is removed when that directory is next opened (inst_dir_open).
  *
  * Names.  The new name must not be used by an instance nor by a clone in
  * progress.  The check and the reservation (a node on the cloning thread's
@@ -31,7 +32,7 @@
  *
  * Copyright (C) 2026 the Ladon-C authors. GPL-2.0-or-later.
  */
-#include "store.h"
+#include "instance_dir.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -318,7 +319,7 @@ fail:
     return -1;
 }
 
-inst_status inst_store_get(inst_store *st, const char *id, inst_info *out, int *errnum)
+inst_status inst_dir_get(inst_dir *st, const char *id, inst_info *out, int *errnum)
 {
     if (!inst_valid_name(id))
         return INST_UNKNOWN;
@@ -351,7 +352,7 @@ static DIR *open_data_dir(int dfd)
     return d;
 }
 
-inst_status inst_store_list(inst_store *st, inst_info **out, size_t *n, int *errnum)
+inst_status inst_dir_list(inst_dir *st, inst_info **out, size_t *n, int *errnum)
 {
     inst_info *v = NULL;
     size_t len = 0, cap = 0;
@@ -434,7 +435,7 @@ static void remove_stale_clones(int dfd)
     (void)closedir(d);
 }
 
-int inst_store_open(inst_store *st, const char *dir, uint64_t copy_rate)
+int inst_dir_open(inst_dir *st, const char *dir, uint64_t copy_rate)
 {
     int e;
     memset(st, 0, sizeof *st);
@@ -454,7 +455,7 @@ int inst_store_open(inst_store *st, const char *dir, uint64_t copy_rate)
     return 0;
 }
 
-void inst_store_close(inst_store *st)
+void inst_dir_close(inst_dir *st)
 {
     if (st->dfd >= 0) {
         (void)close(st->dfd);
@@ -463,7 +464,7 @@ void inst_store_close(inst_store *st)
     st->dfd = -1;
 }
 
-int inst_store_is_empty(inst_store *st)
+int inst_dir_is_empty(inst_dir *st)
 {
     DIR *d = open_data_dir(st->dfd);
     struct dirent *de;
@@ -527,7 +528,7 @@ static int write_meta(int tfd, const inst_info *info)
     return close_checked(fd);
 }
 
-static int reserved_locked(const inst_store *st, const char *id, const char *name)
+static int reserved_locked(const inst_dir *st, const char *id, const char *name)
 {
     for (const inst_reservation *r = st->reserved; r != NULL; r = r->next)
         if ((id != NULL && strcmp(r->id, id) == 0) || (name != NULL && strcmp(r->name, name) == 0))
@@ -535,7 +536,7 @@ static int reserved_locked(const inst_store *st, const char *id, const char *nam
     return 0;
 }
 
-static void unreserve(inst_store *st, inst_reservation *res)
+static void unreserve(inst_dir *st, inst_reservation *res)
 {
     (void)pthread_mutex_lock(&st->mu);
     for (inst_reservation **p = &st->reserved; *p != NULL; p = &(*p)->next)
@@ -548,7 +549,7 @@ static void unreserve(inst_store *st, inst_reservation *res)
 
 /* Under st->mu: a fresh random id, used neither by a folder nor by a clone
  * in progress, into res->id. */
-static inst_status pick_id_locked(inst_store *st, inst_reservation *res, int *errnum)
+static inst_status pick_id_locked(inst_dir *st, inst_reservation *res, int *errnum)
 {
     for (int tries = 0; tries < 64; tries++) {
         uint32_t r;
@@ -572,7 +573,7 @@ static inst_status pick_id_locked(inst_store *st, inst_reservation *res, int *er
 /* Renames the finished folder tmp to res->id, picking another id if that one
  * appeared meanwhile, and makes the rename durable.  On failure the caller
  * removes tmp (still there); on success tmp is gone. */
-static inst_status publish(inst_store *st, const char *tmp, inst_reservation *res, int *errnum)
+static inst_status publish(inst_dir *st, const char *tmp, inst_reservation *res, int *errnum)
 {
     for (int tries = 0; tries < 8; tries++) {
         int rc = renameat2(st->dfd, tmp, st->dfd, res->id, RENAME_NOREPLACE);
@@ -677,7 +678,7 @@ fail:
 
 /* Copies the images of src into the folder tmp, sets dst->size_bytes to the
  * bytes copied and writes the folder's instance.conf for *dst. */
-static inst_status fill_clone(inst_store *st, const inst_info *src, const char *tmp,
+static inst_status fill_clone(inst_dir *st, const inst_info *src, const char *tmp,
                               inst_info *dst, const inst_progress *pg, int *errnum)
 {
     copy_state cs = {0};
@@ -727,8 +728,8 @@ out:
     return s;
 }
 
-inst_status inst_store_clone(inst_store *st, const char *src_id, const char *new_name,
-                             const inst_progress *pg, inst_info *out, int *errnum)
+inst_status inst_dir_clone(inst_dir *st, const char *src_id, const char *new_name,
+                           const inst_progress *pg, inst_info *out, int *errnum)
 {
     inst_reservation res;
     inst_info src, *all = NULL;
@@ -738,7 +739,7 @@ inst_status inst_store_clone(inst_store *st, const char *src_id, const char *new
 
     if (!inst_valid_name(new_name))
         return INST_BAD_NAME;
-    s = inst_store_get(st, src_id, &src, errnum);
+    s = inst_dir_get(st, src_id, &src, errnum);
     if (s != INST_OK)
         return s;
 
@@ -749,7 +750,7 @@ inst_status inst_store_clone(inst_store *st, const char *src_id, const char *new
     if (reserved_locked(st, NULL, new_name)) {
         s = INST_EXISTS;
     } else {
-        s = inst_store_list(st, &all, &n_all, errnum);
+        s = inst_dir_list(st, &all, &n_all, errnum);
         for (size_t i = 0; s == INST_OK && i < n_all; i++)
             if (strcmp(all[i].name, new_name) == 0)
                 s = INST_EXISTS;
@@ -845,7 +846,7 @@ fail:
     return -1;
 }
 
-static inst_status create_demo_instance(inst_store *st, const demo_instance *di, int *errnum)
+static inst_status create_demo_instance(inst_dir *st, const demo_instance *di, int *errnum)
 {
     inst_info info;
     struct stat sb;
@@ -899,7 +900,7 @@ fail:
     return s;
 }
 
-inst_status inst_store_create_demo(inst_store *st, int *errnum)
+inst_status inst_dir_create_demo(inst_dir *st, int *errnum)
 {
     for (size_t i = 0; i < sizeof demo / sizeof demo[0]; i++) {
         inst_status s = create_demo_instance(st, &demo[i], errnum);

@@ -1,5 +1,7 @@
-/* store.h - the file logic behind InstanceService (internal to the example;
- * used by instances.c and by tests/unit/instances).  Nothing here knows
+/* instance_dir.h - InstanceService's instance folder: the data directory
+ * holding one folder per instance, read, listed and cloned into (internal
+ * to the example; used by instances.c and by tests/unit/instances).  It is
+ * not a task store (ladon/store.h) and holds no task.  Nothing here knows
  * about SOAP: statuses come back as inst_status and instances.c turns them
  * into faults.
  *
@@ -15,14 +17,14 @@
  * entries, plain files, broken folders) is ignored.
  *
  * Thread safety: every function may be called from several threads at once
- * on the same store.  The store's mutex guards only the list of clones in
+ * on the same inst_dir.  Its mutex guards only the list of clones in
  * progress (their reserved names and ids); it is held while a clone checks
  * for a name clash and reserves, never while copying.
  *
  * Copyright (C) 2026 the Ladon-C authors. GPL-2.0-or-later.
  */
-#ifndef INSTANCES_STORE_H
-#define INSTANCES_STORE_H
+#ifndef INSTANCES_INSTANCE_DIR_H
+#define INSTANCES_INSTANCE_DIR_H
 
 #include <pthread.h>
 #include <stddef.h>
@@ -63,12 +65,12 @@ typedef struct inst_reservation {
     struct inst_reservation *next;
 } inst_reservation;
 
-typedef struct inst_store {
+typedef struct inst_dir {
     int dfd;                   /* the data directory, O_DIRECTORY; all paths are relative to it */
     uint64_t copy_rate;        /* bytes per second; 0 = unlimited */
     pthread_mutex_t mu;        /* guards `reserved` */
     inst_reservation *reserved;
-} inst_store;
+} inst_dir;
 
 /* What a clone reports as it goes.  Every member may be NULL. */
 typedef struct inst_progress {
@@ -93,27 +95,27 @@ int inst_valid_name(const char *s);
  * (".clone-PID-*" whose PID is not running).  copy_rate: bytes per second
  * for clones, 0 = unlimited.  Returns 0, or -1 with errno set (ENOTDIR when
  * dir is not a directory); on failure nothing needs to be undone. */
-int inst_store_open(inst_store *st, const char *dir, uint64_t copy_rate);
+int inst_dir_open(inst_dir *st, const char *dir, uint64_t copy_rate);
 /* Closes what open opened.  No clone may be running. */
-void inst_store_close(inst_store *st);
+void inst_dir_close(inst_dir *st);
 
 /* Non-zero when the data directory has no entries at all (errno = 0), or
  * when it cannot be read (errno set). */
-int inst_store_is_empty(inst_store *st);
+int inst_dir_is_empty(inst_dir *st);
 
 /* Creates the demo instances ("web-01" i-00000001 and "db-01" i-00000002,
  * images of a few MiB with deterministic non-zero bytes), each written to a
  * temporary folder and renamed into place.  Instances whose id already
  * exists are left alone. */
-inst_status inst_store_create_demo(inst_store *st, int *errnum);
+inst_status inst_dir_create_demo(inst_dir *st, int *errnum);
 
 /* Reads instance `id` into *out.  INST_UNKNOWN when id is not valid or names
  * no (valid) instance. */
-inst_status inst_store_get(inst_store *st, const char *id, inst_info *out, int *errnum);
+inst_status inst_dir_get(inst_dir *st, const char *id, inst_info *out, int *errnum);
 
 /* All instances, sorted by id (strcmp), in a malloc()ed array the caller
  * frees (NULL when there are none).  On failure *out is NULL and *n 0. */
-inst_status inst_store_list(inst_store *st, inst_info **out, size_t *n, int *errnum);
+inst_status inst_dir_list(inst_dir *st, inst_info **out, size_t *n, int *errnum);
 
 /* Clones instance src_id as a new instance named new_name with a new random
  * id ("i-" and 8 hex digits): copies every image (rate-limited to
@@ -125,7 +127,7 @@ inst_status inst_store_list(inst_store *st, inst_info **out, size_t *n, int *err
  * describing the new instance, INST_BAD_NAME, INST_UNKNOWN (src_id),
  * INST_EXISTS, INST_NO_SPACE, INST_IO (*errnum), INST_NOMEM or
  * INST_CANCELLED.  errnum may be NULL. */
-inst_status inst_store_clone(inst_store *st, const char *src_id, const char *new_name,
-                             const inst_progress *progress, inst_info *out, int *errnum);
+inst_status inst_dir_clone(inst_dir *st, const char *src_id, const char *new_name,
+                           const inst_progress *progress, inst_info *out, int *errnum);
 
-#endif /* INSTANCES_STORE_H */
+#endif /* INSTANCES_INSTANCE_DIR_H */
