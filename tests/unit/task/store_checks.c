@@ -66,7 +66,7 @@ int32_t lt_running_task(ladon_store *st, const char *method)
     return id;
 }
 
-void lt_check_outage(lt_server *c, ladon_store *st, int32_t id)
+void lt_check_outage(lt_store_server *c, ladon_store *st, int32_t id)
 {
     ladon_task_record rec;
     int32_t x;
@@ -112,7 +112,7 @@ void lt_check_outage(lt_server *c, ladon_store *st, int32_t id)
     CU_ASSERT_EQUAL(ladon_store_start(st, fresh, NULL), LADON_ESTATE);
 
     /* the server dies: fast failures, no crash (SIGPIPE), no hang */
-    lt_server_stop(c, SIGKILL);
+    lt_store_server_stop(c, SIGKILL);
     for (int i = 0; i < 5; i++) {
         t0 = lt_now();
         CU_ASSERT_EQUAL(ladon_store_get(st, "m", id, &rec, 0), LADON_ESTORE);

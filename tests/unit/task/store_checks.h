@@ -6,7 +6,7 @@
 
 #include <stdint.h>
 #include "ladon/store.h"
-#include "server_fixture.h"
+#include "store_servers.h"
 
 /* ladon_store_open_with(url) with key prefix and timeout, else defaults;
  * its result, *out and err as that function sets them. */
@@ -29,6 +29,6 @@ int32_t lt_running_task(ladon_store *st, const char *method);
  * LT_HUNG_CALL_MAX_S; once awake, the late replies to the calls that timed
  * out are never taken for the answers of later calls; dead, calls fail fast
  * (no hang, no SIGPIPE).  c is left stopped: the caller restarts it. */
-void lt_check_outage(lt_server *c, ladon_store *st, int32_t id);
+void lt_check_outage(lt_store_server *c, ladon_store *st, int32_t id);
 
 #endif

@@ -27,12 +27,12 @@
 
 #include "ladon/error.h"
 #include "ladon/store.h"
-#include "server_fixture.h"
+#include "store_servers.h"
 #include "task_internal.h"
 
 static const char *backend; /* "memory", "memcached", "redis" */
 static int remote;          /* memcached or redis: leases, server-side TTL */
-static lt_server server;
+static lt_store_server server;
 static char base_url[128];
 
 /* ---- clock: real + offset ----------------------------------------------- */
@@ -915,12 +915,12 @@ static int suite_init(void)
     }
     remote = 1;
     if (strcmp(backend, "memcached") == 0) {
-        if (lt_server_start(&server, LT_MEMCACHED, 0, NULL) != 0)
+        if (lt_store_server_start(&server, LT_MEMCACHED, 0, NULL) != 0)
             return 1;
         snprintf(base_url, sizeof base_url, "memcached://127.0.0.1:%u",
                  server.port);
     } else {
-        if (lt_server_start(&server, LT_REDIS, 0, NULL) != 0)
+        if (lt_store_server_start(&server, LT_REDIS, 0, NULL) != 0)
             return 1;
         snprintf(base_url, sizeof base_url, "redis://127.0.0.1:%u/2",
                  server.port);
@@ -930,7 +930,7 @@ static int suite_init(void)
 
 static int suite_clean(void)
 {
-    lt_server_stop(&server, SIGTERM);
+    lt_store_server_stop(&server, SIGTERM);
     return 0;
 }
 

@@ -6,7 +6,7 @@
  * by test_store_conformance.c.
  *
  * Every server is a real memcached on 127.0.0.1, started and stopped by PID
- * (server_fixture.c).
+ * (store_servers.c).
  *
  * Copyright (C) 2026 the Ladon-C authors. GPL-2.0-or-later. */
 #include <CUnit/Basic.h>
@@ -21,11 +21,11 @@
 
 #include "ladon/error.h"
 #include "ladon/store.h"
-#include "server_fixture.h"
+#include "store_servers.h"
 #include "store_checks.h"
 #include "task_internal.h"
 
-static lt_server a, b; /* two long-lived servers */
+static lt_store_server a, b; /* two long-lived servers */
 
 /* The store timeout of the tests that are not about timeouts: generous, so
  * that a slow run (sanitizers, a loaded machine) does not turn one stalled
@@ -145,10 +145,10 @@ static void test_bad_urls(void)
 
 static void test_unreachable_open(void)
 {
-    lt_server gone;
-    CU_ASSERT_EQUAL_FATAL(lt_server_start(&gone, LT_MEMCACHED, 0, NULL), 0);
+    lt_store_server gone;
+    CU_ASSERT_EQUAL_FATAL(lt_store_server_start(&gone, LT_MEMCACHED, 0, NULL), 0);
     unsigned port = gone.port;
-    lt_server_stop(&gone, SIGTERM); /* now certainly nobody listens there */
+    lt_store_server_stop(&gone, SIGTERM); /* now certainly nobody listens there */
     char url[64];
     snprintf(url, sizeof url, "memcached://127.0.0.1:%u", port);
     ladon_store_options o;
@@ -352,8 +352,8 @@ static void test_long_ttl(void)
 
 static void test_down_and_back(void)
 {
-    lt_server c;
-    CU_ASSERT_EQUAL_FATAL(lt_server_start(&c, LT_MEMCACHED, 0, NULL), 0);
+    lt_store_server c;
+    CU_ASSERT_EQUAL_FATAL(lt_store_server_start(&c, LT_MEMCACHED, 0, NULL), 0);
     char url[64];
     snprintf(url, sizeof url, "memcached://127.0.0.1:%u", c.port);
     ladon_store *st = lt_open_url(url, "down:", 500);
@@ -365,7 +365,7 @@ static void test_down_and_back(void)
 
     /* back on the same port (empty: memcached keeps nothing): service
      * resumes within a few seconds, the old record reads as unknown */
-    CU_ASSERT_EQUAL_FATAL(lt_server_restart(&c), 0);
+    CU_ASSERT_EQUAL_FATAL(lt_store_server_restart(&c), 0);
     double t0 = lt_now();
     int rc = LADON_ESTORE;
     while (rc != 0 && lt_now() - t0 < 8.0) {
@@ -383,7 +383,7 @@ static void test_down_and_back(void)
     CU_ASSERT_EQUAL(ladon_store_start(st, x, NULL), 0);
     CU_ASSERT_EQUAL(ladon_store_finish(st, x, "r", 1, 100), 0);
     ladon_store_close(st);
-    lt_server_stop(&c, SIGTERM);
+    lt_store_server_stop(&c, SIGTERM);
 }
 
 static void test_too_large(void)
@@ -392,8 +392,8 @@ static void test_too_large(void)
      * 64 of them */
     static const char *const small_items[] = {"-I", "1k", "-o",
                                               "slab_chunk_max=512", NULL};
-    lt_server d;
-    CU_ASSERT_EQUAL_FATAL(lt_server_start(&d, LT_MEMCACHED, 0, small_items),
+    lt_store_server d;
+    CU_ASSERT_EQUAL_FATAL(lt_store_server_start(&d, LT_MEMCACHED, 0, small_items),
                           0);
     char url[64];
     snprintf(url, sizeof url, "memcached://127.0.0.1:%u", d.port);
@@ -433,7 +433,7 @@ static void test_too_large(void)
     CU_ASSERT_EQUAL(rec.info.state, LADON_TASK_QUEUED);
     free(buf);
     ladon_store_close(st);
-    lt_server_stop(&d, SIGTERM);
+    lt_store_server_stop(&d, SIGTERM);
 }
 
 static void test_shared_handles(void)
@@ -446,16 +446,16 @@ static void test_shared_handles(void)
 
 static int suite_init(void)
 {
-    if (lt_server_start(&a, LT_MEMCACHED, 0, NULL) != 0 ||
-        lt_server_start(&b, LT_MEMCACHED, 0, NULL) != 0)
+    if (lt_store_server_start(&a, LT_MEMCACHED, 0, NULL) != 0 ||
+        lt_store_server_start(&b, LT_MEMCACHED, 0, NULL) != 0)
         return 1;
     return 0;
 }
 
 static int suite_clean(void)
 {
-    lt_server_stop(&a, SIGTERM);
-    lt_server_stop(&b, SIGTERM);
+    lt_store_server_stop(&a, SIGTERM);
+    lt_store_server_stop(&b, SIGTERM);
     return 0;
 }
 

@@ -6,7 +6,7 @@
  * tested by test_store_conformance.c.
  *
  * Every server is a real redis-server on 127.0.0.1, started and stopped by
- * PID (server_fixture.c).
+ * PID (store_servers.c).
  *
  * Copyright (C) 2026 the Ladon-C authors. GPL-2.0-or-later. */
 #include <CUnit/Basic.h>
@@ -21,12 +21,12 @@
 
 #include "ladon/error.h"
 #include "ladon/store.h"
-#include "server_fixture.h"
+#include "store_servers.h"
 #include "store_checks.h"
 #include "task_internal.h"
 
-static lt_server plain; /* no password */
-static lt_server authed; /* --requirepass */
+static lt_store_server plain; /* no password */
+static lt_store_server authed; /* --requirepass */
 
 #define PASSWORD "s3cr@t/pw"
 #define PASSWORD_ENC "s3cr%%40t%%2Fpw" /* as a printf format */
@@ -70,10 +70,10 @@ static void test_bad_urls(void)
         CU_ASSERT_PTR_NOT_NULL(strstr(err, bad[i].says));
     }
     /* nobody listening: a clear start-up error, fast */
-    lt_server gone;
-    CU_ASSERT_EQUAL_FATAL(lt_server_start(&gone, LT_REDIS, 0, NULL), 0);
+    lt_store_server gone;
+    CU_ASSERT_EQUAL_FATAL(lt_store_server_start(&gone, LT_REDIS, 0, NULL), 0);
     unsigned port = gone.port;
-    lt_server_stop(&gone, SIGTERM);
+    lt_store_server_stop(&gone, SIGTERM);
     char url[64], err[512] = "";
     snprintf(url, sizeof url, "redis://127.0.0.1:%u", port);
     ladon_store *st = (ladon_store *)0x1;
@@ -225,8 +225,8 @@ static void test_records_ttl_and_scripts(void)
 
 static void test_down_and_back(void)
 {
-    lt_server c;
-    CU_ASSERT_EQUAL_FATAL(lt_server_start(&c, LT_REDIS, 0, NULL), 0);
+    lt_store_server c;
+    CU_ASSERT_EQUAL_FATAL(lt_store_server_start(&c, LT_REDIS, 0, NULL), 0);
     char url[64];
     snprintf(url, sizeof url, "redis://127.0.0.1:%u", c.port);
     ladon_store *st = lt_open_url(url, "down:", 500);
@@ -237,7 +237,7 @@ static void test_down_and_back(void)
     lt_check_outage(&c, st, id);
 
     /* back, empty (no persistence): the very next call works */
-    CU_ASSERT_EQUAL_FATAL(lt_server_restart(&c), 0);
+    CU_ASSERT_EQUAL_FATAL(lt_store_server_restart(&c), 0);
     CU_ASSERT_EQUAL(ladon_store_create(st, "m", &x), 0);
     CU_ASSERT_EQUAL(ladon_store_start(st, x, NULL), 0);
     CU_ASSERT_EQUAL(ladon_store_finish(st, x, "r", 1, 100), 0);
@@ -245,20 +245,20 @@ static void test_down_and_back(void)
 
     /* restarted while idle connections wait in the pool: they are noticed
      * and replaced, no call fails */
-    lt_server_stop(&c, SIGTERM);
-    CU_ASSERT_EQUAL_FATAL(lt_server_restart(&c), 0);
+    lt_store_server_stop(&c, SIGTERM);
+    CU_ASSERT_EQUAL_FATAL(lt_store_server_restart(&c), 0);
     for (int i = 0; i < 5; i++)
         CU_ASSERT_EQUAL(ladon_store_create(st, "m", &x), 0);
     ladon_store_close(st);
-    lt_server_stop(&c, SIGTERM);
+    lt_store_server_stop(&c, SIGTERM);
 }
 
 static void test_too_large(void)
 {
     static const char *const small_bulk[] = {"--proto-max-bulk-len", "1mb",
                                              NULL};
-    lt_server d;
-    CU_ASSERT_EQUAL_FATAL(lt_server_start(&d, LT_REDIS, 0, small_bulk), 0);
+    lt_store_server d;
+    CU_ASSERT_EQUAL_FATAL(lt_store_server_start(&d, LT_REDIS, 0, small_bulk), 0);
     char url[64];
     snprintf(url, sizeof url, "redis://127.0.0.1:%u", d.port);
     ladon_store *st = lt_open_url(url, "big:", 1000);
@@ -282,7 +282,7 @@ static void test_too_large(void)
                     LADON_ESTATE);
     free(buf);
     ladon_store_close(st);
-    lt_server_stop(&d, SIGTERM);
+    lt_store_server_stop(&d, SIGTERM);
 }
 
 static void test_shared_handles(void)
@@ -295,16 +295,16 @@ static void test_shared_handles(void)
 static int suite_init(void)
 {
     static const char *const pass[] = {"--requirepass", PASSWORD, NULL};
-    if (lt_server_start(&plain, LT_REDIS, 0, NULL) != 0 ||
-        lt_server_start(&authed, LT_REDIS, 0, pass) != 0)
+    if (lt_store_server_start(&plain, LT_REDIS, 0, NULL) != 0 ||
+        lt_store_server_start(&authed, LT_REDIS, 0, pass) != 0)
         return 1;
     return 0;
 }
 
 static int suite_clean(void)
 {
-    lt_server_stop(&plain, SIGTERM);
-    lt_server_stop(&authed, SIGTERM);
+    lt_store_server_stop(&plain, SIGTERM);
+    lt_store_server_stop(&authed, SIGTERM);
     return 0;
 }
 

@@ -1,6 +1,6 @@
-/* server_fixture.c - see server_fixture.h.
+/* store_servers.c - see store_servers.h.
  * Copyright (C) 2026 the Ladon-C authors. GPL-2.0-or-later. */
-#include "server_fixture.h"
+#include "store_servers.h"
 #include "../mono_clock.h"
 
 #include <arpa/inet.h>
@@ -137,7 +137,7 @@ long lt_raw(unsigned port, const char *cmd, size_t cmdlen, char *reply,
 
 /* Answers: memcached to "version", redis to PING (+PONG, or -NOAUTH when
  * a password is required: it is up either way). */
-static int answers(const lt_server *s)
+static int answers(const lt_store_server *s)
 {
     char buf[256];
     if (s->kind == LT_MEMCACHED) {
@@ -149,7 +149,7 @@ static int answers(const lt_server *s)
                      strncmp(buf, "-NOAUTH", 7) == 0);
 }
 
-static int spawn(lt_server *s)
+static int spawn(lt_store_server *s)
 {
     char port[16];
     snprintf(port, sizeof port, "%u", s->port);
@@ -218,12 +218,12 @@ static int spawn(lt_server *s)
             return 0;
         nap(0.02);
     }
-    lt_server_stop(s, SIGKILL);
+    lt_store_server_stop(s, SIGKILL);
     return -1;
 }
 
-int lt_server_start(lt_server *s, lt_kind kind, unsigned port,
-                    const char *const *extra)
+int lt_store_server_start(lt_store_server *s, lt_store_kind kind, unsigned port,
+                          const char *const *extra)
 {
     memset(s, 0, sizeof *s);
     s->kind = kind;
@@ -241,7 +241,7 @@ int lt_server_start(lt_server *s, lt_kind kind, unsigned port,
     return -1;
 }
 
-int lt_server_restart(lt_server *s)
+int lt_store_server_restart(lt_store_server *s)
 {
     for (int attempt = 0; attempt < 10; attempt++) {
         if (spawn(s) == 0)
@@ -273,7 +273,7 @@ int lt_wait_stopped(pid_t pid)
     return 0;
 }
 
-void lt_server_stop(lt_server *s, int sig)
+void lt_store_server_stop(lt_store_server *s, int sig)
 {
     if (s->pid <= 0)
         return;
