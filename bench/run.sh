@@ -40,18 +40,15 @@ die() { log "FAILED: $*"; exit 1; }
 
 # --- install and build ------------------------------------------------------
 scripts/install-deps.sh bench
-if [ ! -f "$BUILD/build.ninja" ]; then
-    meson setup "$BUILD" --buildtype=release >/dev/null
-else
-    meson configure "$BUILD" -Dbuildtype=release >/dev/null
-fi
+# set up, or reconfigured (so `meson compile TARGET` knows targets added or moved since)
+scripts/configure.sh "$BUILD" --buildtype=release
 meson compile -C "$BUILD" ladon-examples plain_gsoap idle_conns mc_get delay_hop >/dev/null ||
     die "build (run: meson compile -C $BUILD)"
 LADON=$ROOT/$BUILD/services/ladon-examples
 PLAIN=$ROOT/$BUILD/bench/plain_gsoap
 IDLE=$ROOT/$BUILD/bench/idle_conns
 MCGET=$ROOT/$BUILD/bench/mc_get
-HOP=$ROOT/$BUILD/bench/delay_hop
+HOP=$ROOT/$BUILD/tests/tools/delay_hop
 LUA=$ROOT/bench/wrk/soap.lua
 
 # 1,000 idle connections + wrk + servers need descriptors.

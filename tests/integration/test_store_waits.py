@@ -2,8 +2,8 @@
 """A request waiting for a remote task store does not hold one of the --workers (docs/scaling.md,
 "Workers and waiting"; framework/src/pool.c).
 
-A real memcached sits behind bench/delay_hop (every chunk a client sends reaches memcached DELAY
-seconds later: a slow network hop), and ladon-examples runs with `--workers 1
+A real memcached sits behind tests/tools/delay_hop (every chunk a client sends reaches memcached
+DELAY seconds later: a slow network hop), and ladon-examples runs with `--workers 1
 --store memcached://HOP` (so 1 worker and, by default, 3 wait threads) and one running taskExample
 (LADON_EXAMPLE_STEP_MS=60000).  Every poll costs one store round trip of at least DELAY:
 
@@ -47,7 +47,7 @@ ADD = '<c:add xmlns:c="urn:ladon:examples:calculator"><a>20</a><b>22</b></c:add>
 
 
 def start_hop(binary, target_port, delay):
-    """bench/delay_hop in front of 127.0.0.1:target_port: (process, its port)."""
+    """tests/tools/delay_hop in front of 127.0.0.1:target_port: (process, its port)."""
     proc = subprocess.Popen([binary, str(target_port), str(int(delay * 1e6))],
                             stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, close_fds=True)
     line = proc.stdout.readline().decode()

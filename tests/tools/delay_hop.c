@@ -1,4 +1,5 @@
-/* delay_hop.c - a slow network hop in front of a TCP server (bench/run.sh):
+/* delay_hop.c - a slow network hop in front of a TCP server (a test tool:
+ * tests/integration/test_store_waits.py, and bench/run.sh):
  * what a client sends reaches the server DELAY_US microseconds later;
  * answers come back at once.  So every request/answer round trip through
  * the hop takes at least DELAY_US, as across a network, while the CPU cost
