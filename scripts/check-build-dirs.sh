@@ -3,7 +3,7 @@
 # i.e. scripts/test.sh never runs a build folder configured before the test set was
 # installed, and a missing test dependency is an error, never fewer tests.
 #   scripts/check-build-dirs.sh [REV]    (default: the tracked files of the working tree)
-# Configure steps only: seconds, nothing is compiled, nothing installed, nothing served.
+# Configure steps only (about 30 s on 2 busy cores): nothing is compiled, installed or served.
 # In fresh copies of the tree (git archive of REV, or of `git stash create`, which records
 # the working tree's tracked files without touching anything), with scripts/install-deps.sh
 # and scripts/fuzz.sh replaced by no-ops and a `meson` first on PATH whose compile and
