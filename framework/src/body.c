@@ -7,7 +7,6 @@
 #include <ctype.h>
 #include <errno.h>
 #include <iconv.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -15,16 +14,7 @@
 #include <strings.h>
 #include <zlib.h>
 
-static int say(char *msg, size_t msglen, int rc, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
-static int say(char *msg, size_t msglen, int rc, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(msg, msglen, fmt, ap);
-    va_end(ap);
-    return rc;
-}
+#include "errmsg.h"
 
 /* The chunked body p[0..n) (framing already checked) without its framing. */
 static int dechunk(const char *p, size_t n, ladon__buf *out)
@@ -70,8 +60,9 @@ static int inflate_body(const char *coding, const char *p, size_t n, size_t max,
         memset(&z, 0, sizeof z);
         zr = inflateInit2(&z, raw ? -MAX_WBITS : MAX_WBITS + 32); /* +32: gzip or zlib */
         if (zr != Z_OK)
-            return zr == Z_MEM_ERROR ? LADON__BODY_NOMEM
-                                     : say(msg, msglen, LADON__BODY_BAD, "cannot inflate");
+            return zr == Z_MEM_ERROR
+                       ? LADON__BODY_NOMEM
+                       : ladon__errf(msg, msglen, LADON__BODY_BAD, "cannot inflate");
         z.next_in = (Bytef *)(uintptr_t)p;
         z.avail_in = n > UINT32_MAX ? UINT32_MAX : (uInt)n;
         out->len = 0;
@@ -97,14 +88,14 @@ static int inflate_body(const char *coding, const char *p, size_t n, size_t max,
                 /* another gzip member may follow */
                 if (z.avail_in > 0 && !raw && !deflate && (unsigned char)p[used] == 0x1f) {
                     if (inflateReset(&z) != Z_OK) {
-                        rc = say(msg, msglen, LADON__BODY_BAD, "cannot inflate");
+                        rc = ladon__errf(msg, msglen, LADON__BODY_BAD, "cannot inflate");
                         break;
                     }
                     continue;
                 }
                 if (z.avail_in > 0)
-                    rc = say(msg, msglen, LADON__BODY_BAD,
-                             "bytes after the end of the %s data", coding);
+                    rc = ladon__errf(msg, msglen, LADON__BODY_BAD,
+                                     "bytes after the end of the %s data", coding);
                 break;
             }
             if (zr == Z_OK)
@@ -112,10 +103,11 @@ static int inflate_body(const char *coding, const char *p, size_t n, size_t max,
             if (zr == Z_MEM_ERROR) {
                 rc = LADON__BODY_NOMEM;
             } else if (zr == Z_BUF_ERROR && z.avail_in == 0) {
-                rc = say(msg, msglen, LADON__BODY_BAD, "the %s data ends early", coding);
+                rc = ladon__errf(msg, msglen, LADON__BODY_BAD, "the %s data ends early", coding);
             } else {
-                rc = say(msg, msglen, LADON__BODY_BAD, "the body is not valid %s data (%s)",
-                         coding, z.msg != NULL ? z.msg : "corrupt");
+                rc = ladon__errf(msg, msglen, LADON__BODY_BAD,
+                                 "the body is not valid %s data (%s)", coding,
+                                 z.msg != NULL ? z.msg : "corrupt");
             }
             break;
         }
@@ -199,8 +191,8 @@ static int to_utf8(const char *cs, const char *p, size_t n, size_t max, ladon__b
 
     if (cd == (iconv_t)-1)
         return errno == EINVAL
-                   ? say(msg, msglen, LADON__BODY_UNSUPPORTED, "charset '%.40s' is not supported",
-                         cs)
+                   ? ladon__errf(msg, msglen, LADON__BODY_UNSUPPORTED,
+                                 "charset '%.40s' is not supported", cs)
                    : LADON__BODY_NOMEM;
     out->len = 0;
     while (inleft > 0) {
@@ -219,8 +211,8 @@ static int to_utf8(const char *cs, const char *p, size_t n, size_t max, ladon__b
         r = iconv(cd, &in, &inleft, &o, &oleft);
         out->len = (size_t)(o - out->p);
         if (r == (size_t)-1 && errno != E2BIG) {
-            rc = say(msg, msglen, LADON__BODY_BAD, "the body is not valid %.40s (byte %zu)", cs,
-                     n - inleft);
+            rc = ladon__errf(msg, msglen, LADON__BODY_BAD,
+                             "the body is not valid %.40s (byte %zu)", cs, n - inleft);
             break;
         }
     }
@@ -266,16 +258,17 @@ static int decode(const ladon__http_req *req, const char *raw, size_t n, size_t 
     if (ct[0] != '\0' && !*soap12 && !media_is(ct, "text/xml") &&
         !media_is(ct, "application/xml")) {
         if (media_is(ct, "application/dime") || strncasecmp(ct, "multipart/", 10) == 0)
-            return say(msg, msglen, LADON__BODY_UNSUPPORTED,
-                       "attachments (DIME, MIME) are not supported: no service declares any");
-        return say(msg, msglen, LADON__BODY_UNSUPPORTED,
-                   "Content-Type must be text/xml (SOAP 1.1) or application/soap+xml "
-                   "(SOAP 1.2), not '%.60s'", ct);
+            return ladon__errf(msg, msglen, LADON__BODY_UNSUPPORTED,
+                               "attachments (DIME, MIME) are not supported: no service declares any");
+        return ladon__errf(msg, msglen, LADON__BODY_UNSUPPORTED,
+                           "Content-Type must be text/xml (SOAP 1.1) or application/soap+xml "
+                           "(SOAP 1.2), not '%.60s'", ct);
     }
     if (req->chunked) {
         if ((rc = dechunk(raw, n, a)) != 0)
-            return rc == LADON__BODY_NOMEM ? rc
-                                           : say(msg, msglen, LADON__BODY_BAD, "bad chunked body");
+            return rc == LADON__BODY_NOMEM
+                       ? rc
+                       : ladon__errf(msg, msglen, LADON__BODY_BAD, "bad chunked body");
         *body = a->p;
         *len = a->len;
     }
@@ -283,8 +276,8 @@ static int decode(const ladon__http_req *req, const char *raw, size_t n, size_t 
         const char *ce = req->content_encoding;
         if (strcasecmp(ce, "gzip") != 0 && strcasecmp(ce, "x-gzip") != 0 &&
             strcasecmp(ce, "deflate") != 0)
-            return say(msg, msglen, LADON__BODY_UNSUPPORTED,
-                       "Content-Encoding '%.30s' is not supported (gzip, deflate)", ce);
+            return ladon__errf(msg, msglen, LADON__BODY_UNSUPPORTED,
+                               "Content-Encoding '%.30s' is not supported (gzip, deflate)", ce);
         if ((rc = inflate_body(ce, *body, *len, max, b, msg, msglen)) != LADON__BODY_OK)
             return rc;
         *body = b->p;
@@ -328,8 +321,8 @@ int ladon__body_decode(const ladon__http_req *req, const char *raw, size_t n, si
     msg[0] = '\0';
     rc = decode(req, raw, n, max, a, b, body, len, soap12, msg, msglen);
     if (rc == LADON__BODY_TOO_LARGE)
-        say(msg, msglen, rc, "request too large (--max-request-size)");
+        ladon__errf(msg, msglen, rc, "request too large (--max-request-size)");
     else if (rc == LADON__BODY_NOMEM)
-        say(msg, msglen, rc, "out of memory");
+        ladon__errf(msg, msglen, rc, "out of memory");
     return rc;
 }

@@ -14,7 +14,6 @@
 #include <ctype.h>
 #include <errno.h>
 #include <limits.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,6 +22,7 @@
 #include "ladon/error.h"
 #include "ladon/ladon.h"
 #include "ladon/server.h"
+#include "errmsg.h"
 #include "log.h"
 #include "router.h"
 
@@ -189,19 +189,8 @@ int ladon__gsoap_timeout(unsigned ms)
     return (int)((ms + 999) / 1000);
 }
 
-static int fail(char *err, size_t errlen, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static int fail(char *err, size_t errlen, const char *fmt, ...)
-{
-    va_list ap;
-    if (err != NULL && errlen > 0) {
-        va_start(ap, fmt);
-        vsnprintf(err, errlen, fmt, ap);
-        va_end(ap);
-    }
-    return LADON_EINVAL;
-}
+/* Every bad value is LADON_EINVAL with its reason in err. */
+#define fail(err, errlen, ...) ladon__errf(err, errlen, LADON_EINVAL, __VA_ARGS__)
 
 static bool is_host_char(char c)
 {

@@ -13,7 +13,6 @@
 #include <errno.h>
 #include <math.h>
 #include <pthread.h>
-#include <stdarg.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,6 +20,7 @@
 #include <sys/random.h>
 #include <time.h>
 
+#include "errmsg.h"
 #include "ladon/error.h"
 #include "ladon/store.h"
 #include "task_internal.h"
@@ -236,17 +236,6 @@ int ladon_store_register(const ladon_store_ops *ops)
     return rc;
 }
 
-__attribute__((format(printf, 3, 4)))
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
-{
-    if (err == NULL || errlen == 0)
-        return;
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err, errlen, fmt, ap);
-    va_end(ap);
-}
-
 void ladon_store_options_init(ladon_store_options *o)
 {
     if (o == NULL)
@@ -272,30 +261,28 @@ int ladon_store_open_with(ladon_store **out, const char *url,
     if (err != NULL && errlen > 0)
         err[0] = '\0';
     if (out == NULL || url == NULL) {
-        set_err(err, errlen, "%s", "no store URL");
-        return LADON_EINVAL;
+        return ladon__errf(err, errlen, LADON_EINVAL, "%s", "no store URL");
     }
     /* RFC 3986 scheme: ALPHA *( ALPHA / DIGIT / "+" / "-" / "." ) ":" */
     size_t n = 0;
     if (!isalpha((unsigned char)url[0])) {
-        set_err(err, errlen, "bad store URL '%s': expected scheme:...", url);
-        return LADON_EINVAL;
+        return ladon__errf(err, errlen, LADON_EINVAL,
+                           "bad store URL '%s': expected scheme:...", url);
     }
     while (isalnum((unsigned char)url[n]) || url[n] == '+' || url[n] == '-' ||
            url[n] == '.')
         n++;
     if (url[n] != ':') {
-        set_err(err, errlen, "bad store URL '%s': expected scheme:...", url);
-        return LADON_EINVAL;
+        return ladon__errf(err, errlen, LADON_EINVAL,
+                           "bad store URL '%s': expected scheme:...", url);
     }
     pthread_mutex_lock(&registry_mu);
     const ladon_store_ops *ops = registry_find(url, n);
     pthread_mutex_unlock(&registry_mu);
     if (ops == NULL) {
-        set_err(err, errlen,
-                "unknown store '%s' (supported: memory:, memcached://, "
-                "redis://)", url);
-        return LADON_EINVAL;
+        return ladon__errf(err, errlen, LADON_EINVAL,
+                           "unknown store '%s' (supported: memory:, "
+                           "memcached://, redis://)", url);
     }
     if (opt == NULL) {
         ladon_store_options_init(&defaults);
@@ -303,9 +290,9 @@ int ladon_store_open_with(ladon_store **out, const char *url,
     }
     if (opt->lease_s < 3 || opt->ttl_s == 0 || opt->timeout_ms == 0 ||
         memchr(opt->prefix, '\0', sizeof opt->prefix) == NULL) {
-        set_err(err, errlen, "%s", "invalid store options (lease >= 3 s, "
-                "ttl and timeout > 0, prefix < 64 bytes)");
-        return LADON_EINVAL;
+        return ladon__errf(err, errlen, LADON_EINVAL, "%s",
+                           "invalid store options (lease >= 3 s, ttl and "
+                           "timeout > 0, prefix < 64 bytes)");
     }
     ladon_store *st = NULL;
     int rc = ops->open(&st, url + n + 1, opt, err, errlen);

@@ -71,12 +71,12 @@
 #include <libmemcached/memcached.h>
 #include <libmemcached/util.h>
 #include <sched.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
+#include "errmsg.h"
 #include "../log.h"
 #include "ladon/error.h"
 #include "ladon/store.h"
@@ -496,17 +496,6 @@ static int transition(mcstore *ms, int32_t id, change *ch)
 
 /* ---- ops --------------------------------------------------------------- */
 
-__attribute__((format(printf, 3, 4)))
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
-{
-    if (err != NULL && errlen > 0) {
-        va_list ap;
-        va_start(ap, fmt);
-        vsnprintf(err, errlen, fmt, ap);
-        va_end(ap);
-    }
-}
-
 static int configure(memcached_st *mc, unsigned timeout_ms)
 {
     static const struct {
@@ -602,21 +591,20 @@ static int mc_open(ladon_store **out, const char *rest,
     static const char usage[] =
         "expected memcached://host[:port][,host[:port]...]";
     if (strncmp(rest, "//", 2) != 0 || rest[2] == '\0') {
-        set_err(err, errlen, "bad store URL 'memcached:%s': %s", rest, usage);
-        return LADON_EINVAL;
+        return ladon__errf(err, errlen, LADON_EINVAL,
+                           "bad store URL 'memcached:%s': %s", rest, usage);
     }
     const char *list = rest + 2;
     if (strpbrk(list, "/?#@") != NULL) {
-        set_err(err, errlen,
-                "bad store URL 'memcached:%s': no user, path or query "
-                "allowed; %s", rest, usage);
-        return LADON_EINVAL;
+        return ladon__errf(err, errlen, LADON_EINVAL,
+                           "bad store URL 'memcached:%s': no user, path or "
+                           "query allowed; %s", rest, usage);
     }
     if (!prefix_ok(opt->prefix)) {
-        set_err(err, errlen,
-                "store prefix '%s' is not usable in memcached keys (no "
-                "spaces or control characters)", opt->prefix);
-        return LADON_EINVAL;
+        return ladon__errf(err, errlen, LADON_EINVAL,
+                           "store prefix '%s' is not usable in memcached "
+                           "keys (no spaces or control characters)",
+                           opt->prefix);
     }
     struct {
         char host[HOST_MAX];
@@ -631,17 +619,17 @@ static int mc_open(ladon_store **out, const char *rest,
         size_t len = comma != NULL ? (size_t)(comma - p) : strlen(p);
         char why[128];
         if (nsrv == MAX_SERVERS) {
-            set_err(err, errlen, "bad store URL 'memcached:%s': more than %d "
-                    "servers", rest, MAX_SERVERS);
-            rc = LADON_EINVAL;
+            rc = ladon__errf(err, errlen, LADON_EINVAL,
+                             "bad store URL 'memcached:%s': more than %d "
+                             "servers", rest, MAX_SERVERS);
             goto fail;
         }
         if (ladon__parse_hostport(p, len, DEFAULT_PORT, srv[nsrv].host,
                                   sizeof srv[nsrv].host, &srv[nsrv].port, why,
                                   sizeof why) != 0) {
-            set_err(err, errlen, "bad store URL 'memcached:%s': server '%.*s':"
-                    " %s", rest, (int)len, p, why);
-            rc = LADON_EINVAL;
+            rc = ladon__errf(err, errlen, LADON_EINVAL,
+                             "bad store URL 'memcached:%s': server '%.*s': "
+                             "%s", rest, (int)len, p, why);
             goto fail;
         }
         nsrv++;
@@ -677,8 +665,8 @@ static int mc_open(ladon_store **out, const char *rest,
         }
     }
     if (answered == 0) {
-        set_err(err, errlen, "no memcached server answers (%s)", reasons);
-        rc = LADON_ESTORE;
+        rc = ladon__errf(err, errlen, LADON_ESTORE,
+                         "no memcached server answers (%s)", reasons);
         goto fail;
     }
     if (answered < nsrv) /* its keys answer "store unavailable" for now */
@@ -724,8 +712,8 @@ static int mc_open(ladon_store **out, const char *rest,
     if (rc != 0) {
         memcached_free(ms->master);
         free(ms);
-        set_err(err, errlen, "%s", "cannot set up the memcached client "
-                "(out of memory or bad behaviour settings)");
+        ladon__errf(err, errlen, rc, "%s", "cannot set up the memcached "
+                    "client (out of memory or bad behaviour settings)");
         goto fail;
     }
     free(srv);

@@ -30,6 +30,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "errmsg.h"
 #include "ladon/error.h"
 #include "ladon/store.h"
 #include "task_internal.h"
@@ -189,13 +190,10 @@ static int mem_open(ladon_store **out, const char *rest,
         rest += 2;
     if (strcmp(rest, "?live_progress=0") == 0)
         caps = 0;
-    else if (rest[0] != '\0' && strcmp(rest, "?live_progress=1") != 0) {
-        if (err != NULL && errlen > 0)
-            snprintf(err, errlen,
-                     "the memory store takes no host or option '%s': "
-                     "use memory:", rest);
-        return LADON_EINVAL;
-    }
+    else if (rest[0] != '\0' && strcmp(rest, "?live_progress=1") != 0)
+        return ladon__errf(err, errlen, LADON_EINVAL,
+                           "the memory store takes no host or option '%s': "
+                           "use memory:", rest);
     mstore *ms = calloc(1, sizeof *ms);
     if (ms == NULL)
         return LADON_ENOMEM;

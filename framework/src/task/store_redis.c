@@ -46,12 +46,12 @@
 #include <poll.h>
 #include <pthread.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/time.h>
 
+#include "errmsg.h"
 #include "ladon/error.h"
 #include "ladon/store.h"
 #include "task_internal.h"
@@ -133,17 +133,6 @@ typedef struct rstore {
     unsigned nidle;
 } rstore;
 
-__attribute__((format(printf, 3, 4)))
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
-{
-    if (err != NULL && errlen > 0) {
-        va_list ap;
-        va_start(ap, fmt);
-        vsnprintf(err, errlen, fmt, ap);
-        va_end(ap);
-    }
-}
-
 /* ---- commands ---------------------------------------------------------- */
 
 /* redisCommandArgv with SIGPIPE blocked in this thread; a SIGPIPE raised
@@ -195,13 +184,13 @@ static int setup_command(const rstore *rs, redisContext *c, int argc, const char
         return 0;
     }
     int show_arg = strcmp(what, "AUTH") != 0 && argc > 1;
-    set_err(err, errlen, "redis at %s:%u refused %s%s%s: %s", rs->host, rs->port, what,
-            show_arg ? " " : "", show_arg ? argv[1] : "",
-            r == NULL ? c->errstr
-                      : r->type == REDIS_REPLY_ERROR ? r->str : "unexpected reply");
+    int rc = ladon__errf(err, errlen, -1, "redis at %s:%u refused %s%s%s: %s", rs->host,
+                         rs->port, what, show_arg ? " " : "", show_arg ? argv[1] : "",
+                         r == NULL ? c->errstr
+                                   : r->type == REDIS_REPLY_ERROR ? r->str : "unexpected reply");
     if (r != NULL)
         freeReplyObject(r);
-    return -1;
+    return rc;
 }
 
 static int connect_one(rstore *rs, redisContext **out, char *err,
@@ -212,16 +201,17 @@ static int connect_one(rstore *rs, redisContext **out, char *err,
     redisContext *c = redisConnectWithTimeout(rs->host, (int)rs->port, tv);
     if (c == NULL)
         return LADON_ENOMEM;
-    if (c->err) {
-        set_err(err, errlen, "cannot connect to redis at %s:%u: %s",
-                rs->host, rs->port, c->errstr);
+    int rc = 0;
+    if (c->err)
+        rc = ladon__errf(err, errlen, LADON_ESTORE,
+                         "cannot connect to redis at %s:%u: %s", rs->host,
+                         rs->port, c->errstr);
+    else if (redisSetTimeout(c, tv) != REDIS_OK)
+        rc = ladon__errf(err, errlen, LADON_ESTORE,
+                         "cannot set the redis timeout: %s", c->errstr);
+    if (rc != 0) {
         redisFree(c);
-        return LADON_ESTORE;
-    }
-    if (redisSetTimeout(c, tv) != REDIS_OK) {
-        set_err(err, errlen, "cannot set the redis timeout: %s", c->errstr);
-        redisFree(c);
-        return LADON_ESTORE;
+        return rc;
     }
     (void)redisEnableKeepAlive(c); /* an optimisation only */
     if (rs->pass != NULL) {
@@ -392,14 +382,14 @@ static int parse_url(rstore *rs, const char *rest, char *err, size_t errlen)
     static const char usage[] =
         "expected redis://[[user]:password@]host[:port][/db]";
     if (strncmp(rest, "//", 2) != 0 || rest[2] == '\0') {
-        set_err(err, errlen, "bad store URL 'redis:%s': %s", rest, usage);
-        return LADON_EINVAL;
+        return ladon__errf(err, errlen, LADON_EINVAL,
+                           "bad store URL 'redis:%s': %s", rest, usage);
     }
     const char *auth = rest + 2;
     if (strpbrk(auth, "?#") != NULL) {
-        set_err(err, errlen, "bad store URL 'redis:%s': no query allowed; %s",
-                rest, usage);
-        return LADON_EINVAL;
+        return ladon__errf(err, errlen, LADON_EINVAL,
+                           "bad store URL 'redis:%s': no query allowed; %s",
+                           rest, usage);
     }
     const char *slash = strchr(auth, '/');
     const char *aend = slash != NULL ? slash : auth + strlen(auth);
@@ -411,24 +401,25 @@ static int parse_url(rstore *rs, const char *rest, char *err, size_t errlen)
     if (at != NULL) {
         const char *colon = memchr(auth, ':', (size_t)(at - auth));
         if (colon == NULL) {
-            set_err(err, errlen,
-                    "bad store URL 'redis:%s': expected ':password@' or "
-                    "'user:password@' before the host", rest);
-            return LADON_EINVAL;
+            return ladon__errf(err, errlen, LADON_EINVAL,
+                               "bad store URL 'redis:%s': expected "
+                               "':password@' or 'user:password@' before the "
+                               "host", rest);
         }
         if (colon > auth) {
             rs->user = ladon__percent_decode(auth, (size_t)(colon - auth));
             if (rs->user == NULL) {
-                set_err(err, errlen, "bad store URL 'redis:%s': bad %%-escape "
-                        "in the user name (or out of memory)", rest);
-                return LADON_EINVAL;
+                return ladon__errf(err, errlen, LADON_EINVAL,
+                                   "bad store URL 'redis:%s': bad %%-escape "
+                                   "in the user name (or out of memory)",
+                                   rest);
             }
         }
         rs->pass = ladon__percent_decode(colon + 1, (size_t)(at - colon - 1));
         if (rs->pass == NULL) {
-            set_err(err, errlen, "bad store URL 'redis:%s': bad %%-escape in "
-                    "the password (or out of memory)", rest);
-            return LADON_EINVAL;
+            return ladon__errf(err, errlen, LADON_EINVAL,
+                               "bad store URL 'redis:%s': bad %%-escape in "
+                               "the password (or out of memory)", rest);
         }
         hp = at + 1;
     }
@@ -436,17 +427,17 @@ static int parse_url(rstore *rs, const char *rest, char *err, size_t errlen)
     if (ladon__parse_hostport(hp, (size_t)(aend - hp), DEFAULT_PORT, rs->host,
                               sizeof rs->host, &rs->port, why,
                               sizeof why) != 0) {
-        set_err(err, errlen, "bad store URL 'redis:%s': %s", rest, why);
-        return LADON_EINVAL;
+        return ladon__errf(err, errlen, LADON_EINVAL,
+                           "bad store URL 'redis:%s': %s", rest, why);
     }
     rs->db = 0;
     if (slash != NULL && slash[1] != '\0') {
         unsigned long v = 0;
         for (const char *p = slash + 1; *p != '\0'; p++) {
             if (*p < '0' || *p > '9' || v > 100000000ul) {
-                set_err(err, errlen, "bad store URL 'redis:%s': the database "
-                        "after '/' must be a number", rest);
-                return LADON_EINVAL;
+                return ladon__errf(err, errlen, LADON_EINVAL,
+                                   "bad store URL 'redis:%s': the database "
+                                   "after '/' must be a number", rest);
             }
             v = v * 10 + (unsigned long)(*p - '0');
         }
@@ -518,28 +509,24 @@ static int rd_open(ladon_store **out, const char *rest,
     const char *ping[1] = {"PING"};
     size_t ping_len[1] = {4};
     redisReply *pong = command(c, 1, ping, ping_len);
-    if (pong == NULL || pong->type != REDIS_REPLY_STATUS) {
-        set_err(err, errlen, "redis at %s:%u does not answer PING: %s",
-                rs->host, rs->port,
-                pong == NULL ? c->errstr
-                             : pong->type == REDIS_REPLY_ERROR ? pong->str
-                                                               : "unexpected reply");
-        if (pong != NULL)
-            freeReplyObject(pong);
-        redisFree(c);
-        rs_free(rs);
-        return LADON_ESTORE;
+    if (pong == NULL || pong->type != REDIS_REPLY_STATUS)
+        rc = ladon__errf(err, errlen, LADON_ESTORE,
+                         "redis at %s:%u does not answer PING: %s", rs->host,
+                         rs->port,
+                         pong == NULL ? c->errstr
+                         : pong->type == REDIS_REPLY_ERROR ? pong->str
+                                                           : "unexpected reply");
+    if (pong != NULL)
+        freeReplyObject(pong);
+    if (rc == 0) {
+        learn_server(rs, c);
+        if (c->err)
+            rc = ladon__errf(err, errlen, LADON_ESTORE,
+                             "redis at %s:%u failed: %s", rs->host, rs->port,
+                             c->errstr);
     }
-    freeReplyObject(pong);
-    learn_server(rs, c);
-    if (c->err) {
-        set_err(err, errlen, "redis at %s:%u failed: %s", rs->host, rs->port,
-                c->errstr);
-        redisFree(c);
-        rs_free(rs);
-        return LADON_ESTORE;
-    }
-    rc = ladon__gate_init(&rs->gate, POOL_MAX);
+    if (rc == 0)
+        rc = ladon__gate_init(&rs->gate, POOL_MAX);
     if (rc == 0 && pthread_mutex_init(&rs->mu, NULL) != 0) {
         ladon__gate_destroy(&rs->gate);
         rc = LADON_ESYS;

@@ -8,21 +8,17 @@
 #include <ctype.h>
 #include <errno.h>
 #include <pthread.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
 #include <time.h>
 
+#include "errmsg.h"
 #include "ladon/error.h"
 #include "task_internal.h"
 
-static int set_why(char *why, size_t whylen, const char *msg)
-{
-    if (why != NULL && whylen > 0)
-        snprintf(why, whylen, "%s", msg);
-    return -1;
-}
+/* One short reason; -1. */
+#define set_why(why, whylen, msg) ladon__errf(why, whylen, -1, "%s", msg)
 
 static int host_char(char c)
 {
