@@ -5,7 +5,11 @@
  * are pluggable: each back end is one `ladon_store_ops` table, chosen at run
  * time by the scheme of a URL ("memory:", "memcached://h:p[,h:p...]",
  * "redis://[[user]:password@]host[:port][/db]"), in the manner of redis'
- * ConnectionType registry.
+ * ConnectionType registry.  The rest of the URL belongs to its back end: it
+ * checks it (ops->check) and says whether the store is shared by every
+ * process that opens it.  A back end of your own, added with
+ * ladon_store_register() before ladon_main(), is chosen with --store like
+ * the built-in ones (docs/internals.md, "A task store of your own").
  *
  * Users of libladon normally only call ladon_store_open()/ladon_store_close()
  * and hand the store to the task engine (ladon/task.h).  The rest of this
@@ -84,6 +88,11 @@
 
 /* Returned by ops->add when the id is taken: a status, not an error. */
 #define LADON_STORE_EXISTS 1
+
+/* Property of a store URL (ladon_store_check, ops->check): every process,
+ * on any host, that opens the same URL with the same prefix sees the same
+ * records, so the store can serve --processes N and several hosts. */
+#define LADON_STORE_SHARED 0x1u
 
 typedef enum ladon_task_state {
     LADON_TASK_QUEUED = 1, /* accepted, waiting for a task thread */
@@ -171,6 +180,18 @@ typedef struct ladon_store_options {
 /* Fills o with the defaults above. */
 LADON_EXTERN void ladon_store_options_init(ladon_store_options *o);
 
+/* Checks url without opening it: finds the back end of its scheme (built in
+ * or registered) and lets it check the rest, without connecting anywhere.
+ * Returns 0 and sets *props (when props is not NULL) to the URL's
+ * LADON_STORE_* properties; or LADON_EINVAL with a one-line reason in err
+ * (if errlen > 0): "unknown store 'SCHEME:' in 'URL' (expected FORMS)",
+ * "bad store URL 'URL': REASON".  The reason quotes url as given, password
+ * included: hide it before showing the text to anyone.  LADON_ENOMEM when a
+ * back end runs out of memory checking.  The server checks --store with it
+ * when it reads its configuration. */
+LADON_EXTERN int ladon_store_check(const char *url, unsigned *props,
+                                   char *err, size_t errlen);
+
 /* Opens the store named by url with options opt (NULL: defaults).
  * Errors as ladon_store_open(); a networked store that cannot be reached
  * at open is LADON_ESTORE with the reason in err. */
@@ -180,8 +201,9 @@ LADON_EXTERN int ladon_store_open_with(ladon_store **out, const char *url,
 
 /* Opens the store named by url ("memory:", "memcached://...",
  * "redis://...") with the default options.  On failure returns a negative
- * ladon_errno (LADON_EINVAL for an unknown scheme or a bad URL) and writes a
- * one-line reason to err (if errlen > 0); *out is then untouched. */
+ * ladon_errno (LADON_EINVAL for an unknown scheme or a bad URL: the reasons
+ * of ladon_store_check) and writes a one-line reason to err (if errlen > 0);
+ * *out is then untouched. */
 LADON_EXTERN int ladon_store_open(ladon_store **out, const char *url,
                                   char *err, size_t errlen);
 /* Closes the store and frees everything it holds.  No call on it may be in
@@ -252,13 +274,17 @@ LADON_EXTERN int ladon_store_has_live_progress(const ladon_store *st);
 /* One back end.  Every function returns 0 or a negative ladon_errno (add
  * also LADON_STORE_EXISTS) and must be safe to call from many threads at
  * once.  The wrappers above validate arguments (id > 0, method length,
- * ttl >= 1, clamped progress) before calling these. */
+ * ttl >= 1, clamped progress) before calling these.
+ *
+ * Write the table with designated initializers (.scheme = ..., .open = ...):
+ * members added later go at the end, and a member left out is NULL, which
+ * keeps the behaviour it had before that member existed. */
 typedef struct ladon_store_ops {
     const char *scheme; /* URL scheme without the colon: "memory" */
-    /* rest: the URL after "scheme:" (may be "").  Allocates the store (its
-     * first member a `struct ladon_store`) and sets its caps and
-     * lease_s (0 = no leases); the caller then sets ops, clock and opts.
-     * opt is never NULL. */
+    /* rest: the URL after "scheme:" (may be ""), already accepted by check.
+     * Allocates the store (its first member a `struct ladon_store`) and
+     * sets its caps and lease_s (0 = no leases); the caller then sets ops,
+     * clock and opts.  opt is never NULL. */
     int (*open)(ladon_store **out, const char *rest,
                 const ladon_store_options *opt, char *err, size_t errlen);
     void (*close)(ladon_store *st);
@@ -279,6 +305,20 @@ typedef struct ladon_store_ops {
     int (*remove)(ladon_store *st, int32_t id);
     size_t (*sweep)(ladon_store *st);                      /* may be NULL */
     int (*stats)(ladon_store *st, ladon_store_stats *out); /* may be NULL */
+    /* The URL's form for messages and --help, e.g.
+     * "memcached://HOST[:PORT][,HOST[:PORT]...]"; NULL: "scheme:...". */
+    const char *form;
+    /* The back end's URL grammar: checks rest (the URL after "scheme:")
+     * without connecting, allocating nothing that outlives the call, and
+     * sets *props (never NULL, 0 on entry) to its LADON_STORE_* properties.
+     * Returns 0, or LADON_EINVAL (LADON_ENOMEM when out of memory) with
+     * the reason in err (errlen may be 0), without the URL: the caller
+     * quotes it.  Called by ladon_store_check()
+     * (so at start-up, when the server reads --store) and before every
+     * open.  NULL: every rest passes until open, and the store does not
+     * count as shared (--processes N with task methods is refused). */
+    int (*check)(const char *rest, unsigned *props, char *err,
+                 size_t errlen);
 } ladon_store_ops;
 
 /* The common head of every store object. */
@@ -290,10 +330,19 @@ struct ladon_store {
     ladon_store_options opts;
 };
 
-/* Adds a back end to the registry (the memory store is built in).
- * LADON_EINVAL when the table is incomplete or the scheme is taken;
- * LADON_ENOMEM when the registry is full.  ops must stay valid for the life
- * of the process. */
+/* Adds a back end to the registry (memory, memcached and redis are built
+ * in), so that ladon_store_check() and ladon_store_open*() find it by its
+ * scheme (case-insensitive).  LADON_EINVAL when the table is incomplete (a
+ * NULL or empty scheme, or NULL among open, close, add, start, progress,
+ * finish, fail, get, remove) or the scheme is taken; LADON_ENOMEM when the
+ * registry is full (16 registered back ends).  ops must stay valid for the life of the
+ * process.  Thread-safe.
+ *
+ * Register before ladon_main() (or ladon_config_parse()): the server checks
+ * --store against the registry when it reads its configuration, so a back
+ * end registered later, for instance in a ladon_main_init() hook, is an
+ * unknown store to it.  With --processes N the worker processes inherit the
+ * registry by fork(). */
 LADON_EXTERN int ladon_store_register(const ladon_store_ops *ops);
 
 #endif /* LADON_STORE_H */

@@ -1,6 +1,6 @@
-/* store.c - the task store registry, URL dispatch and the checked wrappers
- * around each back end's ops, plus what all stores share: random ids, the
- * clock, and the live-progress cell.
+/* store.c - the checked wrappers around each back end's ops, plus what all
+ * stores share: random ids, the clock, and the live-progress cell.  (Which
+ * back end a URL names, and opening it: store_registry.c.)
  *
  * The wrappers validate arguments once, so back ends may assume a positive
  * id, a method of 1..LADON_TASK_METHOD_MAX-1 bytes, a ttl >= 1 and a
@@ -9,18 +9,14 @@
  *
  * Copyright (C) 2026 the Ladon-C authors. GPL-2.0-or-later.
  */
-#include <ctype.h>
 #include <errno.h>
 #include <math.h>
-#include <pthread.h>
 #include <stdatomic.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
 #include <time.h>
 
-#include "errmsg.h"
 #include "ladon/error.h"
 #include "ladon/store.h"
 #include "task_internal.h"
@@ -28,7 +24,6 @@
 /* Collisions are rare (a store holding a million tasks collides once in
  * ~2000 creates); 64 misses in a row means the id space is practically full. */
 #define ID_TRIES 64
-#define REGISTRY_MAX 16
 
 /* ---- live progress cell ------------------------------------------------ */
 
@@ -186,129 +181,6 @@ const char *ladon_task_state_name(ladon_task_state state)
     case LADON_TASK_FAILED: return "failed";
     }
     return "unknown";
-}
-
-/* ---- registry ---------------------------------------------------------- */
-
-static pthread_mutex_t registry_mu = PTHREAD_MUTEX_INITIALIZER;
-static const ladon_store_ops *registry[REGISTRY_MAX];
-static size_t registry_len;
-
-static int ops_complete(const ladon_store_ops *ops)
-{
-    return ops != NULL && ops->scheme != NULL && ops->scheme[0] != '\0' &&
-           ops->open != NULL && ops->close != NULL && ops->add != NULL &&
-           ops->start != NULL && ops->progress != NULL &&
-           ops->finish != NULL && ops->fail != NULL && ops->get != NULL &&
-           ops->remove != NULL;
-}
-
-/* Built-ins first, then registered ones.  Caller holds registry_mu. */
-static const ladon_store_ops *registry_find(const char *scheme, size_t len)
-{
-    static const ladon_store_ops *const builtin[] = {
-        &ladon__store_memory_ops, &ladon__store_memcached_ops,
-        &ladon__store_redis_ops};
-    for (size_t i = 0; i < sizeof builtin / sizeof builtin[0]; i++)
-        if (strlen(builtin[i]->scheme) == len &&
-            strncasecmp(builtin[i]->scheme, scheme, len) == 0)
-            return builtin[i];
-    for (size_t i = 0; i < registry_len; i++)
-        if (strlen(registry[i]->scheme) == len &&
-            strncasecmp(registry[i]->scheme, scheme, len) == 0)
-            return registry[i];
-    return NULL;
-}
-
-int ladon_store_register(const ladon_store_ops *ops)
-{
-    int rc = 0;
-    if (!ops_complete(ops))
-        return LADON_EINVAL;
-    pthread_mutex_lock(&registry_mu);
-    if (registry_find(ops->scheme, strlen(ops->scheme)) != NULL)
-        rc = LADON_EINVAL;
-    else if (registry_len == REGISTRY_MAX)
-        rc = LADON_ENOMEM;
-    else
-        registry[registry_len++] = ops;
-    pthread_mutex_unlock(&registry_mu);
-    return rc;
-}
-
-void ladon_store_options_init(ladon_store_options *o)
-{
-    if (o == NULL)
-        return;
-    memset(o, 0, sizeof *o);
-    strcpy(o->prefix, "ladon:");
-    o->timeout_ms = 1000;
-    o->lease_s = 30;
-    o->ttl_s = 86400;
-}
-
-int ladon_store_open(ladon_store **out, const char *url, char *err,
-                     size_t errlen)
-{
-    return ladon_store_open_with(out, url, NULL, err, errlen);
-}
-
-int ladon_store_open_with(ladon_store **out, const char *url,
-                          const ladon_store_options *opt, char *err,
-                          size_t errlen)
-{
-    ladon_store_options defaults;
-    if (err != NULL && errlen > 0)
-        err[0] = '\0';
-    if (out == NULL || url == NULL) {
-        return ladon__errf(err, errlen, LADON_EINVAL, "%s", "no store URL");
-    }
-    /* RFC 3986 scheme: ALPHA *( ALPHA / DIGIT / "+" / "-" / "." ) ":" */
-    size_t n = 0;
-    if (!isalpha((unsigned char)url[0])) {
-        return ladon__errf(err, errlen, LADON_EINVAL,
-                           "bad store URL '%s': expected scheme:...", url);
-    }
-    while (isalnum((unsigned char)url[n]) || url[n] == '+' || url[n] == '-' ||
-           url[n] == '.')
-        n++;
-    if (url[n] != ':') {
-        return ladon__errf(err, errlen, LADON_EINVAL,
-                           "bad store URL '%s': expected scheme:...", url);
-    }
-    pthread_mutex_lock(&registry_mu);
-    const ladon_store_ops *ops = registry_find(url, n);
-    pthread_mutex_unlock(&registry_mu);
-    if (ops == NULL) {
-        return ladon__errf(err, errlen, LADON_EINVAL,
-                           "unknown store '%s' (supported: memory:, "
-                           "memcached://, redis://)", url);
-    }
-    if (opt == NULL) {
-        ladon_store_options_init(&defaults);
-        opt = &defaults;
-    }
-    if (opt->lease_s < 3 || opt->ttl_s == 0 || opt->timeout_ms == 0 ||
-        memchr(opt->prefix, '\0', sizeof opt->prefix) == NULL) {
-        return ladon__errf(err, errlen, LADON_EINVAL, "%s",
-                           "invalid store options (lease >= 3 s, ttl and "
-                           "timeout > 0, prefix < 64 bytes)");
-    }
-    ladon_store *st = NULL;
-    int rc = ops->open(&st, url + n + 1, opt, err, errlen);
-    if (rc != 0)
-        return rc;
-    st->ops = ops;
-    st->clock = system_clock;
-    st->opts = *opt;
-    *out = st;
-    return 0;
-}
-
-void ladon_store_close(ladon_store *st)
-{
-    if (st != NULL)
-        st->ops->close(st);
 }
 
 /* ---- checked wrappers -------------------------------------------------- */

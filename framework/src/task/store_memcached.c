@@ -585,58 +585,76 @@ static int prefix_ok(const char *p)
     return 1;
 }
 
-static int mc_open(ladon_store **out, const char *rest,
-                   const ladon_store_options *opt, char *err, size_t errlen)
+#define FORM "memcached://HOST[:PORT][,HOST[:PORT]...]"
+
+typedef struct mcserver {
+    char host[HOST_MAX];
+    unsigned port;
+} mcserver;
+
+/* The URL after "memcached:": "//" and a comma-separated list of
+ * host[:port].  Fills srv[0..MAX_SERVERS) and *nsrv; LADON_EINVAL with the
+ * reason in err. */
+static int parse_url(const char *rest, mcserver *srv, size_t *nsrv,
+                     char *err, size_t errlen)
 {
-    static const char usage[] =
-        "expected memcached://host[:port][,host[:port]...]";
-    if (strncmp(rest, "//", 2) != 0 || rest[2] == '\0') {
-        return ladon__errf(err, errlen, LADON_EINVAL,
-                           "bad store URL 'memcached:%s': %s", rest, usage);
-    }
+    if (strncmp(rest, "//", 2) != 0 || rest[2] == '\0')
+        return ladon__errf(err, errlen, LADON_EINVAL, "expected " FORM);
     const char *list = rest + 2;
-    if (strpbrk(list, "/?#@") != NULL) {
+    if (strpbrk(list, "/?#@") != NULL)
         return ladon__errf(err, errlen, LADON_EINVAL,
-                           "bad store URL 'memcached:%s': no user, path or "
-                           "query allowed; %s", rest, usage);
-    }
-    if (!prefix_ok(opt->prefix)) {
-        return ladon__errf(err, errlen, LADON_EINVAL,
-                           "store prefix '%s' is not usable in memcached "
-                           "keys (no spaces or control characters)",
-                           opt->prefix);
-    }
-    struct {
-        char host[HOST_MAX];
-        unsigned port;
-    } *srv = calloc(MAX_SERVERS, sizeof *srv);
-    if (srv == NULL)
-        return LADON_ENOMEM;
-    size_t nsrv = 0;
-    int rc = 0;
+                           "no user, path or query allowed; expected " FORM);
+    *nsrv = 0;
     for (const char *p = list;;) {
         const char *comma = strchr(p, ',');
         size_t len = comma != NULL ? (size_t)(comma - p) : strlen(p);
         char why[128];
-        if (nsrv == MAX_SERVERS) {
-            rc = ladon__errf(err, errlen, LADON_EINVAL,
-                             "bad store URL 'memcached:%s': more than %d "
-                             "servers", rest, MAX_SERVERS);
-            goto fail;
-        }
-        if (ladon__parse_hostport(p, len, DEFAULT_PORT, srv[nsrv].host,
-                                  sizeof srv[nsrv].host, &srv[nsrv].port, why,
-                                  sizeof why) != 0) {
-            rc = ladon__errf(err, errlen, LADON_EINVAL,
-                             "bad store URL 'memcached:%s': server '%.*s': "
-                             "%s", rest, (int)len, p, why);
-            goto fail;
-        }
-        nsrv++;
+        if (*nsrv == MAX_SERVERS)
+            return ladon__errf(err, errlen, LADON_EINVAL,
+                               "more than %d servers", MAX_SERVERS);
+        mcserver *s = &srv[*nsrv];
+        if (ladon__parse_hostport(p, len, DEFAULT_PORT, s->host,
+                                  sizeof s->host, &s->port, why,
+                                  sizeof why) != 0)
+            return ladon__errf(err, errlen, LADON_EINVAL,
+                               "server '%.*s': %s", (int)len, p, why);
+        (*nsrv)++;
         if (comma == NULL)
-            break;
+            return 0;
         p = comma + 1;
     }
+}
+
+/* Every process naming the same servers shares the store. */
+static int mc_check(const char *rest, unsigned *props, char *err,
+                    size_t errlen)
+{
+    size_t nsrv;
+    mcserver *srv = calloc(MAX_SERVERS, sizeof *srv);
+    if (srv == NULL)
+        return LADON_ENOMEM;
+    int rc = parse_url(rest, srv, &nsrv, err, errlen);
+    free(srv);
+    if (rc == 0)
+        *props = LADON_STORE_SHARED;
+    return rc;
+}
+
+static int mc_open(ladon_store **out, const char *rest,
+                   const ladon_store_options *opt, char *err, size_t errlen)
+{
+    if (!prefix_ok(opt->prefix))
+        return ladon__errf(err, errlen, LADON_EINVAL,
+                           "store prefix '%s' is not usable in memcached "
+                           "keys (no spaces or control characters)",
+                           opt->prefix);
+    size_t nsrv = 0;
+    mcserver *srv = calloc(MAX_SERVERS, sizeof *srv);
+    if (srv == NULL)
+        return LADON_ENOMEM;
+    int rc = parse_url(rest, srv, &nsrv, err, errlen);
+    if (rc != 0)
+        goto fail;
 
     /* at least one server must answer; learn the item size limit */
     size_t item_size = 0, answered = 0, used = 0;
@@ -953,4 +971,6 @@ const ladon_store_ops ladon__store_memcached_ops = {
     .remove = mc_remove,
     .sweep = NULL, /* memcached expires records itself */
     .stats = NULL, /* and cannot count them by prefix */
+    .form = FORM,
+    .check = mc_check,
 };

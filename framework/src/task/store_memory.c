@@ -181,19 +181,40 @@ static size_t expire_some(mstore *ms, double now, size_t max)
     return n;
 }
 
-static int mem_open(ladon_store **out, const char *rest,
-                    const ladon_store_options *opt, char *err, size_t errlen)
+/* The URL after "memory:": "" or "//", optionally "?live_progress=0|1";
+ * *caps the store's capabilities. */
+static int parse_url(const char *rest, unsigned *caps, char *err,
+                     size_t errlen)
 {
-    (void)opt; /* one process: no prefix, timeout or lease */
-    unsigned caps = LADON_STORE_CAP_LIVE_PROGRESS;
+    *caps = LADON_STORE_CAP_LIVE_PROGRESS;
     if (strncmp(rest, "//", 2) == 0)
         rest += 2;
     if (strcmp(rest, "?live_progress=0") == 0)
-        caps = 0;
+        *caps = 0;
     else if (rest[0] != '\0' && strcmp(rest, "?live_progress=1") != 0)
         return ladon__errf(err, errlen, LADON_EINVAL,
                            "the memory store takes no host or option '%s': "
                            "use memory:", rest);
+    return 0;
+}
+
+/* One process only: never LADON_STORE_SHARED. */
+static int mem_check(const char *rest, unsigned *props, char *err,
+                     size_t errlen)
+{
+    unsigned caps;
+    (void)props;
+    return parse_url(rest, &caps, err, errlen);
+}
+
+static int mem_open(ladon_store **out, const char *rest,
+                    const ladon_store_options *opt, char *err, size_t errlen)
+{
+    (void)opt; /* one process: no prefix, timeout or lease */
+    unsigned caps;
+    int rc = parse_url(rest, &caps, err, errlen);
+    if (rc != 0)
+        return rc;
     mstore *ms = calloc(1, sizeof *ms);
     if (ms == NULL)
         return LADON_ENOMEM;
@@ -479,4 +500,6 @@ const ladon_store_ops ladon__store_memory_ops = {
     .remove = mem_remove,
     .sweep = mem_sweep,
     .stats = mem_stats,
+    .form = "memory:",
+    .check = mem_check,
 };

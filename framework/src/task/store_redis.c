@@ -116,13 +116,18 @@ static const char *const script_src[S_COUNT] = {
     "return 0\n",
 };
 
-typedef struct rstore {
-    ladon_store base;
+/* What a redis URL names. */
+typedef struct rurl {
     char host[HOST_MAX];
     unsigned port;
     char *user; /* NULL: none */
     char *pass; /* NULL: no AUTH */
     unsigned db;
+} rurl;
+
+typedef struct rstore {
+    ladon_store base;
+    rurl url;
     unsigned timeout_ms;
     size_t max_result;
     char prefix[LADON_STORE_PREFIX_MAX];
@@ -184,10 +189,12 @@ static int setup_command(const rstore *rs, redisContext *c, int argc, const char
         return 0;
     }
     int show_arg = strcmp(what, "AUTH") != 0 && argc > 1;
-    int rc = ladon__errf(err, errlen, -1, "redis at %s:%u refused %s%s%s: %s", rs->host,
-                         rs->port, what, show_arg ? " " : "", show_arg ? argv[1] : "",
-                         r == NULL ? c->errstr
-                                   : r->type == REDIS_REPLY_ERROR ? r->str : "unexpected reply");
+    const char *why = r == NULL ? c->errstr
+                      : r->type == REDIS_REPLY_ERROR ? r->str
+                                                     : "unexpected reply";
+    int rc = ladon__errf(err, errlen, -1, "redis at %s:%u refused %s%s%s: %s",
+                         rs->url.host, rs->url.port, what,
+                         show_arg ? " " : "", show_arg ? argv[1] : "", why);
     if (r != NULL)
         freeReplyObject(r);
     return rc;
@@ -198,14 +205,15 @@ static int connect_one(rstore *rs, redisContext **out, char *err,
 {
     struct timeval tv;
     timeval_of(rs->timeout_ms, &tv);
-    redisContext *c = redisConnectWithTimeout(rs->host, (int)rs->port, tv);
+    redisContext *c =
+        redisConnectWithTimeout(rs->url.host, (int)rs->url.port, tv);
     if (c == NULL)
         return LADON_ENOMEM;
     int rc = 0;
     if (c->err)
         rc = ladon__errf(err, errlen, LADON_ESTORE,
-                         "cannot connect to redis at %s:%u: %s", rs->host,
-                         rs->port, c->errstr);
+                         "cannot connect to redis at %s:%u: %s",
+                         rs->url.host, rs->url.port, c->errstr);
     else if (redisSetTimeout(c, tv) != REDIS_OK)
         rc = ladon__errf(err, errlen, LADON_ESTORE,
                          "cannot set the redis timeout: %s", c->errstr);
@@ -214,13 +222,13 @@ static int connect_one(rstore *rs, redisContext **out, char *err,
         return rc;
     }
     (void)redisEnableKeepAlive(c); /* an optimisation only */
-    if (rs->pass != NULL) {
-        const char *argv[3] = {"AUTH", rs->user, rs->pass};
-        size_t lens[3] = {4, rs->user ? strlen(rs->user) : 0,
-                          strlen(rs->pass)};
+    if (rs->url.pass != NULL) {
+        const char *argv[3] = {"AUTH", rs->url.user, rs->url.pass};
+        size_t lens[3] = {4, rs->url.user ? strlen(rs->url.user) : 0,
+                          strlen(rs->url.pass)};
         int argc = 3;
-        if (rs->user == NULL) {
-            argv[1] = rs->pass;
+        if (rs->url.user == NULL) {
+            argv[1] = rs->url.pass;
             lens[1] = lens[2];
             argc = 2;
         }
@@ -229,9 +237,9 @@ static int connect_one(rstore *rs, redisContext **out, char *err,
             return LADON_ESTORE;
         }
     }
-    if (rs->db != 0) {
+    if (rs->url.db != 0) {
         char dbs[16];
-        int n = snprintf(dbs, sizeof dbs, "%u", rs->db);
+        int n = snprintf(dbs, sizeof dbs, "%u", rs->url.db);
         const char *argv[2] = {"SELECT", dbs};
         size_t lens[2] = {6, (size_t)n};
         if (setup_command(rs, c, 2, argv, lens, "SELECT", err, errlen) != 0) {
@@ -377,20 +385,19 @@ static size_t fmt_ttl_ms(char *buf, size_t size, unsigned ttl_s)
 
 /* ---- ops --------------------------------------------------------------- */
 
-static int parse_url(rstore *rs, const char *rest, char *err, size_t errlen)
+#define FORM "redis://[[USER]:PASSWORD@]HOST[:PORT][/DB]"
+
+/* The URL after "redis:": "//", optional credentials (%-escaped), host,
+ * port and "/db".  Fills u (free it with rurl_free, also on failure);
+ * LADON_EINVAL with the reason in err. */
+static int parse_url(rurl *u, const char *rest, char *err, size_t errlen)
 {
-    static const char usage[] =
-        "expected redis://[[user]:password@]host[:port][/db]";
-    if (strncmp(rest, "//", 2) != 0 || rest[2] == '\0') {
-        return ladon__errf(err, errlen, LADON_EINVAL,
-                           "bad store URL 'redis:%s': %s", rest, usage);
-    }
+    if (strncmp(rest, "//", 2) != 0 || rest[2] == '\0')
+        return ladon__errf(err, errlen, LADON_EINVAL, "expected " FORM);
     const char *auth = rest + 2;
-    if (strpbrk(auth, "?#") != NULL) {
+    if (strpbrk(auth, "?#") != NULL)
         return ladon__errf(err, errlen, LADON_EINVAL,
-                           "bad store URL 'redis:%s': no query allowed; %s",
-                           rest, usage);
-    }
+                           "no query allowed; expected " FORM);
     const char *slash = strchr(auth, '/');
     const char *aend = slash != NULL ? slash : auth + strlen(auth);
     const char *at = NULL;
@@ -400,60 +407,69 @@ static int parse_url(rstore *rs, const char *rest, char *err, size_t errlen)
     const char *hp = auth;
     if (at != NULL) {
         const char *colon = memchr(auth, ':', (size_t)(at - auth));
-        if (colon == NULL) {
+        if (colon == NULL)
             return ladon__errf(err, errlen, LADON_EINVAL,
-                               "bad store URL 'redis:%s': expected "
-                               "':password@' or 'user:password@' before the "
-                               "host", rest);
-        }
+                               "expected ':password@' or 'user:password@' "
+                               "before the host");
         if (colon > auth) {
-            rs->user = ladon__percent_decode(auth, (size_t)(colon - auth));
-            if (rs->user == NULL) {
+            u->user = ladon__percent_decode(auth, (size_t)(colon - auth));
+            if (u->user == NULL)
                 return ladon__errf(err, errlen, LADON_EINVAL,
-                                   "bad store URL 'redis:%s': bad %%-escape "
-                                   "in the user name (or out of memory)",
-                                   rest);
-            }
+                                   "bad %%-escape in the user name (or out "
+                                   "of memory)");
         }
-        rs->pass = ladon__percent_decode(colon + 1, (size_t)(at - colon - 1));
-        if (rs->pass == NULL) {
+        u->pass = ladon__percent_decode(colon + 1, (size_t)(at - colon - 1));
+        if (u->pass == NULL)
             return ladon__errf(err, errlen, LADON_EINVAL,
-                               "bad store URL 'redis:%s': bad %%-escape in "
-                               "the password (or out of memory)", rest);
-        }
+                               "bad %%-escape in the password (or out of "
+                               "memory)");
         hp = at + 1;
     }
     char why[128];
-    if (ladon__parse_hostport(hp, (size_t)(aend - hp), DEFAULT_PORT, rs->host,
-                              sizeof rs->host, &rs->port, why,
-                              sizeof why) != 0) {
-        return ladon__errf(err, errlen, LADON_EINVAL,
-                           "bad store URL 'redis:%s': %s", rest, why);
-    }
-    rs->db = 0;
+    if (ladon__parse_hostport(hp, (size_t)(aend - hp), DEFAULT_PORT, u->host,
+                              sizeof u->host, &u->port, why,
+                              sizeof why) != 0)
+        return ladon__errf(err, errlen, LADON_EINVAL, "%s", why);
+    u->db = 0;
     if (slash != NULL && slash[1] != '\0') {
         unsigned long v = 0;
         for (const char *p = slash + 1; *p != '\0'; p++) {
-            if (*p < '0' || *p > '9' || v > 100000000ul) {
+            if (*p < '0' || *p > '9' || v > 100000000ul)
                 return ladon__errf(err, errlen, LADON_EINVAL,
-                                   "bad store URL 'redis:%s': the database "
-                                   "after '/' must be a number", rest);
-            }
+                                   "the database after '/' must be a number");
             v = v * 10 + (unsigned long)(*p - '0');
         }
-        rs->db = (unsigned)v;
+        u->db = (unsigned)v;
     }
     return 0;
+}
+
+static void rurl_free(rurl *u)
+{
+    if (u->pass != NULL) /* wipe the secret before freeing it */
+        memset(u->pass, 0, strlen(u->pass));
+    free(u->pass);
+    free(u->user);
+    u->pass = u->user = NULL;
+}
+
+/* Every process naming the same server and database shares the store. */
+static int rd_check(const char *rest, unsigned *props, char *err,
+                    size_t errlen)
+{
+    rurl u = {0};
+    int rc = parse_url(&u, rest, err, errlen);
+    rurl_free(&u);
+    if (rc == 0)
+        *props = LADON_STORE_SHARED;
+    return rc;
 }
 
 static void rs_free(rstore *rs)
 {
     for (unsigned i = 0; i < rs->nidle; i++)
         redisFree(rs->idle[i]);
-    if (rs->pass != NULL) /* wipe the secret before freeing it */
-        memset(rs->pass, 0, strlen(rs->pass));
-    free(rs->pass);
-    free(rs->user);
+    rurl_free(&rs->url);
     free(rs);
 }
 
@@ -492,7 +508,7 @@ static int rd_open(ladon_store **out, const char *rest,
     rstore *rs = calloc(1, sizeof *rs);
     if (rs == NULL)
         return LADON_ENOMEM;
-    int rc = parse_url(rs, rest, err, errlen);
+    int rc = parse_url(&rs->url, rest, err, errlen);
     if (rc != 0) {
         rs_free(rs);
         return rc;
@@ -509,21 +525,22 @@ static int rd_open(ladon_store **out, const char *rest,
     const char *ping[1] = {"PING"};
     size_t ping_len[1] = {4};
     redisReply *pong = command(c, 1, ping, ping_len);
-    if (pong == NULL || pong->type != REDIS_REPLY_STATUS)
+    if (pong == NULL || pong->type != REDIS_REPLY_STATUS) {
+        const char *why = pong == NULL ? c->errstr
+                          : pong->type == REDIS_REPLY_ERROR ? pong->str
+                                                            : "unexpected reply";
         rc = ladon__errf(err, errlen, LADON_ESTORE,
-                         "redis at %s:%u does not answer PING: %s", rs->host,
-                         rs->port,
-                         pong == NULL ? c->errstr
-                         : pong->type == REDIS_REPLY_ERROR ? pong->str
-                                                           : "unexpected reply");
+                         "redis at %s:%u does not answer PING: %s",
+                         rs->url.host, rs->url.port, why);
+    }
     if (pong != NULL)
         freeReplyObject(pong);
     if (rc == 0) {
         learn_server(rs, c);
         if (c->err)
             rc = ladon__errf(err, errlen, LADON_ESTORE,
-                             "redis at %s:%u failed: %s", rs->host, rs->port,
-                             c->errstr);
+                             "redis at %s:%u failed: %s", rs->url.host,
+                             rs->url.port, c->errstr);
     }
     if (rc == 0)
         rc = ladon__gate_init(&rs->gate, POOL_MAX);
@@ -791,4 +808,6 @@ const ladon_store_ops ladon__store_redis_ops = {
     .remove = rd_remove,
     .sweep = NULL, /* redis expires records itself */
     .stats = NULL, /* and counting by prefix would need a SCAN */
+    .form = FORM,
+    .check = rd_check,
 };

@@ -32,6 +32,10 @@ double ladon__store_monotonic(const ladon_store *st);
 typedef struct ladon_task_engine ladon_task_engine;
 unsigned ladon__task_engine_pending(ladon_task_engine *eng);
 
+/* Writes the forms of every back end's URL, built-ins first, into buf:
+ * "memory:, memcached://HOST[:PORT]... or redis://..." (cut to size). */
+void ladon__store_forms(char *buf, size_t size);
+
 /* The built-in back ends. */
 extern const ladon_store_ops ladon__store_memory_ops;
 extern const ladon_store_ops ladon__store_memcached_ops;
