@@ -4,7 +4,9 @@
  * it is stored in ladon_config and its range.  Environment variables are
  * applied first, flags second (flags win).  Every value is checked strictly
  * (numbers: digits only, no overflow, in range); the first bad value stops
- * parsing with a one-line message naming the flag or variable.
+ * parsing with a one-line message naming the flag or variable.  A store
+ * URL is checked by the back end its scheme names (ladon_store_check), so
+ * this file knows no store's grammar.
  * docs/configuration.md documents the same table.
  *
  * Copyright (C) 2026 the Ladon-C authors. GPL-2.0-or-later.
@@ -22,9 +24,11 @@
 #include "ladon/error.h"
 #include "ladon/ladon.h"
 #include "ladon/server.h"
+#include "ladon/store.h"
 #include "errmsg.h"
 #include "log.h"
 #include "router.h"
+#include "task/task_internal.h"
 
 enum opt_type {
     OPT_LISTEN,
@@ -68,8 +72,7 @@ static const struct opt opts[] = {
     {"--task-queue", "LADON_TASK_QUEUE", OPT_UNSIGNED, OFF(task_queue), 1, 1000000, "N",
      "queued tasks before 'server busy', 1..1000000 (default 1024)"},
     {"--store", "LADON_STORE", OPT_STORE, OFF(store_url), 0, 0, "URL",
-     "task store: memory: (default), memcached://HOST[:PORT][,HOST[:PORT]...] or "
-     "redis://[[USER]:PASSWORD@]HOST[:PORT][/DB]"},
+     "task store (default memory:): "}, /* + the forms of the store registry */
     {"--store-prefix", "LADON_STORE_PREFIX", OPT_PREFIX, OFF(store_prefix), 1, 63, "PREFIX",
      "key prefix in a shared task store, 1..63 of A-Z a-z 0-9 : _ . - (default ladon:)"},
     {"--store-timeout", "LADON_STORE_TIMEOUT", OPT_UNSIGNED, OFF(store_timeout_ms), 1, 60000,
@@ -314,131 +317,19 @@ void ladon__text_redact(char *text, size_t size, const char *url)
     }
 }
 
-/* host[:port] of a store URL: a host name or IPv4 address (letters, digits,
- * '.', '-', '_') or a bracketed IPv6 address; the port 1..65535 when given.
- * The store checks the rest when it is opened. */
-static bool store_hostport_ok(const char *s, size_t len)
-{
-    const char *end = s + len, *p = s, *port = NULL;
-    uint64_t v;
-    char num[8];
-    if (len == 0)
-        return false;
-    if (*p == '[') {
-        const char *close = memchr(p, ']', len);
-        if (close == NULL || close == p + 1)
-            return false;
-        for (const char *q = p + 1; q < close; q++)
-            if (!isxdigit((unsigned char)*q) && *q != ':' && *q != '.')
-                return false;
-        p = close + 1;
-        if (p < end) {
-            if (*p != ':')
-                return false;
-            port = p + 1;
-        }
-    } else {
-        while (p < end && (isalnum((unsigned char)*p) || *p == '.' || *p == '-' || *p == '_'))
-            p++;
-        if (p == s)
-            return false;
-        if (p < end) {
-            if (*p != ':')
-                return false;
-            port = p + 1;
-        }
-    }
-    if (port == NULL)
-        return true;
-    if ((size_t)(end - port) == 0 || (size_t)(end - port) >= sizeof num)
-        return false;
-    memcpy(num, port, (size_t)(end - port));
-    num[end - port] = '\0';
-    return ladon__parse_u64(num, 1, 65535, 0, &v) == 0;
-}
-
-static int store_usage(const char *name, const char *shown, const char *why, char *err,
-                       size_t errlen)
-{
-    return fail(err, errlen, "%s: invalid store URL '%s' (%s)", name, shown, why);
-}
-
-#define MEMCACHED_FORM "memcached://HOST[:PORT][,HOST[:PORT]...]"
-#define REDIS_FORM "redis://[[USER]:PASSWORD@]HOST[:PORT][/DB]"
-
+/* The store URL v, as its back end checks it (the back end is found by the
+ * URL's scheme in the store registry, so one added with
+ * ladon_store_register() before the configuration is read is known here);
+ * the message hides the URL's password. */
 static int set_store(ladon_config *cfg, const char *name, const char *v, char *err,
                      size_t errlen)
 {
-    char shown[160];
-    size_t slen = 0;
-
-    ladon__url_redact(v, shown, sizeof shown);
-    if (strcmp(v, "memory:") == 0 || strcmp(v, "memory://") == 0)
-        return set_string(cfg->store_url, sizeof cfg->store_url, name, "memory:", err, errlen);
-    if (strcmp(v, "memory:?live_progress=0") == 0) /* testing the publishing path */
-        return set_string(cfg->store_url, sizeof cfg->store_url, name, v, err, errlen);
-    while (isalnum((unsigned char)v[slen]) || v[slen] == '+' || v[slen] == '-' ||
-           v[slen] == '.')
-        slen++;
-    if (slen == 0 || v[slen] != ':' || !isalpha((unsigned char)v[0]))
-        return fail(err, errlen,
-                    "%s: invalid store URL '%s' (expected memory:, " MEMCACHED_FORM " or "
-                    REDIS_FORM ")", name, shown);
-    if (slen == 6 && strncasecmp(v, "memory", 6) == 0)
-        return store_usage(name, shown, "the memory store takes no host or option: use memory:",
-                           err, errlen);
-    if (slen == 9 && strncasecmp(v, "memcached", 9) == 0) {
-        const char *list = v + 10;
-        if (strncmp(list, "//", 2) != 0 || list[2] == '\0')
-            return store_usage(name, shown, "expected " MEMCACHED_FORM, err, errlen);
-        list += 2;
-        for (const char *p = list;;) {
-            size_t n = strcspn(p, ",");
-            if (!store_hostport_ok(p, n))
-                return store_usage(name, shown,
-                                   "expected " MEMCACHED_FORM ": bad host or port", err,
-                                   errlen);
-            if (p[n] == '\0')
-                break;
-            p += n + 1;
-        }
-    } else if (slen == 5 && strncasecmp(v, "redis", 5) == 0) {
-        const char *auth = v + 6, *hp, *slash, *at = NULL;
-        if (strncmp(auth, "//", 2) != 0 || auth[2] == '\0')
-            return store_usage(name, shown, "expected " REDIS_FORM, err, errlen);
-        auth += 2;
-        slash = auth + strcspn(auth, "/");
-        for (const char *p = auth; p < slash; p++)
-            if (*p == '@')
-                at = p;
-        hp = auth;
-        if (at != NULL) {
-            if (memchr(auth, ':', (size_t)(at - auth)) == NULL)
-                return store_usage(name, shown,
-                                   "expected ':PASSWORD@' or 'USER:PASSWORD@' before the host",
-                                   err, errlen);
-            hp = at + 1;
-        }
-        if (!store_hostport_ok(hp, (size_t)(slash - hp)))
-            return store_usage(name, shown, "expected " REDIS_FORM ": bad host or port", err,
-                               errlen);
-        if (*slash == '/' && slash[1] != '\0') {
-            uint64_t db;
-            if (ladon__parse_u64(slash + 1, 0, 1000000, 0, &db) != 0)
-                return store_usage(name, shown,
-                                   "expected " REDIS_FORM ": the database is a number", err,
-                                   errlen);
-        }
-    } else {
-        return fail(err, errlen,
-                    "%s: unknown store '%.*s:' in '%s' (expected memory:, " MEMCACHED_FORM
-                    " or " REDIS_FORM ")", name, (int)slen, v, shown);
+    char why[512];
+    if (ladon_store_check(v, NULL, why, sizeof why) != 0) {
+        ladon__text_redact(why, sizeof why, v);
+        return fail(err, errlen, "%s: %s", name, why);
     }
-    if (strlen(v) >= sizeof cfg->store_url)
-        return fail(err, errlen, "%s: value too long (at most %zu bytes)", name,
-                    sizeof cfg->store_url - 1);
-    memcpy(cfg->store_url, v, strlen(v) + 1);
-    return 0;
+    return set_string(cfg->store_url, sizeof cfg->store_url, name, v, err, errlen);
 }
 
 static int set_prefix(ladon_config *cfg, const struct opt *o, const char *name, const char *v,
@@ -521,6 +412,11 @@ static void print_help(const char *prog)
         snprintf(lhs, sizeof lhs, "%s%s%s", opts[i].flag, opts[i].arg ? " " : "",
                  opts[i].arg ? opts[i].arg : "");
         printf("  %-32s %s", lhs, opts[i].help);
+        if (opts[i].type == OPT_STORE) {
+            char forms[512];
+            ladon__store_forms(forms, sizeof forms);
+            printf("%s", forms);
+        }
         if (opts[i].env != NULL && opts[i].type != OPT_GZIP)
             printf(" [%s]", opts[i].env);
         else if (opts[i].type == OPT_GZIP)

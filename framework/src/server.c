@@ -25,7 +25,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
 #include <time.h>
@@ -511,10 +510,12 @@ int ladon__serve(const ladon_config *cfg, const ladon_binding *binding, int list
     return rc == 0 ? 0 : 1;
 }
 
-/* Whether cfg's task store lives inside one process. */
+/* Whether cfg's task store lives inside one process (its back end says). */
 static bool store_is_local(const ladon_config *cfg)
 {
-    return strncasecmp(cfg->store_url, "memory:", 7) == 0;
+    unsigned props = 0;
+    return ladon_store_check(cfg->store_url, &props, NULL, 0) != 0 ||
+           (props & LADON_STORE_SHARED) == 0;
 }
 
 int ladon_main_init(int argc, char **argv, const ladon_binding *binding, ladon_init_fn init)

@@ -1,12 +1,15 @@
-/* fuzz_store_url.c - libFuzzer harness: the pieces that parse a shared
- * task store's URL (framework/src/task/store_remote.c: host[:port] and
+/* fuzz_store_url.c - libFuzzer harness: what parses a task store's URL
+ * (framework/src/task/store_registry.c and each back end's check, as
+ * ladon_store_check runs them for --store; store_remote.c: host[:port] and
  * %-escapes; framework/src/config.c: hiding a URL's password in logs).
- * Opening a store would connect, so the harness stops at the parsers.
+ * Opening a store would connect, so the harness stops at the checks.
  *
- * Invariants: no crash, leak or sanitizer report; a parsed host is
- * non-empty and a port in 1..65535; a decoded text is no longer than its
- * escaped form; a redacted URL holds no "user:password@" password of 4 or
- * more characters unless it also appears outside the credentials.
+ * Invariants: no crash, leak or sanitizer report; a URL is accepted with
+ * no property but LADON_STORE_SHARED, or refused with LADON_EINVAL (or
+ * LADON_ENOMEM) and a reason; a parsed host is non-empty and a
+ * port in 1..65535; a decoded text is no longer than its escaped form; a
+ * redacted URL holds no "user:password@" password of 4 or more characters
+ * unless it also appears outside the credentials.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -14,6 +17,8 @@
 #include <string.h>
 
 #include "config.h"
+#include "ladon/error.h"
+#include "ladon/store.h"
 #include "task_internal.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -39,6 +44,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         return 0;
     memcpy(url, data, size);
     url[size] = '\0';
+    {
+        unsigned props = 0;
+        char reason[512];
+        int rc = ladon_store_check(url, &props, reason, sizeof reason);
+        if (rc == 0 ? (props & ~LADON_STORE_SHARED) != 0 || reason[0] != '\0'
+                    : (rc != LADON_EINVAL && rc != LADON_ENOMEM) || props != 0 ||
+                          reason[0] == '\0')
+            abort();
+    }
     ladon__url_redact(url, out, sizeof out);
     if (memchr(out, '\0', sizeof out) == NULL)
         abort();

@@ -127,7 +127,7 @@ static void test_every_flag(void)
     CU_ASSERT_EQUAL(parse(&cfg, "--max-request-size", "1G", (char *)NULL), 0);
     CU_ASSERT_EQUAL(parse(&cfg, "--max-request-size", "1024", (char *)NULL), 0);
     CU_ASSERT_EQUAL(parse(&cfg, "--store", "memory://", (char *)NULL), 0);
-    CU_ASSERT_STRING_EQUAL(cfg.store_url, "memory:");
+    CU_ASSERT_STRING_EQUAL(cfg.store_url, "memory://"); /* as written: its back end reads it */
     CU_ASSERT_EQUAL(parse(&cfg, "--log-level", "error", (char *)NULL), 0);
     CU_ASSERT_EQUAL(cfg.log_level, 0);
     CU_ASSERT_EQUAL(parse(&cfg, "--public-url", "http://h:81", (char *)NULL), 0);
@@ -253,11 +253,15 @@ static void test_bad_values(void)
     expect_bad("--log-level", "");
 }
 
-/* Store URLs accepted as written (the store itself checks them when it is
- * opened), and messages that name the scheme but never a password. */
+/* Store URLs accepted as written (each checked by its back end, without
+ * connecting), and messages that name the scheme and the back end's reason
+ * but never a password. */
 static void test_store_urls(void)
 {
     static const char *const good[] = {
+        "memory://",
+        "MEMORY:",
+        "memory:?live_progress=1",
         "memcached://h1:11211,h2:11211",
         "memcached://127.0.0.1:11211",
         "memcached://cache",
@@ -289,6 +293,18 @@ static void test_store_urls(void)
     CU_ASSERT_EQUAL(parse(&cfg, "--store", "bogus", (char *)NULL), LADON_EINVAL);
     CU_ASSERT_PTR_NOT_NULL(strstr(err, "expected memory:"));
 
+    /* a bad URL of a known scheme: its back end's reason */
+    CU_ASSERT_EQUAL(parse(&cfg, "--store", "memcached://h1:11211,,h2:11211", (char *)NULL),
+                    LADON_EINVAL);
+    CU_ASSERT_STRING_EQUAL(err, "--store: bad store URL 'memcached://h1:11211,,h2:11211': "
+                                "server '': empty host");
+    CU_ASSERT_EQUAL(parse(&cfg, "--store", "redis://cache:99999/0", (char *)NULL), LADON_EINVAL);
+    CU_ASSERT_STRING_EQUAL(err, "--store: bad store URL 'redis://cache:99999/0': "
+                                "port out of range 1..65535");
+    CU_ASSERT_EQUAL(parse(&cfg, "--store", "memory://x", (char *)NULL), LADON_EINVAL);
+    CU_ASSERT_STRING_EQUAL(err, "--store: bad store URL 'memory://x': the memory store takes "
+                                "no host or option 'x': use memory:");
+
     /* a password never appears in a message */
     CU_ASSERT_EQUAL(parse(&cfg, "--store", "redis://u:topsecret@h:6379/x", (char *)NULL),
                     LADON_EINVAL);
@@ -298,6 +314,8 @@ static void test_store_urls(void)
     CU_ASSERT_EQUAL(parse(&cfg, (char *)NULL), LADON_EINVAL);
     CU_ASSERT_PTR_NOT_NULL(strstr(err, "LADON_STORE"));
     CU_ASSERT_PTR_NULL(strstr(err, "topsecret"));
+    CU_ASSERT_STRING_EQUAL(err, "LADON_STORE: bad store URL 'redis://:***@h:bad': "
+                                "port is not a number");
     unsetenv("LADON_STORE");
 }
 
