@@ -18,6 +18,7 @@
 
 #include "emit.h"
 #include "names.h"
+#include "task_parts.h"
 
 char *lg_emit_from(lg_arena *a, const lg_model *m)
 {
@@ -65,47 +66,32 @@ static void emit_directives(lg_sb *out, lg_arena *a, const lg_service *s)
     for (size_t i = 0; i < s->n_ops; i++) {
         const lg_op *op = &s->ops[i];
         const char *m = op->name;
-        /* Without a doc comment soapcpp2 would write "Service definition of
-         * function p__m", leaking the internal C name into the WSDL. */
-        const char *doc = op->doc != NULL && op->doc[0] != '\0' ? op->doc : lg_printf(a, "Operation %s.", m);
-        if (op->kind == LG_OP_TASK)
-            doc = lg_printf(a, "%s Task: returns a TaskInfoResponse at once; poll %s_progress with its task_id, "
-                               "then call %s_result.", doc, m, m);
-        doc_line(out, p, "service method-documentation:", lg_name_doc_op(a, m), doc);
+        doc_line(out, p, "service method-documentation:", lg_name_doc_op(a, m), lg_doc_op(a, op));
         for (size_t k = 0; k < op->n_params; k++)
             doc_line(out, p, "schema type-documentation:", lg_name_doc_param(a, m, op->params[k].name),
                      op->params[k].doc);
         const char *result_op = op->kind == LG_OP_TASK ? lg_printf(a, "%s_result", m) : m;
         if (op->kind == LG_OP_TASK) {
             const char *pr = lg_printf(a, "%s_progress", m);
-            doc_line(out, p, "service method-documentation:", lg_name_doc_op(a, pr),
-                     lg_printf(a, "Progress of a %s task: a TaskProgressResponse.", m));
-            doc_line(out, p, "schema type-documentation:", lg_name_doc_param(a, pr, "task_id"),
-                     lg_printf(a, "The task_id that %s returned.", m));
-            doc_line(out, p, "service method-documentation:", lg_name_doc_op(a, result_op),
-                     lg_printf(a, "Result of a finished %s task; a fault while it is queued or running, "
-                                  "when it failed, or when the id is unknown or expired.",
-                               m));
+            doc_line(out, p, "service method-documentation:", lg_name_doc_op(a, pr), lg_doc_progress_op(a, op));
+            doc_line(out, p, "schema type-documentation:", lg_name_doc_param(a, pr, "task_id"), lg_doc_task_id(a, op));
+            doc_line(out, p, "service method-documentation:", lg_name_doc_op(a, result_op), lg_doc_result_op(a, op));
             doc_line(out, p, "schema type-documentation:", lg_name_doc_param(a, result_op, "task_id"),
-                     lg_printf(a, "The task_id that %s returned.", m));
+                     lg_doc_task_id(a, op));
         }
         doc_line(out, p, "schema type-documentation:",
                  lg_name_doc_field(a, &(lg_type){.name = lg_printf(a, "%sResponse", result_op)}, op->result.name),
                  op->result.doc);
     }
     if (lg_service_has_tasks(s)) {
-        lg_type info = {.name = "TaskInfoResponse"}, prog = {.name = "TaskProgressResponse"};
-        doc_line(out, p, "schema type-documentation:", lg_name_doc_type(a, &info), "A task was started.");
-        doc_line(out, p, "schema type-documentation:", lg_name_doc_field(a, &info, "task_id"),
-                 "Its id, for the _progress and _result operations of its method.");
-        doc_line(out, p, "schema type-documentation:", lg_name_doc_type(a, &prog), "How far a task is.");
-        doc_line(out, p, "schema type-documentation:", lg_name_doc_field(a, &prog, "task_id"), "The task's id.");
-        doc_line(out, p, "schema type-documentation:", lg_name_doc_field(a, &prog, "progress"),
-                 "Fraction done, 0.0 to 1.0: 0.0 when created, never decreasing, 1.0 once the task ended.");
-        doc_line(out, p, "schema type-documentation:", lg_name_doc_field(a, &prog, "duration"),
-                 "Seconds the task has existed so far, or in total once it ended.");
-        doc_line(out, p, "schema type-documentation:", lg_name_doc_field(a, &prog, "starttime"),
-                 "When the task was created: seconds since 1970-01-01T00:00:00Z.");
+        const lg_task_type *tt[] = {&lg_task_info, &lg_task_progress};
+        for (size_t i = 0; i < 2; i++) {
+            lg_type t = {.name = tt[i]->name};
+            doc_line(out, p, "schema type-documentation:", lg_name_doc_type(a, &t), tt[i]->doc);
+            for (size_t k = 0; k < tt[i]->n_fields; k++)
+                doc_line(out, p, "schema type-documentation:", lg_name_doc_field(a, &t, tt[i]->fields[k].name),
+                         tt[i]->fields[k].doc);
+        }
     }
     for (size_t i = 0; i < s->n_types; i++) {
         const lg_type *t = s->types[i];
@@ -168,6 +154,16 @@ static void emit_type(lg_sb *out, lg_arena *a, const lg_type *t)
     lg_sb_puts(out, "};\n");
 }
 
+/* struct p__TaskInfoResponse { int task_id `task_id`; }; and the like. */
+static void emit_task_type(lg_sb *out, lg_arena *a, const lg_service *s, const lg_task_type *t)
+{
+    lg_sb_printf(out, "struct %s__%s {\n", s->prefix, t->name);
+    for (size_t i = 0; i < t->n_fields; i++)
+        lg_sb_printf(out, "    %s %s;\n", lg_name_gsoap_type(a, t->fields[i].base, NULL),
+                     lg_name_member(a, t->fields[i].name));
+    lg_sb_puts(out, "};\n");
+}
+
 static void emit_op(lg_sb *out, lg_arena *a, const lg_service *s, const lg_op *op)
 {
     const char *m = op->name;
@@ -211,11 +207,8 @@ void lg_emit_gsoap(lg_sb *out, lg_model *m, const char *name)
         for (size_t j = 0; j < s->n_types; j++)
             emit_type(out, &a, s->types[j]);
         if (lg_service_has_tasks(s)) {
-            lg_sb_printf(out, "struct %s__TaskInfoResponse {\n    int task_id `task_id`;\n};\n", s->prefix);
-            lg_sb_printf(out,
-                         "struct %s__TaskProgressResponse {\n    int task_id `task_id`;\n    double progress;\n"
-                         "    double duration;\n    double starttime;\n};\n",
-                         s->prefix);
+            emit_task_type(out, &a, s, &lg_task_info);
+            emit_task_type(out, &a, s, &lg_task_progress);
         }
         for (size_t j = 0; j < s->n_ops; j++)
             emit_op(out, &a, s, &s->ops[j]);
