@@ -23,9 +23,13 @@ void lg_emit_types_h(lg_sb *out, lg_model *m, const char *name);
 
 /* NAME_ladon.h (emit_glue.c). */
 void lg_emit_glue_h(lg_sb *out, lg_model *m, const char *name);
+/* SERVICE.wsdl: service s's own WSDL, with the address
+ * lg_emit_address(s) (emit_wsdl.c). */
+void lg_emit_wsdl(lg_sb *out, const lg_service *s);
+
 /* NAME_ladon.c: glue, namespaces table and descriptor; wsdls[i] is the WSDL
- * soapcpp2 wrote for service i.  Returns 0, or -1 (with d) when a WSDL has
- * no soap:address to split at. */
+ * of service i (lg_emit_wsdl).  Returns 0, or -1 (with d) when a WSDL has
+ * no single soap:address to split at. */
 int lg_emit_glue_c(lg_sb *out, lg_model *m, const char *name, const char *const *wsdls, lg_diag *d);
 
 /* The address ladon-gen puts into each WSDL: "http://localhost/Calculator". */

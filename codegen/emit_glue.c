@@ -357,7 +357,7 @@ static int emit_service(lg_sb *out, lg_arena *a, const lg_service *s, bool only,
     size_t mlen = strlen(marker), alen = strlen(addr);
     if (at == NULL || strncmp(at + mlen, addr, alen) != 0 || at[mlen + alen] != '"' ||
         strstr(at + mlen, marker) != NULL)
-        return lg_error_noloc(d, "the WSDL soapcpp2 wrote for %s has no single soap:address %s", s->name, addr);
+        return lg_error_noloc(d, "the WSDL of %s has no single soap:address %s", s->name, addr);
     size_t head_len = (size_t)(at - wsdl) + mlen;
     const char *tail = at + mlen + alen;
     c_text(out, lg_printf(a, "ladon__%s_wsdl_head", p), wsdl, head_len);

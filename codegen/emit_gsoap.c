@@ -13,6 +13,12 @@
  *   struct p__mResponse { R result; };  int p__m(inputs..., struct p__mResponse *);
  * because gSOAP treats a plain `struct X *` last parameter as the response
  * element itself; the wrapper keeps <mResponse><result>...</result></mResponse>.
+ *
+ * soapcpp2 runs with -w and writes no WSDL (emit_wsdl.c writes each
+ * service's own), so the //gsoap documentation and location directives
+ * change nothing that is compiled.  They stay so that soapcpp2's WSDL of
+ * this same file can be compared with ladon-gen's, documentation included
+ * (`run.sh contract`, tests/codegen).
  */
 #include <string.h>
 

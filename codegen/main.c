@@ -28,7 +28,6 @@
 #include "names.h"
 #include "run_soapcpp2.h"
 #include "util.h"
-#include "wsdl_own.h"
 
 static char g_tmpdir[PATH_MAX]; /* non-empty while a temporary folder exists */
 
@@ -160,26 +159,13 @@ static int generate(lg_model *m, const char *name, const char *outdir, const cha
     if (lg_strip_stamp(lg_printf(&a, "%s/soapC.c", g_tmpdir), d) < 0 ||
         lg_strip_stamp(lg_printf(&a, "%s/soapServer.c", g_tmpdir), d) < 0)
         goto out;
+    /* each service's own WSDL (soapcpp2 ran with -w: it writes none) */
     for (size_t i = 0; i < m->n_services; i++) {
-        const char *path = lg_printf(&a, "%s/%s", g_tmpdir, lg_name_wsdl_file(&a, m->services[i]));
-        size_t len;
-        const char *all = lg_read_file(&a, path, &len);
-        if (all == NULL) {
-            lg_error_noloc(d, "soapcpp2 wrote no %s: %s", path, strerror(errno));
-            goto out;
-        }
-        /* the served WSDL and the file: the service's own contract only */
-        lg_sb own = {0};
-        if ((wsdls[i] = lg_wsdl_own(&a, all, m, m->services[i], d)) == NULL)
-            goto out;
-        lg_sb_puts(&own, wsdls[i]);
-        if (unlink(path) != 0) {
-            lg_error_noloc(d, "cannot replace %s: %s", path, strerror(errno));
-            lg_sb_free(&own);
-            goto out;
-        }
-        int wrc = write_file(g_tmpdir, lg_name_wsdl_file(&a, m->services[i]), &own, d);
-        lg_sb_free(&own);
+        lg_sb wsdl = {0};
+        lg_emit_wsdl(&wsdl, m->services[i]);
+        wsdls[i] = lg_strndup(&a, lg_sb_str(&wsdl), wsdl.len);
+        int wrc = write_file(g_tmpdir, lg_name_wsdl_file(&a, m->services[i]), &wsdl, d);
+        lg_sb_free(&wsdl);
         if (wrc < 0)
             goto out;
     }

@@ -71,6 +71,7 @@ int lg_run_soapcpp2(const char *soapcpp2, const char *dir, const char *input, co
     argv[argc++] = "-S";
     argv[argc++] = "-L";
     argv[argc++] = "-x";
+    argv[argc++] = "-w"; /* no WSDL or schema: ladon-gen writes each service's own (emit_wsdl.c) */
     argv[argc++] = "-d";
     argv[argc++] = ".";
     if (imp != NULL) {

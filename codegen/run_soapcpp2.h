@@ -5,9 +5,10 @@
 
 #include "util.h"
 
-/* Runs `soapcpp2 -c -S -L -x -d . [-I import_dir] input` in dir (input is a
+/* Runs `soapcpp2 -c -S -L -x -w -d . [-I import_dir] input` in dir (input is a
  * file name inside dir), with its output going to dir/soapcpp2.log.
- * soapcpp2 is a path or a name looked up in PATH.  Returns 0 when it exited
+ * soapcpp2 is a path or a name looked up in PATH; it writes the C code and
+ * no WSDL (-w: ladon-gen writes each service's own).  Returns 0 when it exited
  * with status 0, or -1 with the reason (and soapcpp2's output) in d. */
 int lg_run_soapcpp2(const char *soapcpp2, const char *dir, const char *input, const char *import_dir, lg_diag *d);
 

@@ -3,8 +3,8 @@
  *
  * Invariants: no crash, leak or sanitizer report; a header that is
  * refused has an error text ("file:line:col: error: ..."); one that is
- * accepted is emitted in full (gSOAP interface, types, glue; the glue
- * against a minimal WSDL per service).
+ * accepted is emitted in full (gSOAP interface, types, each service's
+ * WSDL, glue), and the glue finds each WSDL's address.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -32,17 +32,24 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             abort();
     } else {
         lg_sb gsoap = {0}, types = {0}, glue_h = {0}, glue_c = {0};
+        lg_sb *wsdl = calloc(m.n_services + 1, sizeof *wsdl);
         const char **wsdls = calloc(m.n_services + 1, sizeof *wsdls);
-        if (wsdls != NULL) {
-            for (size_t i = 0; i < m.n_services; i++)
-                wsdls[i] = "<definitions><service><port><SOAP:address location=\"http://x/\"/>"
-                           "</port></service></definitions>";
+        if (wsdl != NULL && wsdls != NULL) {
+            for (size_t i = 0; i < m.n_services; i++) {
+                lg_emit_wsdl(&wsdl[i], m.services[i]);
+                wsdls[i] = lg_sb_str(&wsdl[i]);
+            }
             lg_emit_gsoap(&gsoap, &m, "fuzz");
             lg_emit_types_h(&types, &m, "fuzz");
             lg_emit_glue_h(&glue_h, &m, "fuzz");
-            (void)lg_emit_glue_c(&glue_c, &m, "fuzz", wsdls, &d);
-            free(wsdls);
+            /* every WSDL ladon-gen writes has its one address to split at */
+            if (lg_emit_glue_c(&glue_c, &m, "fuzz", wsdls, &d) != 0)
+                abort();
+            for (size_t i = 0; i < m.n_services; i++)
+                lg_sb_free(&wsdl[i]);
         }
+        free(wsdl);
+        free(wsdls);
         lg_sb_free(&gsoap);
         lg_sb_free(&types);
         lg_sb_free(&glue_h);
