@@ -5,17 +5,21 @@
 #            leaves the output folder empty; a failing soapcpp2 leaves it empty
 #   compile  compile generated code (glue with -Werror), link with a stub
 #            runtime and implementations, serve requests from requests/
+#   contract every WSDL ladon-gen writes (each case, the example services)
+#            describes what soapcpp2's WSDL of the same NAME.gsoap.h does
 #   regen    rewrite expected/ from the current ladon-gen (review the diff!)
 # Environment (meson sets it; defaults for running by hand from the build dir):
-#   LADON_GEN SOAPCPP2 CC SRCDIR LADON_INC CALCULATOR_DIR WORKDIR
+#   LADON_GEN SOAPCPP2 CC PYTHON SRCDIR LADON_INC CALCULATOR_DIR SERVICES_DIR WORKDIR
 set -u
-mode=${1:?usage: run.sh golden|bad|compile|regen}
+mode=${1:?usage: run.sh golden|bad|compile|contract|regen}
 SRCDIR=${SRCDIR:-$(cd "$(dirname "$0")" && pwd)}
 LADON_GEN=${LADON_GEN:?set LADON_GEN to the ladon-gen binary}
 SOAPCPP2=${SOAPCPP2:-soapcpp2}
 CC=${CC:-cc}
 LADON_INC=${LADON_INC:-$SRCDIR/../../framework/include}
 CALCULATOR_DIR=${CALCULATOR_DIR:-$SRCDIR/../../services/calculator}
+SERVICES_DIR=${SERVICES_DIR:-$SRCDIR/../../services}
+PYTHON=${PYTHON:-python3}
 WORKDIR=${WORKDIR:-$(mktemp -d)}
 GSOAP_CFLAGS=$(pkg-config --cflags gsoapssl) || exit 1
 GSOAP_LIBS=$(pkg-config --libs gsoapssl) || exit 1
@@ -198,11 +202,49 @@ run_compile() {
     fi
 }
 
+# contract_case NAME OUTDIR HEADER... : generates NAME, has soapcpp2 write its
+# WSDLs from the same NAME.gsoap.h and compares each service's two WSDLs
+contract_case() {
+    local n=$1 dir=$2; shift 2
+    local ref="$dir.soapcpp2" w
+    rm -rf "$dir" "$ref"
+    "$LADON_GEN" --name "$n" --outdir "$dir" --soapcpp2 "$SOAPCPP2" "$@" || { fail "$n: ladon-gen failed"; return; }
+    if ! mkdir -p "$ref" || ! cp "$dir/$n.gsoap.h" "$ref/"; then fail "$n: cannot copy $n.gsoap.h"; return; fi
+    (cd "$ref" && "$SOAPCPP2" -c -S -L -x -d . "$n.gsoap.h") >"$ref.log" 2>&1 ||
+        { fail "$n: soapcpp2 failed: $(cat "$ref.log")"; return; }
+    local found=0
+    for w in "$dir"/*.wsdl; do
+        [ -e "$w" ] || continue
+        found=$((found + 1))
+        if [ ! -e "$ref/$(basename "$w")" ]; then fail "$n: soapcpp2 wrote no $(basename "$w")"; continue; fi
+        "$PYTHON" "$SRCDIR/wsdl_contract.py" "$w" "$ref/$(basename "$w")" || fail "$n: $(basename "$w") differs from soapcpp2's contract"
+    done
+    [ "$found" -eq "$#" ] || fail "$n: $found WSDLs for $# services"
+}
+
+run_contract() {
+    for c in "$SRCDIR"/cases/*; do
+        case $c in *.c) continue ;; esac
+        [ -d "$c" ] || [ "${c%.h}" != "$c" ] || continue
+        local n; n=$(case_name "$c")
+        local before=$failures
+        # shellcheck disable=SC2046
+        contract_case "$n" "$WORKDIR/contract/$n" $(case_headers "$c")
+        [ $failures -eq "$before" ] && echo "ok: contract $n"
+    done
+    # the example services, one binding as services/meson.build generates them
+    local before=$failures
+    contract_case examples "$WORKDIR/contract/examples" "$SERVICES_DIR/calculator/calculator.h" \
+        "$SERVICES_DIR/tasks/tasks.h" "$SERVICES_DIR/instances/instances.h"
+    [ $failures -eq "$before" ] && echo "ok: contract examples (services/)"
+}
+
 mkdir -p "$WORKDIR"
 case $mode in
 golden) run_golden ;;
 bad) run_bad ;;
 compile) run_compile ;;
+contract) run_contract ;;
 regen) run_regen ;;
 *) echo "unknown mode $mode" >&2; exit 2 ;;
 esac
