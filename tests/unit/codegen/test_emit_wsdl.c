@@ -110,6 +110,31 @@ static void test_docs_escaped(void)
     CU_ASSERT_PTR_NULL(strstr(lg_sb_str(&wsdl[1]), "gSOAP"));
 }
 
+/* A doc comment with bytes XML does not allow: the WSDL stays well-formed. */
+static void test_docs_not_xml(void)
+{
+    static const char src[] = "#include <ladon/annotate.h>\n"
+                              "/** ctl\001 x\002 bad\377\300\257 sur\355\240\200 ok\303\251\360\237\230\200 */\n"
+                              "LADON_SERVICE(Odd, \"urn:t:odd\");\n"
+                              "LADON_METHOD int f(ladon_call *call, int *result);\n";
+    lg_model m;
+    lg_diag d = {0};
+    lg_sb out = {0};
+    lg_model_init(&m);
+    CU_ASSERT_FATAL(lg_parse_source(&m, "odd.h", src, strlen(src), &d) == 0 && lg_model_validate(&m, &d) == 0);
+    lg_emit_wsdl(&out, m.services[0]);
+    int errors = 0;
+    CU_ASSERT_EQUAL(ladon_wsdl_check_memory(lg_sb_str(&out), out.len, "odd", report, &errors), 0);
+    CU_ASSERT_EQUAL(errors, 0);
+    /* each byte that starts no allowed character is one U+FFFD; é and the emoji stay */
+    CU_ASSERT_PTR_NOT_NULL(strstr(lg_sb_str(&out), "<documentation>ctl\357\277\275 x\357\277\275 "
+                                                   "bad\357\277\275\357\277\275\357\277\275 "
+                                                   "sur\357\277\275\357\277\275\357\277\275 "
+                                                   "ok\303\251\360\237\230\200</documentation>"));
+    lg_sb_free(&out);
+    lg_model_free(&m);
+}
+
 static void test_one_address(void)
 {
     CU_ASSERT_EQUAL(count(lg_sb_str(&wsdl[0]), "<SOAP:address location=\"http://localhost/Billing\"/>"), 1);
@@ -128,6 +153,7 @@ int main(void)
         {"each WSDL passes ladon_wsdl_check", test_passes_the_checker},
         {"no type, namespace or prefix of another service", test_no_other_service},
         {"doc comments are XML-escaped; no doc, no service documentation", test_docs_escaped},
+        {"a doc comment XML does not allow is written as U+FFFD, well-formed", test_docs_not_xml},
         {"one soap:address, where the glue splits the WSDL", test_one_address},
         {NULL, NULL},
     };
