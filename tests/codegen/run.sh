@@ -33,6 +33,13 @@ case_headers() {
     if [ -d "$c" ]; then ls "$c"/*.h | LC_ALL=C sort; else echo "$c"; fi
 }
 case_name() { basename "$1" .h; }
+# Every case: cases/NAME.h and cases/NAME/ (not the implementations cases/NAME.c).
+cases() {
+    local c
+    for c in "$SRCDIR"/cases/*; do
+        if [ -d "$c" ] || [ "${c%.h}" != "$c" ]; then echo "$c"; fi
+    done
+}
 # Files of ours compared with expected/: everything but soapcpp2's C output.
 compared_files() { (cd "$1" && ls | grep -v -E '^soap(Stub\.h|H\.h|C\.c|Server\.c)$' | LC_ALL=C sort); }
 
@@ -44,9 +51,7 @@ generate() { # case outdir
 }
 
 run_golden() {
-    for c in "$SRCDIR"/cases/*; do
-        case $c in *.c) continue ;; esac
-        [ -d "$c" ] || [ "${c%.h}" != "$c" ] || continue
+    for c in $(cases); do
         local n; n=$(case_name "$c")
         local before=$failures
         if ! generate "$c" "$WORKDIR/golden/$n" 2>"$WORKDIR/golden-$n.err"; then
@@ -69,9 +74,7 @@ run_golden() {
 }
 
 run_regen() {
-    for c in "$SRCDIR"/cases/*; do
-        case $c in *.c) continue ;; esac
-        [ -d "$c" ] || [ "${c%.h}" != "$c" ] || continue
+    for c in $(cases); do
         local n; n=$(case_name "$c")
         generate "$c" "$WORKDIR/regen/$n" || { fail "$n: ladon-gen failed"; continue; }
         rm -rf "$SRCDIR/expected/$n"
@@ -168,9 +171,7 @@ serve_requests() {
 }
 
 run_compile() {
-    for c in "$SRCDIR"/cases/*; do
-        case $c in *.c) continue ;; esac
-        [ -d "$c" ] || [ "${c%.h}" != "$c" ] || continue
+    for c in $(cases); do
         local n; n=$(case_name "$c")
         local dir="$WORKDIR/compile/$n"
         local before=$failures
@@ -223,9 +224,7 @@ contract_case() {
 }
 
 run_contract() {
-    for c in "$SRCDIR"/cases/*; do
-        case $c in *.c) continue ;; esac
-        [ -d "$c" ] || [ "${c%.h}" != "$c" ] || continue
+    for c in $(cases); do
         local n; n=$(case_name "$c")
         local before=$failures
         # shellcheck disable=SC2046
