@@ -304,7 +304,7 @@ void ladon__text_redact(char *text, size_t size, const char *url)
                 break;
             }
         if (hit == NULL)
-            return;
+            break;
         /* "***" instead of the secret, cutting what no longer fits */
         size_t tail = strlen(hit + slen);
         size_t room = size - 1 - (size_t)(hit - text);
@@ -315,6 +315,17 @@ void ladon__text_redact(char *text, size_t size, const char *url)
         hit[stars + keep] = '\0';
         from = hit + stars;
     }
+    /* a text filled to the last byte may have been cut inside the secret:
+     * hide what of it is left at the end */
+    size_t len = strlen(text);
+    if (len == size - 1)
+        for (size_t k = slen - 1 < len ? slen - 1 : len; k > 0; k--)
+            if (memcmp(text + len - k, sec, k) == 0) {
+                size_t at = len - k, stars = size - 1 - at < 3 ? size - 1 - at : 3;
+                memcpy(text + at, "***", stars);
+                text[at + stars] = '\0';
+                break;
+            }
 }
 
 /* The store URL v, as its back end checks it (the back end is found by the
@@ -324,7 +335,12 @@ void ladon__text_redact(char *text, size_t size, const char *url)
 static int set_store(ladon_config *cfg, const char *name, const char *v, char *err,
                      size_t errlen)
 {
-    char why[512];
+    /* room for a back end's reason quoting the whole URL, so the password
+     * in it is never cut (ladon__text_redact hides a cut one too) */
+    char why[sizeof cfg->store_url + LADON__REASON_ROOM];
+    if (strlen(v) >= sizeof cfg->store_url)
+        return fail(err, errlen, "%s: value too long (at most %zu bytes)", name,
+                    sizeof cfg->store_url - 1);
     if (ladon_store_check(v, NULL, why, sizeof why) != 0) {
         ladon__text_redact(why, sizeof why, v);
         return fail(err, errlen, "%s: %s", name, why);

@@ -22,8 +22,14 @@ int ladon__gsoap_timeout(unsigned ms);
  * replaced by "***" (for log lines and messages). */
 void ladon__url_redact(const char *url, char *out, size_t outlen);
 
+/* Bytes a message needs beyond a URL it quotes (a back end's reason). */
+#define LADON__REASON_ROOM 256u
+
 /* Replaces every occurrence of url's password in text (a NUL-terminated
- * string in a buffer of size bytes) by "***". */
+ * string in a buffer of size bytes) by "***", and, when text fills the
+ * buffer (it may have been cut inside the password), the start of the
+ * password it ends with.  Buffers for a message quoting a store URL hold
+ * sizeof store_url + LADON__REASON_ROOM bytes, so the password is not cut. */
 void ladon__text_redact(char *text, size_t size, const char *url);
 
 #endif

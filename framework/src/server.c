@@ -153,7 +153,7 @@ static void store_options(const ladon_config *cfg, ladon_store_options *o)
 static int open_store(const ladon_config *cfg, ladon_store **out)
 {
     ladon_store_options o;
-    char err[512], shown[256];
+    char err[sizeof cfg->store_url + LADON__REASON_ROOM], shown[256];
     int rc;
 
     store_options(cfg, &o);

@@ -319,6 +319,32 @@ static void test_store_urls(void)
     unsetenv("LADON_STORE");
 }
 
+/* A password too long for the message buffer was cut before it was hidden:
+ * 478 of its 700 characters appeared in the message (found in review). */
+static void test_long_password(void)
+{
+    ladon_config cfg;
+    char url[1000], arg[1100];
+    memset(url, 0, sizeof url);
+    memcpy(url, "redis://:", 9);
+    memset(url + 9, 'S', 700);
+    memcpy(url + 709, "@host:99999", 11);
+    snprintf(arg, sizeof arg, "--store=%s", url);
+    CU_ASSERT_EQUAL(parse(&cfg, arg, (char *)NULL), LADON_EINVAL);
+    CU_ASSERT_PTR_NULL(strstr(err, "SS"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(err, "redis://:***@host:99999"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(err, "port"));
+    /* longer than --store holds: refused without quoting it */
+    char big[1200];
+    memset(big, 0, sizeof big);
+    memcpy(big, "--store=redis://:", 17);
+    memset(big + 17, 'S', 1100);
+    memcpy(big + 1117, "@h", 2);
+    CU_ASSERT_EQUAL(parse(&cfg, big, (char *)NULL), LADON_EINVAL);
+    CU_ASSERT_PTR_NULL(strstr(err, "SS"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(err, "value too long"));
+}
+
 static void test_redaction(void)
 {
     char out[128], text[64];
@@ -345,6 +371,16 @@ static void test_redaction(void)
     ladon__text_redact(text, 16, "redis://a:x@b");
     CU_ASSERT(strlen(text) <= 15);
     CU_ASSERT_EQUAL(strncmp(text, "a:***@b *** ***", 15), 0);
+    /* a text cut inside the secret: what is left of it is hidden too */
+    {
+        static const char start[] = "bad URL 'redis://:";
+        memcpy(text, start, sizeof start - 1);
+        for (size_t i = sizeof start - 1; i < sizeof text - 1; i++)
+            text[i] = "SECRET"[(i - (sizeof start - 1)) % 6];
+        text[sizeof text - 1] = '\0';
+    }
+    ladon__text_redact(text, sizeof text, "redis://:SECRETSECRETSECRETSECRETSECRETSECRETSECRETSECRETSECRET@h");
+    CU_ASSERT_STRING_EQUAL(text, "bad URL 'redis://:***");
     snprintf(text, sizeof text, "nothing secret");
     ladon__text_redact(text, sizeof text, "redis://h");
     CU_ASSERT_STRING_EQUAL(text, "nothing secret");
@@ -506,6 +542,7 @@ int main(void)
         {"bad values", test_bad_values},
         {"store URLs and messages", test_store_urls},
         {"password redaction", test_redaction},
+        {"a long password is hidden whole", test_long_password},
         {"usage errors", test_usage_errors},
         {"help and version", test_help_version},
         {"environment", test_env},
