@@ -12,7 +12,7 @@ build_pkgs=(gcc libc6-dev pkg-config meson ninja-build gsoap libgsoap-dev libxml
             zlib1g-dev libssl-dev libmemcached-dev libhiredis-dev)
 fuzz_pkgs=(clang libclang-rt-14-dev)
 test_pkgs=(libcunit1-dev python3 python3-zeep php-cli php-soap curl libxml2-utils valgrind
-           memcached redis-server apache2 jaxws "${fuzz_pkgs[@]}")
+           memcached redis-server apache2 jaxws default-jdk-headless "${fuzz_pkgs[@]}")
 bench_pkgs=(wrk nginx-light memcached curl)
 
 case "$what" in
