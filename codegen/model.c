@@ -211,7 +211,7 @@ int lg_model_validate(lg_model *m, lg_diag *d)
             }
         }
         /* reserved in every service, with or without tasks, so a WSDL
-         * checker can tell a task trio by its types (wsdl/wsdl_check.c) */
+         * checker can tell a task trio by its types (wsdl/wsdl_tasks.c) */
         {
             static const char *const task_types[] = {"TaskInfoResponse", "TaskProgressResponse"};
             for (size_t k = 0; k < 2; k++) {

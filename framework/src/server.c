@@ -539,10 +539,18 @@ int ladon_main_init(int argc, char **argv, const ladon_binding *binding, ladon_i
         return 2;
     }
     if (cfg.processes > 1 && has_tasks(binding) && store_is_local(&cfg)) {
-        fprintf(stderr,
-                "%s: --processes %u needs a shared task store (--store memcached://... or "
-                "redis://...): the memory store lives in one process\n",
-                prog, cfg.processes);
+        /* the scheme names the back end; the rest may hold a password */
+        int scheme = (int)strcspn(cfg.store_url, ":");
+        if (strncasecmp(cfg.store_url, "memory:", 7) == 0)
+            fprintf(stderr,
+                    "%s: --processes %u needs a shared task store (--store memcached://... or "
+                    "redis://...): the memory store lives in one process\n",
+                    prog, cfg.processes);
+        else
+            fprintf(stderr,
+                    "%s: --processes %u needs a shared task store (--store memcached://... or "
+                    "redis://...): the '%.*s:' store is not shared across processes\n",
+                    prog, cfg.processes, scheme, cfg.store_url);
         return 2;
     }
     if (init != NULL) {

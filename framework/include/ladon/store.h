@@ -311,7 +311,8 @@ typedef struct ladon_store_ops {
     /* The back end's URL grammar: checks rest (the URL after "scheme:")
      * without connecting, allocating nothing that outlives the call, and
      * sets *props (never NULL, 0 on entry) to its LADON_STORE_* properties.
-     * Returns 0, or LADON_EINVAL (LADON_ENOMEM when out of memory) with
+     * Returns 0, or LADON_EINVAL (LADON_ENOMEM when out of memory, or
+     * LADON_EINVAL where a decoding step cannot tell the two apart) with
      * the reason in err (errlen may be 0), without the URL: the caller
      * quotes it.  Called by ladon_store_check()
      * (so at start-up, when the server reads --store) and before every
@@ -319,6 +320,11 @@ typedef struct ladon_store_ops {
      * count as shared (--processes N with task methods is refused). */
     int (*check)(const char *rest, unsigned *props, char *err,
                  size_t errlen);
+    /* Members are only ever added at the end, so a table written for an
+     * older version of this header still compiles (the new members are
+     * NULL); a program built against an older header must be rebuilt: the
+     * library's soname changes with the layout (libladon.so.1 has form and
+     * check). */
 } ladon_store_ops;
 
 /* The common head of every store object. */

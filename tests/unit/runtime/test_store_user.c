@@ -277,6 +277,7 @@ static void test_server_refuses_bad_urls(void)
                                  "--listen", "127.0.0.1:0", NULL};
     CU_ASSERT_EQUAL(run(&s, local), 2);
     CU_ASSERT_PTR_NOT_NULL(strstr(s.log, "--processes 2 needs a shared task store"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(s.log, "the 'audit:' store is not shared across processes"));
 }
 
 /* A port nobody listens on (bound, then closed); 0 on failure. */
