@@ -16,10 +16,9 @@ scripts/install-deps.sh fuzz
 
 targets=(fuzz_http fuzz_xml fuzz_body fuzz_router fuzz_codegen fuzz_mcrecord fuzz_store_url fuzz_request)
 build=build-fuzz
-if [ ! -f "$build/build.ninja" ]; then
-    CC=clang meson setup "$build" -Dfuzz=true -Dintegration=false \
-        -Db_sanitize=address,undefined -Db_lundef=false >/dev/null
-fi
+# set up, or reconfigured when it exists (a target added or moved since is then known)
+CC=clang scripts/configure.sh "$build" -Dfuzz=true -Dintegration=false \
+    -Db_sanitize=address,undefined -Db_lundef=false
 meson compile -C "$build" "${targets[@]}" >/dev/null
 
 # the seed corpus of a harness (read only), and its dictionary
