@@ -13,6 +13,7 @@
 #include <sys/random.h>
 #include <time.h>
 
+#include "clock.h"
 #include "errmsg.h"
 #include "ladon/error.h"
 #include "task_internal.h"
@@ -141,14 +142,7 @@ int ladon__random_u64(uint64_t *out)
 
 int ladon__gate_init(ladon__gate *g, unsigned permits)
 {
-    pthread_condattr_t attr;
-    if (pthread_condattr_init(&attr) != 0)
-        return LADON_ESYS;
-    int rc = pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
-    if (rc == 0)
-        rc = pthread_cond_init(&g->cv, &attr);
-    pthread_condattr_destroy(&attr);
-    if (rc != 0)
+    if (ladon__cond_init_monotonic(&g->cv) != 0)
         return LADON_ESYS;
     if (pthread_mutex_init(&g->mu, NULL) != 0) {
         pthread_cond_destroy(&g->cv);
@@ -167,14 +161,7 @@ void ladon__gate_destroy(ladon__gate *g)
 int ladon__gate_enter(ladon__gate *g, unsigned timeout_ms)
 {
     struct timespec dl;
-    if (clock_gettime(CLOCK_MONOTONIC, &dl) != 0)
-        return LADON_ESYS;
-    dl.tv_sec += (time_t)(timeout_ms / 1000u);
-    dl.tv_nsec += (long)(timeout_ms % 1000u) * 1000000L;
-    if (dl.tv_nsec >= 1000000000L) {
-        dl.tv_sec++;
-        dl.tv_nsec -= 1000000000L;
-    }
+    ladon__deadline_after(&dl, timeout_ms);
     int rc = 0;
     pthread_mutex_lock(&g->mu);
     while (g->avail == 0) {
