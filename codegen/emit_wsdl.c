@@ -36,35 +36,12 @@
 #include "emit.h"
 #include "names.h"
 #include "task_parts.h"
+#include "utf8.h"
 
 #define NS_XSD "http://www.w3.org/2001/XMLSchema"
 #define NS_WSDL "http://schemas.xmlsoap.org/wsdl/"
 #define NS_WSDL_SOAP "http://schemas.xmlsoap.org/wsdl/soap/"
 #define SOAP_HTTP "http://schemas.xmlsoap.org/soap/http"
-
-/* The length of the UTF-8 sequence at s of a character XML 1.0 allows
- * (no C0 control but tab, newline and carriage return, no surrogate, no
- * U+FFFE or U+FFFF, nothing overlong or beyond U+10FFFF); 0 for anything
- * else. */
-static size_t xml_char(const unsigned char *s)
-{
-    unsigned c = s[0];
-    if (c < 0x80)
-        return c >= 0x20 || c == '\t' || c == '\n' || c == '\r' ? 1 : 0;
-    size_t n = c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : c >= 0xc0 ? 2 : 0;
-    if (n == 0 || c == 0xc0 || c == 0xc1 || c > 0xf4)
-        return 0;
-    unsigned long cp = c & (0x7f >> n);
-    for (size_t i = 1; i < n; i++) {
-        if ((s[i] & 0xc0) != 0x80) /* also stops at the terminating NUL */
-            return 0;
-        cp = cp << 6 | (s[i] & 0x3f);
-    }
-    static const unsigned long least[] = {0, 0, 0x80, 0x800, 0x10000};
-    if (cp < least[n] || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff) || cp == 0xfffe || cp == 0xffff)
-        return 0;
-    return n;
-}
 
 /* Appends s as element text: &, < and > escaped, and a byte that does not
  * start a character XML allows (a control character, a header that is not
@@ -74,20 +51,24 @@ static size_t xml_char(const unsigned char *s)
 static void put_text(lg_sb *out, const char *text)
 {
     const unsigned char *s = (const unsigned char *)text;
-    while (*s != '\0') {
-        size_t n = xml_char(s);
-        if (n == 0) {
+    size_t left = strlen(text);
+    while (left > 0) {
+        uint32_t cp;
+        int n = ladon__utf8_decode(s, left, &cp);
+        if (n <= 0 || !ladon__xml_char_ok(cp)) {
             lg_sb_puts(out, "\xef\xbf\xbd");
             s++;
+            left--;
             continue;
         }
         switch (*s) {
         case '&': lg_sb_puts(out, "&amp;"); break;
         case '<': lg_sb_puts(out, "&lt;"); break;
         case '>': lg_sb_puts(out, "&gt;"); break;
-        default: lg_sb_putn(out, (const char *)s, n); break;
+        default: lg_sb_putn(out, (const char *)s, (size_t)n); break;
         }
         s += n;
+        left -= (size_t)n;
     }
 }
 
