@@ -645,15 +645,14 @@ static bool serve_soap(ladon__worker *w, ladon__conn *c, const ladon_service *sv
     soap_begin(soap);
     /* the service's own namespace table: its response declares only the
      * namespaces it uses.  gSOAP copies a table when it is set, so this is
-     * done only when the worker's previous request was for another service. */
+     * done only when the worker's previous request was for another service
+     * (soap->namespaces is the table last set; gSOAP 2.8.124 rebuilds a
+     * copy that failed when it next begins to read or count). */
     struct Namespace *ns = svc->namespaces != NULL ? svc->namespaces : w->srv->binding->namespaces;
-    if (w->ns_set != ns && soap_set_namespaces(soap, ns) != SOAP_OK) {
-        w->ns_set = NULL; /* try again with the next request */
-        prep = -2;        /* out of memory: the constant fault below */
-    } else {
-        w->ns_set = ns;
+    if (soap->namespaces != ns && soap_set_namespaces(soap, ns) != SOAP_OK)
+        prep = -2; /* out of memory: the constant fault below */
+    else
         prep = prepare_input(w, c, start, &soap12);
-    }
     if (prep > 0) {
         /* an HTTP error, not a SOAP fault: the body never was SOAP */
         char text[sizeof w->call.error_msg + 1];

@@ -73,7 +73,6 @@ typedef struct ladon__worker {
     struct ladon__worker *idle_next;
     bool waiting;             /* between ladon__worker_wait_begin and _end */
     struct soap *soap;
-    struct Namespace *ns_set; /* the namespace table soap holds (pool.c serve_soap) */
     struct soap *data;        /* m_result reads stored results here (taskcall.c);
                                  created on first use, emptied after each request */
     void *result_xml;         /* the stored result being read (m_result); freed
