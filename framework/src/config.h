@@ -22,8 +22,9 @@ int ladon__gsoap_timeout(unsigned ms);
  * replaced by "***" (for log lines and messages). */
 void ladon__url_redact(const char *url, char *out, size_t outlen);
 
-/* Bytes a message needs beyond a URL it quotes (a back end's reason). */
-#define LADON__REASON_ROOM 256u
+/* Bytes a message needs beyond a URL it quotes: the words around it and a
+ * back end's reason (at most 255 bytes, store_registry.c REASON_MAX). */
+#define LADON__REASON_ROOM 512u
 
 /* Replaces every occurrence of url's password in text (a NUL-terminated
  * string in a buffer of size bytes) by "***", and, when text fills the

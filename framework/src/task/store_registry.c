@@ -29,7 +29,8 @@
 #include "task_internal.h"
 
 #define REGISTRY_MAX 16
-/* Longest reason a back end's check gives (cut beyond). */
+/* Longest reason a back end's check gives (cut beyond; config.h's
+ * LADON__REASON_ROOM leaves room for it). */
 #define REASON_MAX 256
 
 static const ladon_store_ops *const builtin[] = {
