@@ -169,7 +169,7 @@ static int open_store(const ladon_config *cfg, ladon_store **out)
 
 /* Whether cfg's task store opens, when binding has tasks (the supervisor
  * asks before it forks): 0, or open_store()'s ladon_errno (logged). */
-int ladon__store_check(const ladon_config *cfg, const ladon_binding *binding)
+int ladon__store_opens(const ladon_config *cfg, const ladon_binding *binding)
 {
     ladon_store *st = NULL;
     int rc;

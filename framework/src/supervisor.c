@@ -231,7 +231,7 @@ int ladon__run_processes(const ladon_config *cfg, const ladon_binding *binding)
     sv.n = cfg->processes;
     sv.parent = getpid();
     /* fail early, in one place: each worker opens its own connections */
-    r = ladon__store_check(cfg, binding);
+    r = ladon__store_opens(cfg, binding);
     if (r != 0)
         return r == LADON_EINVAL ? 2 : 1;
     sv.listen_fd = ladon__listen_socket(cfg);

@@ -25,7 +25,7 @@ int ladon__listen_socket(const ladon_config *cfg);
 int ladon__bound_port(int fd, uint16_t *port);
 /* 0 when binding has no tasks or cfg's task store opens, else the
  * ladon_errno (logged; LADON_EINVAL: a bad URL or option). */
-int ladon__store_check(const ladon_config *cfg, const ladon_binding *binding);
+int ladon__store_opens(const ladon_config *cfg, const ladon_binding *binding);
 /* Prints the ready lines, one WSDL URL per service. */
 void ladon__print_ready(const ladon_config *cfg, const ladon_binding *binding, uint16_t port);
 /* Runs one server until SIGTERM/SIGINT and returns the exit status; with
