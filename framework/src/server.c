@@ -540,17 +540,16 @@ int ladon_main_init(int argc, char **argv, const ladon_binding *binding, ladon_i
     }
     if (cfg.processes > 1 && has_tasks(binding) && store_is_local(&cfg)) {
         /* the scheme names the back end; the rest may hold a password */
-        int scheme = (int)strcspn(cfg.store_url, ":");
+        char why[96];
         if (strncasecmp(cfg.store_url, "memory:", 7) == 0)
-            fprintf(stderr,
-                    "%s: --processes %u needs a shared task store (--store memcached://... or "
-                    "redis://...): the memory store lives in one process\n",
-                    prog, cfg.processes);
+            snprintf(why, sizeof why, "the memory store lives in one process");
         else
-            fprintf(stderr,
-                    "%s: --processes %u needs a shared task store (--store memcached://... or "
-                    "redis://...): the '%.*s:' store is not shared across processes\n",
-                    prog, cfg.processes, scheme, cfg.store_url);
+            snprintf(why, sizeof why, "the '%.*s:' store is not shared across processes",
+                     (int)strcspn(cfg.store_url, ":"), cfg.store_url);
+        fprintf(stderr,
+                "%s: --processes %u needs a shared task store (--store memcached://... or "
+                "redis://...): %s\n",
+                prog, cfg.processes, why);
         return 2;
     }
     if (init != NULL) {
