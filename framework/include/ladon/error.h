@@ -19,7 +19,10 @@
     XX(EBUSY, "server busy")                                                 \
     XX(ENOTFOUND, "not found")                                               \
     XX(ESTORE, "store unavailable")                                          \
-    XX(ESTATE, "invalid state")
+    XX(ESTATE, "invalid state")                                              \
+    XX(ECANCELLED, "cancelled")                                              \
+    XX(ECONFLICT, "conflicts with an earlier request")                       \
+    XX(ENOTSUP, "not supported")
 
 typedef enum ladon_errno {
     LADON__ERR_FIRST = -1000,

@@ -26,7 +26,17 @@
  *        start    QUEUED            -> RUNNING
  *        finish   RUNNING           -> DONE     (result bytes, progress 1.0)
  *        fail     QUEUED|RUNNING    -> FAILED   (message, progress 1.0)
+ *        end      QUEUED|RUNNING    -> FAILED or CANCELLED (message, flags)
+ *        cancel   QUEUED            -> CANCELLED (LADON_TASK_CANCELLED_MESSAGE)
+ *                 RUNNING           -> RUNNING + LADON_TASK_CANCEL_REQUESTED
+ *                 ended             -> unchanged (answers the record)
+ *        sync     RUNNING           -> RUNNING (progress, status line, lease)
  *        remove   any               -> absent
+ *    finish, fail and end of a RUNNING record that carries
+ *    LADON_TASK_CANCEL_REQUESTED record CANCELLED instead (message
+ *    LADON_TASK_CANCELLED_MESSAGE, result discarded, progress 1.0) and
+ *    return LADON_STORE_CANCELLED: a cancel racing a finish has exactly one
+ *    winner, in the store, whichever process made either call.
  *    A transition from the wrong state returns LADON_ESTATE and changes
  *    nothing; on a missing (expired, removed) record it returns
  *    LADON_ENOTFOUND and never re-creates it.  So a finish can never
@@ -43,7 +53,7 @@
  *  - A record remembers its method: get() with another method's name is
  *    LADON_ENOTFOUND, so an id of one task method is unknown to another.
  *  - progress is clamped to [0,1] and never decreases; it is 0.0 at creation
- *    and 1.0 once the task ended (done or failed).
+ *    and 1.0 once the task ended (done, failed or cancelled).
  *    ladon_store_get() reports at most LADON_TASK_PROGRESS_UNFINISHED_MAX
  *    while a task is QUEUED or RUNNING (a body that reported 1.0 has not
  *    returned yet), so a client that sees 1.0 can fetch the result.
@@ -62,6 +72,20 @@
  *    time spent waiting in the queue counts.  duration is the time since
  *    creation while queued or running, and the total once ended.  The memory
  *    store measures it on the monotonic clock.
+ *  - message: the failure text of a FAILED or CANCELLED record; while
+ *    RUNNING, the last status line the body set (ladon_task_update_status,
+ *    at most LADON_TASK_STATUS_MAX - 1 bytes; "" when none); "" otherwise.
+ *  - Change counter (ops->changes, stores shared by several processes): a
+ *    number kept in the store that every end (finish, fail, end, a cancel
+ *    of a queued task, a lease found passed) and every cancel request
+ *    changes, after the record changed.  A process that waits for a task
+ *    another one runs reads it every LADON_STORE_CHANGES_POLL_MS and reads
+ *    the records it waits for only when it moved.
+ *  - Idempotency keys (ops->claim): a start request's key belongs to one
+ *    task of one method for ttl_s seconds: claim is add-if-absent of
+ *    (method, key) -> (id, hash of the arguments), so of two processes
+ *    racing with the same key exactly one claims it and the other reads
+ *    the winner's id and hash.
  *
  * Copyright (C) 2026 the Ladon-C authors. GPL-2.0-or-later.
  */
@@ -86,8 +110,31 @@
  * larger than its store can hold (see ladon_store_finish). */
 #define LADON_TASK_TOO_LARGE_MESSAGE "result too large for the store (%zu bytes)"
 
-/* Returned by ops->add when the id is taken: a status, not an error. */
+/* Longest status line of a running task, including the NUL (longer ones
+ * are cut at a UTF-8 character boundary). */
+#define LADON_TASK_STATUS_MAX 256
+/* Longest idempotency key, including the NUL. */
+#define LADON_TASK_KEY_MAX 256
+/* Message of a cancelled task. */
+#define LADON_TASK_CANCELLED_MESSAGE "cancelled"
+/* How often a waiting process reads a shared store's change counter. */
+#define LADON_STORE_CHANGES_POLL_MS 200
+
+/* Returned by ops->add when the id is taken, and by ops->claim when the key
+ * is taken: a status, not an error. */
 #define LADON_STORE_EXISTS 1
+/* Returned by finish, fail and end when the record was recorded CANCELLED
+ * instead (a cancel was requested while it ran): a status, not an error. */
+#define LADON_STORE_CANCELLED 2
+
+/* Flags of a record (ladon_task_record.flags). */
+/* RUNNING: a cancel was requested; the body should stop (ladon_should_stop). */
+#define LADON_TASK_CANCEL_REQUESTED 0x1u
+/* FAILED: the failure is the client's (SOAP faultcode Client), not the
+ * server's. */
+#define LADON_TASK_CLIENT_FAULT 0x2u
+/* The flags a store keeps (others are ignored). */
+#define LADON_TASK_FLAGS_MASK 0x3u
 
 /* Property of a store URL (ladon_store_check, ops->check): every process,
  * on any host, that opens the same URL with the same prefix sees the same
@@ -98,10 +145,12 @@ typedef enum ladon_task_state {
     LADON_TASK_QUEUED = 1, /* accepted, waiting for a task thread */
     LADON_TASK_RUNNING,    /* the task body is running */
     LADON_TASK_DONE,       /* finished with a result (possibly 0 bytes) */
-    LADON_TASK_FAILED      /* failed, or unfinished at shutdown; has a message */
+    LADON_TASK_FAILED,     /* failed, or unfinished at shutdown; has a message */
+    LADON_TASK_CANCELLED   /* cancelled (m_cancel); has a message */
 } ladon_task_state;
 
-/* "queued", "running", "done", "failed"; "unknown" for other values. */
+/* "queued", "running", "done", "failed", "cancelled"; "unknown" for other
+ * values. */
 LADON_EXTERN const char *ladon_task_state_name(ladon_task_state state);
 
 /* What m_progress shows of a task. */
@@ -122,8 +171,11 @@ typedef struct ladon_task_record {
      * result); the caller frees it.  NULL otherwise. */
     void *result;
     size_t result_len;
-    /* FAILED: the task's message; "" otherwise. */
+    /* FAILED, CANCELLED: the task's message; RUNNING: its status line ("" for
+     * none); "" otherwise. */
     char message[LADON_TASK_MESSAGE_MAX];
+    /* LADON_TASK_CANCEL_REQUESTED, LADON_TASK_CLIENT_FAULT. */
+    unsigned flags;
     /* QUEUED|RUNNING in a store with leases: when the lease passes (seconds
      * since the epoch); 0 otherwise. */
     double lease_until;
@@ -249,6 +301,51 @@ LADON_EXTERN int ladon_store_finish(ladon_store *st, int32_t id,
  * LADON_TASK_MESSAGE_MAX - 1 bytes); expires ttl_s (>= 1) seconds later. */
 LADON_EXTERN int ladon_store_fail(ladon_store *st, int32_t id,
                                   const char *message, unsigned ttl_s);
+/* QUEUED|RUNNING -> to (LADON_TASK_FAILED or LADON_TASK_CANCELLED) with a
+ * copy of message and flags (LADON_TASK_CLIENT_FAULT for a failure that is
+ * the client's); expires ttl_s (>= 1) seconds later.  Like fail, a RUNNING
+ * record with LADON_TASK_CANCEL_REQUESTED becomes CANCELLED
+ * (LADON_STORE_CANCELLED).  A store without ops->end: fail, without flags,
+ * for to FAILED; LADON_ENOTSUP for CANCELLED. */
+LADON_EXTERN int ladon_store_end(ladon_store *st, int32_t id,
+                                 ladon_task_state to, unsigned flags,
+                                 const char *message, unsigned ttl_s);
+/* Cancels the record of id if it belongs to method, in one atomic step:
+ * QUEUED -> CANCELLED (expires ttl_s later), RUNNING -> RUNNING with
+ * LADON_TASK_CANCEL_REQUESTED, ended -> unchanged.  Fills *out with the
+ * record after the step (never the result).  LADON_ENOTFOUND when unknown,
+ * expired or another method's; LADON_ENOTSUP for a store without
+ * ops->cancel. */
+LADON_EXTERN int ladon_store_cancel(ladon_store *st, const char *method,
+                                    int32_t id, unsigned ttl_s,
+                                    ladon_task_record *out);
+/* For a RUNNING record, one write: raises progress like
+ * ladon_store_progress (fraction < 0: unchanged), sets the status line when
+ * status is not NULL (cut to LADON_TASK_STATUS_MAX - 1 bytes), and renews
+ * the lease when renew is non-zero (QUEUED records too; a store without
+ * leases ignores it).  Writes the record's flags to *flags (may be NULL):
+ * that is how a process learns that another one asked its task to stop.
+ * LADON_ESTATE when ended (flags still written), LADON_ENOTFOUND when gone.
+ * A store without ops->sync: touch or progress, flags 0. */
+LADON_EXTERN int ladon_store_sync(ladon_store *st, int32_t id,
+                                  double fraction, const char *status,
+                                  int renew, unsigned *flags);
+/* Reads the change counter into *out.  LADON_ENOTSUP for a store without
+ * one (memory: ends are seen in process). */
+LADON_EXTERN int ladon_store_changes(ladon_store *st, uint64_t *out);
+/* Claims idempotency key for task id of method, with hash (of the start's
+ * arguments), for ttl_s seconds.  0 when claimed; LADON_STORE_EXISTS when
+ * the key is held: *id_out and *hash_out are the holder's.  LADON_EINVAL
+ * for an empty or too long key, or one with bytes outside 0x21..0x7e;
+ * LADON_ENOTSUP for a store without ops->claim. */
+LADON_EXTERN int ladon_store_claim(ladon_store *st, const char *method,
+                                   const char *key, uint64_t hash, int32_t id,
+                                   unsigned ttl_s, int32_t *id_out,
+                                   uint64_t *hash_out);
+/* Releases the claim of key when task id holds it (a start that could not
+ * queue its task); 0 also when another task holds it or none does. */
+LADON_EXTERN int ladon_store_unclaim(ladon_store *st, const char *method,
+                                     const char *key, int32_t id);
 /* Reads the record of id if it belongs to method.  want_result: copy the
  * result of a DONE record into out->result (see ladon_task_record).
  * LADON_ENOTFOUND when unknown, expired or another method's. */
@@ -320,11 +417,26 @@ typedef struct ladon_store_ops {
      * count as shared (--processes N with task methods is refused). */
     int (*check)(const char *rest, unsigned *props, char *err,
                  size_t errlen);
+    /* The task lifecycle (libladon.so.2; ladon_store_end, _cancel, _sync,
+     * _changes, _claim, _unclaim say what each does).  NULL: see there.
+     * The wrappers check the arguments (to, ttl_s, the key's bytes) first. */
+    int (*end)(ladon_store *st, int32_t id, ladon_task_state to,
+               unsigned flags, const char *message, unsigned ttl_s);
+    int (*cancel)(ladon_store *st, const char *method, int32_t id,
+                  unsigned ttl_s, ladon_task_record *out);
+    int (*sync)(ladon_store *st, int32_t id, double fraction,
+                const char *status, int renew, unsigned *flags);
+    int (*changes)(ladon_store *st, uint64_t *out);
+    int (*claim)(ladon_store *st, const char *method, const char *key,
+                 uint64_t hash, int32_t id, unsigned ttl_s, int32_t *id_out,
+                 uint64_t *hash_out);
+    int (*unclaim)(ladon_store *st, const char *method, const char *key,
+                   int32_t id);
     /* Members are only ever added at the end, so a table written for an
      * older version of this header still compiles (the new members are
      * NULL); a program built against an older header must be rebuilt: the
      * library's soname changes with the layout (libladon.so.1 has form and
-     * check). */
+     * check; libladon.so.2 the lifecycle members after them). */
 } ladon_store_ops;
 
 /* The common head of every store object. */

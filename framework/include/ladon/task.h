@@ -100,6 +100,65 @@ LADON_EXTERN int ladon_task_submit(ladon_task_engine *eng, const char *method,
                                    ladon_task_free_fn free_arg,
                                    int32_t *id_out);
 
+/* ladon_task_submit() with more to say about the start. */
+typedef struct ladon_task_start {
+    const char *method;
+    ladon_task_run_fn run;
+    void *arg;
+    ladon_task_free_fn free_arg;
+    /* Idempotency-Key of the start request, or NULL: a start with the key
+     * of an earlier start of the same method (within the ttl, on any
+     * process sharing the store) starts nothing and answers the earlier
+     * task's id; with another args_hash it is LADON_ECONFLICT. */
+    const char *idempotency_key;
+    uint64_t args_hash; /* hash of the arguments (with idempotency_key) */
+} ladon_task_start;
+
+/* As ladon_task_submit(); *existed (may be NULL) is set to 1 when the key
+ * named an earlier task, whose id is then *id_out (arg still belongs to the
+ * caller, as on failure), else 0.  Also LADON_ECONFLICT (the key was used
+ * with other arguments), LADON_EINVAL for a malformed key, LADON_ENOTSUP for
+ * a key on a store without keys. */
+LADON_EXTERN int ladon_task_submit_start(ladon_task_engine *eng,
+                                         const ladon_task_start *start,
+                                         int32_t *id_out, int *existed);
+
+/* What m_progress, m_cancel and m_wait answer: the record without its
+ * result (state, progress, times, message, flags).  0, or LADON_ENOTFOUND
+ * (unknown, expired, or another method's id), LADON_ESTORE. */
+LADON_EXTERN int ladon_task_query(ladon_task_engine *eng, const char *method,
+                                  int32_t id, ladon_task_record *out);
+
+/* ladon_task_query() with the result of a DONE record (out->result, which
+ * the caller frees), as ladon_store_get(..., 1). */
+LADON_EXTERN int ladon_task_fetch(ladon_task_engine *eng, const char *method,
+                                  int32_t id, ladon_task_record *out);
+
+/* m_cancel: a queued task is CANCELLED at once and never runs (its argument
+ * is freed when it leaves the queue); a running one is asked to stop
+ * (ladon_task_stopping() turns true on whichever process runs it: at once
+ * here, within a second elsewhere) and ends CANCELLED when its body
+ * returns; an ended one is left alone.  Fills *out with the record after
+ * the cancel, like ladon_task_query().  Also LADON_ENOTSUP (a store without
+ * cancel). */
+LADON_EXTERN int ladon_task_cancel(ladon_task_engine *eng, const char *method,
+                                   int32_t id, ladon_task_record *out);
+
+/* Waking waiters (m_wait).  The engine calls wake(ud, id) - on any of its
+ * threads, with no lock of its own held - once task id has ended, for every
+ * id watched with ladon_task_watch(): at once for a task that ended in this
+ * process, within LADON_STORE_CHANGES_POLL_MS plus one store round trip for
+ * one that ended in another process sharing the store.  wake must not block
+ * nor call into the engine.  A wake may also come for a task that has not
+ * ended (spurious: check again). */
+typedef void (*ladon_task_wake_fn)(void *ud, int32_t id);
+/* Sets the one wake function (NULL: none).  Before the first watch. */
+LADON_EXTERN void ladon_task_set_waker(ladon_task_engine *eng,
+                                       ladon_task_wake_fn wake, void *ud);
+/* Counts one more waiter for id / one less.  watch: 0 or LADON_ENOMEM. */
+LADON_EXTERN int ladon_task_watch(ladon_task_engine *eng, int32_t id);
+LADON_EXTERN void ladon_task_unwatch(ladon_task_engine *eng, int32_t id);
+
 /* What m_progress answers: 0 and *out filled, or LADON_ENOTFOUND (unknown,
  * expired, or another method's id), LADON_ESTORE. */
 LADON_EXTERN int ladon_task_progress(ladon_task_engine *eng, const char *method,
@@ -112,6 +171,7 @@ LADON_EXTERN int ladon_task_progress(ladon_task_engine *eng, const char *method,
  *                      also for an empty result); free() it.
  *   LADON_ESTATE       still queued or running; info has the progress.
  *   LADON_EFAULT       FAILED; message has the task's message.
+ *   LADON_ECANCELLED   CANCELLED; message has its message.
  *   LADON_ENOTFOUND    unknown, expired, or another method's id.
  *   LADON_ENOMEM, LADON_ESTORE.
  * *result is set to NULL and *result_len to 0 unless the answer is 0.
@@ -175,10 +235,24 @@ LADON_EXTERN int ladon_task_set_result(ladon_task_ctx *ctx, const void *data,
  * `return ladon_task_fail(ctx, "no instance %s", id);`. */
 LADON_EXTERN int ladon_task_fail(ladon_task_ctx *ctx, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
-/* True once the engine gave up on this task (shutdown grace expired), or
+/* ladon_task_fail() with LADON_TASK_CLIENT_FAULT: the failure is the
+ * client's (a bad argument), so m_result answers a Client fault. */
+LADON_EXTERN int ladon_task_fail_client(ladon_task_ctx *ctx, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+/* Sets the status line shown with the progress while the task runs
+ * (printf-style, cut to LADON_TASK_STATUS_MAX - 1 bytes at a character
+ * boundary; "" clears it).  Published like progress: at once with the
+ * memory store, with the next housekeeping round (<= 1 s) otherwise.  May
+ * be called from any thread while the body runs. */
+LADON_EXTERN void ladon_task_update_status(ladon_task_ctx *ctx, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+/* True once a cancel was requested (ladon_task_cancel, here or on another
+ * process sharing the store), once the engine gave up on this task
+ * (shutdown grace expired), or
  * once a lease renewal found its record ended or gone (another process
- * recorded it "task lost" while this one could not reach the store): its
- * outcome is already recorded as failed; the body should return soon. */
+ * recorded it "task lost" while this one could not reach the store): the
+ * body should return soon (after a cancel, whatever it returns ends it
+ * CANCELLED; otherwise its outcome is already recorded as failed). */
 LADON_EXTERN int ladon_task_stopping(const ladon_task_ctx *ctx);
 LADON_EXTERN int32_t ladon_task_id(const ladon_task_ctx *ctx);
 LADON_EXTERN const char *ladon_task_method(const ladon_task_ctx *ctx);

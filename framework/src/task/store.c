@@ -179,6 +179,7 @@ const char *ladon_task_state_name(ladon_task_state state)
     case LADON_TASK_RUNNING: return "running";
     case LADON_TASK_DONE: return "done";
     case LADON_TASK_FAILED: return "failed";
+    case LADON_TASK_CANCELLED: return "cancelled";
     }
     return "unknown";
 }

@@ -459,6 +459,11 @@ int ladon_task_result(ladon_task_engine *eng, const char *method, int32_t id,
             snprintf(message, message_len, "%s", rec.message);
         free(rec.result);
         return LADON_EFAULT;
+    case LADON_TASK_CANCELLED:
+        if (message != NULL && message_len > 0)
+            snprintf(message, message_len, "%s", rec.message);
+        free(rec.result);
+        return LADON_ECANCELLED;
     case LADON_TASK_QUEUED:
     case LADON_TASK_RUNNING:
         break;
