@@ -42,7 +42,18 @@ LADON_EXTERN int ladon_fault(ladon_call *call, ladon_fault_code code,
  * bench/README.md).  In a plain method it does nothing. */
 LADON_EXTERN void ladon_update_progress(ladon_call *call, double fraction);
 
-/* In a task: non-zero once the server gave up waiting for it (shutdown
+/* In a task: sets the status line that m_progress shows as `message` while
+ * the task runs ("copying swap.img"), printf-style, cut to 255 bytes at a
+ * character boundary; "" clears it.  Shown at once with the memory store,
+ * within a second with memcached and redis.  In a plain method it does
+ * nothing. */
+LADON_EXTERN void ladon_update_status(ladon_call *call, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* In a task: non-zero once a client cancelled it (m_cancel, on any host
+ * sharing the store: seen within a second) - whatever the task returns
+ * then, it ends `cancelled` and its result is discarded - or once the
+ * server gave up waiting for it (shutdown
  * grace expired; the task is already recorded as failed, "server shut
  * down"), or once a shared store shows the task already ended (it was
  * recorded "task lost" while this server could not reach the store): its

@@ -20,20 +20,48 @@ struct Namespace;
 
 /* Version of this contract; generated code checks it and fails with
  * "regenerate" when it differs. */
-#define LADON_SERVICE_ABI 2
+#define LADON_SERVICE_ABI 3
 
 typedef enum ladon_op_kind {
     LADON_OP_METHOD = 0,        /* plain operation */
     LADON_OP_TASK_START = 1,    /* m: starts a task */
     LADON_OP_TASK_PROGRESS = 2, /* m_progress */
-    LADON_OP_TASK_RESULT = 3    /* m_result */
+    LADON_OP_TASK_RESULT = 3,   /* m_result */
+    LADON_OP_TASK_CANCEL = 4,   /* m_cancel */
+    LADON_OP_TASK_WAIT = 5      /* m_wait */
 } ladon_op_kind;
+
+/* One task method m, for the runtime (ABI 3): the runtime does everything
+ * its five operations do, through these generated one-line wrappers around
+ * gSOAP's serializers and the implementation.  `args` is m's request struct
+ * (struct P__m: the arguments), `result` m_result's response struct
+ * (struct P__m_USCOREresultResponse). */
+typedef struct ladon_task_method {
+    const char *name; /* "count": its operations are count, count_progress, ... */
+    /* soap_serialize + soap_put of *args as element <P:m>; gSOAP's error */
+    int (*write_args)(struct soap *soap, const void *args);
+    /* a new args struct (soap_new, defaulted) read from soap's input with
+     * soap_get; NULL on error */
+    void *(*read_args)(struct soap *soap);
+    /* a new, defaulted result struct in soap's memory; NULL when out of
+     * memory */
+    void *(*new_result)(struct soap *soap);
+    /* soap_serialize + soap_put of *result; gSOAP's error */
+    int (*write_result)(struct soap *soap, const void *result);
+    /* soap_default + soap_get of *result from soap's input; NULL on error */
+    void *(*read_result)(struct soap *soap, void *result);
+    /* the implementation: m(call, args..., &result->result); its return */
+    int (*run)(ladon_call *call, void *args, void *result);
+    /* the early check m_check(call, args...) (LADON_CHECK), or NULL */
+    int (*check)(ladon_call *call, void *args);
+} ladon_task_method;
 
 typedef struct ladon_operation {
     const char *name;             /* XML local name of the request: "add" */
     const char *tag;              /* qualified tag for soap_match_tag: "calculator:add" */
     int (*serve)(struct soap *);  /* generated soap_serve_<prefix>__<op> */
     ladon_op_kind kind;
+    const ladon_task_method *task; /* the task of a LADON_OP_TASK_* op; NULL */
 } ladon_operation;
 
 typedef struct ladon_service {
@@ -74,36 +102,38 @@ LADON_EXTERN int ladon_call_missing(ladon_call *call, const char *element);
 
 /* --- Task operations (generated glue only; docs/internals.md) ------------ */
 
-/* The body of a task as the glue writes it.  soap's input is the task's
- * arguments as XML (the request struct written by the start operation):
- * the body reads them, calls the implementation with call (bound to the
- * task) and writes the response struct as XML to *xml (soap's memory).
- * Returns LADON_OK with *xml set (NULL when writing failed), LADON_ESYS when
- * the arguments do not read back, or the implementation's error. */
-typedef int (*ladon_task_glue_fn)(ladon_call *call, struct soap *soap, const char **xml);
+/* A TaskProgressResponse as the runtime fills it; the generated code copies
+ * it into the service's struct P__TaskProgressResponse, whose enum
+ * P__TaskState has the values of ladon_task_state (queued = 1, running,
+ * done, failed, cancelled). */
+typedef struct ladon_task_view {
+    int task_id;
+    double progress, duration, starttime;
+    int state;           /* a ladon_task_state */
+    const char *message; /* in the request's memory; NULL: absent */
+} ladon_task_view;
 
-/* The worker's data context, for writing a task's arguments as XML (emptied
- * after the request); NULL when out of memory. */
-LADON_EXTERN struct soap *ladon_call_data_soap(ladon_call *call);
-/* Starts task `method` (the operation's local name) with body; args_xml is
- * the arguments written as XML (copied; NULL when writing them failed: the
- * out-of-memory fault).  SOAP_OK with *task_id set, or the fault ("server
- * busy: task queue full", ...). */
-LADON_EXTERN int ladon_call_task_start(ladon_call *call, const char *method,
-                                       ladon_task_glue_fn body, const char *args_xml,
-                                       int *task_id);
-/* m_progress: SOAP_OK with the outputs set, or the fault. */
-LADON_EXTERN int ladon_call_task_progress(ladon_call *call, const char *method, int task_id,
-                                          int *id_out, double *progress, double *duration,
-                                          double *starttime);
-/* m_result: SOAP_OK with *in a gSOAP context whose input is the stored
- * response XML (read it with soap_read_<response>(*in, ...); the memory stays
- * valid until the response has been sent), or the fault (unknown id, not
- * finished, failed, ...). */
-LADON_EXTERN int ladon_call_task_result(ladon_call *call, const char *method, int task_id,
-                                        struct soap **in);
-/* m_result when the stored XML does not read back: logs it and answers a
- * Server fault "internal error". */
-LADON_EXTERN int ladon_call_task_unreadable(ladon_call *call, const char *method, int task_id);
+/* m: runs tm->check (its fault answers the start, nothing is created), then
+ * starts the task with a deep copy of *args (the request struct; the
+ * request's Idempotency-Key header is honoured).  SOAP_OK with *task_id set,
+ * or the fault ("server busy: task queue full", ...). */
+LADON_EXTERN int ladon_call_task_start(ladon_call *call, const ladon_task_method *tm,
+                                       void *args, int *task_id);
+/* m_progress, m_cancel, m_wait (timeout in seconds, capped by
+ * --task-wait-max): SOAP_OK with *out filled, or the fault.  m_wait may
+ * instead park the request until the task ends or the timeout passes: it
+ * then returns an error the runtime recognises, and the glue returns it
+ * unchanged. */
+LADON_EXTERN int ladon_call_task_progress(ladon_call *call, const ladon_task_method *tm,
+                                          int task_id, ladon_task_view *out);
+LADON_EXTERN int ladon_call_task_cancel(ladon_call *call, const ladon_task_method *tm,
+                                        int task_id, ladon_task_view *out);
+LADON_EXTERN int ladon_call_task_wait(ladon_call *call, const ladon_task_method *tm,
+                                      int task_id, double timeout, ladon_task_view *out);
+/* m_result: SOAP_OK with *result (m_result's response struct) read from the
+ * stored result, or the fault (unknown id, not finished, failed,
+ * cancelled, ...). */
+LADON_EXTERN int ladon_call_task_result(ladon_call *call, const ladon_task_method *tm,
+                                        int task_id, void *result);
 
 #endif /* LADON_SERVICE_H */
