@@ -1,11 +1,19 @@
 /* emit_glue.c - writes NAME_ladon.c and NAME_ladon.h: one gSOAP service
  * function per operation that calls the user's implementation, checks of
  * required strings, the gSOAP namespaces table and the ladon_binding
- * descriptor with each WSDL split at its address (docs/internals.md). */
+ * descriptor with each WSDL split at its address (docs/internals.md).
+ *
+ * A task method costs a table, not logic (service ABI 3): one static const
+ * ladon_task_method of one-line wrappers (gSOAP's serializers of its
+ * arguments and result, the implementation, its LADON_CHECK), the start
+ * function that packs the arguments, and one call of the runtime for each
+ * of m_progress, m_result, m_cancel and m_wait; the runtime
+ * (framework/src/taskcall.c) does what the five operations do. */
 #include <string.h>
 
 #include "emit.h"
 #include "names.h"
+#include "task_parts.h"
 
 void lg_emit_glue_h(lg_sb *out, lg_model *m, const char *name)
 {
@@ -171,93 +179,107 @@ static char *param_decl(lg_arena *a, const lg_member *mb)
     return lg_printf(a, "%s %s%s", ty, mb->occ == LG_OPTIONAL ? "*" : "", mb->name);
 }
 
-/* Reading or writing struct T as a whole XML document with gSOAP's
- * generated functions (soap_read_T/soap_write_T spelled out: the macros
- * trip -Wunused-value).  ind is the indentation of the statement, fail the
- * statement run when it fails. */
-static void emit_xml_read(lg_sb *out, const char *ind, const char *ctx, const char *type, const char *ptr,
-                          const char *fail)
+/* The ladon_task_method of task op: "ladon__P_m_task". */
+static char *task_table(lg_arena *a, const lg_service *s, const lg_op *op)
 {
-    lg_sb_printf(out, "%ssoap_default_%s(%s, %s);\n", ind, type, ctx, ptr);
-    lg_sb_printf(out, "%sif (soap_begin_recv(%s) != SOAP_OK || soap_get_%s(%s, %s, NULL, NULL) == NULL ||\n", ind, ctx,
-                 type, ctx, ptr);
-    lg_sb_printf(out, "%s    soap_end_recv(%s) != SOAP_OK)\n%s    %s\n", ind, ctx, ind, fail);
+    return lg_printf(a, "ladon__%s_%s_task", s->prefix, op->name);
 }
 
-static void emit_xml_write(lg_sb *out, const char *ind, const char *ctx, const char *type, const char *ptr,
-                           const char *fail)
+/* The call of fn (m or its check m_check) with the inputs of task op read
+ * from struct P__m *a: "m(ladon_c, a->label, a->n" (unclosed). */
+static void task_call(lg_sb *out, const lg_op *op, const char *fn)
 {
-    lg_sb_printf(out, "%sif (soap_begin_send(%s) != SOAP_OK ||\n", ind, ctx);
-    lg_sb_printf(out, "%s    (soap_serialize_%s(%s, %s), soap_put_%s(%s, %s, NULL, \"\")) != SOAP_OK ||\n", ind, type, ctx,
-                 ptr, type, ctx, ptr);
-    lg_sb_printf(out, "%s    soap_end_send(%s) != SOAP_OK)\n%s    %s\n", ind, ctx, ind, fail);
-}
-
-/* The task body of task m: runs m on a task thread with the copied
- * arguments and serializes m_resultResponse into the stored XML. */
-static void emit_task_body(lg_sb *out, lg_arena *a, const lg_service *s, const lg_op *op)
-{
-    const char *m = op->name, *p = s->prefix;
-    const char *req = lg_name_op(a, s, m);
-    const char *resp = lg_name_response(a, s, lg_printf(a, "%s_result", m));
-    /* locals are ladon_*: the user's names cannot start with ladon_ */
-    lg_sb_printf(out, "/* Task %s, on a task thread: ladon_soap reads the arguments that %s wrote. */\n", m,
-                 lg_name_op(a, s, m));
-    lg_sb_printf(out, "static int ladon__%s_%s_body(ladon_call *%s, struct soap *ladon_soap, const char **ladon_xml)\n{\n",
-                 p, m, op->call_name);
-    lg_sb_printf(out, "    struct %s ladon_in;\n", req);
-    lg_sb_printf(out, "    struct %s *ladon_out;\n", resp);
-    lg_sb_puts(out, "    int ladon_rc;\n");
-    emit_xml_read(out, "    ", "ladon_soap", req, "&ladon_in", "return LADON_ESYS;");
-    lg_sb_printf(out, "    ladon_out = soap_new_%s(ladon_soap, -1);\n", resp);
-    lg_sb_puts(out, "    if (ladon_out == NULL)\n        return LADON_ENOMEM;\n");
-    lg_sb_printf(out, "    ladon_rc = %s(%s", m, op->call_name);
+    lg_sb_printf(out, "%s(ladon_c", fn);
     for (size_t i = 0; i < op->n_params; i++)
-        lg_sb_printf(out, ", ladon_in.%s", op->params[i].name);
-    lg_sb_printf(out, ", &ladon_out->%s);\n", op->result.name);
-    lg_sb_puts(out, "    if (ladon_rc != LADON_OK)\n        return ladon_rc;\n");
-    lg_sb_puts(out, "    ladon_soap->os = ladon_xml;\n");
-    emit_xml_write(out, "    ", "ladon_soap", resp, "ladon_out", "*ladon_xml = NULL;");
-    lg_sb_puts(out, "    ladon_soap->os = NULL;\n    return LADON_OK;\n}\n\n");
+        lg_sb_printf(out, ", a->%s", op->params[i].name);
 }
 
-/* The end of m's service function: copy the arguments, start the task. */
+/* Task m's ladon_task_method (service.h, ABI 3): one-line wrappers around
+ * gSOAP's serializers of its request struct P__m (the arguments) and of
+ * m_result's response struct, around m and around its LADON_CHECK.  The
+ * runtime does the rest of the five operations.  Their parameters are
+ * ladon_*: the user's names cannot start with ladon_. */
+static void emit_task_method(lg_sb *out, lg_arena *a, const lg_service *s, const lg_op *op)
+{
+    const char *m = op->name, *tm = task_table(a, s, op);
+    const char *req = lg_name_op(a, s, m), *res = lg_name_response(a, s, lg_printf(a, "%s_result", m));
+    const char *args = op->n_params > 0 ? lg_printf(a, "struct %s *a = ladon_args; ", req) : "(void)ladon_args; ";
+    lg_sb_printf(out, "/* Task %s: what the runtime needs to run its five operations. */\n", m);
+    lg_sb_printf(out, "static int %s_write_args(struct soap *soap, const void *ladon_args) "
+                      "{ return soap_serialize_%s(soap, ladon_args), soap_put_%s(soap, ladon_args, NULL, \"\"); }\n",
+                 tm, req, req);
+    lg_sb_printf(out, "static void *%s_read_args(struct soap *soap) { return soap_get_%s(soap, soap_new_%s(soap, -1), NULL, NULL); }\n",
+                 tm, req, req);
+    lg_sb_printf(out, "static void *%s_new_result(struct soap *soap) { return soap_new_%s(soap, -1); }\n", tm, res);
+    lg_sb_printf(out, "static int %s_write_result(struct soap *soap, const void *ladon_result) "
+                      "{ return soap_serialize_%s(soap, ladon_result), soap_put_%s(soap, ladon_result, NULL, \"\"); }\n",
+                 tm, res, res);
+    lg_sb_printf(out, "static void *%s_read_result(struct soap *soap, void *ladon_result) "
+                      "{ soap_default_%s(soap, ladon_result); return soap_get_%s(soap, ladon_result, NULL, NULL); }\n",
+                 tm, res, res);
+    lg_sb_printf(out, "static int %s_run(ladon_call *ladon_c, void *ladon_args, void *ladon_result) { %sreturn ", tm, args);
+    task_call(out, op, m);
+    lg_sb_printf(out, ", &((struct %s *)ladon_result)->%s); }\n", res, op->result.name);
+    if (op->check != NULL) {
+        lg_sb_printf(out, "static int %s_check(ladon_call *ladon_c, void *ladon_args) { %sreturn ", tm, args);
+        task_call(out, op, op->check->name);
+        lg_sb_puts(out, "); }\n");
+    }
+    lg_sb_printf(out, "static const ladon_task_method %s = {\n    \"%s\", %s_write_args, %s_read_args, %s_new_result,\n"
+                      "    %s_write_result, %s_read_result, %s_run, %s%s,\n};\n\n",
+                 tm, m, tm, tm, tm, tm, tm, tm, op->check != NULL ? tm : "NULL", op->check != NULL ? "_check" : "");
+}
+
+/* The end of m's service function: the arguments into the request struct,
+ * then the runtime starts the task. */
 static void emit_task_start(lg_sb *out, lg_arena *a, const lg_service *s, const lg_op *op)
 {
     const char *m = op->name, *call = op->call_name;
-    const char *req = lg_name_op(a, s, m);
-    lg_sb_printf(out, "    soap_default_%s(soap, &ladon_args);\n", req);
+    lg_sb_printf(out, "    soap_default_%s(soap, &ladon_args);\n", lg_name_op(a, s, m));
     for (size_t i = 0; i < op->n_params; i++)
         lg_sb_printf(out, "    ladon_args.%s = %s;\n", op->params[i].name, op->params[i].name);
-    /* the arguments as XML: the task's own deep copy */
-    lg_sb_printf(out, "    ladon_data = ladon_call_data_soap(%s);\n", call);
-    lg_sb_puts(out, "    if (ladon_data != NULL) {\n        ladon_data->os = &ladon_xml;\n");
-    emit_xml_write(out, "        ", "ladon_data", req, "&ladon_args", "ladon_xml = NULL;");
-    lg_sb_puts(out, "        ladon_data->os = NULL;\n    }\n");
-    lg_sb_printf(out, "    return ladon_call_task_start(%s, \"%s\", ladon__%s_%s_body, ladon_xml,\n", call, m, s->prefix, m);
-    lg_sb_puts(out, "                                 &ladon_response->result.task_id);\n}\n\n");
+    lg_sb_printf(out, "    return ladon_call_task_start(%s, &%s, &ladon_args, &ladon_response->result.task_id);\n}\n\n",
+                 call, task_table(a, s, op));
 }
 
-/* m_progress and m_result of task m. */
-static void emit_task_polls(lg_sb *out, lg_arena *a, const lg_service *s, const lg_op *op)
+/* m_progress, m_result, m_cancel and m_wait of task m: each one call of
+ * the runtime. */
+static void emit_task_companions(lg_sb *out, lg_arena *a, const lg_service *s, const lg_op *op)
 {
-    const char *m = op->name;
-    const char *pr = lg_printf(a, "%s_progress", m), *re = lg_printf(a, "%s_result", m);
-    lg_sb_printf(out, "int %s(struct soap *soap, int task_id, struct %s *ladon_response)\n{\n", lg_name_op(a, s, pr),
-                 lg_name_response(a, s, pr));
-    lg_sb_printf(out, "    struct %s__TaskProgressResponse *r = &ladon_response->result;\n", s->prefix);
-    lg_sb_printf(out, "    return ladon_call_task_progress(ladon_call_get(soap), \"%s\", task_id, &r->task_id, &r->progress,\n"
-                      "                                    &r->duration, &r->starttime);\n}\n\n",
-                 m);
-    const char *resp = lg_name_response(a, s, re);
-    lg_sb_printf(out, "int %s(struct soap *soap, int task_id, struct %s *ladon_response)\n{\n", lg_name_op(a, s, re),
-                 resp);
-    lg_sb_puts(out, "    ladon_call *call = ladon_call_get(soap);\n    struct soap *in;\n");
-    lg_sb_printf(out, "    int rc = ladon_call_task_result(call, \"%s\", task_id, &in);\n", m);
-    lg_sb_puts(out, "    if (rc != SOAP_OK)\n        return rc;\n");
-    emit_xml_read(out, "    ", "in", resp, "ladon_response",
-                  lg_printf(a, "return ladon_call_task_unreadable(call, \"%s\", task_id);", m));
-    lg_sb_puts(out, "    return SOAP_OK;\n}\n\n");
+    const char *tm = task_table(a, s, op);
+    for (size_t c = 0; c < lg_n_task_companions; c++) {
+        const lg_task_companion *tc = &lg_task_companions[c];
+        const char *co = lg_task_op_name(a, op, tc);
+        bool wait = tc->op == LG_TASK_WAIT;
+        lg_sb_printf(out, "int %s(struct soap *soap, int task_id, %sstruct %s *ladon_response)\n{\n",
+                     lg_name_op(a, s, co), wait ? "double timeout, " : "", lg_name_response(a, s, co));
+        if (tc->op == LG_TASK_RESULT) {
+            lg_sb_printf(out, "    return %s(ladon_call_get(soap), &%s, task_id, ladon_response);\n}\n\n", tc->call, tm);
+            continue;
+        }
+        lg_sb_printf(out, "    ladon_task_view v;\n    return ladon__%s_progress(%s(ladon_call_get(soap), &%s, task_id, %s&v), "
+                          "&v, &ladon_response->result);\n}\n\n",
+                     s->prefix, tc->call, tm, wait ? "timeout, " : "");
+    }
+}
+
+/* The one copy of the runtime's ladon_task_view into service s's
+ * TaskProgressResponse, for the m_progress, m_cancel and m_wait of all its
+ * tasks. */
+static void emit_progress_copy(lg_sb *out, const lg_service *s)
+{
+    const char *p = s->prefix;
+    lg_sb_printf(out, "_Static_assert((int)%s__TaskState__queued == LADON_TASK_QUEUED && (int)%s__TaskState__running == LADON_TASK_RUNNING &&\n"
+                      "               (int)%s__TaskState__done == LADON_TASK_DONE && (int)%s__TaskState__failed == LADON_TASK_FAILED &&\n"
+                      "               (int)%s__TaskState__cancelled == LADON_TASK_CANCELLED, \"TaskState is ladon_task_state\");\n\n",
+                 p, p, p, p, p);
+    lg_sb_printf(out, "/* rc, after copying *v into *r when rc is SOAP_OK (a NULL message is no element). */\n"
+                      "static int ladon__%s_progress(int rc, const ladon_task_view *v, struct %s__TaskProgressResponse *r)\n{\n"
+                      "    if (rc != SOAP_OK)\n        return rc;\n"
+                      "    r->task_id = v->task_id;\n    r->progress = v->progress;\n    r->duration = v->duration;\n"
+                      "    r->starttime = v->starttime;\n    r->state = (enum %s__TaskState)v->state;\n"
+                      "    r->message = (char *)v->message;\n    return SOAP_OK;\n}\n\n",
+                 p, p, p);
 }
 
 static void emit_op(lg_sb *out, lg_arena *a, const lg_service *s, const lg_op *op)
@@ -268,15 +290,14 @@ static void emit_op(lg_sb *out, lg_arena *a, const lg_service *s, const lg_op *o
         if (op->params[i].base == LG_STRUCT && needs_check(op->params[i].type, 0))
             need_m = true;
     if (op->kind == LG_OP_TASK)
-        emit_task_body(out, a, s, op);
+        emit_task_method(out, a, s, op);
     lg_sb_printf(out, "int %s(struct soap *soap", lg_name_op(a, s, op->name));
     for (size_t i = 0; i < op->n_params; i++)
         lg_sb_printf(out, ", %s", param_decl(a, &op->params[i]));
     lg_sb_printf(out, ", struct %s *ladon_response)\n{\n", lg_name_response(a, s, op->name));
     lg_sb_printf(out, "    ladon_call *%s = ladon_call_get(soap);\n", call);
     if (op->kind == LG_OP_TASK)
-        lg_sb_printf(out, "    struct soap *ladon_data;\n    struct %s ladon_args;\n    const char *ladon_xml = NULL;\n",
-                     lg_name_op(a, s, op->name));
+        lg_sb_printf(out, "    struct %s ladon_args;\n", lg_name_op(a, s, op->name));
     if (need_m)
         lg_sb_puts(out, "    const char *ladon_missing;\n");
     for (size_t i = 0; i < op->n_params; i++) {
@@ -331,21 +352,25 @@ static int emit_service(lg_sb *out, lg_arena *a, const lg_service *s, bool only,
     const char *p = s->prefix;
     lg_sb_printf(out, "/* --- service %s (%s) --- */\n\n", s->name, lg_basename(s->file));
     size_t n_ops = 0;
+    if (lg_service_has_tasks(s))
+        emit_progress_copy(out, s);
     for (size_t i = 0; i < s->n_ops; i++) {
         emit_op(out, a, s, &s->ops[i]);
         if (s->ops[i].kind == LG_OP_TASK)
-            emit_task_polls(out, a, s, &s->ops[i]);
+            emit_task_companions(out, a, s, &s->ops[i]);
     }
 
     lg_sb_printf(out, "static const ladon_operation ladon__%s_operations[] = {\n", p);
     for (size_t i = 0; i < s->n_ops; i++) {
         const lg_op *op = &s->ops[i];
-        bool task = op->kind == LG_OP_TASK;
-        const char *names[3] = {op->name, lg_printf(a, "%s_progress", op->name), lg_printf(a, "%s_result", op->name)};
-        static const char *const kinds[3] = {"LADON_OP_TASK_START", "LADON_OP_TASK_PROGRESS", "LADON_OP_TASK_RESULT"};
-        for (int k = 0; k < (task ? 3 : 1); k++) {
-            lg_sb_printf(out, "    { \"%s\", \"%s\", soap_serve_%s, %s },\n", names[k], lg_name_op_tag(a, s, names[k]),
-                         lg_name_op(a, s, names[k]), task ? kinds[k] : "LADON_OP_METHOD");
+        lg_sb_printf(out, "    { \"%s\", \"%s\", soap_serve_%s, %s, %s },\n", op->name, lg_name_op_tag(a, s, op->name),
+                     lg_name_op(a, s, op->name), op->kind == LG_OP_TASK ? "LADON_OP_TASK_START" : "LADON_OP_METHOD",
+                     op->kind == LG_OP_TASK ? lg_printf(a, "&%s", task_table(a, s, op)) : "NULL");
+        n_ops++;
+        for (size_t c = 0; op->kind == LG_OP_TASK && c < lg_n_task_companions; c++) {
+            const char *co = lg_task_op_name(a, op, &lg_task_companions[c]);
+            lg_sb_printf(out, "    { \"%s\", \"%s\", soap_serve_%s, %s, &%s },\n", co, lg_name_op_tag(a, s, co),
+                         lg_name_op(a, s, co), lg_task_companions[c].kind, task_table(a, s, op));
             n_ops++;
         }
     }
@@ -384,12 +409,15 @@ int lg_emit_glue_c(lg_sb *out, lg_model *m, const char *name, const char *const 
 {
     lg_arena a = {0};
     int rc = -1;
+    bool has_tasks = false; /* the TaskState check needs ladon_task_state */
+    for (size_t i = 0; i < m->n_services; i++)
+        has_tasks = has_tasks || lg_service_has_tasks(m->services[i]);
     lg_emit_banner(out, lg_emit_from(&a, m));
     lg_sb_printf(out, "/* The glue between gSOAP and the service implementations, the gSOAP\n"
                       " * namespaces table and the binding's descriptor (docs/internals.md). */\n"
-                      "#include \"soapH.h\"\n#include <ladon/error.h>\n#include <ladon/service.h>\n#include \"%s_ladon.h\"\n\n",
-                 name);
-    lg_sb_printf(out, "#if LADON_SERVICE_ABI != 2\n"
+                      "#include \"soapH.h\"\n#include <ladon/error.h>\n#include <ladon/service.h>\n%s#include \"%s_ladon.h\"\n\n",
+                 has_tasks ? "#include <ladon/store.h>\n" : "", name);
+    lg_sb_printf(out, "#if LADON_SERVICE_ABI != 3\n"
                       "#error \"%s_ladon.c was generated for another Ladon-C version: regenerate it\"\n"
                       "#endif\n\n",
                  name);

@@ -59,6 +59,12 @@ static void doc_line(lg_sb *out, const char *prefix, const char *what, const cha
         lg_sb_printf(out, "//gsoap %s %s %s\n", prefix, what, doc);
 }
 
+/* The C name of a TaskState value in service s: p__TaskState__queued. */
+static const char *task_state_value(lg_arena *a, const lg_service *s, const lg_task_value *v)
+{
+    return lg_printf(a, "%s__%s__%s", s->prefix, lg_task_state.name, v->name);
+}
+
 static void emit_directives(lg_sb *out, lg_arena *a, const lg_service *s)
 {
     const char *p = s->prefix;
@@ -77,13 +83,13 @@ static void emit_directives(lg_sb *out, lg_arena *a, const lg_service *s)
             doc_line(out, p, "schema type-documentation:", lg_name_doc_param(a, m, op->params[k].name),
                      op->params[k].doc);
         const char *result_op = op->kind == LG_OP_TASK ? lg_printf(a, "%s_result", m) : m;
-        if (op->kind == LG_OP_TASK) {
-            const char *pr = lg_printf(a, "%s_progress", m);
-            doc_line(out, p, "service method-documentation:", lg_name_doc_op(a, pr), lg_doc_progress_op(a, op));
-            doc_line(out, p, "schema type-documentation:", lg_name_doc_param(a, pr, "task_id"), lg_doc_task_id(a, op));
-            doc_line(out, p, "service method-documentation:", lg_name_doc_op(a, result_op), lg_doc_result_op(a, op));
-            doc_line(out, p, "schema type-documentation:", lg_name_doc_param(a, result_op, "task_id"),
-                     lg_doc_task_id(a, op));
+        for (size_t c = 0; op->kind == LG_OP_TASK && c < lg_n_task_companions; c++) {
+            const lg_task_companion *tc = &lg_task_companions[c];
+            const char *co = lg_task_op_name(a, op, tc);
+            doc_line(out, p, "service method-documentation:", lg_name_doc_op(a, co), lg_doc_companion(a, op, tc));
+            doc_line(out, p, "schema type-documentation:", lg_name_doc_param(a, co, "task_id"), lg_doc_task_id(a, op));
+            if (tc->op == LG_TASK_WAIT)
+                doc_line(out, p, "schema type-documentation:", lg_name_doc_param(a, co, "timeout"), lg_doc_timeout());
         }
         doc_line(out, p, "schema type-documentation:",
                  lg_name_doc_field(a, &(lg_type){.name = lg_printf(a, "%sResponse", result_op)}, op->result.name),
@@ -98,6 +104,13 @@ static void emit_directives(lg_sb *out, lg_arena *a, const lg_service *s)
                 doc_line(out, p, "schema type-documentation:", lg_name_doc_field(a, &t, tt[i]->fields[k].name),
                          tt[i]->fields[k].doc);
         }
+        /* soapcpp2 knows the enumerators by their C names (task_state_value) */
+        lg_type t = {.name = lg_task_state.name};
+        doc_line(out, p, "schema type-documentation:", lg_name_doc_type(a, &t), lg_task_state.doc);
+        for (size_t k = 0; k < lg_task_state.n_values; k++)
+            doc_line(out, p, "schema type-documentation:",
+                     lg_name_doc_field(a, &t, task_state_value(a, s, &lg_task_state.values[k])),
+                     lg_task_state.values[k].doc);
     }
     for (size_t i = 0; i < s->n_types; i++) {
         const lg_type *t = s->types[i];
@@ -164,9 +177,25 @@ static void emit_type(lg_sb *out, lg_arena *a, const lg_type *t)
 static void emit_task_type(lg_sb *out, lg_arena *a, const lg_service *s, const lg_task_type *t)
 {
     lg_sb_printf(out, "struct %s__%s {\n", s->prefix, t->name);
-    for (size_t i = 0; i < t->n_fields; i++)
-        lg_sb_printf(out, "    %s %s;\n", lg_name_gsoap_type(a, t->fields[i].base, NULL),
-                     lg_name_member(a, t->fields[i].name));
+    for (size_t i = 0; i < t->n_fields; i++) {
+        const lg_task_field *f = &t->fields[i];
+        const char *ty = lg_task_field_gsoap_type(a, s, f);
+        /* a required string would be `char *name 1`: the task types have none */
+        lg_sb_printf(out, "    %s%s%s;\n", ty, f->base == LG_STRING ? "" : " ", lg_name_member(a, f->name));
+    }
+    lg_sb_puts(out, "};\n");
+}
+
+/* enum p__TaskState { p__TaskState__queued = 1, ... }: soapcpp2 drops the
+ * "p__TaskState__" of an enumerator that starts with it, so the XML values
+ * are queued, ..., and the C names cannot clash with the user's (which have
+ * no "__"); the values are those of ladon_task_state. */
+static void emit_task_enum(lg_sb *out, lg_arena *a, const lg_service *s, const lg_task_enum *e)
+{
+    lg_sb_printf(out, "enum %s__%s {\n", s->prefix, e->name);
+    for (size_t i = 0; i < e->n_values; i++)
+        lg_sb_printf(out, "    %s = %d%s\n", task_state_value(a, s, &e->values[i]), e->values[i].value,
+                     i + 1 < e->n_values ? "," : "");
     lg_sb_puts(out, "};\n");
 }
 
@@ -184,14 +213,16 @@ static void emit_op(lg_sb *out, lg_arena *a, const lg_service *s, const lg_op *o
     lg_sb_printf(out, "struct %s *ladon_response);\n", resp);
     if (op->kind != LG_OP_TASK)
         return;
-    const char *pr = lg_printf(a, "%s_progress", m), *re = lg_printf(a, "%s_result", m);
-    lg_sb_printf(out, "struct %s { struct %s__TaskProgressResponse result; };\n", lg_name_response(a, s, pr),
-                 s->prefix);
-    lg_sb_printf(out, "int %s(int task_id `task_id`, struct %s *ladon_response);\n", lg_name_op(a, s, pr),
-                 lg_name_response(a, s, pr));
-    lg_sb_printf(out, "struct %s { %s; };\n", lg_name_response(a, s, re), member_decl(a, &op->result, true));
-    lg_sb_printf(out, "int %s(int task_id `task_id`, struct %s *ladon_response);\n", lg_name_op(a, s, re),
-                 lg_name_response(a, s, re));
+    for (size_t c = 0; c < lg_n_task_companions; c++) {
+        const lg_task_companion *tc = &lg_task_companions[c];
+        const char *co = lg_task_op_name(a, op, tc), *cresp = lg_name_response(a, s, co);
+        if (tc->op == LG_TASK_RESULT)
+            lg_sb_printf(out, "struct %s { %s; };\n", cresp, member_decl(a, &op->result, true));
+        else
+            lg_sb_printf(out, "struct %s { struct %s__TaskProgressResponse result; };\n", cresp, s->prefix);
+        lg_sb_printf(out, "int %s(int task_id `task_id`, %sstruct %s *ladon_response);\n", lg_name_op(a, s, co),
+                     tc->op == LG_TASK_WAIT ? "double timeout, " : "", cresp);
+    }
 }
 
 void lg_emit_gsoap(lg_sb *out, lg_model *m, const char *name)
@@ -213,6 +244,7 @@ void lg_emit_gsoap(lg_sb *out, lg_model *m, const char *name)
         for (size_t j = 0; j < s->n_types; j++)
             emit_type(out, &a, s->types[j]);
         if (lg_service_has_tasks(s)) {
+            emit_task_enum(out, &a, s, &lg_task_state);
             emit_task_type(out, &a, s, &lg_task_info);
             emit_task_type(out, &a, s, &lg_task_progress);
         }

@@ -17,7 +17,8 @@
  *   - operation m: the element m of an anonymous complexType, a sequence of
  *     the parameters, and the element mResponse of the complexType
  *     mResponse, a sequence of one element named after the result
- *     parameter (`result` for what a task's m and m_progress answer);
+ *     parameter (`result` for what a task's m, m_progress, m_cancel and m_wait
+ *     answer); a task's TaskState: a simpleType like a user enum;
  *   - occurrence: required 1..1 (a required string too: the glue answers a
  *     fault for a missing one), optional 0..1, an array 0..unbounded
  *     (repeated elements, no wrapper), a string result 0..1; never nillable
@@ -136,15 +137,29 @@ static void put_type(lg_sb *out, lg_arena *a, const lg_type *t)
     lg_sb_puts(out, "      </sequence>\n    </complexType>\n");
 }
 
-static void put_task_type(lg_sb *out, lg_arena *a, const lg_task_type *t)
+static void put_task_type(lg_sb *out, lg_arena *a, const lg_service *s, const lg_task_type *t)
 {
     lg_sb_printf(out, "    <complexType name=\"%s\">\n", t->name);
     put_doc(out, 6, t->doc, true);
     lg_sb_puts(out, "      <sequence>\n");
     for (size_t i = 0; i < t->n_fields; i++)
-        put_element(out, 8, t->fields[i].name, lg_name_xml_type(a, t->fields[i].base, NULL), "1", "1",
-                    t->fields[i].doc);
+        put_element(out, 8, t->fields[i].name, lg_task_field_xml_type(a, s, &t->fields[i]),
+                    t->fields[i].optional ? "0" : "1", "1", t->fields[i].doc);
     lg_sb_puts(out, "      </sequence>\n    </complexType>\n");
+}
+
+/* TaskState, as put_type writes a user enum. */
+static void put_task_enum(lg_sb *out, const lg_task_enum *e)
+{
+    lg_sb_printf(out, "    <simpleType name=\"%s\">\n", e->name);
+    put_doc(out, 6, e->doc, true);
+    lg_sb_puts(out, "      <restriction base=\"xsd:string\">\n");
+    for (size_t i = 0; i < e->n_values; i++) {
+        lg_sb_printf(out, "        <enumeration value=\"%s\">\n", e->values[i].name);
+        put_doc(out, 10, e->values[i].doc, true);
+        lg_sb_puts(out, "        </enumeration>\n");
+    }
+    lg_sb_puts(out, "      </restriction>\n    </simpleType>\n");
 }
 
 /* The `result` of an operation's response. */
@@ -155,11 +170,11 @@ typedef struct result {
     const char *doc;
 } result;
 
-/* The request element m (its inputs: n params, then the one task_id of a
- * task's m_progress or m_result when task_id_doc is set), the response
- * element mResponse and its type. */
+/* The request element m (its inputs: n params, or the task_id of a task's
+ * companion operation when task_id_doc is set, and then timeout when
+ * timeout is), the response element mResponse and its type. */
 static void put_operation(lg_sb *out, lg_arena *a, const lg_service *s, const char *m, const lg_member *params,
-                          size_t n, const char *task_id_doc, result r)
+                          size_t n, const char *task_id_doc, bool timeout, result r)
 {
     lg_sb_printf(out, "    <element name=\"%s\">\n      <complexType>\n", m);
     if (n == 0 && task_id_doc == NULL) {
@@ -170,6 +185,8 @@ static void put_operation(lg_sb *out, lg_arena *a, const lg_service *s, const ch
             put_member(out, a, 10, &params[i]);
         if (task_id_doc != NULL)
             put_element(out, 10, "task_id", lg_name_xml_type(a, LG_INT, NULL), "1", "1", task_id_doc);
+        if (timeout)
+            put_element(out, 10, "timeout", lg_name_xml_type(a, LG_DOUBLE, NULL), "1", "1", lg_doc_timeout());
         lg_sb_puts(out, "        </sequence>\n");
     }
     lg_sb_puts(out, "      </complexType>\n    </element>\n");
@@ -180,7 +197,8 @@ static void put_operation(lg_sb *out, lg_arena *a, const lg_service *s, const ch
 }
 
 /* The names of the operations of s, in order, with their documentation:
- * a task m is m, m_progress and m_result. */
+ * a task m is m, then its companions m_progress, m_result, m_cancel and
+ * m_wait. */
 typedef struct op_name {
     const char *name;
     const char *doc;
@@ -196,8 +214,9 @@ static op_name *op_names(lg_arena *a, const lg_service *s, size_t *n)
         *LG_PUSH(a, v, *n, cap) = (op_name){op->name, lg_doc_op(a, op)};
         if (op->kind != LG_OP_TASK)
             continue;
-        *LG_PUSH(a, v, *n, cap) = (op_name){lg_printf(a, "%s_progress", op->name), lg_doc_progress_op(a, op)};
-        *LG_PUSH(a, v, *n, cap) = (op_name){lg_printf(a, "%s_result", op->name), lg_doc_result_op(a, op)};
+        for (size_t c = 0; c < lg_n_task_companions; c++)
+            *LG_PUSH(a, v, *n, cap) = (op_name){lg_task_op_name(a, op, &lg_task_companions[c]),
+                                                lg_doc_companion(a, op, &lg_task_companions[c])};
     }
     return v;
 }
@@ -217,8 +236,9 @@ static void put_schema(lg_sb *out, lg_arena *a, const lg_service *s)
     for (size_t i = 0; i < s->n_types; i++)
         put_type(out, a, s->types[i]);
     if (lg_service_has_tasks(s)) {
-        put_task_type(out, a, &lg_task_info);
-        put_task_type(out, a, &lg_task_progress);
+        put_task_enum(out, &lg_task_state);
+        put_task_type(out, a, s, &lg_task_info);
+        put_task_type(out, a, s, &lg_task_progress);
     }
     for (size_t i = 0; i < s->n_ops; i++) {
         const lg_op *op = &s->ops[i];
@@ -226,15 +246,18 @@ static void put_schema(lg_sb *out, lg_arena *a, const lg_service *s)
         result r = {op->result.name, lg_name_xml_type(a, op->result.base, op->result.type),
                     op->result.base == LG_STRING ? "0" : "1", op->result.doc};
         if (op->kind != LG_OP_TASK) {
-            put_operation(out, a, s, op->name, op->params, op->n_params, NULL, r);
+            put_operation(out, a, s, op->name, op->params, op->n_params, NULL, false, r);
             continue;
         }
         /* the result's doc comment documents m_result's result */
         result info = {"result", lg_printf(a, "%s:%s", p, lg_task_info.name), "1", NULL};
         result prog = {"result", lg_printf(a, "%s:%s", p, lg_task_progress.name), "1", NULL};
-        put_operation(out, a, s, op->name, op->params, op->n_params, NULL, info);
-        put_operation(out, a, s, lg_printf(a, "%s_progress", op->name), NULL, 0, lg_doc_task_id(a, op), prog);
-        put_operation(out, a, s, lg_printf(a, "%s_result", op->name), NULL, 0, lg_doc_task_id(a, op), r);
+        put_operation(out, a, s, op->name, op->params, op->n_params, NULL, false, info);
+        for (size_t c = 0; c < lg_n_task_companions; c++) {
+            const lg_task_companion *tc = &lg_task_companions[c];
+            put_operation(out, a, s, lg_task_op_name(a, op, tc), NULL, 0, lg_doc_task_id(a, op),
+                          tc->op == LG_TASK_WAIT, tc->op == LG_TASK_RESULT ? r : prog);
+        }
     }
     lg_sb_puts(out, "  </schema>\n</types>\n\n");
 }

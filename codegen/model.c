@@ -7,6 +7,7 @@
 
 #include "names.h"
 #include "parser.h"
+#include "task_parts.h"
 
 void lg_model_init(lg_model *m)
 {
@@ -190,31 +191,30 @@ int lg_model_validate(lg_model *m, lg_diag *d)
             }
             seen_add(&tmp, &local, resp, op->loc);
         }
-        /* the names a task m adds: m_progress, m_result, their responses,
-         * and the two task types of the service */
+        /* the names a task m adds: its companions (m_progress, m_result,
+         * m_cancel, m_wait) and their responses, and the task types of
+         * the service */
         for (size_t j = 0; j < s->n_ops; j++) {
             lg_op *op = &s->ops[j];
             if (op->kind != LG_OP_TASK)
                 continue;
-            const char *gen[] = {
-                lg_printf(&tmp, "%s_progress", op->name), lg_printf(&tmp, "%s_progressResponse", op->name),
-                lg_printf(&tmp, "%s_result", op->name), lg_printf(&tmp, "%s_resultResponse", op->name),
-            };
-            for (size_t k = 0; k < sizeof gen / sizeof gen[0]; k++) {
-                const seen_name *clash = seen_find(&local, gen[k]);
+            for (size_t k = 0; k < 2 * lg_n_task_companions; k++) {
+                const char *co = lg_task_op_name(&tmp, op, &lg_task_companions[k / 2]);
+                const char *gen = k % 2 ? lg_printf(&tmp, "%sResponse", co) : co;
+                const seen_name *clash = seen_find(&local, gen);
                 if (clash != NULL) {
                     lg_error(d, clash->loc, "'%s' clashes with the name that task '%s' generates (%s:%d:%d)",
-                             gen[k], op->name, op->loc.file, op->loc.line, op->loc.col);
+                             gen, op->name, op->loc.file, op->loc.line, op->loc.col);
                     goto out;
                 }
-                seen_add(&tmp, &local, gen[k], op->loc);
+                seen_add(&tmp, &local, gen, op->loc);
             }
         }
         /* reserved in every service, with or without tasks, so a WSDL
          * checker can tell a task trio by its types (wsdl/wsdl_tasks.c) */
         {
-            static const char *const task_types[] = {"TaskInfoResponse", "TaskProgressResponse"};
-            for (size_t k = 0; k < 2; k++) {
+            const char *const task_types[] = {lg_task_info.name, lg_task_progress.name, lg_task_state.name};
+            for (size_t k = 0; k < sizeof task_types / sizeof task_types[0]; k++) {
                 const seen_name *clash = seen_find(&local, task_types[k]);
                 if (clash != NULL) {
                     lg_error(d, clash->loc, "'%s' is a reserved type name (task methods use it)",

@@ -71,9 +71,13 @@ struct lg_type {
     lg_service *service;
 };
 
-typedef enum lg_op_kind { LG_OP_METHOD, LG_OP_TASK } lg_op_kind;
+/* LG_OP_CHECK: a LADON_CHECK m_check(call, m's inputs), the early check of
+ * task m; not an operation (the service's checks, not its ops). */
+typedef enum lg_op_kind { LG_OP_METHOD, LG_OP_TASK, LG_OP_CHECK } lg_op_kind;
 
-typedef struct lg_op {
+typedef struct lg_op lg_op;
+
+struct lg_op {
     const char *name;
     lg_loc loc;
     const char *doc;
@@ -81,8 +85,9 @@ typedef struct lg_op {
     const char *call_name; /* name of the ladon_call * parameter */
     lg_member *params;     /* the inputs, without call and result */
     size_t n_params, cap_params;
-    lg_member result;      /* base/type of *result; occ is LG_REQUIRED */
-} lg_op;
+    lg_member result;      /* base/type of *result; occ is LG_REQUIRED (none for a check) */
+    const lg_op *check;    /* LG_OP_TASK: its LADON_CHECK (in the service's checks), or NULL */
+};
 
 struct lg_service {
     const char *name;   /* "Calculator" */
@@ -95,6 +100,8 @@ struct lg_service {
     size_t n_types, cap_types;
     lg_op *ops;
     size_t n_ops, cap_ops;
+    lg_op *checks; /* the LADON_CHECKs, each paired with its task by the parser */
+    size_t n_checks, cap_checks;
 };
 
 typedef struct lg_model {

@@ -121,6 +121,7 @@ enum {
     ANN_TASK = 1 << 2,
     ANN_COUNT = 1 << 3,
     ANN_OPTIONAL = 1 << 4,
+    ANN_CHECK = 1 << 5,
 };
 
 static bool is_ladon_word(const lg_token *tk)
@@ -135,6 +136,7 @@ static int annotation_bit(const char *s)
     if (strcmp(s, "LADON_TASK") == 0) return ANN_TASK;
     if (strcmp(s, "LADON_COUNT") == 0) return ANN_COUNT;
     if (strcmp(s, "LADON_OPTIONAL") == 0) return ANN_OPTIONAL;
+    if (strcmp(s, "LADON_CHECK") == 0) return ANN_CHECK;
     return 0;
 }
 
@@ -161,6 +163,8 @@ static int read_annotations(parser *p, int allowed, const char *place, lg_loc *f
     }
     if ((seen & ANN_METHOD) && (seen & ANN_TASK))
         return lg_error(p->d, peek(p)->loc, "LADON_METHOD and LADON_TASK cannot be combined");
+    if ((seen & ANN_CHECK) && (seen & (ANN_METHOD | ANN_TASK)))
+        return lg_error(p->d, peek(p)->loc, "LADON_CHECK cannot be combined with LADON_METHOD or LADON_TASK");
     if ((seen & ANN_COUNT) && (seen & ANN_OPTIONAL))
         return lg_error(p->d, peek(p)->loc, "LADON_COUNT and LADON_OPTIONAL cannot be combined");
     return seen;
@@ -589,6 +593,87 @@ static int parse_param(parser *p, lg_member *mb, tspec *ts, int *ann)
     return 0;
 }
 
+/* The parameters of LADON_CHECK op after its ladon_call: all inputs (the
+ * parser pairs it with its task and compares them with the task's inputs at
+ * the end of the header, pair_checks). */
+static int check_params(parser *p, lg_op *op, lg_member *all, tspec *specs, int *anns, size_t n)
+{
+    size_t len = strlen(op->name);
+    if (len <= 6 || strcmp(op->name + len - 6, "_check") != 0)
+        return lg_error(p->d, op->loc, "a LADON_CHECK is named after its task: TASK_check (not '%s')", op->name);
+    if (n > 1) {
+        const tspec *ls = &specs[n - 1];
+        if ((ls->kind == TS_CHAR ? ls->stars >= 2 : ls->stars >= 1) && !ls->is_const)
+            return lg_error(p->d, ls->loc,
+                            "LADON_CHECK %s has a result parameter '%s': a check takes only its task's inputs and "
+                            "returns LADON_OK or ladon_fault(...)",
+                            op->name, all[n - 1].name);
+    }
+    for (size_t i = 1; i < n; i++) {
+        lg_member *mb = LG_PUSH(p->a, op->params, op->n_params, op->cap_params);
+        *mb = all[i];
+        if (single_member(p, &specs[i], anns[i], true, mb) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+/* "const char *label", "int n", "const Point *at": a parameter as C. */
+static const char *param_c(lg_arena *a, const lg_member *mb)
+{
+    const char *ty = mb->type != NULL ? mb->type->name : lg_base_name(mb->base);
+    if (mb->base == LG_STRING)
+        return lg_printf(a, "%sconst char *%s", mb->occ == LG_OPTIONAL ? "LADON_OPTIONAL " : "", mb->name);
+    if (mb->occ == LG_OPTIONAL)
+        return lg_printf(a, "const %s *%s", ty, mb->name);
+    return lg_printf(a, "%s %s", ty, mb->name);
+}
+
+static bool same_param(const lg_member *x, const lg_member *y)
+{
+    return strcmp(x->name, y->name) == 0 && x->base == y->base && x->type == y->type && x->occ == y->occ;
+}
+
+/* Pairs each LADON_CHECK m_check of the header with its LADON_TASK m
+ * (wherever in the header either stands) and checks that it takes exactly
+ * m's inputs. */
+static int pair_checks(parser *p)
+{
+    lg_service *s = p->svc;
+    for (size_t i = 0; i < s->n_checks; i++) {
+        const lg_op *c = &s->checks[i];
+        const char *task = lg_strndup(p->a, c->name, strlen(c->name) - 6);
+        lg_op *op = NULL;
+        for (size_t j = 0; j < s->n_ops && op == NULL; j++)
+            if (strcmp(s->ops[j].name, task) == 0)
+                op = &s->ops[j];
+        if (op == NULL)
+            return lg_error(p->d, c->loc, "LADON_CHECK %s has no task: this header declares no LADON_TASK %s", c->name,
+                            task);
+        if (op->kind != LG_OP_TASK)
+            return lg_error(p->d, c->loc, "LADON_CHECK %s: %s is a LADON_METHOD (only a LADON_TASK has an early check)",
+                            c->name, task);
+        if (op->check != NULL)
+            return lg_error(p->d, c->loc, "second LADON_CHECK of task %s (the first is at line %d)", task,
+                            op->check->loc.line);
+        lg_sb want = {0};
+        lg_sb_printf(&want, "ladon_call *%s", c->call_name);
+        for (size_t k = 0; k < op->n_params; k++)
+            lg_sb_printf(&want, ", %s", param_c(p->a, &op->params[k]));
+        const char *list = lg_strndup(p->a, lg_sb_str(&want), want.len);
+        lg_sb_free(&want);
+        for (size_t k = 0; k < c->n_params || k < op->n_params; k++) {
+            if (k < c->n_params && k < op->n_params && same_param(&c->params[k], &op->params[k]))
+                continue;
+            lg_loc at = k < c->n_params ? c->params[k].loc : c->loc;
+            return lg_error(p->d, at, "LADON_CHECK %s must take exactly the inputs of task %s: %s(%s)", c->name, task,
+                            c->name, list);
+        }
+        op->check = c;
+    }
+    return 0;
+}
+
 static int parse_method(parser *p, const char *doc, lg_op_kind kind)
 {
     tspec rt;
@@ -602,7 +687,8 @@ static int parse_method(parser *p, const char *doc, lg_op_kind kind)
     const lg_token *open = peek(p);
     if (expect_punct(p, '(', "after the operation name") < 0)
         return -1;
-    lg_op *op = LG_PUSH(p->a, p->svc->ops, p->svc->n_ops, p->svc->cap_ops);
+    lg_op *op = kind == LG_OP_CHECK ? LG_PUSH(p->a, p->svc->checks, p->svc->n_checks, p->svc->cap_checks)
+                                    : LG_PUSH(p->a, p->svc->ops, p->svc->n_ops, p->svc->cap_ops);
     op->name = name->text;
     op->loc = name->loc;
     op->doc = doc;
@@ -638,6 +724,8 @@ static int parse_method(parser *p, const char *doc, lg_op_kind kind)
         return lg_error(p->d, n == 0 ? open->loc : specs[0].loc,
                         "the first parameter of operation %s must be 'ladon_call *call'", op->name);
     op->call_name = all[0].name;
+    if (kind == LG_OP_CHECK)
+        return check_params(p, op, all, specs, anns, n);
     if (n < 2)
         return lg_error(p->d, close->loc,
                         "operation %s has no result parameter: the last parameter must point to the result (e.g. int *result)",
@@ -705,12 +793,12 @@ static int parse_top(parser *p)
     }
     if (is_ladon_word(tk)) {
         lg_loc first = tk->loc;
-        int ann = read_annotations(p, ANN_METHOD | ANN_TASK, "a file-level declaration (LADON_COUNT and LADON_OPTIONAL mark struct fields and parameters)", &first);
+        int ann = read_annotations(p, ANN_METHOD | ANN_TASK | ANN_CHECK, "a file-level declaration (LADON_COUNT and LADON_OPTIONAL mark struct fields and parameters)", &first);
         if (ann < 0)
             return -1;
         if (ann == ANN_SERVICE)
             return parse_service(p, doc);
-        return parse_method(p, doc, ann & ANN_TASK ? LG_OP_TASK : LG_OP_METHOD);
+        return parse_method(p, doc, ann & ANN_TASK ? LG_OP_TASK : ann & ANN_CHECK ? LG_OP_CHECK : LG_OP_METHOD);
     }
     if (tk->kind != LG_TOK_IDENT)
         return lg_error(p->d, tk->loc, "unexpected '%s'", describe(tk));
@@ -758,6 +846,8 @@ int lg_parse(lg_model *m, const char *file, const lg_tokens *toks, lg_diag *d)
     }
     if (p.svc->n_ops == 0)
         return lg_error(d, p.svc->loc, "service %s has no operations (LADON_METHOD or LADON_TASK)", p.svc->name);
+    if (pair_checks(&p) < 0)
+        return -1;
     *(lg_service **)LG_PUSH(p.a, m->services, m->n_services, m->cap_services) = p.svc;
     return 0;
 }

@@ -1,13 +1,16 @@
 /* task_parts.h - what ladon-gen adds to a service for its LADON_TASK
- * methods and writes in its own words: the two task types (their fields and
- * documentation, docs/design.md section 6.1) and the documentation of the
- * operations a task becomes, plus the text of an operation without a doc
+ * methods and writes in its own words: the task types (TaskInfoResponse,
+ * TaskProgressResponse and the enumeration TaskState: their fields, values
+ * and documentation, docs/design.md section 6), the four operations a task m
+ * gets beside m (m_progress, m_result, m_cancel, m_wait) and the
+ * documentation of each, plus the text of an operation without a doc
  * comment.
  *
- * Both the soapcpp2 input (emit_gsoap.c) and the WSDL (emit_wsdl.c) take
- * them from here, so the two cannot drift apart: tests/codegen's contract
- * check compares the WSDL ladon-gen writes with the one soapcpp2 would
- * write from the same input, documentation included.
+ * The soapcpp2 input (emit_gsoap.c), the WSDL (emit_wsdl.c), the glue
+ * (emit_glue.c) and the name checks (model.c) all take them from here, so
+ * they cannot drift apart: tests/codegen's contract check compares the WSDL
+ * ladon-gen writes with the one soapcpp2 would write from the same input,
+ * documentation included.
  *
  * Copyright (C) 2026 the Ladon-C authors. GPL-2.0-or-later.
  */
@@ -19,7 +22,8 @@
 
 typedef struct lg_task_field {
     const char *name; /* XML and C name */
-    lg_base base;     /* LG_INT or LG_DOUBLE */
+    lg_base base;     /* LG_INT, LG_DOUBLE, LG_STRING, or LG_ENUM: a TaskState */
+    bool optional;    /* minOccurs 0 (a string that may be NULL) */
     const char *doc;
 } lg_task_field;
 
@@ -30,20 +34,63 @@ typedef struct lg_task_type {
     size_t n_fields;
 } lg_task_type;
 
-/* TaskInfoResponse { task_id } and TaskProgressResponse { task_id,
- * progress, duration, starttime }: the result types of m and m_progress,
- * defined once in each service that has a task. */
+typedef struct lg_task_value {
+    const char *name; /* the XML value: "queued" */
+    int value;        /* its ladon_task_state (framework/include/ladon/store.h) */
+    const char *doc;
+} lg_task_value;
+
+typedef struct lg_task_enum {
+    const char *name; /* "TaskState": a simpleType, enum p__TaskState in gSOAP */
+    const char *doc;
+    const lg_task_value *values;
+    size_t n_values;
+} lg_task_enum;
+
+/* TaskInfoResponse { task_id }, TaskProgressResponse { task_id, progress,
+ * duration, starttime, state, message? } and TaskState { queued, running,
+ * done, failed, cancelled }: defined once in each service that has a task. */
 extern const lg_task_type lg_task_info;
 extern const lg_task_type lg_task_progress;
+extern const lg_task_enum lg_task_state;
+
+/* The operations a task m has beside m, in the order of the WSDL:
+ * m_progress, m_result, m_cancel, m_wait.  Each takes task_id (and m_wait
+ * timeout); all but m_result answer a TaskProgressResponse. */
+typedef enum lg_task_op {
+    LG_TASK_PROGRESS, /* m_progress(task_id) -> TaskProgressResponse */
+    LG_TASK_RESULT,   /* m_result(task_id) -> m's declared result */
+    LG_TASK_CANCEL,   /* m_cancel(task_id) -> TaskProgressResponse */
+    LG_TASK_WAIT      /* m_wait(task_id, timeout: xsd:double seconds) -> TaskProgressResponse */
+} lg_task_op;
+
+typedef struct lg_task_companion {
+    lg_task_op op;
+    const char *suffix; /* "_progress": the operation is m_progress */
+    const char *kind;   /* its ladon_op_kind in the glue: "LADON_OP_TASK_PROGRESS" */
+    const char *call;   /* the runtime function of its glue: "ladon_call_task_progress" */
+} lg_task_companion;
+
+extern const lg_task_companion lg_task_companions[];
+extern const size_t lg_n_task_companions;
+
+/* "count_progress": the name of task op's companion c. */
+const char *lg_task_op_name(lg_arena *a, const lg_op *op, const lg_task_companion *c);
 
 /* The documentation of operation op in the WSDL: its doc comment, or
  * "Operation NAME." (soapcpp2's default would show the internal C name);
- * for a task followed by how to poll it. */
+ * for a task followed by how to follow it. */
 const char *lg_doc_op(lg_arena *a, const lg_op *op);
-/* The documentation of task op's m_progress and m_result operations and of
- * their one parameter, task_id. */
-const char *lg_doc_progress_op(lg_arena *a, const lg_op *op);
-const char *lg_doc_result_op(lg_arena *a, const lg_op *op);
+/* The documentation of task op's companion c, and of its parameters
+ * task_id and timeout. */
+const char *lg_doc_companion(lg_arena *a, const lg_op *op, const lg_task_companion *c);
 const char *lg_doc_task_id(lg_arena *a, const lg_op *op);
+const char *lg_doc_timeout(void);
+
+/* The type of a task type's field f in the WSDL ("xsd:int", "p:TaskState")
+ * and in the gSOAP header ("int", "enum p__TaskState", "char *"), for
+ * service s. */
+const char *lg_task_field_xml_type(lg_arena *a, const lg_service *s, const lg_task_field *f);
+const char *lg_task_field_gsoap_type(lg_arena *a, const lg_service *s, const lg_task_field *f);
 
 #endif /* LG_TASK_PARTS_H */

@@ -24,9 +24,18 @@
 
 /* Marks a function as a plain (synchronous) SOAP operation. */
 #define LADON_METHOD
-/* Marks a function as a long-running task: exposed as m, m_progress and
- * m_result (docs/tasks.md). */
+/* Marks a function as a long-running task: exposed as m, m_progress,
+ * m_result, m_cancel and m_wait (docs/tasks.md). */
 #define LADON_TASK
+/* Marks the early check of task m: a function named m_check taking the
+ * ladon_call and exactly m's inputs (no result), declared in the same
+ * header:
+ *     LADON_TASK int clone(ladon_call *call, const char *id, int *result);
+ *     LADON_CHECK int clone_check(ladon_call *call, const char *id);
+ * It runs on the request worker before the task is queued; its ladon_fault
+ * answers the start request and no task is created (LADON_OK: the task
+ * starts).  It is not an operation of its own (docs/annotations.md). */
+#define LADON_CHECK
 /* Marks an int struct field as the item count of the array (pointer) field
  * that immediately follows it. */
 #define LADON_COUNT

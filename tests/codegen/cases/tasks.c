@@ -8,6 +8,17 @@ int count(ladon_call *call, const char *label, int n, int *result)
     *result = n;
     return LADON_OK;
 }
+int count_check(ladon_call *call, const char *label, int n)
+{
+    if (n < 0)
+        return ladon_fault(call, LADON_FAULT_CLIENT, "%s: n must not be negative", label);
+    return LADON_OK;
+}
+int ping_check(ladon_call *c)
+{
+    (void)c;
+    return LADON_OK;
+}
 int run_job(ladon_call *call, Job job, Report *result)
 {
     if (job.n_steps == 0)

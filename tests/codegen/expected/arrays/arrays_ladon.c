@@ -6,7 +6,7 @@
 #include <ladon/service.h>
 #include "arrays_ladon.h"
 
-#if LADON_SERVICE_ABI != 2
+#if LADON_SERVICE_ABI != 3
 #error "arrays_ladon.c was generated for another Ladon-C version: regenerate it"
 #endif
 
@@ -62,8 +62,8 @@ int arrays__count_USCOREall(struct soap *soap, struct arrays__Lists in, struct a
 }
 
 static const ladon_operation ladon__arrays_operations[] = {
-    { "reverse", "arrays:reverse", soap_serve_arrays__reverse, LADON_OP_METHOD },
-    { "count_all", "arrays:count_all", soap_serve_arrays__count_USCOREall, LADON_OP_METHOD },
+    { "reverse", "arrays:reverse", soap_serve_arrays__reverse, LADON_OP_METHOD, NULL },
+    { "count_all", "arrays:count_all", soap_serve_arrays__count_USCOREall, LADON_OP_METHOD, NULL },
 };
 
 static const char ladon__arrays_wsdl_head[] =

@@ -6,7 +6,7 @@
 #include <ladon/service.h>
 #include "binary_time_ladon.h"
 
-#if LADON_SERVICE_ABI != 2
+#if LADON_SERVICE_ABI != 3
 #error "binary_time_ladon.c was generated for another Ladon-C version: regenerate it"
 #endif
 
@@ -46,10 +46,10 @@ int binarytime__epoch(struct soap *soap, xsd__dateTime *when, struct binarytime_
 }
 
 static const ladon_operation ladon__binarytime_operations[] = {
-    { "checksum", "binarytime:checksum", soap_serve_binarytime__checksum, LADON_OP_METHOD },
-    { "reversed", "binarytime:reversed", soap_serve_binarytime__reversed, LADON_OP_METHOD },
-    { "touch", "binarytime:touch", soap_serve_binarytime__touch, LADON_OP_METHOD },
-    { "epoch", "binarytime:epoch", soap_serve_binarytime__epoch, LADON_OP_METHOD },
+    { "checksum", "binarytime:checksum", soap_serve_binarytime__checksum, LADON_OP_METHOD, NULL },
+    { "reversed", "binarytime:reversed", soap_serve_binarytime__reversed, LADON_OP_METHOD, NULL },
+    { "touch", "binarytime:touch", soap_serve_binarytime__touch, LADON_OP_METHOD, NULL },
+    { "epoch", "binarytime:epoch", soap_serve_binarytime__epoch, LADON_OP_METHOD, NULL },
 };
 
 static const char ladon__binarytime_wsdl_head[] =

@@ -6,7 +6,7 @@
 #include <ladon/service.h>
 #include "docs_ladon.h"
 
-#if LADON_SERVICE_ABI != 2
+#if LADON_SERVICE_ABI != 3
 #error "docs_ladon.c was generated for another Ladon-C version: regenerate it"
 #endif
 
@@ -49,8 +49,8 @@ int docs__undocumented(struct soap *soap, int x, struct docs__undocumentedRespon
 }
 
 static const ladon_operation ladon__docs_operations[] = {
-    { "store_note", "docs:store_note", soap_serve_docs__store_USCOREnote, LADON_OP_METHOD },
-    { "undocumented", "docs:undocumented", soap_serve_docs__undocumented, LADON_OP_METHOD },
+    { "store_note", "docs:store_note", soap_serve_docs__store_USCOREnote, LADON_OP_METHOD, NULL },
+    { "undocumented", "docs:undocumented", soap_serve_docs__undocumented, LADON_OP_METHOD, NULL },
 };
 
 static const char ladon__docs_wsdl_head[] =

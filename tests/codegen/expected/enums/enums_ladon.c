@@ -6,7 +6,7 @@
 #include <ladon/service.h>
 #include "enums_ladon.h"
 
-#if LADON_SERVICE_ABI != 2
+#if LADON_SERVICE_ABI != 3
 #error "enums_ladon.c was generated for another Ladon-C version: regenerate it"
 #endif
 
@@ -40,9 +40,9 @@ int enums__mix(struct soap *soap, struct enums__Palette p, struct enums__mixResp
 }
 
 static const ladon_operation ladon__enums_operations[] = {
-    { "next_color", "enums:next_color", soap_serve_enums__next_USCOREcolor, LADON_OP_METHOD },
-    { "disk_state", "enums:disk_state", soap_serve_enums__disk_USCOREstate, LADON_OP_METHOD },
-    { "mix", "enums:mix", soap_serve_enums__mix, LADON_OP_METHOD },
+    { "next_color", "enums:next_color", soap_serve_enums__next_USCOREcolor, LADON_OP_METHOD, NULL },
+    { "disk_state", "enums:disk_state", soap_serve_enums__disk_USCOREstate, LADON_OP_METHOD, NULL },
+    { "mix", "enums:mix", soap_serve_enums__mix, LADON_OP_METHOD, NULL },
 };
 
 static const char ladon__enums_wsdl_head[] =

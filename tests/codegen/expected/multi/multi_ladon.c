@@ -6,7 +6,7 @@
 #include <ladon/service.h>
 #include "multi_ladon.h"
 
-#if LADON_SERVICE_ABI != 2
+#if LADON_SERVICE_ABI != 3
 #error "multi_ladon.c was generated for another Ladon-C version: regenerate it"
 #endif
 
@@ -47,7 +47,7 @@ int billing__get_USCOREinvoice(struct soap *soap, int id, struct billing__get_US
 }
 
 static const ladon_operation ladon__billing_operations[] = {
-    { "get_invoice", "billing:get_invoice", soap_serve_billing__get_USCOREinvoice, LADON_OP_METHOD },
+    { "get_invoice", "billing:get_invoice", soap_serve_billing__get_USCOREinvoice, LADON_OP_METHOD, NULL },
 };
 
 static const char ladon__billing_wsdl_head[] =
@@ -153,7 +153,7 @@ int shipping__get_USCOREparcel(struct soap *soap, char *tracking_id, struct ship
 }
 
 static const ladon_operation ladon__shipping_operations[] = {
-    { "get_parcel", "shipping:get_parcel", soap_serve_shipping__get_USCOREparcel, LADON_OP_METHOD },
+    { "get_parcel", "shipping:get_parcel", soap_serve_shipping__get_USCOREparcel, LADON_OP_METHOD, NULL },
 };
 
 static const char ladon__shipping_wsdl_head[] =

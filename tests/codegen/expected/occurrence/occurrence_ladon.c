@@ -6,7 +6,7 @@
 #include <ladon/service.h>
 #include "occurrence_ladon.h"
 
-#if LADON_SERVICE_ABI != 2
+#if LADON_SERVICE_ABI != 3
 #error "occurrence_ladon.c was generated for another Ladon-C version: regenerate it"
 #endif
 
@@ -53,9 +53,9 @@ int occurrence__optional_USCOREparams(struct soap *soap, int *i, xsd__long *l, d
 }
 
 static const ladon_operation ladon__occurrence_operations[] = {
-    { "fields", "occurrence:fields", soap_serve_occurrence__fields, LADON_OP_METHOD },
-    { "required_params", "occurrence:required_params", soap_serve_occurrence__required_USCOREparams, LADON_OP_METHOD },
-    { "optional_params", "occurrence:optional_params", soap_serve_occurrence__optional_USCOREparams, LADON_OP_METHOD },
+    { "fields", "occurrence:fields", soap_serve_occurrence__fields, LADON_OP_METHOD, NULL },
+    { "required_params", "occurrence:required_params", soap_serve_occurrence__required_USCOREparams, LADON_OP_METHOD, NULL },
+    { "optional_params", "occurrence:optional_params", soap_serve_occurrence__optional_USCOREparams, LADON_OP_METHOD, NULL },
 };
 
 static const char ladon__occurrence_wsdl_head[] =

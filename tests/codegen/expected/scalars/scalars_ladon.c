@@ -6,7 +6,7 @@
 #include <ladon/service.h>
 #include "scalars_ladon.h"
 
-#if LADON_SERVICE_ABI != 2
+#if LADON_SERVICE_ABI != 3
 #error "scalars_ladon.c was generated for another Ladon-C version: regenerate it"
 #endif
 
@@ -58,12 +58,12 @@ int scalars__maybe(struct soap *soap, int *opt, double *optd, struct scalars__ma
 }
 
 static const ladon_operation ladon__scalars_operations[] = {
-    { "add", "scalars:add", soap_serve_scalars__add, LADON_OP_METHOD },
-    { "add64", "scalars:add64", soap_serve_scalars__add64, LADON_OP_METHOD },
-    { "half", "scalars:half", soap_serve_scalars__half, LADON_OP_METHOD },
-    { "negate", "scalars:negate", soap_serve_scalars__negate, LADON_OP_METHOD },
-    { "next_day", "scalars:next_day", soap_serve_scalars__next_USCOREday, LADON_OP_METHOD },
-    { "maybe", "scalars:maybe", soap_serve_scalars__maybe, LADON_OP_METHOD },
+    { "add", "scalars:add", soap_serve_scalars__add, LADON_OP_METHOD, NULL },
+    { "add64", "scalars:add64", soap_serve_scalars__add64, LADON_OP_METHOD, NULL },
+    { "half", "scalars:half", soap_serve_scalars__half, LADON_OP_METHOD, NULL },
+    { "negate", "scalars:negate", soap_serve_scalars__negate, LADON_OP_METHOD, NULL },
+    { "next_day", "scalars:next_day", soap_serve_scalars__next_USCOREday, LADON_OP_METHOD, NULL },
+    { "maybe", "scalars:maybe", soap_serve_scalars__maybe, LADON_OP_METHOD, NULL },
 };
 
 static const char ladon__scalars_wsdl_head[] =

@@ -6,7 +6,7 @@
 #include <ladon/service.h>
 #include "strings_ladon.h"
 
-#if LADON_SERVICE_ABI != 2
+#if LADON_SERVICE_ABI != 3
 #error "strings_ladon.c was generated for another Ladon-C version: regenerate it"
 #endif
 
@@ -74,9 +74,9 @@ int strings__describe(struct soap *soap, struct strings__Team team, struct strin
 }
 
 static const ladon_operation ladon__strings_operations[] = {
-    { "echo", "strings:echo", soap_serve_strings__echo, LADON_OP_METHOD },
-    { "greet_person", "strings:greet_person", soap_serve_strings__greet_USCOREperson, LADON_OP_METHOD },
-    { "describe", "strings:describe", soap_serve_strings__describe, LADON_OP_METHOD },
+    { "echo", "strings:echo", soap_serve_strings__echo, LADON_OP_METHOD, NULL },
+    { "greet_person", "strings:greet_person", soap_serve_strings__greet_USCOREperson, LADON_OP_METHOD, NULL },
+    { "describe", "strings:describe", soap_serve_strings__describe, LADON_OP_METHOD, NULL },
 };
 
 static const char ladon__strings_wsdl_head[] =

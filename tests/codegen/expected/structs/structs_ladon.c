@@ -6,7 +6,7 @@
 #include <ladon/service.h>
 #include "structs_ladon.h"
 
-#if LADON_SERVICE_ABI != 2
+#if LADON_SERVICE_ABI != 3
 #error "structs_ladon.c was generated for another Ladon-C version: regenerate it"
 #endif
 
@@ -34,8 +34,8 @@ int structs__bounds(struct soap *soap, struct structs__Shape shape, struct struc
 }
 
 static const ladon_operation ladon__structs_operations[] = {
-    { "move", "structs:move", soap_serve_structs__move, LADON_OP_METHOD },
-    { "bounds", "structs:bounds", soap_serve_structs__bounds, LADON_OP_METHOD },
+    { "move", "structs:move", soap_serve_structs__move, LADON_OP_METHOD, NULL },
+    { "bounds", "structs:bounds", soap_serve_structs__bounds, LADON_OP_METHOD, NULL },
 };
 
 static const char ladon__structs_wsdl_head[] =

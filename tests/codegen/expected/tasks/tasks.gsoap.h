@@ -8,29 +8,52 @@
 //gsoap jobs schema form: unqualified
 //gsoap jobs service location: http://localhost/Jobs
 //gsoap jobs service documentation: Long-running jobs.
-//gsoap jobs service method-documentation: count Counts to n, slowly. Task: returns a TaskInfoResponse at once; poll count_progress with its task_id, then call count_result.
+//gsoap jobs service method-documentation: count Counts to n, slowly. Task: returns a TaskInfoResponse at once; follow it with count_progress or count_wait (its task_id), stop it with count_cancel, then call count_result.
 //gsoap jobs service method-documentation: count_USCOREprogress Progress of a count task: a TaskProgressResponse.
 //gsoap jobs schema type-documentation: count_progress::task_id The task_id that count returned.
-//gsoap jobs service method-documentation: count_USCOREresult Result of a finished count task; a fault while it is queued or running, when it failed, or when the id is unknown or expired.
+//gsoap jobs service method-documentation: count_USCOREresult Result of a finished count task; a fault while it is queued or running, when it failed or was cancelled, or when the id is unknown or expired.
 //gsoap jobs schema type-documentation: count_result::task_id The task_id that count returned.
-//gsoap jobs service method-documentation: run_USCOREjob Operation run_job. Task: returns a TaskInfoResponse at once; poll run_job_progress with its task_id, then call run_job_result.
+//gsoap jobs service method-documentation: count_USCOREcancel Cancels a count task: a queued one never runs, a running one is asked to stop and ends cancelled, an ended one stays as it is; answers its TaskProgressResponse.
+//gsoap jobs schema type-documentation: count_cancel::task_id The task_id that count returned.
+//gsoap jobs service method-documentation: count_USCOREwait Waits until a count task has ended, or for timeout seconds, then answers its TaskProgressResponse.
+//gsoap jobs schema type-documentation: count_wait::task_id The task_id that count returned.
+//gsoap jobs schema type-documentation: count_wait::timeout Seconds to wait at most; the server may wait less (--task-wait-max).
+//gsoap jobs service method-documentation: run_USCOREjob Operation run_job. Task: returns a TaskInfoResponse at once; follow it with run_job_progress or run_job_wait (its task_id), stop it with run_job_cancel, then call run_job_result.
 //gsoap jobs service method-documentation: run_USCOREjob_USCOREprogress Progress of a run_job task: a TaskProgressResponse.
 //gsoap jobs schema type-documentation: run_job_progress::task_id The task_id that run_job returned.
-//gsoap jobs service method-documentation: run_USCOREjob_USCOREresult Result of a finished run_job task; a fault while it is queued or running, when it failed, or when the id is unknown or expired.
+//gsoap jobs service method-documentation: run_USCOREjob_USCOREresult Result of a finished run_job task; a fault while it is queued or running, when it failed or was cancelled, or when the id is unknown or expired.
 //gsoap jobs schema type-documentation: run_job_result::task_id The task_id that run_job returned.
-//gsoap jobs service method-documentation: ping Operation ping. Task: returns a TaskInfoResponse at once; poll ping_progress with its task_id, then call ping_result.
+//gsoap jobs service method-documentation: run_USCOREjob_USCOREcancel Cancels a run_job task: a queued one never runs, a running one is asked to stop and ends cancelled, an ended one stays as it is; answers its TaskProgressResponse.
+//gsoap jobs schema type-documentation: run_job_cancel::task_id The task_id that run_job returned.
+//gsoap jobs service method-documentation: run_USCOREjob_USCOREwait Waits until a run_job task has ended, or for timeout seconds, then answers its TaskProgressResponse.
+//gsoap jobs schema type-documentation: run_job_wait::task_id The task_id that run_job returned.
+//gsoap jobs schema type-documentation: run_job_wait::timeout Seconds to wait at most; the server may wait less (--task-wait-max).
+//gsoap jobs service method-documentation: ping Operation ping. Task: returns a TaskInfoResponse at once; follow it with ping_progress or ping_wait (its task_id), stop it with ping_cancel, then call ping_result.
 //gsoap jobs service method-documentation: ping_USCOREprogress Progress of a ping task: a TaskProgressResponse.
 //gsoap jobs schema type-documentation: ping_progress::task_id The task_id that ping returned.
-//gsoap jobs service method-documentation: ping_USCOREresult Result of a finished ping task; a fault while it is queued or running, when it failed, or when the id is unknown or expired.
+//gsoap jobs service method-documentation: ping_USCOREresult Result of a finished ping task; a fault while it is queued or running, when it failed or was cancelled, or when the id is unknown or expired.
 //gsoap jobs schema type-documentation: ping_result::task_id The task_id that ping returned.
+//gsoap jobs service method-documentation: ping_USCOREcancel Cancels a ping task: a queued one never runs, a running one is asked to stop and ends cancelled, an ended one stays as it is; answers its TaskProgressResponse.
+//gsoap jobs schema type-documentation: ping_cancel::task_id The task_id that ping returned.
+//gsoap jobs service method-documentation: ping_USCOREwait Waits until a ping task has ended, or for timeout seconds, then answers its TaskProgressResponse.
+//gsoap jobs schema type-documentation: ping_wait::task_id The task_id that ping returned.
+//gsoap jobs schema type-documentation: ping_wait::timeout Seconds to wait at most; the server may wait less (--task-wait-max).
 //gsoap jobs service method-documentation: status Operation status.
 //gsoap jobs schema type-documentation: TaskInfoResponse A task was started.
-//gsoap jobs schema type-documentation: TaskInfoResponse::task_id Its id, for the _progress and _result operations of its method.
-//gsoap jobs schema type-documentation: TaskProgressResponse How far a task is.
+//gsoap jobs schema type-documentation: TaskInfoResponse::task_id Its id, for the _progress, _wait, _cancel and _result operations of its method.
+//gsoap jobs schema type-documentation: TaskProgressResponse How far a task is, and its state.
 //gsoap jobs schema type-documentation: TaskProgressResponse::task_id The task's id.
 //gsoap jobs schema type-documentation: TaskProgressResponse::progress Fraction done, 0.0 to 1.0: 0.0 when created, never decreasing, 1.0 once the task ended.
 //gsoap jobs schema type-documentation: TaskProgressResponse::duration Seconds the task has existed so far, or in total once it ended.
 //gsoap jobs schema type-documentation: TaskProgressResponse::starttime When the task was created: seconds since 1970-01-01T00:00:00Z.
+//gsoap jobs schema type-documentation: TaskProgressResponse::state Where the task is in its life: a TaskState.
+//gsoap jobs schema type-documentation: TaskProgressResponse::message Why a failed or cancelled task ended (the text of _result's fault); the last status line of a running task; absent otherwise.
+//gsoap jobs schema type-documentation: TaskState The state of a task: queued, then running, then done, failed or cancelled.
+//gsoap jobs schema type-documentation: TaskState::jobs__TaskState__queued Accepted, waiting for a task worker.
+//gsoap jobs schema type-documentation: TaskState::jobs__TaskState__running Running.
+//gsoap jobs schema type-documentation: TaskState::jobs__TaskState__done Ended with a result: _result answers it.
+//gsoap jobs schema type-documentation: TaskState::jobs__TaskState__failed Ended without a result: message says why, and _result answers that fault.
+//gsoap jobs schema type-documentation: TaskState::jobs__TaskState__cancelled Cancelled (_cancel) before or while it ran; it has no result.
 //gsoap jobs schema type-documentation: Job::name required
 //gsoap jobs schema type-documentation: Report What a finished job reports.
 
@@ -51,6 +74,13 @@ volatile struct jobs__Report {
     char **lines;
     double *score;
 };
+enum jobs__TaskState {
+    jobs__TaskState__queued = 1,
+    jobs__TaskState__running = 2,
+    jobs__TaskState__done = 3,
+    jobs__TaskState__failed = 4,
+    jobs__TaskState__cancelled = 5
+};
 struct jobs__TaskInfoResponse {
     int task_id `task_id`;
 };
@@ -59,6 +89,8 @@ struct jobs__TaskProgressResponse {
     double progress;
     double duration;
     double starttime;
+    enum jobs__TaskState state;
+    char *message;
 };
 struct jobs__countResponse { struct jobs__TaskInfoResponse result; };
 int jobs__count(char *label 1, int n, struct jobs__countResponse *ladon_response);
@@ -66,17 +98,29 @@ struct jobs__count_USCOREprogressResponse { struct jobs__TaskProgressResponse re
 int jobs__count_USCOREprogress(int task_id `task_id`, struct jobs__count_USCOREprogressResponse *ladon_response);
 struct jobs__count_USCOREresultResponse { int result; };
 int jobs__count_USCOREresult(int task_id `task_id`, struct jobs__count_USCOREresultResponse *ladon_response);
+struct jobs__count_USCOREcancelResponse { struct jobs__TaskProgressResponse result; };
+int jobs__count_USCOREcancel(int task_id `task_id`, struct jobs__count_USCOREcancelResponse *ladon_response);
+struct jobs__count_USCOREwaitResponse { struct jobs__TaskProgressResponse result; };
+int jobs__count_USCOREwait(int task_id `task_id`, double timeout, struct jobs__count_USCOREwaitResponse *ladon_response);
 struct jobs__run_USCOREjobResponse { struct jobs__TaskInfoResponse result; };
 int jobs__run_USCOREjob(struct jobs__Job job, struct jobs__run_USCOREjobResponse *ladon_response);
 struct jobs__run_USCOREjob_USCOREprogressResponse { struct jobs__TaskProgressResponse result; };
 int jobs__run_USCOREjob_USCOREprogress(int task_id `task_id`, struct jobs__run_USCOREjob_USCOREprogressResponse *ladon_response);
 struct jobs__run_USCOREjob_USCOREresultResponse { struct jobs__Report result; };
 int jobs__run_USCOREjob_USCOREresult(int task_id `task_id`, struct jobs__run_USCOREjob_USCOREresultResponse *ladon_response);
+struct jobs__run_USCOREjob_USCOREcancelResponse { struct jobs__TaskProgressResponse result; };
+int jobs__run_USCOREjob_USCOREcancel(int task_id `task_id`, struct jobs__run_USCOREjob_USCOREcancelResponse *ladon_response);
+struct jobs__run_USCOREjob_USCOREwaitResponse { struct jobs__TaskProgressResponse result; };
+int jobs__run_USCOREjob_USCOREwait(int task_id `task_id`, double timeout, struct jobs__run_USCOREjob_USCOREwaitResponse *ladon_response);
 struct jobs__pingResponse { struct jobs__TaskInfoResponse result; };
 int jobs__ping(struct jobs__pingResponse *ladon_response);
 struct jobs__ping_USCOREprogressResponse { struct jobs__TaskProgressResponse result; };
 int jobs__ping_USCOREprogress(int task_id `task_id`, struct jobs__ping_USCOREprogressResponse *ladon_response);
 struct jobs__ping_USCOREresultResponse { char *result; };
 int jobs__ping_USCOREresult(int task_id `task_id`, struct jobs__ping_USCOREresultResponse *ladon_response);
+struct jobs__ping_USCOREcancelResponse { struct jobs__TaskProgressResponse result; };
+int jobs__ping_USCOREcancel(int task_id `task_id`, struct jobs__ping_USCOREcancelResponse *ladon_response);
+struct jobs__ping_USCOREwaitResponse { struct jobs__TaskProgressResponse result; };
+int jobs__ping_USCOREwait(int task_id `task_id`, double timeout, struct jobs__ping_USCOREwaitResponse *ladon_response);
 struct jobs__statusResponse { int result; };
 int jobs__status(struct jobs__statusResponse *ladon_response);

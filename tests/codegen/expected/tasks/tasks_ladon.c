@@ -4,9 +4,10 @@
 #include "soapH.h"
 #include <ladon/error.h>
 #include <ladon/service.h>
+#include <ladon/store.h>
 #include "tasks_ladon.h"
 
-#if LADON_SERVICE_ABI != 2
+#if LADON_SERVICE_ABI != 3
 #error "tasks_ladon.c was generated for another Ladon-C version: regenerate it"
 #endif
 
@@ -29,210 +30,161 @@ static const char *ladon__missing_jobs__Job(const struct jobs__Job *v)
 
 /* --- service Jobs (tasks.h) --- */
 
-/* Task count, on a task thread: ladon_soap reads the arguments that jobs__count wrote. */
-static int ladon__jobs_count_body(ladon_call *call, struct soap *ladon_soap, const char **ladon_xml)
+_Static_assert((int)jobs__TaskState__queued == LADON_TASK_QUEUED && (int)jobs__TaskState__running == LADON_TASK_RUNNING &&
+               (int)jobs__TaskState__done == LADON_TASK_DONE && (int)jobs__TaskState__failed == LADON_TASK_FAILED &&
+               (int)jobs__TaskState__cancelled == LADON_TASK_CANCELLED, "TaskState is ladon_task_state");
+
+/* rc, after copying *v into *r when rc is SOAP_OK (a NULL message is no element). */
+static int ladon__jobs_progress(int rc, const ladon_task_view *v, struct jobs__TaskProgressResponse *r)
 {
-    struct jobs__count ladon_in;
-    struct jobs__count_USCOREresultResponse *ladon_out;
-    int ladon_rc;
-    soap_default_jobs__count(ladon_soap, &ladon_in);
-    if (soap_begin_recv(ladon_soap) != SOAP_OK || soap_get_jobs__count(ladon_soap, &ladon_in, NULL, NULL) == NULL ||
-        soap_end_recv(ladon_soap) != SOAP_OK)
-        return LADON_ESYS;
-    ladon_out = soap_new_jobs__count_USCOREresultResponse(ladon_soap, -1);
-    if (ladon_out == NULL)
-        return LADON_ENOMEM;
-    ladon_rc = count(call, ladon_in.label, ladon_in.n, &ladon_out->result);
-    if (ladon_rc != LADON_OK)
-        return ladon_rc;
-    ladon_soap->os = ladon_xml;
-    if (soap_begin_send(ladon_soap) != SOAP_OK ||
-        (soap_serialize_jobs__count_USCOREresultResponse(ladon_soap, ladon_out), soap_put_jobs__count_USCOREresultResponse(ladon_soap, ladon_out, NULL, "")) != SOAP_OK ||
-        soap_end_send(ladon_soap) != SOAP_OK)
-        *ladon_xml = NULL;
-    ladon_soap->os = NULL;
-    return LADON_OK;
+    if (rc != SOAP_OK)
+        return rc;
+    r->task_id = v->task_id;
+    r->progress = v->progress;
+    r->duration = v->duration;
+    r->starttime = v->starttime;
+    r->state = (enum jobs__TaskState)v->state;
+    r->message = (char *)v->message;
+    return SOAP_OK;
 }
+
+/* Task count: what the runtime needs to run its five operations. */
+static int ladon__jobs_count_task_write_args(struct soap *soap, const void *ladon_args) { return soap_serialize_jobs__count(soap, ladon_args), soap_put_jobs__count(soap, ladon_args, NULL, ""); }
+static void *ladon__jobs_count_task_read_args(struct soap *soap) { return soap_get_jobs__count(soap, soap_new_jobs__count(soap, -1), NULL, NULL); }
+static void *ladon__jobs_count_task_new_result(struct soap *soap) { return soap_new_jobs__count_USCOREresultResponse(soap, -1); }
+static int ladon__jobs_count_task_write_result(struct soap *soap, const void *ladon_result) { return soap_serialize_jobs__count_USCOREresultResponse(soap, ladon_result), soap_put_jobs__count_USCOREresultResponse(soap, ladon_result, NULL, ""); }
+static void *ladon__jobs_count_task_read_result(struct soap *soap, void *ladon_result) { soap_default_jobs__count_USCOREresultResponse(soap, ladon_result); return soap_get_jobs__count_USCOREresultResponse(soap, ladon_result, NULL, NULL); }
+static int ladon__jobs_count_task_run(ladon_call *ladon_c, void *ladon_args, void *ladon_result) { struct jobs__count *a = ladon_args; return count(ladon_c, a->label, a->n, &((struct jobs__count_USCOREresultResponse *)ladon_result)->result); }
+static int ladon__jobs_count_task_check(ladon_call *ladon_c, void *ladon_args) { struct jobs__count *a = ladon_args; return count_check(ladon_c, a->label, a->n); }
+static const ladon_task_method ladon__jobs_count_task = {
+    "count", ladon__jobs_count_task_write_args, ladon__jobs_count_task_read_args, ladon__jobs_count_task_new_result,
+    ladon__jobs_count_task_write_result, ladon__jobs_count_task_read_result, ladon__jobs_count_task_run, ladon__jobs_count_task_check,
+};
 
 int jobs__count(struct soap *soap, char *label, int n, struct jobs__countResponse *ladon_response)
 {
     ladon_call *call = ladon_call_get(soap);
-    struct soap *ladon_data;
     struct jobs__count ladon_args;
-    const char *ladon_xml = NULL;
     if (label == NULL)
         return ladon_call_missing(call, "label");
     soap_default_jobs__count(soap, &ladon_args);
     ladon_args.label = label;
     ladon_args.n = n;
-    ladon_data = ladon_call_data_soap(call);
-    if (ladon_data != NULL) {
-        ladon_data->os = &ladon_xml;
-        if (soap_begin_send(ladon_data) != SOAP_OK ||
-            (soap_serialize_jobs__count(ladon_data, &ladon_args), soap_put_jobs__count(ladon_data, &ladon_args, NULL, "")) != SOAP_OK ||
-            soap_end_send(ladon_data) != SOAP_OK)
-            ladon_xml = NULL;
-        ladon_data->os = NULL;
-    }
-    return ladon_call_task_start(call, "count", ladon__jobs_count_body, ladon_xml,
-                                 &ladon_response->result.task_id);
+    return ladon_call_task_start(call, &ladon__jobs_count_task, &ladon_args, &ladon_response->result.task_id);
 }
 
 int jobs__count_USCOREprogress(struct soap *soap, int task_id, struct jobs__count_USCOREprogressResponse *ladon_response)
 {
-    struct jobs__TaskProgressResponse *r = &ladon_response->result;
-    return ladon_call_task_progress(ladon_call_get(soap), "count", task_id, &r->task_id, &r->progress,
-                                    &r->duration, &r->starttime);
+    ladon_task_view v;
+    return ladon__jobs_progress(ladon_call_task_progress(ladon_call_get(soap), &ladon__jobs_count_task, task_id, &v), &v, &ladon_response->result);
 }
 
 int jobs__count_USCOREresult(struct soap *soap, int task_id, struct jobs__count_USCOREresultResponse *ladon_response)
 {
-    ladon_call *call = ladon_call_get(soap);
-    struct soap *in;
-    int rc = ladon_call_task_result(call, "count", task_id, &in);
-    if (rc != SOAP_OK)
-        return rc;
-    soap_default_jobs__count_USCOREresultResponse(in, ladon_response);
-    if (soap_begin_recv(in) != SOAP_OK || soap_get_jobs__count_USCOREresultResponse(in, ladon_response, NULL, NULL) == NULL ||
-        soap_end_recv(in) != SOAP_OK)
-        return ladon_call_task_unreadable(call, "count", task_id);
-    return SOAP_OK;
+    return ladon_call_task_result(ladon_call_get(soap), &ladon__jobs_count_task, task_id, ladon_response);
 }
 
-/* Task run_job, on a task thread: ladon_soap reads the arguments that jobs__run_USCOREjob wrote. */
-static int ladon__jobs_run_job_body(ladon_call *call, struct soap *ladon_soap, const char **ladon_xml)
+int jobs__count_USCOREcancel(struct soap *soap, int task_id, struct jobs__count_USCOREcancelResponse *ladon_response)
 {
-    struct jobs__run_USCOREjob ladon_in;
-    struct jobs__run_USCOREjob_USCOREresultResponse *ladon_out;
-    int ladon_rc;
-    soap_default_jobs__run_USCOREjob(ladon_soap, &ladon_in);
-    if (soap_begin_recv(ladon_soap) != SOAP_OK || soap_get_jobs__run_USCOREjob(ladon_soap, &ladon_in, NULL, NULL) == NULL ||
-        soap_end_recv(ladon_soap) != SOAP_OK)
-        return LADON_ESYS;
-    ladon_out = soap_new_jobs__run_USCOREjob_USCOREresultResponse(ladon_soap, -1);
-    if (ladon_out == NULL)
-        return LADON_ENOMEM;
-    ladon_rc = run_job(call, ladon_in.job, &ladon_out->result);
-    if (ladon_rc != LADON_OK)
-        return ladon_rc;
-    ladon_soap->os = ladon_xml;
-    if (soap_begin_send(ladon_soap) != SOAP_OK ||
-        (soap_serialize_jobs__run_USCOREjob_USCOREresultResponse(ladon_soap, ladon_out), soap_put_jobs__run_USCOREjob_USCOREresultResponse(ladon_soap, ladon_out, NULL, "")) != SOAP_OK ||
-        soap_end_send(ladon_soap) != SOAP_OK)
-        *ladon_xml = NULL;
-    ladon_soap->os = NULL;
-    return LADON_OK;
+    ladon_task_view v;
+    return ladon__jobs_progress(ladon_call_task_cancel(ladon_call_get(soap), &ladon__jobs_count_task, task_id, &v), &v, &ladon_response->result);
 }
+
+int jobs__count_USCOREwait(struct soap *soap, int task_id, double timeout, struct jobs__count_USCOREwaitResponse *ladon_response)
+{
+    ladon_task_view v;
+    return ladon__jobs_progress(ladon_call_task_wait(ladon_call_get(soap), &ladon__jobs_count_task, task_id, timeout, &v), &v, &ladon_response->result);
+}
+
+/* Task run_job: what the runtime needs to run its five operations. */
+static int ladon__jobs_run_job_task_write_args(struct soap *soap, const void *ladon_args) { return soap_serialize_jobs__run_USCOREjob(soap, ladon_args), soap_put_jobs__run_USCOREjob(soap, ladon_args, NULL, ""); }
+static void *ladon__jobs_run_job_task_read_args(struct soap *soap) { return soap_get_jobs__run_USCOREjob(soap, soap_new_jobs__run_USCOREjob(soap, -1), NULL, NULL); }
+static void *ladon__jobs_run_job_task_new_result(struct soap *soap) { return soap_new_jobs__run_USCOREjob_USCOREresultResponse(soap, -1); }
+static int ladon__jobs_run_job_task_write_result(struct soap *soap, const void *ladon_result) { return soap_serialize_jobs__run_USCOREjob_USCOREresultResponse(soap, ladon_result), soap_put_jobs__run_USCOREjob_USCOREresultResponse(soap, ladon_result, NULL, ""); }
+static void *ladon__jobs_run_job_task_read_result(struct soap *soap, void *ladon_result) { soap_default_jobs__run_USCOREjob_USCOREresultResponse(soap, ladon_result); return soap_get_jobs__run_USCOREjob_USCOREresultResponse(soap, ladon_result, NULL, NULL); }
+static int ladon__jobs_run_job_task_run(ladon_call *ladon_c, void *ladon_args, void *ladon_result) { struct jobs__run_USCOREjob *a = ladon_args; return run_job(ladon_c, a->job, &((struct jobs__run_USCOREjob_USCOREresultResponse *)ladon_result)->result); }
+static const ladon_task_method ladon__jobs_run_job_task = {
+    "run_job", ladon__jobs_run_job_task_write_args, ladon__jobs_run_job_task_read_args, ladon__jobs_run_job_task_new_result,
+    ladon__jobs_run_job_task_write_result, ladon__jobs_run_job_task_read_result, ladon__jobs_run_job_task_run, NULL,
+};
 
 int jobs__run_USCOREjob(struct soap *soap, struct jobs__Job job, struct jobs__run_USCOREjobResponse *ladon_response)
 {
     ladon_call *call = ladon_call_get(soap);
-    struct soap *ladon_data;
     struct jobs__run_USCOREjob ladon_args;
-    const char *ladon_xml = NULL;
     const char *ladon_missing;
     if ((ladon_missing = ladon__missing_jobs__Job(&job)) != NULL)
         return ladon_call_missing(call, ladon_missing);
     soap_default_jobs__run_USCOREjob(soap, &ladon_args);
     ladon_args.job = job;
-    ladon_data = ladon_call_data_soap(call);
-    if (ladon_data != NULL) {
-        ladon_data->os = &ladon_xml;
-        if (soap_begin_send(ladon_data) != SOAP_OK ||
-            (soap_serialize_jobs__run_USCOREjob(ladon_data, &ladon_args), soap_put_jobs__run_USCOREjob(ladon_data, &ladon_args, NULL, "")) != SOAP_OK ||
-            soap_end_send(ladon_data) != SOAP_OK)
-            ladon_xml = NULL;
-        ladon_data->os = NULL;
-    }
-    return ladon_call_task_start(call, "run_job", ladon__jobs_run_job_body, ladon_xml,
-                                 &ladon_response->result.task_id);
+    return ladon_call_task_start(call, &ladon__jobs_run_job_task, &ladon_args, &ladon_response->result.task_id);
 }
 
 int jobs__run_USCOREjob_USCOREprogress(struct soap *soap, int task_id, struct jobs__run_USCOREjob_USCOREprogressResponse *ladon_response)
 {
-    struct jobs__TaskProgressResponse *r = &ladon_response->result;
-    return ladon_call_task_progress(ladon_call_get(soap), "run_job", task_id, &r->task_id, &r->progress,
-                                    &r->duration, &r->starttime);
+    ladon_task_view v;
+    return ladon__jobs_progress(ladon_call_task_progress(ladon_call_get(soap), &ladon__jobs_run_job_task, task_id, &v), &v, &ladon_response->result);
 }
 
 int jobs__run_USCOREjob_USCOREresult(struct soap *soap, int task_id, struct jobs__run_USCOREjob_USCOREresultResponse *ladon_response)
 {
-    ladon_call *call = ladon_call_get(soap);
-    struct soap *in;
-    int rc = ladon_call_task_result(call, "run_job", task_id, &in);
-    if (rc != SOAP_OK)
-        return rc;
-    soap_default_jobs__run_USCOREjob_USCOREresultResponse(in, ladon_response);
-    if (soap_begin_recv(in) != SOAP_OK || soap_get_jobs__run_USCOREjob_USCOREresultResponse(in, ladon_response, NULL, NULL) == NULL ||
-        soap_end_recv(in) != SOAP_OK)
-        return ladon_call_task_unreadable(call, "run_job", task_id);
-    return SOAP_OK;
+    return ladon_call_task_result(ladon_call_get(soap), &ladon__jobs_run_job_task, task_id, ladon_response);
 }
 
-/* Task ping, on a task thread: ladon_soap reads the arguments that jobs__ping wrote. */
-static int ladon__jobs_ping_body(ladon_call *call, struct soap *ladon_soap, const char **ladon_xml)
+int jobs__run_USCOREjob_USCOREcancel(struct soap *soap, int task_id, struct jobs__run_USCOREjob_USCOREcancelResponse *ladon_response)
 {
-    struct jobs__ping ladon_in;
-    struct jobs__ping_USCOREresultResponse *ladon_out;
-    int ladon_rc;
-    soap_default_jobs__ping(ladon_soap, &ladon_in);
-    if (soap_begin_recv(ladon_soap) != SOAP_OK || soap_get_jobs__ping(ladon_soap, &ladon_in, NULL, NULL) == NULL ||
-        soap_end_recv(ladon_soap) != SOAP_OK)
-        return LADON_ESYS;
-    ladon_out = soap_new_jobs__ping_USCOREresultResponse(ladon_soap, -1);
-    if (ladon_out == NULL)
-        return LADON_ENOMEM;
-    ladon_rc = ping(call, &ladon_out->result);
-    if (ladon_rc != LADON_OK)
-        return ladon_rc;
-    ladon_soap->os = ladon_xml;
-    if (soap_begin_send(ladon_soap) != SOAP_OK ||
-        (soap_serialize_jobs__ping_USCOREresultResponse(ladon_soap, ladon_out), soap_put_jobs__ping_USCOREresultResponse(ladon_soap, ladon_out, NULL, "")) != SOAP_OK ||
-        soap_end_send(ladon_soap) != SOAP_OK)
-        *ladon_xml = NULL;
-    ladon_soap->os = NULL;
-    return LADON_OK;
+    ladon_task_view v;
+    return ladon__jobs_progress(ladon_call_task_cancel(ladon_call_get(soap), &ladon__jobs_run_job_task, task_id, &v), &v, &ladon_response->result);
 }
+
+int jobs__run_USCOREjob_USCOREwait(struct soap *soap, int task_id, double timeout, struct jobs__run_USCOREjob_USCOREwaitResponse *ladon_response)
+{
+    ladon_task_view v;
+    return ladon__jobs_progress(ladon_call_task_wait(ladon_call_get(soap), &ladon__jobs_run_job_task, task_id, timeout, &v), &v, &ladon_response->result);
+}
+
+/* Task ping: what the runtime needs to run its five operations. */
+static int ladon__jobs_ping_task_write_args(struct soap *soap, const void *ladon_args) { return soap_serialize_jobs__ping(soap, ladon_args), soap_put_jobs__ping(soap, ladon_args, NULL, ""); }
+static void *ladon__jobs_ping_task_read_args(struct soap *soap) { return soap_get_jobs__ping(soap, soap_new_jobs__ping(soap, -1), NULL, NULL); }
+static void *ladon__jobs_ping_task_new_result(struct soap *soap) { return soap_new_jobs__ping_USCOREresultResponse(soap, -1); }
+static int ladon__jobs_ping_task_write_result(struct soap *soap, const void *ladon_result) { return soap_serialize_jobs__ping_USCOREresultResponse(soap, ladon_result), soap_put_jobs__ping_USCOREresultResponse(soap, ladon_result, NULL, ""); }
+static void *ladon__jobs_ping_task_read_result(struct soap *soap, void *ladon_result) { soap_default_jobs__ping_USCOREresultResponse(soap, ladon_result); return soap_get_jobs__ping_USCOREresultResponse(soap, ladon_result, NULL, NULL); }
+static int ladon__jobs_ping_task_run(ladon_call *ladon_c, void *ladon_args, void *ladon_result) { (void)ladon_args; return ping(ladon_c, &((struct jobs__ping_USCOREresultResponse *)ladon_result)->result); }
+static int ladon__jobs_ping_task_check(ladon_call *ladon_c, void *ladon_args) { (void)ladon_args; return ping_check(ladon_c); }
+static const ladon_task_method ladon__jobs_ping_task = {
+    "ping", ladon__jobs_ping_task_write_args, ladon__jobs_ping_task_read_args, ladon__jobs_ping_task_new_result,
+    ladon__jobs_ping_task_write_result, ladon__jobs_ping_task_read_result, ladon__jobs_ping_task_run, ladon__jobs_ping_task_check,
+};
 
 int jobs__ping(struct soap *soap, struct jobs__pingResponse *ladon_response)
 {
     ladon_call *call = ladon_call_get(soap);
-    struct soap *ladon_data;
     struct jobs__ping ladon_args;
-    const char *ladon_xml = NULL;
     soap_default_jobs__ping(soap, &ladon_args);
-    ladon_data = ladon_call_data_soap(call);
-    if (ladon_data != NULL) {
-        ladon_data->os = &ladon_xml;
-        if (soap_begin_send(ladon_data) != SOAP_OK ||
-            (soap_serialize_jobs__ping(ladon_data, &ladon_args), soap_put_jobs__ping(ladon_data, &ladon_args, NULL, "")) != SOAP_OK ||
-            soap_end_send(ladon_data) != SOAP_OK)
-            ladon_xml = NULL;
-        ladon_data->os = NULL;
-    }
-    return ladon_call_task_start(call, "ping", ladon__jobs_ping_body, ladon_xml,
-                                 &ladon_response->result.task_id);
+    return ladon_call_task_start(call, &ladon__jobs_ping_task, &ladon_args, &ladon_response->result.task_id);
 }
 
 int jobs__ping_USCOREprogress(struct soap *soap, int task_id, struct jobs__ping_USCOREprogressResponse *ladon_response)
 {
-    struct jobs__TaskProgressResponse *r = &ladon_response->result;
-    return ladon_call_task_progress(ladon_call_get(soap), "ping", task_id, &r->task_id, &r->progress,
-                                    &r->duration, &r->starttime);
+    ladon_task_view v;
+    return ladon__jobs_progress(ladon_call_task_progress(ladon_call_get(soap), &ladon__jobs_ping_task, task_id, &v), &v, &ladon_response->result);
 }
 
 int jobs__ping_USCOREresult(struct soap *soap, int task_id, struct jobs__ping_USCOREresultResponse *ladon_response)
 {
-    ladon_call *call = ladon_call_get(soap);
-    struct soap *in;
-    int rc = ladon_call_task_result(call, "ping", task_id, &in);
-    if (rc != SOAP_OK)
-        return rc;
-    soap_default_jobs__ping_USCOREresultResponse(in, ladon_response);
-    if (soap_begin_recv(in) != SOAP_OK || soap_get_jobs__ping_USCOREresultResponse(in, ladon_response, NULL, NULL) == NULL ||
-        soap_end_recv(in) != SOAP_OK)
-        return ladon_call_task_unreadable(call, "ping", task_id);
-    return SOAP_OK;
+    return ladon_call_task_result(ladon_call_get(soap), &ladon__jobs_ping_task, task_id, ladon_response);
+}
+
+int jobs__ping_USCOREcancel(struct soap *soap, int task_id, struct jobs__ping_USCOREcancelResponse *ladon_response)
+{
+    ladon_task_view v;
+    return ladon__jobs_progress(ladon_call_task_cancel(ladon_call_get(soap), &ladon__jobs_ping_task, task_id, &v), &v, &ladon_response->result);
+}
+
+int jobs__ping_USCOREwait(struct soap *soap, int task_id, double timeout, struct jobs__ping_USCOREwaitResponse *ladon_response)
+{
+    ladon_task_view v;
+    return ladon__jobs_progress(ladon_call_task_wait(ladon_call_get(soap), &ladon__jobs_ping_task, task_id, timeout, &v), &v, &ladon_response->result);
 }
 
 int jobs__status(struct soap *soap, struct jobs__statusResponse *ladon_response)
@@ -242,16 +194,22 @@ int jobs__status(struct soap *soap, struct jobs__statusResponse *ladon_response)
 }
 
 static const ladon_operation ladon__jobs_operations[] = {
-    { "count", "jobs:count", soap_serve_jobs__count, LADON_OP_TASK_START },
-    { "count_progress", "jobs:count_progress", soap_serve_jobs__count_USCOREprogress, LADON_OP_TASK_PROGRESS },
-    { "count_result", "jobs:count_result", soap_serve_jobs__count_USCOREresult, LADON_OP_TASK_RESULT },
-    { "run_job", "jobs:run_job", soap_serve_jobs__run_USCOREjob, LADON_OP_TASK_START },
-    { "run_job_progress", "jobs:run_job_progress", soap_serve_jobs__run_USCOREjob_USCOREprogress, LADON_OP_TASK_PROGRESS },
-    { "run_job_result", "jobs:run_job_result", soap_serve_jobs__run_USCOREjob_USCOREresult, LADON_OP_TASK_RESULT },
-    { "ping", "jobs:ping", soap_serve_jobs__ping, LADON_OP_TASK_START },
-    { "ping_progress", "jobs:ping_progress", soap_serve_jobs__ping_USCOREprogress, LADON_OP_TASK_PROGRESS },
-    { "ping_result", "jobs:ping_result", soap_serve_jobs__ping_USCOREresult, LADON_OP_TASK_RESULT },
-    { "status", "jobs:status", soap_serve_jobs__status, LADON_OP_METHOD },
+    { "count", "jobs:count", soap_serve_jobs__count, LADON_OP_TASK_START, &ladon__jobs_count_task },
+    { "count_progress", "jobs:count_progress", soap_serve_jobs__count_USCOREprogress, LADON_OP_TASK_PROGRESS, &ladon__jobs_count_task },
+    { "count_result", "jobs:count_result", soap_serve_jobs__count_USCOREresult, LADON_OP_TASK_RESULT, &ladon__jobs_count_task },
+    { "count_cancel", "jobs:count_cancel", soap_serve_jobs__count_USCOREcancel, LADON_OP_TASK_CANCEL, &ladon__jobs_count_task },
+    { "count_wait", "jobs:count_wait", soap_serve_jobs__count_USCOREwait, LADON_OP_TASK_WAIT, &ladon__jobs_count_task },
+    { "run_job", "jobs:run_job", soap_serve_jobs__run_USCOREjob, LADON_OP_TASK_START, &ladon__jobs_run_job_task },
+    { "run_job_progress", "jobs:run_job_progress", soap_serve_jobs__run_USCOREjob_USCOREprogress, LADON_OP_TASK_PROGRESS, &ladon__jobs_run_job_task },
+    { "run_job_result", "jobs:run_job_result", soap_serve_jobs__run_USCOREjob_USCOREresult, LADON_OP_TASK_RESULT, &ladon__jobs_run_job_task },
+    { "run_job_cancel", "jobs:run_job_cancel", soap_serve_jobs__run_USCOREjob_USCOREcancel, LADON_OP_TASK_CANCEL, &ladon__jobs_run_job_task },
+    { "run_job_wait", "jobs:run_job_wait", soap_serve_jobs__run_USCOREjob_USCOREwait, LADON_OP_TASK_WAIT, &ladon__jobs_run_job_task },
+    { "ping", "jobs:ping", soap_serve_jobs__ping, LADON_OP_TASK_START, &ladon__jobs_ping_task },
+    { "ping_progress", "jobs:ping_progress", soap_serve_jobs__ping_USCOREprogress, LADON_OP_TASK_PROGRESS, &ladon__jobs_ping_task },
+    { "ping_result", "jobs:ping_result", soap_serve_jobs__ping_USCOREresult, LADON_OP_TASK_RESULT, &ladon__jobs_ping_task },
+    { "ping_cancel", "jobs:ping_cancel", soap_serve_jobs__ping_USCOREcancel, LADON_OP_TASK_CANCEL, &ladon__jobs_ping_task },
+    { "ping_wait", "jobs:ping_wait", soap_serve_jobs__ping_USCOREwait, LADON_OP_TASK_WAIT, &ladon__jobs_ping_task },
+    { "status", "jobs:status", soap_serve_jobs__status, LADON_OP_METHOD, NULL },
 };
 
 static const char ladon__jobs_wsdl_head[] =
@@ -287,16 +245,36 @@ static const char ladon__jobs_wsdl_head[] =
     "        <element name=\"score\" type=\"xsd:double\" minOccurs=\"0\" maxOccurs=\"1\"/>\n"
     "      </sequence>\n"
     "    </complexType>\n"
+    "    <simpleType name=\"TaskState\">\n"
+    "      <annotation><documentation>The state of a task: queued, then running, then done, failed or cancelled.</documentation></annotation>\n"
+    "      <restriction base=\"xsd:string\">\n"
+    "        <enumeration value=\"queued\">\n"
+    "          <annotation><documentation>Accepted, waiting for a task worker.</documentation></annotation>\n"
+    "        </enumeration>\n"
+    "        <enumeration value=\"running\">\n"
+    "          <annotation><documentation>Running.</documentation></annotation>\n"
+    "        </enumeration>\n"
+    "        <enumeration value=\"done\">\n"
+    "          <annotation><documentation>Ended with a result: _result answers it.</documentation></annotation>\n"
+    "        </enumeration>\n"
+    "        <enumeration value=\"failed\">\n"
+    "          <annotation><documentation>Ended without a result: message says why, and _result answers that fault.</documentation></annotation>\n"
+    "        </enumeration>\n"
+    "        <enumeration value=\"cancelled\">\n"
+    "          <annotation><documentation>Cancelled (_cancel) before or while it ran; it has no result.</documentation></annotation>\n"
+    "        </enumeration>\n"
+    "      </restriction>\n"
+    "    </simpleType>\n"
     "    <complexType name=\"TaskInfoResponse\">\n"
     "      <annotation><documentation>A task was started.</documentation></annotation>\n"
     "      <sequence>\n"
     "        <element name=\"task_id\" type=\"xsd:int\" minOccurs=\"1\" maxOccurs=\"1\">\n"
-    "          <annotation><documentation>Its id, for the _progress and _result operations of its method.</documentation></annotation>\n"
+    "          <annotation><documentation>Its id, for the _progress, _wait, _cancel and _result operations of its method.</documentation></annotation>\n"
     "        </element>\n"
     "      </sequence>\n"
     "    </complexType>\n"
     "    <complexType name=\"TaskProgressResponse\">\n"
-    "      <annotation><documentation>How far a task is.</documentation></annotation>\n"
+    "      <annotation><documentation>How far a task is, and its state.</documentation></annotation>\n"
     "      <sequence>\n"
     "        <element name=\"task_id\" type=\"xsd:int\" minOccurs=\"1\" maxOccurs=\"1\">\n"
     "          <annotation><documentation>The task's id.</documentation></annotation>\n"
@@ -309,6 +287,12 @@ static const char ladon__jobs_wsdl_head[] =
     "        </element>\n"
     "        <element name=\"starttime\" type=\"xsd:double\" minOccurs=\"1\" maxOccurs=\"1\">\n"
     "          <annotation><documentation>When the task was created: seconds since 1970-01-01T00:00:00Z.</documentation></annotation>\n"
+    "        </element>\n"
+    "        <element name=\"state\" type=\"jobs:TaskState\" minOccurs=\"1\" maxOccurs=\"1\">\n"
+    "          <annotation><documentation>Where the task is in its life: a TaskState.</documentation></annotation>\n"
+    "        </element>\n"
+    "        <element name=\"message\" type=\"xsd:string\" minOccurs=\"0\" maxOccurs=\"1\">\n"
+    "          <annotation><documentation>Why a failed or cancelled task ended (the text of _result's fault); the last status line of a running task; absent otherwise.</documentation></annotation>\n"
     "        </element>\n"
     "      </sequence>\n"
     "    </complexType>\n"
@@ -356,6 +340,39 @@ static const char ladon__jobs_wsdl_head[] =
     "        <element name=\"result\" type=\"xsd:int\" minOccurs=\"1\" maxOccurs=\"1\"/>\n"
     "      </sequence>\n"
     "    </complexType>\n"
+    "    <element name=\"count_cancel\">\n"
+    "      <complexType>\n"
+    "        <sequence>\n"
+    "          <element name=\"task_id\" type=\"xsd:int\" minOccurs=\"1\" maxOccurs=\"1\">\n"
+    "            <annotation><documentation>The task_id that count returned.</documentation></annotation>\n"
+    "          </element>\n"
+    "        </sequence>\n"
+    "      </complexType>\n"
+    "    </element>\n"
+    "    <element name=\"count_cancelResponse\" type=\"jobs:count_cancelResponse\"/>\n"
+    "    <complexType name=\"count_cancelResponse\">\n"
+    "      <sequence>\n"
+    "        <element name=\"result\" type=\"jobs:TaskProgressResponse\" minOccurs=\"1\" maxOccurs=\"1\"/>\n"
+    "      </sequence>\n"
+    "    </complexType>\n"
+    "    <element name=\"count_wait\">\n"
+    "      <complexType>\n"
+    "        <sequence>\n"
+    "          <element name=\"task_id\" type=\"xsd:int\" minOccurs=\"1\" maxOccurs=\"1\">\n"
+    "            <annotation><documentation>The task_id that count returned.</documentation></annotation>\n"
+    "          </element>\n"
+    "          <element name=\"timeout\" type=\"xsd:double\" minOccurs=\"1\" maxOccurs=\"1\">\n"
+    "            <annotation><documentation>Seconds to wait at most; the server may wait less (--task-wait-max).</documentation></annotation>\n"
+    "          </element>\n"
+    "        </sequence>\n"
+    "      </complexType>\n"
+    "    </element>\n"
+    "    <element name=\"count_waitResponse\" type=\"jobs:count_waitResponse\"/>\n"
+    "    <complexType name=\"count_waitResponse\">\n"
+    "      <sequence>\n"
+    "        <element name=\"result\" type=\"jobs:TaskProgressResponse\" minOccurs=\"1\" maxOccurs=\"1\"/>\n"
+    "      </sequence>\n"
+    "    </complexType>\n"
     "    <element name=\"run_job\">\n"
     "      <complexType>\n"
     "        <sequence>\n"
@@ -399,6 +416,39 @@ static const char ladon__jobs_wsdl_head[] =
     "        <element name=\"result\" type=\"jobs:Report\" minOccurs=\"1\" maxOccurs=\"1\"/>\n"
     "      </sequence>\n"
     "    </complexType>\n"
+    "    <element name=\"run_job_cancel\">\n"
+    "      <complexType>\n"
+    "        <sequence>\n"
+    "          <element name=\"task_id\" type=\"xsd:int\" minOccurs=\"1\" maxOccurs=\"1\">\n"
+    "            <annotation><documentation>The task_id that run_job returned.</documentation></annotation>\n"
+    "          </element>\n"
+    "        </sequence>\n"
+    "      </complexType>\n"
+    "    </element>\n"
+    "    <element name=\"run_job_cancelResponse\" type=\"jobs:run_job_cancelResponse\"/>\n"
+    "    <complexType name=\"run_job_cancelResponse\">\n"
+    "      <sequence>\n"
+    "        <element name=\"result\" type=\"jobs:TaskProgressResponse\" minOccurs=\"1\" maxOccurs=\"1\"/>\n"
+    "      </sequence>\n"
+    "    </complexType>\n"
+    "    <element name=\"run_job_wait\">\n"
+    "      <complexType>\n"
+    "        <sequence>\n"
+    "          <element name=\"task_id\" type=\"xsd:int\" minOccurs=\"1\" maxOccurs=\"1\">\n"
+    "            <annotation><documentation>The task_id that run_job returned.</documentation></annotation>\n"
+    "          </element>\n"
+    "          <element name=\"timeout\" type=\"xsd:double\" minOccurs=\"1\" maxOccurs=\"1\">\n"
+    "            <annotation><documentation>Seconds to wait at most; the server may wait less (--task-wait-max).</documentation></annotation>\n"
+    "          </element>\n"
+    "        </sequence>\n"
+    "      </complexType>\n"
+    "    </element>\n"
+    "    <element name=\"run_job_waitResponse\" type=\"jobs:run_job_waitResponse\"/>\n"
+    "    <complexType name=\"run_job_waitResponse\">\n"
+    "      <sequence>\n"
+    "        <element name=\"result\" type=\"jobs:TaskProgressResponse\" minOccurs=\"1\" maxOccurs=\"1\"/>\n"
+    "      </sequence>\n"
+    "    </complexType>\n"
     "    <element name=\"ping\">\n"
     "      <complexType>\n"
     "        <sequence/>\n"
@@ -440,6 +490,39 @@ static const char ladon__jobs_wsdl_head[] =
     "        <element name=\"result\" type=\"xsd:string\" minOccurs=\"0\" maxOccurs=\"1\"/>\n"
     "      </sequence>\n"
     "    </complexType>\n"
+    "    <element name=\"ping_cancel\">\n"
+    "      <complexType>\n"
+    "        <sequence>\n"
+    "          <element name=\"task_id\" type=\"xsd:int\" minOccurs=\"1\" maxOccurs=\"1\">\n"
+    "            <annotation><documentation>The task_id that ping returned.</documentation></annotation>\n"
+    "          </element>\n"
+    "        </sequence>\n"
+    "      </complexType>\n"
+    "    </element>\n"
+    "    <element name=\"ping_cancelResponse\" type=\"jobs:ping_cancelResponse\"/>\n"
+    "    <complexType name=\"ping_cancelResponse\">\n"
+    "      <sequence>\n"
+    "        <element name=\"result\" type=\"jobs:TaskProgressResponse\" minOccurs=\"1\" maxOccurs=\"1\"/>\n"
+    "      </sequence>\n"
+    "    </complexType>\n"
+    "    <element name=\"ping_wait\">\n"
+    "      <complexType>\n"
+    "        <sequence>\n"
+    "          <element name=\"task_id\" type=\"xsd:int\" minOccurs=\"1\" maxOccurs=\"1\">\n"
+    "            <annotation><documentation>The task_id that ping returned.</documentation></annotation>\n"
+    "          </element>\n"
+    "          <element name=\"timeout\" type=\"xsd:double\" minOccurs=\"1\" maxOccurs=\"1\">\n"
+    "            <annotation><documentation>Seconds to wait at most; the server may wait less (--task-wait-max).</documentation></annotation>\n"
+    "          </element>\n"
+    "        </sequence>\n"
+    "      </complexType>\n"
+    "    </element>\n"
+    "    <element name=\"ping_waitResponse\" type=\"jobs:ping_waitResponse\"/>\n"
+    "    <complexType name=\"ping_waitResponse\">\n"
+    "      <sequence>\n"
+    "        <element name=\"result\" type=\"jobs:TaskProgressResponse\" minOccurs=\"1\" maxOccurs=\"1\"/>\n"
+    "      </sequence>\n"
+    "    </complexType>\n"
     "    <element name=\"status\">\n"
     "      <complexType>\n"
     "        <sequence/>\n"
@@ -478,6 +561,22 @@ static const char ladon__jobs_wsdl_head[] =
     "  <part name=\"parameters\" element=\"jobs:count_resultResponse\"/>\n"
     "</message>\n"
     "\n"
+    "<message name=\"count_cancel\">\n"
+    "  <part name=\"parameters\" element=\"jobs:count_cancel\"/>\n"
+    "</message>\n"
+    "\n"
+    "<message name=\"count_cancelResponse\">\n"
+    "  <part name=\"parameters\" element=\"jobs:count_cancelResponse\"/>\n"
+    "</message>\n"
+    "\n"
+    "<message name=\"count_wait\">\n"
+    "  <part name=\"parameters\" element=\"jobs:count_wait\"/>\n"
+    "</message>\n"
+    "\n"
+    "<message name=\"count_waitResponse\">\n"
+    "  <part name=\"parameters\" element=\"jobs:count_waitResponse\"/>\n"
+    "</message>\n"
+    "\n"
     "<message name=\"run_job\">\n"
     "  <part name=\"parameters\" element=\"jobs:run_job\"/>\n"
     "</message>\n"
@@ -500,6 +599,22 @@ static const char ladon__jobs_wsdl_head[] =
     "\n"
     "<message name=\"run_job_resultResponse\">\n"
     "  <part name=\"parameters\" element=\"jobs:run_job_resultResponse\"/>\n"
+    "</message>\n"
+    "\n"
+    "<message name=\"run_job_cancel\">\n"
+    "  <part name=\"parameters\" element=\"jobs:run_job_cancel\"/>\n"
+    "</message>\n"
+    "\n"
+    "<message name=\"run_job_cancelResponse\">\n"
+    "  <part name=\"parameters\" element=\"jobs:run_job_cancelResponse\"/>\n"
+    "</message>\n"
+    "\n"
+    "<message name=\"run_job_wait\">\n"
+    "  <part name=\"parameters\" element=\"jobs:run_job_wait\"/>\n"
+    "</message>\n"
+    "\n"
+    "<message name=\"run_job_waitResponse\">\n"
+    "  <part name=\"parameters\" element=\"jobs:run_job_waitResponse\"/>\n"
     "</message>\n"
     "\n"
     "<message name=\"ping\">\n"
@@ -526,6 +641,22 @@ static const char ladon__jobs_wsdl_head[] =
     "  <part name=\"parameters\" element=\"jobs:ping_resultResponse\"/>\n"
     "</message>\n"
     "\n"
+    "<message name=\"ping_cancel\">\n"
+    "  <part name=\"parameters\" element=\"jobs:ping_cancel\"/>\n"
+    "</message>\n"
+    "\n"
+    "<message name=\"ping_cancelResponse\">\n"
+    "  <part name=\"parameters\" element=\"jobs:ping_cancelResponse\"/>\n"
+    "</message>\n"
+    "\n"
+    "<message name=\"ping_wait\">\n"
+    "  <part name=\"parameters\" element=\"jobs:ping_wait\"/>\n"
+    "</message>\n"
+    "\n"
+    "<message name=\"ping_waitResponse\">\n"
+    "  <part name=\"parameters\" element=\"jobs:ping_waitResponse\"/>\n"
+    "</message>\n"
+    "\n"
     "<message name=\"status\">\n"
     "  <part name=\"parameters\" element=\"jobs:status\"/>\n"
     "</message>\n"
@@ -536,7 +667,7 @@ static const char ladon__jobs_wsdl_head[] =
     "\n"
     "<portType name=\"JobsPortType\">\n"
     "  <operation name=\"count\">\n"
-    "    <documentation>Counts to n, slowly. Task: returns a TaskInfoResponse at once; poll count_progress with its task_id, then call count_result.</documentation>\n"
+    "    <documentation>Counts to n, slowly. Task: returns a TaskInfoResponse at once; follow it with count_progress or count_wait (its task_id), stop it with count_cancel, then call count_result.</documentation>\n"
     "    <input message=\"tns:count\"/>\n"
     "    <output message=\"tns:countResponse\"/>\n"
     "  </operation>\n"
@@ -546,12 +677,22 @@ static const char ladon__jobs_wsdl_head[] =
     "    <output message=\"tns:count_progressResponse\"/>\n"
     "  </operation>\n"
     "  <operation name=\"count_result\">\n"
-    "    <documentation>Result of a finished count task; a fault while it is queued or running, when it failed, or when the id is unknown or expired.</documentation>\n"
+    "    <documentation>Result of a finished count task; a fault while it is queued or running, when it failed or was cancelled, or when the id is unknown or expired.</documentation>\n"
     "    <input message=\"tns:count_result\"/>\n"
     "    <output message=\"tns:count_resultResponse\"/>\n"
     "  </operation>\n"
+    "  <operation name=\"count_cancel\">\n"
+    "    <documentation>Cancels a count task: a queued one never runs, a running one is asked to stop and ends cancelled, an ended one stays as it is; answers its TaskProgressResponse.</documentation>\n"
+    "    <input message=\"tns:count_cancel\"/>\n"
+    "    <output message=\"tns:count_cancelResponse\"/>\n"
+    "  </operation>\n"
+    "  <operation name=\"count_wait\">\n"
+    "    <documentation>Waits until a count task has ended, or for timeout seconds, then answers its TaskProgressResponse.</documentation>\n"
+    "    <input message=\"tns:count_wait\"/>\n"
+    "    <output message=\"tns:count_waitResponse\"/>\n"
+    "  </operation>\n"
     "  <operation name=\"run_job\">\n"
-    "    <documentation>Operation run_job. Task: returns a TaskInfoResponse at once; poll run_job_progress with its task_id, then call run_job_result.</documentation>\n"
+    "    <documentation>Operation run_job. Task: returns a TaskInfoResponse at once; follow it with run_job_progress or run_job_wait (its task_id), stop it with run_job_cancel, then call run_job_result.</documentation>\n"
     "    <input message=\"tns:run_job\"/>\n"
     "    <output message=\"tns:run_jobResponse\"/>\n"
     "  </operation>\n"
@@ -561,12 +702,22 @@ static const char ladon__jobs_wsdl_head[] =
     "    <output message=\"tns:run_job_progressResponse\"/>\n"
     "  </operation>\n"
     "  <operation name=\"run_job_result\">\n"
-    "    <documentation>Result of a finished run_job task; a fault while it is queued or running, when it failed, or when the id is unknown or expired.</documentation>\n"
+    "    <documentation>Result of a finished run_job task; a fault while it is queued or running, when it failed or was cancelled, or when the id is unknown or expired.</documentation>\n"
     "    <input message=\"tns:run_job_result\"/>\n"
     "    <output message=\"tns:run_job_resultResponse\"/>\n"
     "  </operation>\n"
+    "  <operation name=\"run_job_cancel\">\n"
+    "    <documentation>Cancels a run_job task: a queued one never runs, a running one is asked to stop and ends cancelled, an ended one stays as it is; answers its TaskProgressResponse.</documentation>\n"
+    "    <input message=\"tns:run_job_cancel\"/>\n"
+    "    <output message=\"tns:run_job_cancelResponse\"/>\n"
+    "  </operation>\n"
+    "  <operation name=\"run_job_wait\">\n"
+    "    <documentation>Waits until a run_job task has ended, or for timeout seconds, then answers its TaskProgressResponse.</documentation>\n"
+    "    <input message=\"tns:run_job_wait\"/>\n"
+    "    <output message=\"tns:run_job_waitResponse\"/>\n"
+    "  </operation>\n"
     "  <operation name=\"ping\">\n"
-    "    <documentation>Operation ping. Task: returns a TaskInfoResponse at once; poll ping_progress with its task_id, then call ping_result.</documentation>\n"
+    "    <documentation>Operation ping. Task: returns a TaskInfoResponse at once; follow it with ping_progress or ping_wait (its task_id), stop it with ping_cancel, then call ping_result.</documentation>\n"
     "    <input message=\"tns:ping\"/>\n"
     "    <output message=\"tns:pingResponse\"/>\n"
     "  </operation>\n"
@@ -576,9 +727,19 @@ static const char ladon__jobs_wsdl_head[] =
     "    <output message=\"tns:ping_progressResponse\"/>\n"
     "  </operation>\n"
     "  <operation name=\"ping_result\">\n"
-    "    <documentation>Result of a finished ping task; a fault while it is queued or running, when it failed, or when the id is unknown or expired.</documentation>\n"
+    "    <documentation>Result of a finished ping task; a fault while it is queued or running, when it failed or was cancelled, or when the id is unknown or expired.</documentation>\n"
     "    <input message=\"tns:ping_result\"/>\n"
     "    <output message=\"tns:ping_resultResponse\"/>\n"
+    "  </operation>\n"
+    "  <operation name=\"ping_cancel\">\n"
+    "    <documentation>Cancels a ping task: a queued one never runs, a running one is asked to stop and ends cancelled, an ended one stays as it is; answers its TaskProgressResponse.</documentation>\n"
+    "    <input message=\"tns:ping_cancel\"/>\n"
+    "    <output message=\"tns:ping_cancelResponse\"/>\n"
+    "  </operation>\n"
+    "  <operation name=\"ping_wait\">\n"
+    "    <documentation>Waits until a ping task has ended, or for timeout seconds, then answers its TaskProgressResponse.</documentation>\n"
+    "    <input message=\"tns:ping_wait\"/>\n"
+    "    <output message=\"tns:ping_waitResponse\"/>\n"
     "  </operation>\n"
     "  <operation name=\"status\">\n"
     "    <documentation>Operation status.</documentation>\n"
@@ -616,6 +777,24 @@ static const char ladon__jobs_wsdl_head[] =
     "      <SOAP:body use=\"literal\" parts=\"parameters\"/>\n"
     "    </output>\n"
     "  </operation>\n"
+    "  <operation name=\"count_cancel\">\n"
+    "    <SOAP:operation soapAction=\"\"/>\n"
+    "    <input>\n"
+    "      <SOAP:body use=\"literal\" parts=\"parameters\"/>\n"
+    "    </input>\n"
+    "    <output>\n"
+    "      <SOAP:body use=\"literal\" parts=\"parameters\"/>\n"
+    "    </output>\n"
+    "  </operation>\n"
+    "  <operation name=\"count_wait\">\n"
+    "    <SOAP:operation soapAction=\"\"/>\n"
+    "    <input>\n"
+    "      <SOAP:body use=\"literal\" parts=\"parameters\"/>\n"
+    "    </input>\n"
+    "    <output>\n"
+    "      <SOAP:body use=\"literal\" parts=\"parameters\"/>\n"
+    "    </output>\n"
+    "  </operation>\n"
     "  <operation name=\"run_job\">\n"
     "    <SOAP:operation soapAction=\"\"/>\n"
     "    <input>\n"
@@ -643,6 +822,24 @@ static const char ladon__jobs_wsdl_head[] =
     "      <SOAP:body use=\"literal\" parts=\"parameters\"/>\n"
     "    </output>\n"
     "  </operation>\n"
+    "  <operation name=\"run_job_cancel\">\n"
+    "    <SOAP:operation soapAction=\"\"/>\n"
+    "    <input>\n"
+    "      <SOAP:body use=\"literal\" parts=\"parameters\"/>\n"
+    "    </input>\n"
+    "    <output>\n"
+    "      <SOAP:body use=\"literal\" parts=\"parameters\"/>\n"
+    "    </output>\n"
+    "  </operation>\n"
+    "  <operation name=\"run_job_wait\">\n"
+    "    <SOAP:operation soapAction=\"\"/>\n"
+    "    <input>\n"
+    "      <SOAP:body use=\"literal\" parts=\"parameters\"/>\n"
+    "    </input>\n"
+    "    <output>\n"
+    "      <SOAP:body use=\"literal\" parts=\"parameters\"/>\n"
+    "    </output>\n"
+    "  </operation>\n"
     "  <operation name=\"ping\">\n"
     "    <SOAP:operation soapAction=\"\"/>\n"
     "    <input>\n"
@@ -662,6 +859,24 @@ static const char ladon__jobs_wsdl_head[] =
     "    </output>\n"
     "  </operation>\n"
     "  <operation name=\"ping_result\">\n"
+    "    <SOAP:operation soapAction=\"\"/>\n"
+    "    <input>\n"
+    "      <SOAP:body use=\"literal\" parts=\"parameters\"/>\n"
+    "    </input>\n"
+    "    <output>\n"
+    "      <SOAP:body use=\"literal\" parts=\"parameters\"/>\n"
+    "    </output>\n"
+    "  </operation>\n"
+    "  <operation name=\"ping_cancel\">\n"
+    "    <SOAP:operation soapAction=\"\"/>\n"
+    "    <input>\n"
+    "      <SOAP:body use=\"literal\" parts=\"parameters\"/>\n"
+    "    </input>\n"
+    "    <output>\n"
+    "      <SOAP:body use=\"literal\" parts=\"parameters\"/>\n"
+    "    </output>\n"
+    "  </operation>\n"
+    "  <operation name=\"ping_wait\">\n"
     "    <SOAP:operation soapAction=\"\"/>\n"
     "    <input>\n"
     "      <SOAP:body use=\"literal\" parts=\"parameters\"/>\n"
@@ -701,7 +916,7 @@ static const ladon_service ladon__jobs_service = {
     ladon__jobs_wsdl_head,
     ladon__jobs_wsdl_tail,
     ladon__jobs_operations,
-    10,
+    16,
     namespaces,
 };
 
