@@ -314,6 +314,48 @@ static void test_across_headers(void)
     CU_ASSERT_EQUAL(model.n_services, 2);
 }
 
+/* LADON_CHECK: paired with its task wherever it stands, not an operation;
+ * the names a task's companions generate clash with user names. */
+static void test_check(void)
+{
+    CU_ASSERT_EQUAL_FATAL(check(HEAD "LADON_CHECK int go_check(ladon_call *c, const char *id, int n);\n"
+                                     "/** Goes. */\nLADON_TASK int go(ladon_call *call, const char *id, int n, int *result);\n"
+                                     "LADON_TASK int stay(ladon_call *call, int *result);\n"),
+                          0);
+    lg_service *s = model.services[0];
+    CU_ASSERT_EQUAL_FATAL(s->n_ops, 2);
+    CU_ASSERT_EQUAL_FATAL(s->n_checks, 1);
+    CU_ASSERT_PTR_EQUAL(s->ops[0].check, &s->checks[0]);
+    CU_ASSERT_PTR_NULL(s->ops[1].check);
+    CU_ASSERT_EQUAL(s->checks[0].kind, LG_OP_CHECK);
+    CU_ASSERT_STRING_EQUAL(s->checks[0].name, "go_check");
+    CU_ASSERT_STRING_EQUAL(s->checks[0].call_name, "c");
+    CU_ASSERT_EQUAL_FATAL(s->checks[0].n_params, 2);
+    CU_ASSERT_EQUAL(s->checks[0].params[0].base, LG_STRING);
+    CU_ASSERT_EQUAL(s->checks[0].params[1].base, LG_INT);
+    CU_ASSERT_EQUAL(s->checks[0].loc.line, 3);
+
+    /* an optional input must stay optional in the check */
+    CU_ASSERT_EQUAL(check(HEAD "LADON_TASK int go(ladon_call *call, LADON_OPTIONAL const char *id, int *result);\n"
+                               "LADON_CHECK int go_check(ladon_call *call, const char *id);\n"),
+                    -1);
+    CU_ASSERT_STRING_EQUAL(diag.text, "t.h:4:56: error: LADON_CHECK go_check must take exactly the inputs of task go: "
+                                      "go_check(ladon_call *call, LADON_OPTIONAL const char *id)");
+    /* the companions' names */
+    CU_ASSERT_EQUAL(check(HEAD "LADON_TASK int go(ladon_call *call, int *result);\n"
+                               "LADON_METHOD int go_wait(ladon_call *call, int *result);\n"),
+                    -1);
+    CU_ASSERT_STRING_EQUAL(diag.text, "t.h:4:18: error: 'go_wait' clashes with the name that task 'go' generates (t.h:3:16)");
+    CU_ASSERT_EQUAL(check(HEAD "LADON_TASK int go(ladon_call *call, int *result);\n"
+                               "LADON_METHOD int go_cancelResponse(ladon_call *call, int *result);\n"),
+                    -1);
+    CU_ASSERT_STRING_EQUAL(diag.text,
+                           "t.h:4:18: error: 'go_cancelResponse' clashes with the name that task 'go' generates (t.h:3:16)");
+    CU_ASSERT_EQUAL(check(HEAD "typedef enum TaskState { idle } TaskState;\nLADON_METHOD int m(ladon_call *call, int *result);\n"),
+                    -1);
+    CU_ASSERT_STRING_EQUAL(diag.text, "t.h:3:33: error: 'TaskState' is a reserved type name (task methods use it)");
+}
+
 static void test_reserved_names(void)
 {
     CU_ASSERT_EQUAL(check(HEAD "typedef struct P { int class; } P;\nLADON_METHOD int m(ladon_call *call, int *result);\n"), -1);
@@ -336,6 +378,7 @@ int main(void)
         {"duplicates", test_duplicates},
         {"clashes across headers", test_across_headers},
         {"reserved names", test_reserved_names},
+        {"early checks (LADON_CHECK)", test_check},
         {NULL, NULL},
     };
     int rc = lg_run_suite("codegen-parser", tests);
