@@ -19,14 +19,19 @@
  *   R2718        a binding has the same set of operations as its portType
  *   R2304        operation names within a portType are distinct
  *   port-address every port has exactly one soap:address with a non-empty location
- *   task-trio    the operations of a task method m (docs/design.md section 6.1): an operation whose response's
- *                `result` is a TaskInfoResponse (of the targetNamespace) is a task start, and its
- *                portType also has m_progress and m_result, each taking exactly one element
- *                task_id (xsd:int), m_progress returning a `result` of type TaskProgressResponse;
- *                TaskInfoResponse, when declared, is a sequence of exactly task_id (xsd:int), and
- *                TaskProgressResponse of task_id (xsd:int), progress, duration, starttime
- *                (xsd:double), in that order, each once. X_progress/X_result are only checked
- *                when X is a task start: other operations ending in _progress are plain methods
+ *   task-group   the operations of a task method m (docs/design.md section 6): an operation whose
+ *                response's `result` is a TaskInfoResponse (of the targetNamespace) is a task start,
+ *                and its portType also has m_progress, m_result and m_cancel, each taking exactly one
+ *                element task_id (xsd:int), and m_wait taking task_id (xsd:int) then timeout
+ *                (xsd:double); m_progress, m_cancel and m_wait return a `result` of type
+ *                TaskProgressResponse. TaskInfoResponse, when declared, is a sequence of exactly
+ *                task_id (xsd:int); TaskProgressResponse of task_id (xsd:int), progress, duration,
+ *                starttime (xsd:double), state (TaskState), each once, then message (xsd:string,
+ *                optional), in that order; TaskState a simpleType restricting xsd:string to queued,
+ *                running, done, failed, cancelled. A WSDL with Ladon's three operations and four
+ *                elements only (from before the task lifecycle) is one error per task and one for
+ *                the type. X_progress, ... are only checked when X is a task start: other
+ *                operations ending in _progress are plain methods
  *
  * Not thread-safe with other users of libxml2's external entity loader in the same process:
  * during a check the loader is replaced (under a mutex; other threads are delegated to the

@@ -23,7 +23,8 @@ static void usage(FILE *f)
     fprintf(f, "usage: ladon-wsdl-check [-v|--verbose] FILE.wsdl...\n"
                "Checks that each WSDL is well-formed, that its schemas compile and that it\n"
                "follows the WS-I Basic Profile 1.1 rules for document/literal SOAP 1.1, and\n"
-               "that every task method m has its m_progress and m_result operations.\n"
+               "that every task method m has its m_progress, m_result, m_cancel and m_wait\n"
+               "operations and the task types (TaskProgressResponse with state, TaskState).\n"
                "Errors are printed as 'FILE: error: RULE: DETAIL'; exit status 1 on any error.\n");
 }
 

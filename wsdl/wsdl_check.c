@@ -1,7 +1,7 @@
 /* wsdl_check.c - the Ladon-C WSDL checker's entry points (ladon_wsdl.h for the
  * rules): parse the document, run the rules in order - schema compilation
  * (wsdl_schema.c), the WSDL structure and WS-I rules (wsdl_wsi.c), the task
- * trio (wsdl_tasks.c) - and free what they built.  wsdl_internal.h holds the
+ * group (wsdl_tasks.c) - and free what they built.  wsdl_internal.h holds the
  * checker's state and the lookups the rules share.
  */
 #include "ladon_wsdl.h"

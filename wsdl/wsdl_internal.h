@@ -5,7 +5,7 @@
  *   wsdl_check.c   the entry points (ladon_wsdl.h): parse, run the rules
  *   wsdl_schema.c  the "schema" rule: compiling the WSDL's schemas
  *   wsdl_wsi.c     the WSDL structure and WS-I Basic Profile rules
- *   wsdl_tasks.c   the "task-trio" rule (docs/design.md section 6.1)
+ *   wsdl_tasks.c   the "task-group" rule (docs/design.md section 6)
  */
 #ifndef LADON_WSDL_INTERNAL_H
 #define LADON_WSDL_INTERNAL_H
@@ -231,7 +231,7 @@ static inline xmlNodePtr find_op(xmlNodePtr parent, const xmlChar *name)
 void ladon__wsdl_check_schemas(chk *c, xmlNodePtr types);
 /* wsdl_wsi.c: unique names, messages, portTypes, bindings, services. */
 void ladon__wsdl_check_wsi(chk *c);
-/* wsdl_tasks.c: the "task-trio" rule. */
+/* wsdl_tasks.c: the "task-group" rule. */
 void ladon__wsdl_check_tasks(chk *c);
 
 #endif

@@ -1,19 +1,28 @@
-/* wsdl_tasks.c - the WSDL checker's "task-trio" rule (ladon_wsdl.h): each task
- * method's companion operations, and the fields of TaskInfoResponse and
- * TaskProgressResponse (docs/design.md section 6.1).
+/* wsdl_tasks.c - the WSDL checker's "task-group" rule (ladon_wsdl.h): each task
+ * method's companion operations, and the task types TaskInfoResponse,
+ * TaskProgressResponse and TaskState (docs/design.md section 6).
  *
- * A task method m is exposed as three operations of one portType:
+ * A task method m is exposed as five operations of one portType:
  *   m           its response element holds one element `result` of type TaskInfoResponse
  *   m_progress  request: one element `task_id` (xsd:int); response: one `result` of type
  *               TaskProgressResponse
  *   m_result    request: one element `task_id` (xsd:int); response: m's declared result (free)
+ *   m_cancel    request: one element `task_id` (xsd:int); response as m_progress
+ *   m_wait      request: `task_id` (xsd:int) then `timeout` (xsd:double); response as m_progress
  * TaskInfoResponse and TaskProgressResponse are complexTypes of the WSDL's targetNamespace with
- * exactly the fields of task_info_fields / task_progress_fields, in that order, each occurring
- * once. An operation is a "task start" when its response's `result` is a TaskInfoResponse;
- * X_progress and X_result are checked only when X is a task start of the same portType, so a plain
- * method that merely ends in _progress is left alone. Bindings need no check of their own: R2718
- * makes every binding carry exactly its portType's operations. Names in <types> are resolved
- * quietly: what does not resolve is reported by the "schema" rule, and here it does not match.
+ * exactly the fields of task_info_fields / task_progress_fields, in that order (Ladon's four
+ * elements of TaskProgressResponse first, then state and an optional message); TaskState, when
+ * declared, is a simpleType restricting xsd:string to exactly task_states.  An operation is a
+ * "task start" when its response's `result` is a TaskInfoResponse; X_progress, ... are checked
+ * only when X is a task start of the same portType, so a plain method that merely ends in
+ * _progress is left alone. Bindings need no check of their own: R2718 makes every binding carry
+ * exactly its portType's operations. Names in <types> are resolved quietly: what does not resolve
+ * is reported by the "schema" rule, and here it does not match.
+ *
+ * A WSDL of Ladon (or of Ladon-C before the task lifecycle) has only m, m_progress and m_result,
+ * and Ladon's four elements of TaskProgressResponse.  The checker has no warning level, and every
+ * Ladon-C server must serve all five, so this is an error - but one precise error per task ("has
+ * Ladon's three operations only") and one for the type, rather than one for each missing part.
  */
 #include <stdbool.h>
 #include <stdio.h>
@@ -25,28 +34,59 @@
 
 #define TASK_INFO "TaskInfoResponse"
 #define TASK_PROGRESS "TaskProgressResponse"
+#define TASK_STATE "TaskState"
 
 /* A field a record must have: element NAME of type {NS}LOCAL, SHOWN so in messages (NS NULL: the
- * WSDL's targetNamespace). */
+ * WSDL's targetNamespace), occurring once (OPTIONAL: at most once, minOccurs="0"). */
 typedef struct field_want {
     const char *name;
     const char *ns;
     const char *local;
     const char *shown;
+    bool optional;
 } field_want;
 
+#define N_OF(a) (sizeof(a) / sizeof((a)[0]))
+
 static const field_want task_info_fields[] = {
-    { "task_id", NS_XSD, "int", "xsd:int" },
+    { "task_id", NS_XSD, "int", "xsd:int", false },
 };
+/* Ladon's four (LADON_FIELDS of them), then the task lifecycle's two */
+#define LADON_FIELDS 4
 static const field_want task_progress_fields[] = {
-    { "task_id", NS_XSD, "int", "xsd:int" },
-    { "progress", NS_XSD, "double", "xsd:double" },
-    { "duration", NS_XSD, "double", "xsd:double" },
-    { "starttime", NS_XSD, "double", "xsd:double" },
+    { "task_id", NS_XSD, "int", "xsd:int", false },
+    { "progress", NS_XSD, "double", "xsd:double", false },
+    { "duration", NS_XSD, "double", "xsd:double", false },
+    { "starttime", NS_XSD, "double", "xsd:double", false },
+    { "state", NULL, TASK_STATE, TASK_STATE, false },
+    { "message", NS_XSD, "string", "xsd:string", true },
 };
-static const field_want want_task_id = { "task_id", NS_XSD, "int", "xsd:int" };
-static const field_want want_info_result = { "result", NULL, TASK_INFO, TASK_INFO };
-static const field_want want_progress_result = { "result", NULL, TASK_PROGRESS, TASK_PROGRESS };
+static const char *const task_states[] = { "queued", "running", "done", "failed", "cancelled" };
+static const field_want want_task_id[] = { { "task_id", NS_XSD, "int", "xsd:int", false } };
+static const field_want want_wait[] = {
+    { "task_id", NS_XSD, "int", "xsd:int", false },
+    { "timeout", NS_XSD, "double", "xsd:double", false },
+};
+static const field_want want_info_result[] = { { "result", NULL, TASK_INFO, TASK_INFO, false } };
+static const field_want want_progress_result[] = {
+    { "result", NULL, TASK_PROGRESS, TASK_PROGRESS, false },
+};
+
+/* The companions of task m, in the order they are checked: suffix, request, response (NULL:
+ * free). */
+typedef struct companion {
+    const char *suffix;
+    const field_want *request;
+    size_t n_request;
+    const field_want *response;
+} companion;
+
+static const companion companions[] = {
+    { "_progress", want_task_id, 1, want_progress_result },
+    { "_result", want_task_id, 1, NULL },
+    { "_cancel", want_task_id, 1, want_progress_result },
+    { "_wait", want_wait, 2, want_progress_result },
+};
 
 /* What is wrong with a shape, and the node whose line to report. */
 typedef struct mismatch {
@@ -156,12 +196,14 @@ static bool field_is(chk *c, xmlNodePtr f, const field_want *w, const char *wher
     }
     const xmlChar *lo = attr(f, "minOccurs");
     const xmlChar *hi = attr(f, "maxOccurs");
-    if ((lo != NULL && !xmlStrEqual(lo, BAD_CAST "1"))
+    const char *min = w->optional ? "0" : "1";
+    if (!xmlStrEqual(lo != NULL ? lo : BAD_CAST "1", BAD_CAST min)
         || (hi != NULL && !xmlStrEqual(hi, BAD_CAST "1"))) {
         snprintf(mm->why, sizeof mm->why,
-                 "%selement '%s' must occur exactly once (it has minOccurs=\"%s\" "
-                 "maxOccurs=\"%s\")",
-                 where, w->name, lo != NULL ? s(lo) : "1", hi != NULL ? s(hi) : "1");
+                 "%selement '%s' must %s (minOccurs=\"%s\" maxOccurs=\"1\"; it has "
+                 "minOccurs=\"%s\" maxOccurs=\"%s\")",
+                 where, w->name, w->optional ? "be optional" : "occur exactly once", min,
+                 lo != NULL ? s(lo) : "1", hi != NULL ? s(hi) : "1");
         return false;
     }
     return true;
@@ -194,9 +236,9 @@ static xmlNodePtr body_element(chk *c, xmlNodePtr op, const char *io)
     return schema_find(c, "element", NULL, resolve_qname(NULL, part, el, NULL));
 }
 
-/* Whether the input or output (IO) of operation OP is an element holding exactly one field W;
- * else fills MM (MM->at is left at OP when there is no body element). */
-static bool body_is(chk *c, xmlNodePtr op, const char *io, const field_want *w, mismatch *mm)
+/* Whether the input or output (IO) of operation OP is an element holding exactly the fields
+ * W[0..N), in that order; else fills MM (MM->at is left at OP when there is no body element). */
+static bool body_is(chk *c, xmlNodePtr op, const char *io, const field_want *w, size_t n, mismatch *mm)
 {
     xmlNodePtr el = body_element(c, op, io);
     if (el == NULL) {
@@ -206,40 +248,60 @@ static bool body_is(chk *c, xmlNodePtr op, const char *io, const field_want *w, 
     mm->at = el;
     bool plain;
     xmlNodePtr group = element_group(c, el, &plain);
-    char names[512];
-    int n = field_names(group, names, sizeof names);
-    xmlNodePtr f = field_named(group, w->name);
+    char names[512], wanted[256], shown[320];
+    int k = field_names(group, names, sizeof names);
+    want_names(w, n, wanted, sizeof wanted);
+    if (n == 1)
+        snprintf(shown, sizeof shown, "'%s' (%s)", w[0].name, w[0].shown);
+    else
+        snprintf(shown, sizeof shown, "%s, in that order", wanted);
     if (!plain) {
         snprintf(mm->why, sizeof mm->why,
-                 "element '%s' is not a plain sequence of elements (must hold only '%s' (%s))",
-                 s(attr(el, "name")), w->name, w->shown);
+                 "element '%s' is not a plain sequence of elements (must hold only %s)",
+                 s(attr(el, "name")), shown);
         return false;
     }
-    if (n != 1 || f == NULL) {
+    bool same = (size_t)k == n && group != NULL;
+    size_t i = 0;
+    if (same) {
+        FOR_CHILD(f, group) {
+            if (!is_el(f, NS_XSD, "element"))
+                continue;
+            if (!xmlStrEqual(attr(f, "name"), BAD_CAST w[i].name))
+                same = false;
+            i++;
+        }
+    }
+    if (!same) {
         snprintf(mm->why, sizeof mm->why,
-                 "element '%s' must hold exactly one element, '%s' (%s); it holds %d%s%s",
-                 s(attr(el, "name")), w->name, w->shown, n, n > 0 ? ": " : "", names);
+                 "element '%s' must hold exactly %s %s; it holds %d%s%s",
+                 s(attr(el, "name")), n == 1 ? "one element," : "the elements", shown, k,
+                 k > 0 ? ": " : "", names);
         return false;
     }
     char where[300];
     snprintf(where, sizeof where, "element '%s': ", s(attr(el, "name")));
-    return field_is(c, f, w, where, mm);
+    for (i = 0; i < n; i++)
+        if (!field_is(c, field_named(group, w[i].name), &w[i], where, mm))
+            return false;
+    return true;
 }
 
-/* Report unless the input or output (IO) of operation OP (part of task TASK) holds exactly W. */
+/* Report unless the input or output (IO) of operation OP (part of task TASK) holds exactly
+ * W[0..N). */
 static void check_task_body(chk *c, xmlNodePtr op, const xmlChar *task, const char *io,
-                            const field_want *w)
+                            const field_want *w, size_t n)
 {
     mismatch mm = { .at = op };
-    if (body_is(c, op, io, w, &mm))
+    if (body_is(c, op, io, w, n, &mm))
         return;
     const xmlChar *name = attr(op, "name");
     const char *what = strcmp(io, "input") == 0 ? "request" : "response";
     if (xmlStrEqual(name, task))
-        report(c, line_of(mm.at), "task-trio", "task operation '%s': %s %s", s(name), what,
+        report(c, line_of(mm.at), "task-group", "task operation '%s': %s %s", s(name), what,
                mm.why);
     else
-        report(c, line_of(mm.at), "task-trio", "operation '%s' of task '%s': %s %s", s(name),
+        report(c, line_of(mm.at), "task-group", "operation '%s' of task '%s': %s %s", s(name),
                s(task), what, mm.why);
 }
 
@@ -258,27 +320,51 @@ static bool is_task_start(chk *c, xmlNodePtr op)
     return q.ok && ns_equal(q.ns, c->tns) && xmlStrEqual(q.local, BAD_CAST TASK_INFO);
 }
 
-/* Check operation TASK SUFFIX of portType PT, the companion of task start OP named TASK: its
- * request is one task_id, and when RESPONSE is not NULL its response holds exactly that. */
-static void check_task_companion(chk *c, xmlNodePtr pt, xmlNodePtr op, const xmlChar *task,
-                                 const char *suffix, const field_want *response)
+/* Operation TASK SUFFIX of portType PT, or NULL (also when out of memory: C->oom). */
+static xmlNodePtr companion_op(chk *c, xmlNodePtr pt, const xmlChar *task, const char *suffix)
 {
     xmlChar *name = xmlStrncatNew(task, BAD_CAST suffix, -1);
     if (name == NULL) {
         report_oom(c);
-        return;
+        return NULL;
     }
-    xmlNodePtr cop = find_op(pt, name);
-    if (cop == NULL) {
-        report(c, line_of(op), "task-trio",
-               "task '%s' (its result is a " TASK_INFO ") has no operation '%s' in portType '%s'",
-               s(task), s(name), s(attr(pt, "name")));
-    } else {
-        check_task_body(c, cop, task, "input", &want_task_id);
-        if (response != NULL)
-            check_task_body(c, cop, task, "output", response);
-    }
+    xmlNodePtr op = find_op(pt, name);
     xmlFree(name);
+    return op;
+}
+
+/* Check the companions of task start OP named TASK in portType PT: each exists, its request is
+ * what companions[] says, and its response too when that is not free.  A task with Ladon's
+ * three operations only is one error. */
+static void check_task_companions(chk *c, xmlNodePtr pt, xmlNodePtr op, const xmlChar *task)
+{
+    xmlNodePtr ops[N_OF(companions)];
+    for (size_t i = 0; i < N_OF(companions); i++) {
+        ops[i] = companion_op(c, pt, task, companions[i].suffix);
+        if (c->oom)
+            return;
+    }
+    /* companions[]: _progress, _result, then the lifecycle's _cancel, _wait */
+    bool ladon_three = ops[0] != NULL && ops[1] != NULL && ops[2] == NULL && ops[3] == NULL;
+    if (ladon_three)
+        report(c, line_of(op), "task-group",
+               "task '%s' has Ladon's three operations only (%s, %s_progress, %s_result): a WSDL "
+               "from before the task lifecycle; portType '%s' must also have %s_cancel and %s_wait",
+               s(task), s(task), s(task), s(task), s(attr(pt, "name")), s(task), s(task));
+    for (size_t i = 0; i < N_OF(companions); i++) {
+        const companion *k = &companions[i];
+        if (ops[i] == NULL) {
+            if (!ladon_three)
+                report(c, line_of(op), "task-group",
+                       "task '%s' (its result is a " TASK_INFO ") has no operation '%s%s' in "
+                       "portType '%s'",
+                       s(task), s(task), k->suffix, s(attr(pt, "name")));
+            continue;
+        }
+        check_task_body(c, ops[i], task, "input", k->request, k->n_request);
+        if (k->response != NULL)
+            check_task_body(c, ops[i], task, "output", k->response, 1);
+    }
 }
 
 /* TaskInfoResponse or TaskProgressResponse (TNAME), when the targetNamespace declares it, is a
@@ -296,7 +382,7 @@ static void check_task_type(chk *c, const char *tname, const field_want *w, size
     bool plain;
     xmlNodePtr group = is_el(t, NS_XSD, "complexType") ? record_group(t, &plain) : NULL;
     if (!is_el(t, NS_XSD, "complexType") || !plain) {
-        report(c, line_of(t), "task-trio",
+        report(c, line_of(t), "task-group",
                "'%s' must be a complexType with a plain sequence of the elements %s", tname, list);
         return;
     }
@@ -305,11 +391,11 @@ static void check_task_type(chk *c, const char *tname, const field_want *w, size
         xmlNodePtr f = field_named(group, w[i].name);
         mismatch mm;
         if (f == NULL) {
-            report(c, line_of(t), "task-trio", "complexType '%s' has no element '%s' (%s)", tname,
+            report(c, line_of(t), "task-group", "complexType '%s' has no element '%s' (%s)", tname,
                    w[i].name, w[i].shown);
             complete = false;
         } else if (!field_is(c, f, &w[i], where, &mm)) {
-            report(c, line_of(mm.at), "task-trio", "%s", mm.why);
+            report(c, line_of(mm.at), "task-group", "%s", mm.why);
         }
     }
     size_t k = 0;
@@ -324,7 +410,7 @@ static void check_task_type(chk *c, const char *tname, const field_want *w, size
                 if (xmlStrEqual(fname, BAD_CAST w[i].name))
                     known = true;
             if (!known) {
-                report(c, line_of(f), "task-trio",
+                report(c, line_of(f), "task-group",
                        "complexType '%s' has element '%s', which is not one of %s", tname,
                        s(fname), list);
                 complete = false;
@@ -335,16 +421,88 @@ static void check_task_type(chk *c, const char *tname, const field_want *w, size
         }
     }
     if (complete && (!in_order || k != n))
-        report(c, line_of(t), "task-trio",
+        report(c, line_of(t), "task-group",
                "complexType '%s' must have exactly the elements %s, in that order", tname, list);
+}
+
+/* Whether complexType TNAME of the targetNamespace is a plain sequence of exactly the elements
+ * W[0..N) by name, in order (a TaskProgressResponse of Ladon's). */
+static bool type_has_exactly(chk *c, const char *tname, const field_want *w, size_t n)
+{
+    qname q = { c->tns, BAD_CAST tname, true };
+    xmlNodePtr t = schema_find(c, "complexType", NULL, q);
+    bool plain;
+    xmlNodePtr group = t != NULL ? record_group(t, &plain) : NULL;
+    if (group == NULL || !plain)
+        return false;
+    size_t k = 0;
+    FOR_CHILD(f, group) {
+        if (!is_el(f, NS_XSD, "element"))
+            continue;
+        if (k >= n || !xmlStrEqual(attr(f, "name"), BAD_CAST w[k].name))
+            return false;
+        k++;
+    }
+    return k == n;
+}
+
+/* TaskState, when the targetNamespace declares it: a simpleType restricting xsd:string to exactly
+ * the enumeration values task_states (in any order, each once). */
+static void check_task_state(chk *c)
+{
+    qname q = { c->tns, BAD_CAST TASK_STATE, true };
+    xmlNodePtr t = schema_find(c, "simpleType", "complexType", q);
+    if (t == NULL)
+        return;
+    xmlNodePtr r = NULL;
+    if (is_el(t, NS_XSD, "simpleType"))
+        FOR_CHILD(x, t)
+            if (is_el(x, NS_XSD, "restriction"))
+                r = x;
+    qname base = r != NULL ? resolve_qname(NULL, r, attr(r, "base"), NULL) : (qname){ 0 };
+    if (r == NULL || !base.ok || !ns_equal(base.ns, BAD_CAST NS_XSD)
+        || !xmlStrEqual(base.local, BAD_CAST "string")) {
+        report(c, line_of(t), "task-group",
+               "'" TASK_STATE "' must be a simpleType restricting xsd:string to the values queued, "
+               "running, done, failed, cancelled");
+        return;
+    }
+    int seen[N_OF(task_states)] = { 0 };
+    FOR_CHILD(e, r) {
+        if (!is_el(e, NS_XSD, "enumeration"))
+            continue;
+        const xmlChar *v = attr(e, "value");
+        size_t i = 0;
+        while (i < N_OF(task_states) && !xmlStrEqual(v, BAD_CAST task_states[i]))
+            i++;
+        if (i == N_OF(task_states))
+            report(c, line_of(e), "task-group",
+                   "simpleType '" TASK_STATE "' has the value '%s', which is not one of queued, "
+                   "running, done, failed, cancelled",
+                   v != NULL ? s(v) : "");
+        else if (seen[i]++ == 1)
+            report(c, line_of(e), "task-group", "simpleType '" TASK_STATE "' has the value '%s' twice",
+                   task_states[i]);
+    }
+    for (size_t i = 0; i < N_OF(task_states); i++)
+        if (seen[i] == 0)
+            report(c, line_of(t), "task-group", "simpleType '" TASK_STATE "' has no value '%s'",
+                   task_states[i]);
 }
 
 void ladon__wsdl_check_tasks(chk *c)
 {
-    check_task_type(c, TASK_INFO, task_info_fields,
-                    sizeof task_info_fields / sizeof task_info_fields[0]);
-    check_task_type(c, TASK_PROGRESS, task_progress_fields,
-                    sizeof task_progress_fields / sizeof task_progress_fields[0]);
+    check_task_type(c, TASK_INFO, task_info_fields, N_OF(task_info_fields));
+    if (type_has_exactly(c, TASK_PROGRESS, task_progress_fields, LADON_FIELDS)) {
+        qname q = { c->tns, BAD_CAST TASK_PROGRESS, true };
+        report(c, line_of(schema_find(c, "complexType", NULL, q)), "task-group",
+               "complexType '" TASK_PROGRESS "' has Ladon's four elements only (task_id, progress, "
+               "duration, starttime): a WSDL from before the task lifecycle; it must go on with "
+               "state (" TASK_STATE ") and message (xsd:string, optional)");
+    } else {
+        check_task_type(c, TASK_PROGRESS, task_progress_fields, N_OF(task_progress_fields));
+    }
+    check_task_state(c);
     FOR_CHILD(pt, c->defs) {
         if (!is_el(pt, NS_WSDL, "portType"))
             continue;
@@ -352,9 +510,8 @@ void ladon__wsdl_check_tasks(chk *c)
             const xmlChar *task = is_el(op, NS_WSDL, "operation") ? attr(op, "name") : NULL;
             if (task == NULL || !is_task_start(c, op))
                 continue;
-            check_task_body(c, op, task, "output", &want_info_result);
-            check_task_companion(c, pt, op, task, "_progress", &want_progress_result);
-            check_task_companion(c, pt, op, task, "_result", NULL);
+            check_task_body(c, op, task, "output", want_info_result, 1);
+            check_task_companions(c, pt, op, task);
             if (c->oom)
                 return;
         }

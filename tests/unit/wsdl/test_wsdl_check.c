@@ -135,12 +135,12 @@ static void expect_pass(const char *fixture)
         fprintf(stderr, "\n%s: %s: %s\n", fixture, f.rules[0], f.first_detail);
 }
 
-/* The fixture fails with exactly one task-trio error whose detail is DETAIL, at line LINE. */
-static void expect_trio(const char *fixture, long line, const char *detail)
+/* The fixture fails with exactly one task-group error whose detail is DETAIL, at line LINE. */
+static void expect_group(const char *fixture, long line, const char *detail)
 {
     found f;
     check_fixture(fixture, &f);
-    expect_only(fixture, "task-trio");
+    expect_only(fixture, "task-group");
     CU_ASSERT_EQUAL(f.n, 1);
     CU_ASSERT_EQUAL(f.lines[0], line);
     CU_ASSERT_STRING_EQUAL(f.first_detail, detail);
@@ -149,7 +149,8 @@ static void expect_trio(const char *fixture, long line, const char *detail)
                 f.first_detail);
 }
 
-/* Task trio (docs/design.md section 6.1). ladon-gen's own output with three tasks and a plain method passes. */
+/* Task group (docs/design.md section 6). ladon-gen's own output with three tasks and a plain
+ * method passes. */
 static void test_tasks_ladon_gen(void) { expect_pass("ladon-gen-jobs.wsdl"); }
 
 /* One task, and plain methods ending in _progress: one without a task X (poll_progress takes a
@@ -164,67 +165,152 @@ static void test_tasks_none(void)
     expect_pass("soapcpp2-calculator.wsdl");
 }
 
+/* A WSDL from before the task lifecycle (Ladon's three operations, Ladon's four elements): one
+ * error for the type and one for the task, nothing else. */
+static void test_tasks_ladon_three(void)
+{
+    found f;
+    check_fixture("tasks-ladon.wsdl", &f);
+    expect_only("tasks-ladon.wsdl", "task-group");
+    CU_ASSERT_EQUAL_FATAL(f.n, 2);
+    CU_ASSERT_EQUAL(f.lines[0], 22);
+    CU_ASSERT_STRING_EQUAL(f.first_detail,
+                           "complexType 'TaskProgressResponse' has Ladon's four elements only (task_id, "
+                           "progress, duration, starttime): a WSDL from before the task lifecycle; it "
+                           "must go on with state (TaskState) and message (xsd:string, optional)");
+    CU_ASSERT_EQUAL(f.lines[1], 153);
+}
+
+/* simpleType TaskState: a value not of the five, and the one missing. */
+static void test_tasks_state_values(void)
+{
+    found f;
+    check_fixture("tasks-state-values.wsdl", &f);
+    expect_only("tasks-state-values.wsdl", "task-group");
+    CU_ASSERT_EQUAL_FATAL(f.n, 2);
+    CU_ASSERT_EQUAL(f.lines[0], 36);
+    CU_ASSERT_STRING_EQUAL(f.first_detail, "simpleType 'TaskState' has the value 'aborted', which is not "
+                                           "one of queued, running, done, failed, cancelled");
+    CU_ASSERT_EQUAL(f.lines[1], 30);
+}
+
 static void test_tasks_missing_progress(void)
 {
-    expect_trio("tasks-missing-progress.wsdl", 151,
-                "task 'count' (its result is a TaskInfoResponse) has no operation "
-                "'count_progress' in portType 'TasksPortType'");
+    expect_group("tasks-missing-progress.wsdl", 203,
+                 "task 'count' (its result is a TaskInfoResponse) has no operation "
+                 "'count_progress' in portType 'TasksPortType'");
 }
 
 static void test_tasks_missing_result(void)
 {
-    expect_trio("tasks-missing-result.wsdl", 151,
-                "task 'count' (its result is a TaskInfoResponse) has no operation 'count_result' "
-                "in portType 'TasksPortType'");
+    expect_group("tasks-missing-result.wsdl", 203,
+                 "task 'count' (its result is a TaskInfoResponse) has no operation 'count_result' "
+                 "in portType 'TasksPortType'");
+}
+
+static void test_tasks_missing_cancel(void)
+{
+    expect_group("tasks-missing-cancel.wsdl", 203,
+                 "task 'count' (its result is a TaskInfoResponse) has no operation 'count_cancel' "
+                 "in portType 'TasksPortType'");
+}
+
+static void test_tasks_missing_wait(void)
+{
+    expect_group("tasks-missing-wait.wsdl", 203,
+                 "task 'count' (its result is a TaskInfoResponse) has no operation 'count_wait' "
+                 "in portType 'TasksPortType'");
 }
 
 static void test_tasks_progress_field_type(void)
 {
-    expect_trio("tasks-progress-field-type.wsdl", 23,
-                "complexType 'TaskProgressResponse': element 'progress' has type 'xsd:string', "
-                "must be xsd:double");
+    expect_group("tasks-progress-field-type.wsdl", 23,
+                 "complexType 'TaskProgressResponse': element 'progress' has type 'xsd:string', "
+                 "must be xsd:double");
 }
 
 static void test_tasks_progress_missing_field(void)
 {
-    expect_trio("tasks-progress-missing-field.wsdl", 20,
-                "complexType 'TaskProgressResponse' has no element 'starttime' (xsd:double)");
+    expect_group("tasks-progress-missing-field.wsdl", 20,
+                 "complexType 'TaskProgressResponse' has no element 'starttime' (xsd:double)");
 }
 
 static void test_tasks_progress_order(void)
 {
-    expect_trio("tasks-progress-order.wsdl", 20,
-                "complexType 'TaskProgressResponse' must have exactly the elements task_id, "
-                "progress, duration, starttime, in that order");
+    expect_group("tasks-progress-order.wsdl", 20,
+                 "complexType 'TaskProgressResponse' must have exactly the elements task_id, "
+                 "progress, duration, starttime, state, message, in that order");
 }
 
 static void test_tasks_info_task_id_string(void)
 {
-    expect_trio("tasks-info-task-id-string.wsdl", 17,
-                "complexType 'TaskInfoResponse': element 'task_id' has type 'xsd:string', must be "
-                "xsd:int");
+    expect_group("tasks-info-task-id-string.wsdl", 17,
+                 "complexType 'TaskInfoResponse': element 'task_id' has type 'xsd:string', must "
+                 "be xsd:int");
 }
 
 static void test_tasks_task_id_string(void)
 {
-    expect_trio("tasks-task-id-string.wsdl", 44,
-                "operation 'count_progress' of task 'count': request element 'count_progress': "
-                "element 'task_id' has type 'xsd:string', must be xsd:int");
+    expect_group("tasks-task-id-string.wsdl", 55,
+                 "operation 'count_progress' of task 'count': request element 'count_progress': "
+                 "element 'task_id' has type 'xsd:string', must be xsd:int");
 }
 
 static void test_tasks_result_request(void)
 {
-    expect_trio("tasks-result-request.wsdl", 55,
-                "operation 'count_result' of task 'count': request element 'count_result' must "
-                "hold exactly one element, 'task_id' (xsd:int); it holds 1: id");
+    expect_group("tasks-result-request.wsdl", 66,
+                 "operation 'count_result' of task 'count': request element 'count_result' must "
+                 "hold exactly one element, 'task_id' (xsd:int); it holds 1: id");
 }
 
 static void test_tasks_progress_response(void)
 {
-    expect_trio("tasks-progress-response.wsdl", 51,
-                "operation 'count_progress' of task 'count': response element "
-                "'count_progressResponse': element 'result' has type 'xsd:double', must be "
-                "TaskProgressResponse of the targetNamespace");
+    expect_group("tasks-progress-response.wsdl", 62,
+                 "operation 'count_progress' of task 'count': response element "
+                 "'count_progressResponse': element 'result' has type 'xsd:double', must be "
+                 "TaskProgressResponse of the targetNamespace");
+}
+
+static void test_tasks_state_type(void)
+{
+    expect_group("tasks-state-type.wsdl", 26,
+                 "complexType 'TaskProgressResponse': element 'state' has type 'xsd:string', must "
+                 "be TaskState of the targetNamespace");
+}
+
+static void test_tasks_no_state(void)
+{
+    expect_group("tasks-no-state.wsdl", 20,
+                 "complexType 'TaskProgressResponse' has no element 'state' (TaskState)");
+}
+
+static void test_tasks_message_required(void)
+{
+    expect_group("tasks-message-required.wsdl", 27,
+                 "complexType 'TaskProgressResponse': element 'message' must be optional "
+                 "(minOccurs=\"0\" maxOccurs=\"1\"; it has minOccurs=\"1\" maxOccurs=\"1\")");
+}
+
+static void test_tasks_cancel_response(void)
+{
+    expect_group("tasks-cancel-response.wsdl", 90,
+                 "operation 'count_cancel' of task 'count': response element "
+                 "'count_cancelResponse': element 'result' has type 'xsd:int', must be "
+                 "TaskProgressResponse of the targetNamespace");
+}
+
+static void test_tasks_wait_no_timeout(void)
+{
+    expect_group("tasks-wait-no-timeout.wsdl", 94,
+                 "operation 'count_wait' of task 'count': request element 'count_wait' must hold "
+                 "exactly the elements task_id, timeout, in that order; it holds 1: task_id");
+}
+
+static void test_tasks_wait_timeout_int(void)
+{
+    expect_group("tasks-wait-timeout-int.wsdl", 98,
+                 "operation 'count_wait' of task 'count': request element 'count_wait': element "
+                 "'timeout' has type 'xsd:int', must be xsd:double");
 }
 
 static void test_rpc_style(void) { expect_only("rpc-style.wsdl", "R2705"); }
@@ -322,9 +408,9 @@ static void test_cli(void)
     st = pclose(p);
     CU_ASSERT_TRUE(WIFEXITED(st) && WEXITSTATUS(st) == 1);
     snprintf(expect, sizeof expect,
-             "%s/tasks-missing-result.wsdl: error: task-trio: task 'count' (its result is a "
+             "%s/tasks-missing-result.wsdl: error: task-group: task 'count' (its result is a "
              "TaskInfoResponse) has no operation 'count_result' in portType 'TasksPortType' "
-             "(line 151)\n",
+             "(line 203)\n",
              data_dir);
     CU_ASSERT_STRING_EQUAL(out, expect);
 }
@@ -357,18 +443,28 @@ int main(int argc, char **argv)
         { "missing soap:address", test_missing_address },
         { "two soap:address", test_two_addresses },
         { "memory input, external schema refused", test_memory_and_external_schema },
-        { "task trio: ladon-gen Jobs.wsdl passes", test_tasks_ladon_gen },
-        { "task trio: plain methods ending in _progress pass", test_tasks_plain_progress },
-        { "task trio: WSDLs without tasks pass", test_tasks_none },
-        { "task trio: missing m_progress", test_tasks_missing_progress },
-        { "task trio: missing m_result", test_tasks_missing_result },
-        { "task trio: wrong type of progress", test_tasks_progress_field_type },
-        { "task trio: TaskProgressResponse lacks a field", test_tasks_progress_missing_field },
-        { "task trio: TaskProgressResponse out of order", test_tasks_progress_order },
-        { "task trio: TaskInfoResponse task_id string", test_tasks_info_task_id_string },
-        { "task trio: m_progress task_id string", test_tasks_task_id_string },
-        { "task trio: m_result request not task_id", test_tasks_result_request },
-        { "task trio: m_progress response type", test_tasks_progress_response },
+        { "task group: ladon-gen Jobs.wsdl passes", test_tasks_ladon_gen },
+        { "task group: plain methods ending in _progress pass", test_tasks_plain_progress },
+        { "task group: WSDLs without tasks pass", test_tasks_none },
+        { "task group: Ladon's three operations (pre-lifecycle)", test_tasks_ladon_three },
+        { "task group: TaskState values", test_tasks_state_values },
+        { "task group: missing-progress", test_tasks_missing_progress },
+        { "task group: missing-result", test_tasks_missing_result },
+        { "task group: missing-cancel", test_tasks_missing_cancel },
+        { "task group: missing-wait", test_tasks_missing_wait },
+        { "task group: progress-field-type", test_tasks_progress_field_type },
+        { "task group: progress-missing-field", test_tasks_progress_missing_field },
+        { "task group: progress-order", test_tasks_progress_order },
+        { "task group: info-task-id-string", test_tasks_info_task_id_string },
+        { "task group: task-id-string", test_tasks_task_id_string },
+        { "task group: result-request", test_tasks_result_request },
+        { "task group: progress-response", test_tasks_progress_response },
+        { "task group: state-type", test_tasks_state_type },
+        { "task group: no-state", test_tasks_no_state },
+        { "task group: message-required", test_tasks_message_required },
+        { "task group: cancel-response", test_tasks_cancel_response },
+        { "task group: wait-no-timeout", test_tasks_wait_no_timeout },
+        { "task group: wait-timeout-int", test_tasks_wait_timeout_int },
         { "command line", test_cli },
         { NULL, NULL },
     };
