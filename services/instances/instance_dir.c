@@ -728,18 +728,54 @@ out:
     return s;
 }
 
+/* The checks of a clone before anything is reserved: new_name is valid
+ * (first), src_id names an instance (read into *src). */
+static inst_status clone_source(inst_dir *st, const char *src_id, const char *new_name, inst_info *src,
+                                int *errnum)
+{
+    if (!inst_valid_name(new_name))
+        return INST_BAD_NAME;
+    return inst_dir_get(st, src_id, src, errnum);
+}
+
+/* INST_EXISTS when an instance or a clone in progress has the name
+ * new_name, INST_OK when none has; st->mu held. */
+static inst_status name_taken_locked(inst_dir *st, const char *new_name, int *errnum)
+{
+    inst_info *all = NULL;
+    size_t n_all = 0;
+    inst_status s;
+    if (reserved_locked(st, NULL, new_name))
+        return INST_EXISTS;
+    s = inst_dir_list(st, &all, &n_all, errnum);
+    for (size_t i = 0; s == INST_OK && i < n_all; i++)
+        if (strcmp(all[i].name, new_name) == 0)
+            s = INST_EXISTS;
+    free(all);
+    return s;
+}
+
+inst_status inst_dir_check_clone(inst_dir *st, const char *src_id, const char *new_name, int *errnum)
+{
+    inst_info src;
+    inst_status s = clone_source(st, src_id, new_name, &src, errnum);
+    if (s != INST_OK)
+        return s;
+    (void)pthread_mutex_lock(&st->mu);
+    s = name_taken_locked(st, new_name, errnum);
+    (void)pthread_mutex_unlock(&st->mu);
+    return s;
+}
+
 inst_status inst_dir_clone(inst_dir *st, const char *src_id, const char *new_name,
                            const inst_progress *pg, inst_info *out, int *errnum)
 {
     inst_reservation res;
-    inst_info src, *all = NULL;
-    size_t n_all = 0;
+    inst_info src;
     char tmp[64];
     inst_status s;
 
-    if (!inst_valid_name(new_name))
-        return INST_BAD_NAME;
-    s = inst_dir_get(st, src_id, &src, errnum);
+    s = clone_source(st, src_id, new_name, &src, errnum);
     if (s != INST_OK)
         return s;
 
@@ -747,15 +783,7 @@ inst_status inst_dir_clone(inst_dir *st, const char *src_id, const char *new_nam
     memset(&res, 0, sizeof res);
     strcpy(res.name, new_name);
     (void)pthread_mutex_lock(&st->mu);
-    if (reserved_locked(st, NULL, new_name)) {
-        s = INST_EXISTS;
-    } else {
-        s = inst_dir_list(st, &all, &n_all, errnum);
-        for (size_t i = 0; s == INST_OK && i < n_all; i++)
-            if (strcmp(all[i].name, new_name) == 0)
-                s = INST_EXISTS;
-        free(all);
-    }
+    s = name_taken_locked(st, new_name, errnum);
     if (s == INST_OK)
         s = pick_id_locked(st, &res, errnum);
     if (s == INST_OK) {

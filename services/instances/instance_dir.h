@@ -130,4 +130,11 @@ inst_status inst_dir_list(inst_dir *st, inst_info **out, size_t *n, int *errnum)
 inst_status inst_dir_clone(inst_dir *st, const char *src_id, const char *new_name,
                            const inst_progress *progress, inst_info *out, int *errnum);
 
+/* What inst_dir_clone would refuse at once, checked the same way without
+ * reserving anything (cloneInstance's early check): INST_BAD_NAME,
+ * INST_UNKNOWN (src_id), INST_EXISTS, INST_IO (*errnum) or INST_NOMEM;
+ * INST_OK when a clone could start now.  The clone checks again: another
+ * clone may take the name in between.  errnum may be NULL. */
+inst_status inst_dir_check_clone(inst_dir *st, const char *src_id, const char *new_name, int *errnum);
+
 #endif /* INSTANCES_INSTANCE_DIR_H */

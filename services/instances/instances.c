@@ -238,6 +238,21 @@ int cloneInstance(ladon_call *call, const char *instance_id, const char *new_ins
     return LADON_OK;
 }
 
+/* The same faults as cloneInstance's for what it would refuse at once
+ * (inst_dir_check_clone); the body checks again when it runs. */
+int cloneInstance_check(ladon_call *call, const char *instance_id, const char *new_instance_name)
+{
+    int errnum = 0;
+    inst_status s;
+
+    if (!instance_dir_ready)
+        return not_ready(call);
+    s = inst_dir_check_clone(&instance_dir, instance_id, new_instance_name, &errnum);
+    if (s != INST_OK)
+        return fault(call, s, errnum, instance_id, new_instance_name, "cannot read instances");
+    return LADON_OK;
+}
+
 int getInstance(ladon_call *call, const char *instance_id, InstanceInformation *result)
 {
     inst_info info;

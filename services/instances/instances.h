@@ -32,6 +32,10 @@ LADON_TASK int cloneInstance(ladon_call *call,
                              const char *new_instance_name, /**< the new instance's name: 1-64 of A-Z a-z 0-9 . _ -, starting with a letter or digit */
                              InstanceInformation *result);  /**< the new instance */
 
+/* cloneInstance's early check, before a task is queued: an unknown instance_id, an invalid
+ * new_instance_name or one already taken is a Client fault of cloneInstance itself. */
+LADON_CHECK int cloneInstance_check(ladon_call *call, const char *instance_id, const char *new_instance_name);
+
 /** Describes one instance. */
 LADON_METHOD int getInstance(ladon_call *call, const char *instance_id, InstanceInformation *result);
 

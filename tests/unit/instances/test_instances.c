@@ -479,6 +479,16 @@ static void test_name_clash_and_bad_names(void)
     CU_ASSERT_EQUAL(inst_dir_clone(&st, "../i-00000001", "fine", NULL, &out, NULL), INST_UNKNOWN);
     CU_ASSERT_EQUAL(inst_dir_clone(&st, "i-99999999", "fine", NULL, &out, NULL), INST_UNKNOWN);
     CU_ASSERT_EQUAL(inst_dir_clone(&st, "", "fine", NULL, &out, NULL), INST_UNKNOWN);
+    /* cloneInstance's early check refuses the same, in the same order, and reserves nothing */
+    CU_ASSERT_EQUAL(inst_dir_check_clone(&st, "i-00000001", "web-01", NULL), INST_EXISTS);
+    CU_ASSERT_EQUAL(inst_dir_check_clone(&st, "i-00000001", "db-01", NULL), INST_EXISTS);
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+        CU_ASSERT_EQUAL(inst_dir_check_clone(&st, "i-00000001", bad[i], NULL), INST_BAD_NAME);
+    CU_ASSERT_EQUAL(inst_dir_check_clone(&st, "../i-00000001", "../x", NULL), INST_BAD_NAME);
+    CU_ASSERT_EQUAL(inst_dir_check_clone(&st, "i-99999999", "fine", NULL), INST_UNKNOWN);
+    CU_ASSERT_EQUAL(inst_dir_check_clone(&st, "", "fine", NULL), INST_UNKNOWN);
+    CU_ASSERT_EQUAL(inst_dir_check_clone(&st, "i-00000001", "fine", NULL), INST_OK);
+    CU_ASSERT_EQUAL(inst_dir_check_clone(&st, "i-00000001", "fine", NULL), INST_OK);
     CU_ASSERT_EQUAL(count_entries(&hidden), 2);
     CU_ASSERT_EQUAL(hidden, 0);
     /* names are case-sensitive */
@@ -537,6 +547,7 @@ static void test_concurrent_name_clash(void)
     pthread_mutex_unlock(&r.mu);
     /* the first clone is half-way: its folder is hidden, its name reserved */
     CU_ASSERT_EQUAL(inst_dir_clone(&st, "i-00000002", "twin", NULL, &out, NULL), INST_EXISTS);
+    CU_ASSERT_EQUAL(inst_dir_check_clone(&st, "i-00000002", "twin", NULL), INST_EXISTS);
     CU_ASSERT_EQUAL(count_entries(&hidden), 3);
     CU_ASSERT_EQUAL(hidden, 1);
     /* another name is fine meanwhile */
