@@ -211,7 +211,7 @@ int lg_model_validate(lg_model *m, lg_diag *d)
             }
         }
         /* reserved in every service, with or without tasks, so a WSDL
-         * checker can tell a task trio by its types (wsdl/wsdl_tasks.c) */
+         * checker can tell a task group by its types (wsdl/wsdl_tasks.c) */
         {
             const char *const task_types[] = {lg_task_info.name, lg_task_progress.name, lg_task_state.name};
             for (size_t k = 0; k < sizeof task_types / sizeof task_types[0]; k++) {
