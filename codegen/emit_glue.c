@@ -4,7 +4,7 @@
  * descriptor with each WSDL split at its address (docs/internals.md).
  *
  * A task method costs a table, not logic (service ABI 3): one static const
- * ladon_task_method of one-line wrappers (gSOAP's serializers of its
+ * ladon_task_desc of one-line wrappers (gSOAP's serializers of its
  * arguments and result, the implementation, its LADON_CHECK), the start
  * function that packs the arguments, and one call of the runtime for each
  * of m_progress, m_result, m_cancel and m_wait; the runtime
@@ -179,7 +179,7 @@ static char *param_decl(lg_arena *a, const lg_member *mb)
     return lg_printf(a, "%s %s%s", ty, mb->occ == LG_OPTIONAL ? "*" : "", mb->name);
 }
 
-/* The ladon_task_method of task op: "ladon__P_m_task". */
+/* The ladon_task_desc of task op: "ladon__P_m_task". */
 static char *task_table(lg_arena *a, const lg_service *s, const lg_op *op)
 {
     return lg_printf(a, "ladon__%s_%s_task", s->prefix, op->name);
@@ -194,7 +194,7 @@ static void task_call(lg_sb *out, const lg_op *op, const char *fn)
         lg_sb_printf(out, ", a->%s", op->params[i].name);
 }
 
-/* Task m's ladon_task_method (service.h, ABI 3): one-line wrappers around
+/* Task m's ladon_task_desc (service.h, ABI 3): one-line wrappers around
  * gSOAP's serializers of its request struct P__m (the arguments) and of
  * m_result's response struct, around m and around its LADON_CHECK.  The
  * runtime does the rest of the five operations.  Their parameters are
@@ -225,7 +225,7 @@ static void emit_task_method(lg_sb *out, lg_arena *a, const lg_service *s, const
         task_call(out, op, op->check->name);
         lg_sb_puts(out, "); }\n");
     }
-    lg_sb_printf(out, "static const ladon_task_method %s = {\n    \"%s\", %s_write_args, %s_read_args, %s_new_result,\n"
+    lg_sb_printf(out, "static const ladon_task_desc %s = {\n    \"%s\", %s_write_args, %s_read_args, %s_new_result,\n"
                       "    %s_write_result, %s_read_result, %s_run, %s%s,\n};\n\n",
                  tm, m, tm, tm, tm, tm, tm, tm, op->check != NULL ? tm : "NULL", op->check != NULL ? "_check" : "");
 }

@@ -77,7 +77,7 @@ int ladon_call_missing(ladon_call *call, const char *element)
     return soap_sender_fault(call->soap, soap_strdup(call->soap, msg), NULL);
 }
 
-/* Tasks (service ABI 3): the stub drives a task's ladon_task_method the
+/* Tasks (service ABI 3): the stub drives a task's ladon_task_desc the
  * way the runtime does, but at once, inside the start request: it runs the
  * check (its fault answers the start), writes the arguments as XML
  * (write_args), reads them back on a task's own gSOAP context (read_args),
@@ -142,7 +142,7 @@ static int begin_read(struct soap *soap, const char *xml)
     return soap_begin_recv(soap);
 }
 
-int ladon_call_task_start(ladon_call *call, const ladon_task_method *tm, void *args, int *task_id)
+int ladon_call_task_start(ladon_call *call, const ladon_task_desc *tm, void *args, int *task_id)
 {
     struct ladon_call task_call;
     struct soap *out, *in;
@@ -197,19 +197,19 @@ static int view(ladon_call *call, int task_id, int state, const char *message, l
     return SOAP_OK;
 }
 
-int ladon_call_task_progress(ladon_call *call, const ladon_task_method *tm, int task_id, ladon_task_view *out)
+int ladon_call_task_progress(ladon_call *call, const ladon_task_desc *tm, int task_id, ladon_task_view *out)
 {
     (void)tm;
     return view(call, task_id, LADON_TASK_RUNNING, "step 2 of 4", out);
 }
 
-int ladon_call_task_cancel(ladon_call *call, const ladon_task_method *tm, int task_id, ladon_task_view *out)
+int ladon_call_task_cancel(ladon_call *call, const ladon_task_desc *tm, int task_id, ladon_task_view *out)
 {
     (void)tm;
     return view(call, task_id, LADON_TASK_CANCELLED, "cancelled", out);
 }
 
-int ladon_call_task_wait(ladon_call *call, const ladon_task_method *tm, int task_id, double timeout,
+int ladon_call_task_wait(ladon_call *call, const ladon_task_desc *tm, int task_id, double timeout,
                          ladon_task_view *out)
 {
     (void)tm;
@@ -222,7 +222,7 @@ int ladon_call_task_wait(ladon_call *call, const ladon_task_method *tm, int task
  * response: the stub keeps it (one request per process). */
 static struct soap *result_soap;
 
-int ladon_call_task_result(ladon_call *call, const ladon_task_method *tm, int task_id, void *result)
+int ladon_call_task_result(ladon_call *call, const ladon_task_desc *tm, int task_id, void *result)
 {
     const char *xml;
     void *stored;

@@ -36,7 +36,7 @@ typedef enum ladon_op_kind {
  * gSOAP's serializers and the implementation.  `args` is m's request struct
  * (struct P__m: the arguments), `result` m_result's response struct
  * (struct P__m_USCOREresultResponse). */
-typedef struct ladon_task_method {
+typedef struct ladon_task_desc {
     const char *name; /* "count": its operations are count, count_progress, ... */
     /* soap_serialize + soap_put of *args as element <P:m>; gSOAP's error */
     int (*write_args)(struct soap *soap, const void *args);
@@ -54,14 +54,14 @@ typedef struct ladon_task_method {
     int (*run)(ladon_call *call, void *args, void *result);
     /* the early check m_check(call, args...) (LADON_CHECK), or NULL */
     int (*check)(ladon_call *call, void *args);
-} ladon_task_method;
+} ladon_task_desc;
 
 typedef struct ladon_operation {
     const char *name;             /* XML local name of the request: "add" */
     const char *tag;              /* qualified tag for soap_match_tag: "calculator:add" */
     int (*serve)(struct soap *);  /* generated soap_serve_<prefix>__<op> */
     ladon_op_kind kind;
-    const ladon_task_method *task; /* the task of a LADON_OP_TASK_* op; NULL */
+    const ladon_task_desc *task; /* the task of a LADON_OP_TASK_* op; NULL */
 } ladon_operation;
 
 typedef struct ladon_service {
@@ -117,23 +117,23 @@ typedef struct ladon_task_view {
  * starts the task with a deep copy of *args (the request struct; the
  * request's Idempotency-Key header is honoured).  SOAP_OK with *task_id set,
  * or the fault ("server busy: task queue full", ...). */
-LADON_EXTERN int ladon_call_task_start(ladon_call *call, const ladon_task_method *tm,
+LADON_EXTERN int ladon_call_task_start(ladon_call *call, const ladon_task_desc *tm,
                                        void *args, int *task_id);
 /* m_progress, m_cancel, m_wait (timeout in seconds, capped by
  * --task-wait-max): SOAP_OK with *out filled, or the fault.  m_wait may
  * instead park the request until the task ends or the timeout passes: it
  * then returns an error the runtime recognises, and the glue returns it
  * unchanged. */
-LADON_EXTERN int ladon_call_task_progress(ladon_call *call, const ladon_task_method *tm,
+LADON_EXTERN int ladon_call_task_progress(ladon_call *call, const ladon_task_desc *tm,
                                           int task_id, ladon_task_view *out);
-LADON_EXTERN int ladon_call_task_cancel(ladon_call *call, const ladon_task_method *tm,
+LADON_EXTERN int ladon_call_task_cancel(ladon_call *call, const ladon_task_desc *tm,
                                         int task_id, ladon_task_view *out);
-LADON_EXTERN int ladon_call_task_wait(ladon_call *call, const ladon_task_method *tm,
+LADON_EXTERN int ladon_call_task_wait(ladon_call *call, const ladon_task_desc *tm,
                                       int task_id, double timeout, ladon_task_view *out);
 /* m_result: SOAP_OK with *result (m_result's response struct) read from the
  * stored result, or the fault (unknown id, not finished, failed,
  * cancelled, ...). */
-LADON_EXTERN int ladon_call_task_result(ladon_call *call, const ladon_task_method *tm,
+LADON_EXTERN int ladon_call_task_result(ladon_call *call, const ladon_task_desc *tm,
                                         int task_id, void *result);
 
 #endif /* LADON_SERVICE_H */

@@ -56,7 +56,7 @@ static int ladon__jobs_count_task_write_result(struct soap *soap, const void *la
 static void *ladon__jobs_count_task_read_result(struct soap *soap, void *ladon_result) { soap_default_jobs__count_USCOREresultResponse(soap, ladon_result); return soap_get_jobs__count_USCOREresultResponse(soap, ladon_result, NULL, NULL); }
 static int ladon__jobs_count_task_run(ladon_call *ladon_c, void *ladon_args, void *ladon_result) { struct jobs__count *a = ladon_args; return count(ladon_c, a->label, a->n, &((struct jobs__count_USCOREresultResponse *)ladon_result)->result); }
 static int ladon__jobs_count_task_check(ladon_call *ladon_c, void *ladon_args) { struct jobs__count *a = ladon_args; return count_check(ladon_c, a->label, a->n); }
-static const ladon_task_method ladon__jobs_count_task = {
+static const ladon_task_desc ladon__jobs_count_task = {
     "count", ladon__jobs_count_task_write_args, ladon__jobs_count_task_read_args, ladon__jobs_count_task_new_result,
     ladon__jobs_count_task_write_result, ladon__jobs_count_task_read_result, ladon__jobs_count_task_run, ladon__jobs_count_task_check,
 };
@@ -103,7 +103,7 @@ static void *ladon__jobs_run_job_task_new_result(struct soap *soap) { return soa
 static int ladon__jobs_run_job_task_write_result(struct soap *soap, const void *ladon_result) { return soap_serialize_jobs__run_USCOREjob_USCOREresultResponse(soap, ladon_result), soap_put_jobs__run_USCOREjob_USCOREresultResponse(soap, ladon_result, NULL, ""); }
 static void *ladon__jobs_run_job_task_read_result(struct soap *soap, void *ladon_result) { soap_default_jobs__run_USCOREjob_USCOREresultResponse(soap, ladon_result); return soap_get_jobs__run_USCOREjob_USCOREresultResponse(soap, ladon_result, NULL, NULL); }
 static int ladon__jobs_run_job_task_run(ladon_call *ladon_c, void *ladon_args, void *ladon_result) { struct jobs__run_USCOREjob *a = ladon_args; return run_job(ladon_c, a->job, &((struct jobs__run_USCOREjob_USCOREresultResponse *)ladon_result)->result); }
-static const ladon_task_method ladon__jobs_run_job_task = {
+static const ladon_task_desc ladon__jobs_run_job_task = {
     "run_job", ladon__jobs_run_job_task_write_args, ladon__jobs_run_job_task_read_args, ladon__jobs_run_job_task_new_result,
     ladon__jobs_run_job_task_write_result, ladon__jobs_run_job_task_read_result, ladon__jobs_run_job_task_run, NULL,
 };
@@ -151,7 +151,7 @@ static int ladon__jobs_ping_task_write_result(struct soap *soap, const void *lad
 static void *ladon__jobs_ping_task_read_result(struct soap *soap, void *ladon_result) { soap_default_jobs__ping_USCOREresultResponse(soap, ladon_result); return soap_get_jobs__ping_USCOREresultResponse(soap, ladon_result, NULL, NULL); }
 static int ladon__jobs_ping_task_run(ladon_call *ladon_c, void *ladon_args, void *ladon_result) { (void)ladon_args; return ping(ladon_c, &((struct jobs__ping_USCOREresultResponse *)ladon_result)->result); }
 static int ladon__jobs_ping_task_check(ladon_call *ladon_c, void *ladon_args) { (void)ladon_args; return ping_check(ladon_c); }
-static const ladon_task_method ladon__jobs_ping_task = {
+static const ladon_task_desc ladon__jobs_ping_task = {
     "ping", ladon__jobs_ping_task_write_args, ladon__jobs_ping_task_read_args, ladon__jobs_ping_task_new_result,
     ladon__jobs_ping_task_write_result, ladon__jobs_ping_task_read_result, ladon__jobs_ping_task_run, ladon__jobs_ping_task_check,
 };
