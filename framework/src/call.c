@@ -29,6 +29,7 @@ void ladon__call_reset(ladon_call *call, struct soap *soap, const ladon_service 
     call->worker = worker;
     call->task = NULL;
     call->fault_code = 0;
+    call->parked = 0;
     call->fault_msg[0] = '\0';
     call->error_msg[0] = '\0';
     if (soap != NULL)
@@ -86,6 +87,23 @@ void ladon_update_progress(ladon_call *call, double fraction)
 {
     if (call != NULL && call->task != NULL)
         ladon_task_update_progress(call->task, fraction);
+}
+
+void ladon_update_status(ladon_call *call, const char *fmt, ...)
+{
+    char line[LADON_TASK_STATUS_MAX + 8];
+    va_list ap;
+    if (call == NULL || call->task == NULL || fmt == NULL)
+        return;
+    va_start(ap, fmt);
+    int n = vsnprintf(line, sizeof line, fmt, ap);
+    va_end(ap);
+    if (n < 0)
+        return;
+    /* shown in XML: no invalid UTF-8, no character XML forbids (the task
+     * engine cuts it to length at a character boundary) */
+    ladon__utf8_scrub(line);
+    ladon_task_update_status(call->task, "%s", line);
 }
 
 int ladon_should_stop(const ladon_call *call)

@@ -21,6 +21,7 @@ struct ladon_call {
                                    and in tasks */
     ladon_task_ctx *task;       /* the running task (taskcall.c), or NULL */
     int fault_code;             /* 0, or a ladon_fault_code from ladon_fault() */
+    int parked;                 /* m_wait parked the request (park.c): no answer now */
     char fault_msg[1024];       /* faultstring given to ladon_fault() */
     char error_msg[1024];       /* faultstring of a request-level error */
 };

@@ -114,6 +114,8 @@ static const struct opt opts[] = {
      "error, warn, info (default: one line per request) or debug"},
     {"--task-ttl", "LADON_TASK_TTL", OPT_UNSIGNED, OFF(task_ttl_s), 1, 31536000, "SECONDS",
      "finished tasks are kept this long, 1..31536000 s (default 86400)"},
+    {"--task-wait-max", "LADON_TASK_WAIT_MAX", OPT_UNSIGNED, OFF(task_wait_max_s), 0, 3600,
+     "SECONDS", "longest m_wait (its timeout is cut to this), 0..3600 s (default 30)"},
     {"--shutdown-grace", "LADON_SHUTDOWN_GRACE", OPT_UNSIGNED, OFF(shutdown_grace_ms), 0, 3600000,
      "MS", "time given to in-flight work at shutdown, 0..3600000 ms (default 10000)"},
     {"--help", NULL, OPT_HELP, 0, 0, 0, NULL, "print this help and exit"},
@@ -144,6 +146,7 @@ void ladon_config_init(ladon_config *cfg)
     cfg->gzip = 1;
     cfg->log_level = LADON_LOG_INFO;
     cfg->task_ttl_s = 86400;
+    cfg->task_wait_max_s = 30;
     cfg->shutdown_grace_ms = 10000;
     strcpy(cfg->store_prefix, "ladon:");
     cfg->store_timeout_ms = 1000;

@@ -315,6 +315,12 @@ int ladon__http_parse_head(const char *buf, size_t len, ladon__http_req *req)
             } else if (name_is(l, nlen, "Content-Type")) {
                 bool dummy = false;
                 copy_value(req->content_type, sizeof req->content_type, v, vlen, &dummy);
+            } else if (name_is(l, nlen, "Idempotency-Key")) {
+                if (req->idempotency_key[0] != '\0' || vlen == 0)
+                    req->idempotency_key_bad = true;
+                else
+                    copy_value(req->idempotency_key, sizeof req->idempotency_key, v, vlen,
+                               &req->idempotency_key_bad);
             } else if (name_is(l, nlen, "Expect")) {
                 if (vlen == 12 && strncasecmp(v, "100-continue", 12) == 0) {
                     req->expect_continue = true;

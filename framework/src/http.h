@@ -38,6 +38,8 @@ typedef struct ladon__http_req {
     char content_type[128]; /* Content-Type, "" when absent (truncated if longer) */
     char content_encoding[32]; /* Content-Encoding other than identity, "" when none
                                (truncated if longer: then not one the runtime knows) */
+    char idempotency_key[258]; /* Idempotency-Key as sent, "" when absent */
+    bool idempotency_key_bad;  /* too long, or given twice */
     bool expect_continue;   /* Expect: 100-continue */
     size_t expect_offset;   /* offset of the Expect header name in the head */
     int64_t content_length; /* -1 when absent */

@@ -211,6 +211,7 @@ static void buf_cache_clear(struct ladon_server *srv)
 
 static void conn_close(struct ladon_server *srv, ladon__conn *c)
 {
+    ladon__park_leave(srv, c);
     if (c->fd >= 0) {
         /* close() removes the fd from the epoll set */
         if (close(c->fd) != 0)
@@ -235,6 +236,11 @@ static void dispatch(struct ladon_server *srv, ladon__conn *c)
     c->close = false;
     srv->n_busy++;
     ladon__pool_push(srv, c);
+}
+
+void ladon__listener_dispatch(struct ladon_server *srv, ladon__conn *c)
+{
+    dispatch(srv, c);
 }
 
 static void start_linger(struct ladon_server *srv, ladon__conn *c, int64_t now)
@@ -302,6 +308,13 @@ static size_t wanted_bytes(struct ladon_server *srv, ladon__conn *c)
 static void on_readable(struct ladon_server *srv, ladon__conn *c, int64_t now)
 {
     bool eof = false;
+
+    if (c->state == LADON_CONN_PARKED) {
+        /* the client hung up (or half-closed) while its m_wait waited:
+         * answer now what there is */
+        ladon__park_expire(srv, c);
+        return;
+    }
 
     if (c->state == LADON_CONN_LINGER) {
         char junk[4096];
@@ -489,6 +502,11 @@ static void on_done(struct ladon_server *srv, int64_t now)
         list = c->qnext;
         c->qnext = NULL;
         srv->n_busy--;
+        if (c->parked && !c->close) { /* (at shutdown it is answered at once) */
+            if (ladon__park_hold(srv, c) != 0)
+                conn_close(srv, c);
+            continue;
+        }
         if (srv->stopping) {
             conn_close(srv, c);
             continue;
@@ -512,6 +530,7 @@ static void on_done(struct ladon_server *srv, int64_t now)
         if (arm(srv, c, EPOLL_CTL_MOD) != 0)
             conn_close(srv, c);
     }
+    ladon__park_dispatch_woken(srv);
 }
 
 static void scan_timeouts(struct ladon_server *srv, int64_t now)
@@ -521,6 +540,10 @@ static void scan_timeouts(struct ladon_server *srv, int64_t now)
         next = c->next;
         if (c->state == LADON_CONN_BUSY || now < c->deadline_ms)
             continue;
+        if (c->state == LADON_CONN_PARKED) {
+            ladon__park_expire(srv, c); /* its m_wait's timeout */
+            continue;
+        }
         if (c->state == LADON_CONN_READING) {
             static const char resp[] = "HTTP/1.1 408 Request Timeout\r\nServer: " LADON_SERVER_NAME
                                        "\r\nContent-Length: 0\r\n"
@@ -548,7 +571,9 @@ static void begin_stop(struct ladon_server *srv)
     }
     for (c = srv->conns; c != NULL; c = next) {
         next = c->next;
-        if (c->state != LADON_CONN_BUSY)
+        if (c->state == LADON_CONN_PARKED)
+            ladon__park_expire(srv, c); /* answered now, then closed */
+        else if (c->state != LADON_CONN_BUSY)
             conn_close(srv, c);
     }
     LADON_LOGI("shutting down: %zu request(s) in progress", srv->n_busy);

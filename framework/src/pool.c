@@ -708,6 +708,16 @@ static bool serve_soap(ladon__worker *w, ladon__conn *c, const ladon_service *sv
             err = soap_sender_fault(soap, w->call.error_msg, NULL);
         }
     }
+    if (w->call.parked && !w->sent_any && !w->io_failed) {
+        /* m_wait parked the request (park.c): no answer now; the same
+         * request is served again when its task ends or its time is up */
+        c->parked = true;
+        keep = true;
+        total = 0; /* rpos stays at the request */
+        goto done;
+    }
+    if (w->call.parked) /* (cannot be: nothing is sent before parking) */
+        ladon__park_leave(w->srv, c);
     if (err == SOAP_OK && !w->sent_any && !w->io_failed) {
         /* success without a response: never leave a request unanswered */
         LADON_LOGE("%s: operation '%s' sent no response", c->peer_str,
@@ -860,6 +870,8 @@ static void *worker_main(void *arg)
         for (int served = 0;;) {
             bool keep = serve_one(w, c);
             served++;
+            if (c->parked)
+                break; /* back to the listener unanswered (park.c) */
             if (!keep || atomic_load(&srv->stop_requested)) {
                 c->close = true;
                 break;

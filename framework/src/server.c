@@ -199,6 +199,8 @@ static int start_tasks(ladon_server *srv)
     tc.ttl_s = srv->cfg.task_ttl_s;
     tc.grace_ms = srv->cfg.shutdown_grace_ms;
     rc = ladon_task_engine_new(&srv->tasks, &tc, srv->store);
+    if (rc == 0)
+        ladon_task_set_waker(srv->tasks, ladon__park_wake, srv);
     if (rc != 0)
         LADON_LOGE("cannot start the task engine (%u task workers): %s", tc.workers,
                    ladon_err_name(rc));
@@ -299,6 +301,14 @@ static int server_new(ladon_server **out, const ladon_config *cfg, const ladon_b
         goto fail_fd;
     }
     if (pthread_mutex_init(&srv->dq_lock, NULL) != 0) {
+        pthread_mutex_destroy(&srv->wq_lock);
+        LADON_LOGE("cannot initialise locks");
+        free(srv);
+        rc = LADON_ESYS;
+        goto fail_fd;
+    }
+    if (pthread_mutex_init(&srv->park_lock, NULL) != 0) {
+        pthread_mutex_destroy(&srv->dq_lock);
         pthread_mutex_destroy(&srv->wq_lock);
         LADON_LOGE("cannot initialise locks");
         free(srv);
@@ -427,6 +437,7 @@ void ladon_server_free(ladon_server *srv)
     if (srv->locks_ready) {
         pthread_mutex_destroy(&srv->wq_lock);
         pthread_mutex_destroy(&srv->dq_lock);
+        pthread_mutex_destroy(&srv->park_lock);
     }
     free(srv);
 }

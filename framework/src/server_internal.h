@@ -41,8 +41,10 @@ enum ladon__conn_state {
     LADON_CONN_IDLE,    /* in epoll, nothing buffered */
     LADON_CONN_READING, /* in epoll, part of a request buffered */
     LADON_CONN_BUSY,    /* handed to the workers */
-    LADON_CONN_LINGER   /* in epoll, answered and half-closed: input discarded
+    LADON_CONN_LINGER,  /* in epoll, answered and half-closed: input discarded
                            until the client closes or LINGER_MS pass */
+    LADON_CONN_PARKED   /* in epoll for hang-ups only: its m_wait waits for a
+                           task's end or its deadline (park.c) */
 };
 
 typedef struct ladon__conn {
@@ -58,6 +60,16 @@ typedef struct ladon__conn {
     int early_status;                /* answer this HTTP error and close (0 = none) */
     bool continue_sent;              /* 100 Continue sent for the request at rpos */
     bool close;                      /* worker: close instead of re-arming */
+    /* m_wait (park.c).  The worker sets `parked` to hand the request back
+     * unanswered; the wait fields and the park list links are guarded by
+     * srv->park_lock. */
+    bool parked;
+    bool in_park_list;
+    bool wake_pending;               /* its task ended (or a spurious wake) */
+    struct ladon__conn *park_prev, *park_next;
+    int64_t wait_deadline_ms;        /* 0: not waiting */
+    int32_t wait_id;
+    char wait_method[LADON_TASK_METHOD_MAX];
     struct sockaddr_storage peer;
     char peer_str[64];               /* "127.0.0.1" */
     char local_host[72];             /* "127.0.0.1:8080", fallback Host */
@@ -135,6 +147,11 @@ struct ladon_server {
     pthread_mutex_t dq_lock;
     ladon__conn *dq_head, *dq_tail;
 
+    /* parked m_wait requests (park.c) */
+    pthread_mutex_t park_lock;
+    ladon__conn *parked;
+    size_t n_parked;
+
     struct soap *master;
     int (*gsoap_fresponse)(struct soap *, int, ULONG64); /* gSOAP's own (pool.c) */
     int (*gsoap_fposthdr)(struct soap *, const char *, const char *); /* same */
@@ -174,5 +191,25 @@ void ladon__worker_wait_end(ladon__worker *w);
 
 /* listener.c */
 int ladon__listener_run(struct ladon_server *srv);
+/* Hands c to the workers (the listener's thread only). */
+void ladon__listener_dispatch(struct ladon_server *srv, ladon__conn *c);
+
+/* park.c: m_wait requests that wait without a worker.  The worker (in
+ * taskcall.c) calls park_prepare before it reads the task, then answers and
+ * calls park_leave, or parks (call->parked); the listener keeps a parked
+ * connection in epoll until park_wake (the engine's wake function) marks
+ * it, its deadline passes, or the client hangs up, and dispatches the same
+ * request again. */
+int ladon__park_prepare(ladon__worker *w, const char *method, int32_t id,
+                        int64_t deadline_ms);
+void ladon__park_leave(struct ladon_server *srv, ladon__conn *c);
+void ladon__park_wake(void *srv, int32_t id);
+/* Listener: c came back parked from a worker; 0, or -1 (close it). */
+int ladon__park_hold(struct ladon_server *srv, ladon__conn *c);
+/* Listener: dispatches every parked connection whose task was woken. */
+void ladon__park_dispatch_woken(struct ladon_server *srv);
+/* Listener: dispatches c at once (deadline passed, hang-up, shutdown): its
+ * m_wait then answers the state it finds. */
+void ladon__park_expire(struct ladon_server *srv, ladon__conn *c);
 
 #endif

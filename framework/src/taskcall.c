@@ -1,26 +1,28 @@
 /* taskcall.c - task operations between the generated glue and the engine.
  *
- * A task method m of service S is three gSOAP operations (docs/tasks.md).
- * Their glue calls, in order:
+ * A task method m of service S is five gSOAP operations (docs/tasks.md).
+ * The generated glue describes m with one ladon_task_desc (service.h, ABI
+ * 3) of one-line wrappers around gSOAP's serializers and the
+ * implementation, and each operation is one call into this file:
  *
- *   m:          writes the request struct (the arguments) as XML with the
- *               generated serializer into the worker's data context
- *               (ladon_call_data_soap), and ladon_call_task_start() queues a
- *               copy of that XML on the engine and answers the id.  So the
- *               task owns a deep copy of its arguments, and a queued task
- *               costs only the bytes of its arguments.
- *   (task thread) job_run(): a gSOAP context for the run, reading the
- *               arguments XML; the glue's body reads the request struct,
- *               calls the implementation with a ladon_call bound to the task
- *               and writes the response struct as XML, which is the stored
- *               result: every store keeps the same bytes.
- *   m_progress: ladon_call_task_progress().
- *   m_result:   ladon_call_task_result() hands back the worker's data
- *               context reading the stored XML; the glue deserializes the
- *               response struct from it with the generated reader.
+ *   m:          ladon_call_task_start(): the early check (tm->check), then
+ *               the arguments (the request struct) written as XML in the
+ *               worker's data context and queued, as a copy, on the engine
+ *               - so the task owns a deep copy of its arguments, and a
+ *               queued task costs only their bytes.  The request's
+ *               Idempotency-Key header, when present, goes with them.
+ *   (task thread) job_run(): a gSOAP context for the run reads the
+ *               arguments back, runs the implementation on a new result
+ *               struct with a ladon_call bound to the task, and writes the
+ *               result as XML, which is the stored result: every store
+ *               keeps the same bytes.
+ *   m_progress, m_cancel, m_wait: a ladon_task_view of the record; m_wait
+ *               parks the request while the task runs (park.c).
+ *   m_result:   the stored XML read into the response struct, in the
+ *               worker's data context (freed after the response, pool.c).
  *
  * Tasks are recorded in the store under "Service.m", so an id of another
- * method (or service) is unknown to m_progress and m_result.
+ * method (or service) is unknown to its operations.
  *
  * Copyright (C) 2026 the Ladon-C authors. GPL-2.0-or-later.
  */
@@ -32,6 +34,7 @@
 #include <stdsoap2.h>
 
 #include "call_internal.h"
+#include "clock.h"
 #include "ladon/error.h"
 #include "log.h"
 #include "server_internal.h"
@@ -89,6 +92,12 @@ static int task_fault(ladon_call *call, int rc, int32_t id, const ladon_task_inf
     case LADON_EFAULT:
         snprintf(m, n, "task %ld failed: %s", (long)id, message);
         return soap_receiver_fault(soap, m, NULL);
+    case LADON_ECANCELLED:
+        snprintf(m, n, "task %ld cancelled", (long)id);
+        return soap_sender_fault(soap, m, NULL);
+    case LADON_ENOTSUP:
+        LADON_LOGW("%s: the task store cannot do this", ladon_call_operation(call));
+        return soap_receiver_fault(soap, "not supported by this server's task store", NULL);
     case LADON_EBUSY:
         return soap_receiver_fault(soap, "server busy: task queue full", NULL);
     case LADON_ESTORE:
@@ -143,7 +152,7 @@ struct soap *ladon_call_data_soap(ladon_call *call)
 /* ---- m --------------------------------------------------------------------- */
 
 typedef struct task_job {
-    ladon_task_glue_fn body;
+    const ladon_task_desc *tm;
     const ladon_binding *binding;
     const ladon_service *service;
     const ladon_operation *op;
@@ -155,12 +164,27 @@ static void job_free(void *arg)
     free(arg);
 }
 
+/* *v written with write as XML in soap's memory, or NULL. */
+static const char *write_xml(struct soap *soap, int (*write)(struct soap *, const void *),
+                             const void *v)
+{
+    const char *xml = NULL;
+    soap->os = &xml;
+    if (soap_begin_send(soap) != SOAP_OK || write(soap, v) != SOAP_OK ||
+        soap_end_send(soap) != SOAP_OK)
+        xml = NULL;
+    soap->os = NULL;
+    return xml;
+}
+
 static int job_run(ladon_task_ctx *ctx, void *arg)
 {
     task_job *j = arg;
+    const ladon_task_desc *tm = j->tm;
     ladon_call call;
     const char *xml = NULL;
     struct soap *soap;
+    void *args = NULL, *result = NULL;
     int rc;
 
     soap = ladon__data_soap_new(j->binding);
@@ -173,7 +197,15 @@ static int job_run(ladon_task_ctx *ctx, void *arg)
     ladon__call_reset(&call, soap, j->service, NULL);
     call.op = j->op;
     call.task = ctx;
-    rc = j->body(&call, soap, &xml);
+    if (soap_begin_recv(soap) != SOAP_OK || (args = tm->read_args(soap)) == NULL ||
+        soap_end_recv(soap) != SOAP_OK)
+        rc = LADON_ESYS;
+    else if ((result = tm->new_result(soap)) == NULL)
+        rc = LADON_ENOMEM;
+    else
+        rc = tm->run(&call, args, result);
+    if (rc == LADON_OK)
+        xml = write_xml(soap, tm->write_result, result);
     if (rc == LADON_OK && xml != NULL) {
         rc = ladon_task_set_result(ctx, xml, strlen(xml));
         if (rc != 0) {
@@ -181,6 +213,8 @@ static int job_run(ladon_task_ctx *ctx, void *arg)
                        (long)ladon_task_id(ctx), ladon_task_method(ctx));
             rc = ladon_task_fail(ctx, "out of memory");
         }
+    } else if (rc == LADON_EFAULT && call.fault_code == LADON_FAULT_CLIENT) {
+        rc = ladon_task_fail_client(ctx, "%s", call.fault_msg);
     } else if (rc == LADON_EFAULT && call.fault_code != 0) {
         rc = ladon_task_fail(ctx, "%s", call.fault_msg);
     } else {
@@ -190,146 +224,300 @@ static int job_run(ladon_task_ctx *ctx, void *arg)
         else if (rc == LADON_ESYS)
             LADON_LOGE("task %ld of %s: its arguments do not read back (gSOAP error %d at <%s>)",
                        (long)ladon_task_id(ctx), ladon_task_method(ctx), soap->error, soap->tag);
+        else if (rc == LADON_ENOMEM)
+            LADON_LOGE("task %ld of %s: out of memory (result)", (long)ladon_task_id(ctx),
+                       ladon_task_method(ctx));
         else
             LADON_LOGE("task %ld of %s returned %d (%s) without a fault; recording 'internal "
                        "error'", (long)ladon_task_id(ctx), ladon_task_method(ctx), rc,
                        ladon_err_name(rc));
-        rc = ladon_task_fail(ctx, "internal error");
+        rc = ladon_task_fail(ctx, rc == LADON_ENOMEM ? "out of memory" : "internal error");
     }
     ladon__data_soap_free(soap);
     return rc;
 }
 
-int ladon_call_task_start(ladon_call *call, const char *method, ladon_task_glue_fn body,
-                          const char *args_xml, int *task_id)
+/* The request's Idempotency-Key into key (its surrounding quotes removed:
+ * the IETF draft sends it as a structured-field string, most clients send
+ * it bare): 1 when there is one, 0 when none, -1 (the fault set) when it is
+ * malformed. */
+static int idempotency_key(ladon_call *call, char *key, size_t size)
+{
+    ladon__worker *w = call->worker;
+    const ladon__http_req *req = w != NULL && w->conn != NULL ? &w->conn->req : NULL;
+    const char *v;
+    size_t n;
+
+    if (req == NULL || (req->idempotency_key[0] == '\0' && !req->idempotency_key_bad))
+        return 0;
+    v = req->idempotency_key;
+    n = strlen(v);
+    if (n >= 2 && v[0] == '"' && v[n - 1] == '"') {
+        v++;
+        n -= 2;
+    }
+    bool ok = !req->idempotency_key_bad && n > 0 && n < size;
+    for (size_t i = 0; ok && i < n; i++)
+        ok = v[i] >= 0x21 && v[i] <= 0x7e && v[i] != '"';
+    if (!ok) {
+        snprintf(call->error_msg, sizeof call->error_msg,
+                 "bad Idempotency-Key header: 1 to %d printable ASCII characters, given once",
+                 LADON_TASK_KEY_MAX - 1);
+        soap_sender_fault(call->soap, call->error_msg, NULL);
+        return -1;
+    }
+    memcpy(key, v, n);
+    key[n] = '\0';
+    return 1;
+}
+
+/* FNV-1a, 64 bits, of the arguments: what an idempotency key is checked
+ * against (the same arguments write the same XML). */
+static uint64_t args_hash(const char *xml)
+{
+    uint64_t h = 1469598103934665603ull;
+    for (const unsigned char *p = (const unsigned char *)xml; *p != '\0'; p++) {
+        h ^= *p;
+        h *= 1099511628211ull;
+    }
+    return h;
+}
+
+int ladon_call_task_start(ladon_call *call, const ladon_task_desc *tm, void *args,
+                          int *task_id)
 {
     ladon__worker *w;
     ladon_task_engine *eng;
     char key[LADON_TASK_METHOD_MAX];
+    char ikey[LADON_TASK_KEY_MAX];
+    const char *xml = NULL;
+    struct soap *data;
     task_job *j;
     size_t len;
     int32_t id = 0;
-    int rc;
+    int rc, existed = 0, has_key;
 
     if (call == NULL || call->soap == NULL)
         return SOAP_FATAL_ERROR;
-    if (args_xml == NULL) {
+    eng = engine_of(call);
+    if (eng == NULL || tm == NULL || args == NULL || task_id == NULL ||
+        method_key(key, sizeof key, call, tm->name) != 0)
+        return internal_error(call);
+    w = call->worker;
+    /* the early check answers the start itself: nothing is created */
+    if (tm->check != NULL && (rc = tm->check(call, args)) != LADON_OK)
+        return ladon_call_finish(call, rc);
+    has_key = idempotency_key(call, ikey, sizeof ikey);
+    if (has_key < 0)
+        return call->soap->error;
+    data = ladon_call_data_soap(call);
+    if (data != NULL)
+        xml = write_xml(data, tm->write_args, args);
+    if (xml == NULL) {
         LADON_LOGE("%s: cannot write the task's arguments", ladon_call_operation(call));
         return task_fault(call, LADON_ENOMEM, 0, NULL, NULL);
     }
-    eng = engine_of(call);
-    if (eng == NULL || body == NULL || task_id == NULL || method == NULL ||
-        method_key(key, sizeof key, call, method) != 0)
-        return internal_error(call);
-    w = call->worker;
-    len = strlen(args_xml);
+    len = strlen(xml);
     j = malloc(sizeof *j + len + 1);
     if (j == NULL)
         return task_fault(call, LADON_ENOMEM, 0, NULL, NULL);
-    j->body = body;
+    j->tm = tm;
     j->binding = w->srv->binding;
     j->service = call->service;
     j->op = call->op;
-    memcpy(j->args, args_xml, len + 1);
+    memcpy(j->args, xml, len + 1);
+    ladon_task_start start = {
+        .method = key,
+        .run = job_run,
+        .arg = j,
+        .free_arg = job_free,
+        .idempotency_key = has_key ? ikey : NULL,
+        .args_hash = has_key ? args_hash(j->args) : 0,
+    };
     store_wait_begin(w);
-    rc = ladon_task_submit(eng, key, job_run, j, job_free, &id);
+    rc = ladon_task_submit_start(eng, &start, &id, &existed);
     ladon__worker_wait_end(w);
-    if (rc != 0) {
+    if (rc != 0 || existed)
         job_free(j);
-        return task_fault(call, rc, 0, NULL, NULL);
+    if (rc == LADON_ECONFLICT) {
+        snprintf(call->error_msg, sizeof call->error_msg,
+                 "Idempotency-Key '%s' was used with other arguments", ikey);
+        return soap_sender_fault(call->soap, call->error_msg, NULL);
     }
-    LADON_LOGD("task %ld of %s queued", (long)id, key);
+    if (rc != 0)
+        return task_fault(call, rc, 0, NULL, NULL);
+    if (existed)
+        LADON_LOGD("%s: Idempotency-Key '%s' names task %ld", key, ikey, (long)id);
+    else
+        LADON_LOGD("task %ld of %s queued", (long)id, key);
     *task_id = (int)id;
     return SOAP_OK;
 }
 
-/* ---- m_progress ------------------------------------------------------------ */
+/* ---- m_progress, m_cancel, m_wait --------------------------------------------- */
 
-int ladon_call_task_progress(ladon_call *call, const char *method, int task_id, int *id_out,
-                             double *progress, double *duration, double *starttime)
+/* out from the record; the message is copied into the request's memory. */
+static int fill_view(ladon_call *call, const ladon_task_record *rec, ladon_task_view *out)
+{
+    out->task_id = (int)rec->info.id;
+    out->progress = rec->info.progress;
+    out->duration = rec->info.duration;
+    out->starttime = rec->info.starttime;
+    out->state = (int)rec->info.state;
+    out->message = NULL;
+    if (rec->message[0] != '\0' &&
+        (out->message = soap_strdup(call->soap, rec->message)) == NULL)
+        return task_fault(call, LADON_ENOMEM, 0, NULL, NULL);
+    return SOAP_OK;
+}
+
+enum view_op { VIEW_PROGRESS, VIEW_CANCEL, VIEW_WAIT };
+
+static int task_view(ladon_call *call, const ladon_task_desc *tm, int task_id,
+                     enum view_op what, ladon_task_view *out)
 {
     ladon_task_engine *eng;
     char key[LADON_TASK_METHOD_MAX];
-    ladon_task_info info;
+    ladon_task_record rec;
     int rc;
 
     if (call == NULL || call->soap == NULL)
         return SOAP_FATAL_ERROR;
     eng = engine_of(call);
-    if (eng == NULL || method == NULL || method_key(key, sizeof key, call, method) != 0)
+    if (eng == NULL || tm == NULL || out == NULL ||
+        method_key(key, sizeof key, call, tm->name) != 0)
         return internal_error(call);
     /* ids are positive: 0 and negative ones were never issued */
-    if (task_id > 0) {
-        store_wait_begin(call->worker);
-        rc = ladon_task_progress(eng, key, (int32_t)task_id, &info);
-        ladon__worker_wait_end(call->worker);
-    } else {
-        rc = LADON_ENOTFOUND;
-    }
+    if (task_id <= 0)
+        return task_fault(call, LADON_ENOTFOUND, (int32_t)task_id, NULL, NULL);
+    store_wait_begin(call->worker);
+    if (what == VIEW_CANCEL)
+        rc = ladon_task_cancel(eng, key, (int32_t)task_id, &rec);
+    else
+        rc = ladon_task_query(eng, key, (int32_t)task_id, &rec);
+    ladon__worker_wait_end(call->worker);
     if (rc != 0)
         return task_fault(call, rc, (int32_t)task_id, NULL, NULL);
-    *id_out = (int)info.id;
-    *progress = info.progress;
-    *duration = info.duration;
-    *starttime = info.starttime;
-    return SOAP_OK;
+    return fill_view(call, &rec, out);
+}
+
+int ladon_call_task_progress(ladon_call *call, const ladon_task_desc *tm, int task_id,
+                             ladon_task_view *out)
+{
+    return task_view(call, tm, task_id, VIEW_PROGRESS, out);
+}
+
+int ladon_call_task_cancel(ladon_call *call, const ladon_task_desc *tm, int task_id,
+                           ladon_task_view *out)
+{
+    return task_view(call, tm, task_id, VIEW_CANCEL, out);
+}
+
+int ladon_call_task_wait(ladon_call *call, const ladon_task_desc *tm, int task_id,
+                         double timeout, ladon_task_view *out)
+{
+    ladon__worker *w;
+    ladon__conn *c;
+    char key[LADON_TASK_METHOD_MAX];
+    int64_t now, deadline;
+    bool park;
+    int rc;
+
+    if (call == NULL || call->soap == NULL)
+        return SOAP_FATAL_ERROR;
+    if (!(timeout >= 0.0)) { /* also NaN */
+        snprintf(call->error_msg, sizeof call->error_msg,
+                 "timeout must be a number of seconds >= 0");
+        return soap_sender_fault(call->soap, call->error_msg, NULL);
+    }
+    w = call->worker;
+    c = w != NULL ? w->conn : NULL;
+    if (c == NULL || tm == NULL || task_id <= 0 || engine_of(call) == NULL ||
+        method_key(key, sizeof key, call, tm->name) != 0)
+        return task_view(call, tm, task_id, VIEW_WAIT, out);
+    now = ladon__now_ms();
+    if (c->wait_deadline_ms != 0) {
+        deadline = c->wait_deadline_ms; /* served again: the first deadline */
+    } else {
+        double max = (double)w->srv->cfg.task_wait_max_s;
+        double t = timeout < max ? timeout : max;
+        deadline = now + (int64_t)(t * 1000.0);
+    }
+    /* watch before reading, so an end between the read and parking wakes it */
+    park = now < deadline && ladon__park_prepare(w, key, (int32_t)task_id, deadline) == 0;
+    rc = task_view(call, tm, task_id, VIEW_WAIT, out);
+    if (park && rc == SOAP_OK &&
+        (out->state == LADON_TASK_QUEUED || out->state == LADON_TASK_RUNNING)) {
+        call->parked = 1;
+        return SOAP_STOP; /* pool.c: no answer now */
+    }
+    ladon__park_leave(w->srv, c);
+    return rc;
 }
 
 /* ---- m_result -------------------------------------------------------------- */
 
-int ladon_call_task_result(ladon_call *call, const char *method, int task_id, struct soap **in)
+int ladon_call_task_result(ladon_call *call, const ladon_task_desc *tm, int task_id,
+                           void *result)
 {
     ladon__worker *w;
     ladon_task_engine *eng;
     char key[LADON_TASK_METHOD_MAX];
-    char message[LADON_TASK_MESSAGE_MAX];
-    ladon_task_info info;
-    void *data = NULL;
-    size_t len = 0;
+    ladon_task_record rec;
+    struct soap *in;
     int rc;
 
-    if (call == NULL || call->soap == NULL || in == NULL)
+    if (call == NULL || call->soap == NULL)
         return SOAP_FATAL_ERROR;
-    *in = NULL;
     eng = engine_of(call);
-    if (eng == NULL || method == NULL || method_key(key, sizeof key, call, method) != 0)
+    if (eng == NULL || tm == NULL || result == NULL ||
+        method_key(key, sizeof key, call, tm->name) != 0)
         return internal_error(call);
     w = call->worker;
-    message[0] = '\0';
-    memset(&info, 0, sizeof info);
-    if (task_id > 0) {
-        store_wait_begin(w);
-        rc = ladon_task_result(eng, key, (int32_t)task_id, &info, &data, &len, message,
-                               sizeof message);
-        ladon__worker_wait_end(w);
-    } else {
-        rc = LADON_ENOTFOUND;
-    }
+    if (task_id <= 0)
+        return task_fault(call, LADON_ENOTFOUND, (int32_t)task_id, NULL, NULL);
+    store_wait_begin(w);
+    rc = ladon_task_fetch(eng, key, (int32_t)task_id, &rec);
+    ladon__worker_wait_end(w);
     if (rc != 0)
-        return task_fault(call, rc, (int32_t)task_id, &info, message);
+        return task_fault(call, rc, (int32_t)task_id, NULL, NULL);
+    switch (rec.info.state) {
+    case LADON_TASK_DONE:
+        break;
+    case LADON_TASK_FAILED:
+        free(rec.result);
+        if (rec.flags & LADON_TASK_CLIENT_FAULT) {
+            /* the body's ladon_fault(LADON_FAULT_CLIENT, ...) stays the
+             * client's */
+            snprintf(call->error_msg, sizeof call->error_msg, "task %ld failed: %s",
+                     (long)task_id, rec.message);
+            return soap_sender_fault(call->soap, call->error_msg, NULL);
+        }
+        return task_fault(call, LADON_EFAULT, (int32_t)task_id, NULL, rec.message);
+    case LADON_TASK_CANCELLED:
+        free(rec.result);
+        return task_fault(call, LADON_ECANCELLED, (int32_t)task_id, NULL, NULL);
+    default:
+        free(rec.result);
+        return task_fault(call, LADON_ESTATE, (int32_t)task_id, &rec.info, NULL);
+    }
     if (ladon_call_data_soap(call) == NULL) {
-        free(data);
+        free(rec.result);
         return task_fault(call, LADON_ENOMEM, 0, NULL, NULL);
     }
     /* the engine's copy is NUL-terminated: read it in place; the worker
      * frees it with the data context after the response (pool.c) */
     free(w->result_xml);
-    w->result_xml = data;
-    w->data->is = data;
-    *in = w->data;
+    w->result_xml = rec.result;
+    in = w->data;
+    in->is = rec.result;
+    if (soap_begin_recv(in) != SOAP_OK || tm->read_result(in, result) == NULL ||
+        soap_end_recv(in) != SOAP_OK) {
+        LADON_LOGE("task %d of %s: the stored result does not parse (gSOAP error %d at <%s>)",
+                   task_id, key, in->error, in->tag);
+        if (in->error == SOAP_EOM)
+            return task_fault(call, LADON_ENOMEM, 0, NULL, NULL);
+        return internal_error(call);
+    }
     return SOAP_OK;
-}
-
-int ladon_call_task_unreadable(ladon_call *call, const char *method, int task_id)
-{
-    struct soap *in;
-    if (call == NULL || call->soap == NULL)
-        return SOAP_FATAL_ERROR;
-    in = call->worker != NULL ? ((ladon__worker *)call->worker)->data : NULL;
-    LADON_LOGE("task %d of %s.%s: the stored result does not parse (gSOAP error %d at <%s>)",
-               task_id, call->service ? call->service->name : "?", method ? method : "?",
-               in ? in->error : 0, in ? in->tag : "");
-    if (in != NULL && in->error == SOAP_EOM)
-        return task_fault(call, LADON_ENOMEM, 0, NULL, NULL);
-    return internal_error(call);
 }

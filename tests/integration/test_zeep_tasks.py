@@ -41,8 +41,9 @@ DOC = os.path.join(HERE, "..", "..", "docs", "tasks.md")
 TASKS_C = os.path.join(HERE, "..", "..", "services", "tasks", "tasks.c")
 
 TASK_INFO = [("task_id", "int")]
+# Ladon's four, then the lifecycle's state and message (docs/tasks.md)
 TASK_PROGRESS = [("task_id", "int"), ("progress", "double"), ("duration", "double"),
-                 ("starttime", "double")]
+                 ("starttime", "double"), ("state", "TaskState"), ("message", "string")]
 
 
 def env_with(**kw):
@@ -160,7 +161,7 @@ def one_checks(checks, srv):
     check_wire(checks, history, "taskExample", ["task_id"])
     svc.taskExample_progress(task_id=a)
     check_wire(checks, history, "taskExample_progress",
-               ["task_id", "progress", "duration", "starttime"])
+               ["task_id", "progress", "duration", "starttime", "state"])
 
     # Task B (counter 0): asked for its result at once -> not finished yet, with its progress.
     b = start(svc, 0)

@@ -54,6 +54,8 @@ typedef struct ladon_config {
                                   compression (default 16 MiB) */
     size_t max_string_bytes;   /* --max-string-length: longest string or binary value
                                   of a request, in bytes (default 256 KiB) */
+    unsigned task_wait_max_s;  /* --task-wait-max: longest m_wait, seconds; 0 = m_wait
+                                  answers at once (default 30) */
 } ladon_config;
 
 #define LADON_WAIT_THREADS_AUTO UINT32_MAX

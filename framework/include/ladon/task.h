@@ -155,8 +155,10 @@ typedef void (*ladon_task_wake_fn)(void *ud, int32_t id);
 /* Sets the one wake function (NULL: none).  Before the first watch. */
 LADON_EXTERN void ladon_task_set_waker(ladon_task_engine *eng,
                                        ladon_task_wake_fn wake, void *ud);
-/* Counts one more waiter for id / one less.  watch: 0 or LADON_ENOMEM. */
-LADON_EXTERN int ladon_task_watch(ladon_task_engine *eng, int32_t id);
+/* Counts one more waiter for task id of method / one less.  watch: 0,
+ * LADON_EINVAL (bad method or id) or LADON_ENOMEM. */
+LADON_EXTERN int ladon_task_watch(ladon_task_engine *eng, const char *method,
+                                  int32_t id);
 LADON_EXTERN void ladon_task_unwatch(ladon_task_engine *eng, int32_t id);
 
 /* What m_progress answers: 0 and *out filled, or LADON_ENOTFOUND (unknown,

@@ -262,6 +262,122 @@ int ladon_store_fail(ladon_store *st, int32_t id, const char *message,
     return st->ops->fail(st, id, message, ttl_s);
 }
 
+int ladon_store_end(ladon_store *st, int32_t id, ladon_task_state to,
+                    unsigned flags, const char *message, unsigned ttl_s)
+{
+    if (st == NULL || id <= 0 || ttl_s == 0 || message == NULL ||
+        (to != LADON_TASK_FAILED && to != LADON_TASK_CANCELLED))
+        return LADON_EINVAL;
+    if (st->ops->end != NULL)
+        return st->ops->end(st, id, to, flags & LADON_TASK_FLAGS_MASK, message, ttl_s);
+    if (to == LADON_TASK_CANCELLED)
+        return LADON_ENOTSUP;
+    return st->ops->fail(st, id, message, ttl_s);
+}
+
+int ladon_store_cancel(ladon_store *st, const char *method, int32_t id,
+                       unsigned ttl_s, ladon_task_record *out)
+{
+    if (out != NULL)
+        memset(out, 0, sizeof *out);
+    if (st == NULL || out == NULL || ttl_s == 0 || !method_ok(method))
+        return LADON_EINVAL;
+    if (id <= 0)
+        return LADON_ENOTFOUND;
+    if (st->ops->cancel == NULL)
+        return LADON_ENOTSUP;
+    int rc = st->ops->cancel(st, method, id, ttl_s, out);
+    if (rc != 0) {
+        memset(out, 0, sizeof *out);
+    } else if ((out->info.state == LADON_TASK_QUEUED || out->info.state == LADON_TASK_RUNNING) &&
+               out->info.progress > LADON_TASK_PROGRESS_UNFINISHED_MAX) {
+        out->info.progress = LADON_TASK_PROGRESS_UNFINISHED_MAX;
+    }
+    return rc;
+}
+
+int ladon_store_sync(ladon_store *st, int32_t id, double fraction,
+                     const char *status, int renew, unsigned *flags)
+{
+    unsigned dummy;
+    char line[LADON_TASK_STATUS_MAX];
+    if (flags == NULL)
+        flags = &dummy;
+    *flags = 0;
+    if (st == NULL || id <= 0)
+        return LADON_EINVAL;
+    fraction = isnan(fraction) ? -1.0 : fraction < 0.0 ? -1.0 : ladon__progress_clamp(fraction);
+    if (status != NULL) {
+        /* cut at a UTF-8 character boundary */
+        size_t n = strnlen(status, LADON_TASK_STATUS_MAX);
+        if (n >= LADON_TASK_STATUS_MAX) {
+            n = LADON_TASK_STATUS_MAX - 1;
+            while (n > 0 && ((unsigned char)status[n] & 0xC0u) == 0x80u)
+                n--;
+        }
+        memcpy(line, status, n);
+        line[n] = '\0';
+        status = line;
+    }
+    if (st->ops->sync != NULL)
+        return st->ops->sync(st, id, fraction, status, renew && st->lease_s > 0, flags);
+    if (renew && st->lease_s > 0 && st->ops->touch != NULL)
+        return st->ops->touch(st, id, fraction);
+    if (fraction < 0.0)
+        return 0;
+    return st->ops->progress(st, id, fraction);
+}
+
+int ladon_store_changes(ladon_store *st, uint64_t *out)
+{
+    if (st == NULL || out == NULL)
+        return LADON_EINVAL;
+    if (st->ops->changes == NULL)
+        return LADON_ENOTSUP;
+    return st->ops->changes(st, out);
+}
+
+static int key_ok(const char *key)
+{
+    if (key == NULL)
+        return 0;
+    size_t n = strnlen(key, LADON_TASK_KEY_MAX);
+    if (n == 0 || n >= LADON_TASK_KEY_MAX)
+        return 0;
+    for (size_t i = 0; i < n; i++)
+        if ((unsigned char)key[i] < 0x21 || (unsigned char)key[i] > 0x7e)
+            return 0;
+    return 1;
+}
+
+int ladon_store_claim(ladon_store *st, const char *method, const char *key,
+                      uint64_t hash, int32_t id, unsigned ttl_s, int32_t *id_out,
+                      uint64_t *hash_out)
+{
+    int32_t i0;
+    uint64_t h0;
+    if (id_out == NULL)
+        id_out = &i0;
+    if (hash_out == NULL)
+        hash_out = &h0;
+    *id_out = 0;
+    *hash_out = 0;
+    if (st == NULL || id <= 0 || ttl_s == 0 || !method_ok(method) || !key_ok(key))
+        return LADON_EINVAL;
+    if (st->ops->claim == NULL)
+        return LADON_ENOTSUP;
+    return st->ops->claim(st, method, key, hash, id, ttl_s, id_out, hash_out);
+}
+
+int ladon_store_unclaim(ladon_store *st, const char *method, const char *key, int32_t id)
+{
+    if (st == NULL || id <= 0 || !method_ok(method) || !key_ok(key))
+        return LADON_EINVAL;
+    if (st->ops->unclaim == NULL)
+        return 0;
+    return st->ops->unclaim(st, method, key, id);
+}
+
 int ladon_store_get(ladon_store *st, const char *method, int32_t id,
                     ladon_task_record *out, int want_result)
 {
@@ -280,7 +396,8 @@ int ladon_store_get(ladon_store *st, const char *method, int32_t id,
                         ladon__store_realtime(st) > out->lease_until;
          tries++) {
         int frc = st->ops->fail(st, id, LADON_TASK_LOST_MESSAGE, st->opts.ttl_s);
-        if (frc != 0 && frc != LADON_ESTATE && frc != LADON_ENOTFOUND) {
+        if (frc != 0 && frc != LADON_ESTATE && frc != LADON_ENOTFOUND &&
+            frc != LADON_STORE_CANCELLED) {
             rc = frc;
             break;
         }

@@ -4,7 +4,13 @@
  * The mutex is a leaf: nothing else is locked or called out to while it is
  * held (only malloc/free and lock-free reads of live-progress cells).
  *
- * Expiry: DONE and FAILED records are also on a doubly linked expiry list
+ * Lifecycle (ladon/store.h): cancel, end, sync and the idempotency keys
+ * are done under the same mutex, so each is one atomic step; keys live in
+ * a table of their own with the same expiry rules (lazily and in sweep).
+ * No change counter: the memory store is one process's, whose engine sees
+ * every end itself.
+ *
+ * Expiry: DONE, FAILED and CANCELLED records are also on a doubly linked expiry list
  * sorted by expiry time (insertion walks back from the tail, which is O(1)
  * while every record uses the same ttl).  Expired records are released
  *   - lazily, when get() finds one;
@@ -53,9 +59,22 @@ struct mrec {
     ladon_task_live *live;
     void *result;
     size_t result_len;
-    char *message;
+    char *message;  /* failure text once ended; status line while running */
+    unsigned flags; /* LADON_TASK_CANCEL_REQUESTED, LADON_TASK_CLIENT_FAULT */
     char method[];
 };
+
+/* An idempotency key: "method\0key" -> (id, hash), until expires. */
+typedef struct mkey mkey;
+struct mkey {
+    mkey *next;
+    int32_t id;
+    uint64_t hash;
+    double expires; /* monotonic */
+    size_t len;     /* of name, both NULs included */
+    char name[];
+};
+#define KEY_BUCKETS 1024u
 
 typedef struct mstore {
     ladon_store base;
@@ -65,6 +84,7 @@ typedef struct mstore {
     size_t count, ended, result_bytes;
     mrec *ehead, *etail;
     size_t released; /* records expired since the last malloc_trim() */
+    mkey *keys[KEY_BUCKETS];
 } mstore;
 
 /* After this many records were released, the periodic sweep gives the free
@@ -111,7 +131,8 @@ static void resize(mstore *ms, size_t nb)
 
 static int is_ended(const mrec *r)
 {
-    return r->state == LADON_TASK_DONE || r->state == LADON_TASK_FAILED;
+    return r->state == LADON_TASK_DONE || r->state == LADON_TASK_FAILED ||
+           r->state == LADON_TASK_CANCELLED;
 }
 
 static void expiry_insert(mstore *ms, mrec *r)
@@ -246,6 +267,12 @@ static void mem_close(ladon_store *st)
         }
     }
     free(ms->buckets);
+    for (size_t i = 0; i < KEY_BUCKETS; i++)
+        while (ms->keys[i] != NULL) {
+            mkey *k = ms->keys[i];
+            ms->keys[i] = k->next;
+            free(k);
+        }
     pthread_mutex_destroy(&ms->mu);
     free(ms);
 }
@@ -323,6 +350,17 @@ static int mem_progress(ladon_store *st, int32_t id, double fraction)
     return rc;
 }
 
+/* Replaces r's message by a copy of text; 0 or LADON_ENOMEM (unchanged). */
+static int set_message(mrec *r, const char *text)
+{
+    char *copy = strdup(text);
+    if (copy == NULL)
+        return LADON_ENOMEM;
+    free(r->message);
+    r->message = copy;
+    return 0;
+}
+
 /* Moves r to an ended state.  Caller holds mu.  Returns the live cell to be
  * unreferenced after unlocking. */
 static ladon_task_live *end_record(mstore *ms, mrec *r, ladon_task_state to,
@@ -361,7 +399,16 @@ static int mem_finish(ladon_store *st, int32_t id, const void *result,
         rc = LADON_ENOTFOUND;
     else if (r->state != LADON_TASK_RUNNING)
         rc = LADON_ESTATE;
-    else {
+    else if (r->flags & LADON_TASK_CANCEL_REQUESTED) {
+        /* cancelled while it ran: its result is discarded */
+        rc = set_message(r, LADON_TASK_CANCELLED_MESSAGE);
+        if (rc == 0) {
+            live = end_record(ms, r, LADON_TASK_CANCELLED, now, ttl_s);
+            rc = LADON_STORE_CANCELLED;
+        }
+    } else {
+        free(r->message); /* the status line */
+        r->message = NULL;
         r->result = copy;
         r->result_len = len;
         copy = NULL;
@@ -373,8 +420,8 @@ static int mem_finish(ladon_store *st, int32_t id, const void *result,
     return rc;
 }
 
-static int mem_fail(ladon_store *st, int32_t id, const char *message,
-                    unsigned ttl_s)
+static int mem_end(ladon_store *st, int32_t id, ladon_task_state to,
+                   unsigned flags, const char *message, unsigned ttl_s)
 {
     mstore *ms = (mstore *)st;
     char *copy = strndup(message, LADON_TASK_MESSAGE_MAX - 1);
@@ -389,15 +436,221 @@ static int mem_fail(ladon_store *st, int32_t id, const char *message,
         rc = LADON_ENOTFOUND;
     else if (r->state != LADON_TASK_QUEUED && r->state != LADON_TASK_RUNNING)
         rc = LADON_ESTATE;
-    else {
+    else if (r->state == LADON_TASK_RUNNING &&
+             (r->flags & LADON_TASK_CANCEL_REQUESTED) &&
+             (rc = set_message(r, LADON_TASK_CANCELLED_MESSAGE)) == 0) {
+        live = end_record(ms, r, LADON_TASK_CANCELLED, now, ttl_s);
+        rc = LADON_STORE_CANCELLED;
+    } else if (rc == 0) {
+        free(r->message);
         r->message = copy;
         copy = NULL;
-        live = end_record(ms, r, LADON_TASK_FAILED, now, ttl_s);
+        r->flags = flags & LADON_TASK_CLIENT_FAULT;
+        live = end_record(ms, r, to, now, ttl_s);
     }
     pthread_mutex_unlock(&ms->mu);
     free(copy);
     ladon_task_live_unref(live);
     return rc;
+}
+
+static int mem_fail(ladon_store *st, int32_t id, const char *message,
+                    unsigned ttl_s)
+{
+    return mem_end(st, id, LADON_TASK_FAILED, 0, message, ttl_s);
+}
+
+/* What get answers of r (caller holds mu). */
+static void fill_out(const mrec *r, ladon_task_record *out, double now)
+{
+    out->info.id = r->id;
+    out->info.state = r->state;
+    out->info.starttime = r->starttime;
+    out->info.progress = r->progress;
+    if (r->live != NULL) {
+        double live = ladon_task_live_get(r->live);
+        if (live > out->info.progress)
+            out->info.progress = live;
+    }
+    if (is_ended(r))
+        out->info.duration = r->duration;
+    else
+        out->info.duration = now > r->mono_start ? now - r->mono_start : 0.0;
+    memcpy(out->method, r->method, strlen(r->method) + 1);
+    if (r->message != NULL)
+        snprintf(out->message, sizeof out->message, "%s", r->message);
+    out->flags = r->flags;
+}
+
+static int mem_cancel(ladon_store *st, const char *method, int32_t id,
+                      unsigned ttl_s, ladon_task_record *out)
+{
+    mstore *ms = (mstore *)st;
+    double now = ladon__store_monotonic(st);
+    ladon_task_live *live = NULL;
+    int rc = 0;
+    pthread_mutex_lock(&ms->mu);
+    mrec **link = find_link(ms, id);
+    mrec *r = *link;
+    if (r != NULL && is_ended(r) && r->expires <= now) {
+        remove_at(ms, link);
+        r = NULL;
+    }
+    if (r == NULL || strcmp(r->method, method) != 0) {
+        rc = LADON_ENOTFOUND;
+    } else if (r->state == LADON_TASK_QUEUED) {
+        rc = set_message(r, LADON_TASK_CANCELLED_MESSAGE);
+        if (rc == 0)
+            live = end_record(ms, r, LADON_TASK_CANCELLED, now, ttl_s);
+    } else if (r->state == LADON_TASK_RUNNING) {
+        r->flags |= LADON_TASK_CANCEL_REQUESTED;
+    }
+    if (rc == 0)
+        fill_out(r, out, now);
+    pthread_mutex_unlock(&ms->mu);
+    ladon_task_live_unref(live);
+    return rc;
+}
+
+static int mem_sync(ladon_store *st, int32_t id, double fraction,
+                    const char *status, int renew, unsigned *flags)
+{
+    mstore *ms = (mstore *)st;
+    (void)renew; /* no leases */
+    char *copy = status != NULL && status[0] != '\0' ? strdup(status) : NULL;
+    if (status != NULL && status[0] != '\0' && copy == NULL)
+        return LADON_ENOMEM;
+    int rc = 0;
+    pthread_mutex_lock(&ms->mu);
+    mrec *r = *find_link(ms, id);
+    if (r == NULL) {
+        rc = LADON_ENOTFOUND;
+    } else {
+        *flags = r->flags;
+        if (r->state == LADON_TASK_QUEUED && status == NULL && fraction < 0.0)
+            ; /* a lease renewal: nothing to do without leases */
+        else if (r->state != LADON_TASK_RUNNING)
+            rc = LADON_ESTATE;
+        else {
+            if (fraction > r->progress)
+                r->progress = fraction;
+            if (status != NULL) {
+                free(r->message);
+                r->message = copy;
+                copy = NULL;
+            }
+        }
+    }
+    pthread_mutex_unlock(&ms->mu);
+    free(copy);
+    return rc;
+}
+
+/* ---- idempotency keys ------------------------------------------------- */
+
+/* "method\0key\0" into a new mkey; NULL when out of memory. */
+static mkey *key_new(const char *method, const char *key)
+{
+    size_t ml = strlen(method) + 1, kl = strlen(key) + 1;
+    mkey *k = malloc(sizeof *k + ml + kl);
+    if (k == NULL)
+        return NULL;
+    memcpy(k->name, method, ml);
+    memcpy(k->name + ml, key, kl);
+    k->len = ml + kl;
+    k->next = NULL;
+    return k;
+}
+
+static size_t key_bucket(const char *name, size_t len)
+{
+    uint64_t h = 1469598103934665603ull;
+    for (size_t i = 0; i < len; i++) {
+        h ^= (unsigned char)name[i];
+        h *= 1099511628211ull;
+    }
+    return (size_t)(h % KEY_BUCKETS);
+}
+
+/* The live key named like k in its bucket (expired ones released on the
+ * way); *link points at its link.  Caller holds mu. */
+static mkey *key_find(mstore *ms, const mkey *k, double now, mkey ***link)
+{
+    mkey **l = &ms->keys[key_bucket(k->name, k->len)];
+    while (*l != NULL) {
+        mkey *e = *l;
+        if (e->expires <= now) {
+            *l = e->next;
+            free(e);
+            continue;
+        }
+        if (e->len == k->len && memcmp(e->name, k->name, k->len) == 0) {
+            *link = l;
+            return e;
+        }
+        l = &e->next;
+    }
+    *link = l;
+    return NULL;
+}
+
+static int mem_claim(ladon_store *st, const char *method, const char *key,
+                     uint64_t hash, int32_t id, unsigned ttl_s,
+                     int32_t *id_out, uint64_t *hash_out)
+{
+    mstore *ms = (mstore *)st;
+    mkey *k = key_new(method, key), **link;
+    if (k == NULL)
+        return LADON_ENOMEM;
+    double now = ladon__store_monotonic(st);
+    k->id = id;
+    k->hash = hash;
+    k->expires = now + (double)ttl_s;
+    pthread_mutex_lock(&ms->mu);
+    mkey *held = key_find(ms, k, now, &link);
+    if (held != NULL) {
+        *id_out = held->id;
+        *hash_out = held->hash;
+        pthread_mutex_unlock(&ms->mu);
+        free(k);
+        return LADON_STORE_EXISTS;
+    }
+    *link = k;
+    pthread_mutex_unlock(&ms->mu);
+    return 0;
+}
+
+static int mem_unclaim(ladon_store *st, const char *method, const char *key,
+                       int32_t id)
+{
+    mstore *ms = (mstore *)st;
+    mkey *k = key_new(method, key), **link;
+    if (k == NULL)
+        return LADON_ENOMEM;
+    pthread_mutex_lock(&ms->mu);
+    mkey *held = key_find(ms, k, ladon__store_monotonic(st), &link);
+    if (held != NULL && held->id == id) {
+        *link = held->next;
+        free(held);
+    }
+    pthread_mutex_unlock(&ms->mu);
+    free(k);
+    return 0;
+}
+
+/* Releases every expired key (caller holds mu). */
+static void keys_sweep(mstore *ms, double now)
+{
+    for (size_t i = 0; i < KEY_BUCKETS; i++)
+        for (mkey **l = &ms->keys[i]; *l != NULL;) {
+            mkey *e = *l;
+            if (e->expires <= now) {
+                *l = e->next;
+                free(e);
+            } else {
+                l = &e->next;
+            }
+        }
 }
 
 static int mem_get(ladon_store *st, const char *method, int32_t id,
@@ -417,22 +670,7 @@ static int mem_get(ladon_store *st, const char *method, int32_t id,
         rc = LADON_ENOTFOUND;
         goto out;
     }
-    out->info.id = r->id;
-    out->info.state = r->state;
-    out->info.starttime = r->starttime;
-    out->info.progress = r->progress;
-    if (r->live != NULL) {
-        double live = ladon_task_live_get(r->live);
-        if (live > out->info.progress)
-            out->info.progress = live;
-    }
-    if (is_ended(r))
-        out->info.duration = r->duration;
-    else
-        out->info.duration = now > r->mono_start ? now - r->mono_start : 0.0;
-    memcpy(out->method, r->method, strlen(r->method) + 1);
-    if (r->message != NULL)
-        snprintf(out->message, sizeof out->message, "%s", r->message);
+    fill_out(r, out, now);
     if (want_result && r->state == LADON_TASK_DONE) {
         out->result = malloc(r->result_len + 1);
         if (out->result == NULL) {
@@ -467,6 +705,7 @@ static size_t mem_sweep(ladon_store *st)
     double now = ladon__store_monotonic(st);
     pthread_mutex_lock(&ms->mu);
     size_t n = expire_some(ms, now, 0);
+    keys_sweep(ms, now);
     int trim = ms->released >= TRIM_AFTER;
     if (trim)
         ms->released = 0;
@@ -502,4 +741,9 @@ const ladon_store_ops ladon__store_memory_ops = {
     .stats = mem_stats,
     .form = "memory:",
     .check = mem_check,
+    .end = mem_end,
+    .cancel = mem_cancel,
+    .sync = mem_sync,
+    .claim = mem_claim,
+    .unclaim = mem_unclaim,
 };

@@ -110,6 +110,9 @@ static void free_arrays(ladon_task_engine *eng)
     free(eng->hk_ids);
     free(eng->hk_vals);
     free(eng->hk_running);
+    free(eng->hk_status);
+    free(eng->hk_has_status);
+    free(eng->watches);
 }
 
 /* Stops and joins the threads started so far, frees everything. */
@@ -156,6 +159,10 @@ int ladon_task_engine_new(ladon_task_engine **out,
     eng->store = store;
     eng->live_store = ladon_store_has_live_progress(store);
     eng->touch_period = ladon_store_lease(store) / 3.0;
+    {
+        uint64_t c;
+        eng->has_changes = ladon_store_changes(store, &c) != LADON_ENOTSUP;
+    }
     eng->hk_done = 1; /* until the housekeeper runs */
     atomic_init(&eng->abandon, 0);
     eng->ring = calloc(cfg->queue_capacity, sizeof *eng->ring);
@@ -164,9 +171,12 @@ int ladon_task_engine_new(ladon_task_engine **out,
     eng->hk_ids = calloc(HK_BATCH, sizeof *eng->hk_ids);
     eng->hk_vals = calloc(HK_BATCH, sizeof *eng->hk_vals);
     eng->hk_running = calloc(HK_BATCH, sizeof *eng->hk_running);
+    eng->hk_status = calloc(HK_BATCH, sizeof *eng->hk_status);
+    eng->hk_has_status = calloc(HK_BATCH, sizeof *eng->hk_has_status);
     if (eng->ring == NULL || eng->threads == NULL || eng->stop_ids == NULL ||
         eng->hk_ids == NULL || eng->hk_vals == NULL ||
-        eng->hk_running == NULL) {
+        eng->hk_running == NULL || eng->hk_status == NULL ||
+        eng->hk_has_status == NULL) {
         free_arrays(eng);
         free(eng);
         return LADON_ENOMEM;
@@ -229,9 +239,49 @@ int ladon_task_submit(ladon_task_engine *eng, const char *method,
                       ladon_task_run_fn run, void *arg,
                       ladon_task_free_fn free_arg, int32_t *id_out)
 {
-    if (eng == NULL || run == NULL || id_out == NULL || method == NULL)
+    ladon_task_start start = {
+        .method = method, .run = run, .arg = arg, .free_arg = free_arg};
+    return ladon_task_submit_start(eng, &start, id_out, NULL);
+}
+
+/* With an idempotency key: claims it for the new record ctx->id.  0 when
+ * claimed (the task is to be queued); 1 when an earlier task holds it
+ * (*id_out is that task; the new record is removed); or an error (the new
+ * record is removed). */
+static int claim_key(ladon_task_engine *eng, const ladon_task_start *start,
+                     ladon_task_ctx *ctx, int32_t *id_out)
+{
+    int32_t holder = 0;
+    uint64_t hash = 0;
+    int rc = ladon_store_claim(eng->store, start->method,
+                               start->idempotency_key, start->args_hash,
+                               ctx->id, eng->cfg.ttl_s, &holder, &hash);
+    if (rc == 0)
+        return 0;
+    /* the record was never queued: no one else knows its id */
+    int rm = ladon_store_remove(eng->store, ctx->id);
+    if (rm != 0 && rm != LADON_ENOTFOUND)
+        LADON_LOGW("task %ld of %s: its record could not be removed (%s); "
+                   "it stays queued until its lease passes",
+                   (long)ctx->id, start->method, ladon__task_rc_text(rm));
+    if (rc != LADON_STORE_EXISTS)
+        return rc;
+    if (hash != start->args_hash)
+        return LADON_ECONFLICT;
+    *id_out = holder;
+    return 1;
+}
+
+int ladon_task_submit_start(ladon_task_engine *eng,
+                            const ladon_task_start *start, int32_t *id_out,
+                            int *existed)
+{
+    if (existed != NULL)
+        *existed = 0;
+    if (eng == NULL || start == NULL || start->run == NULL || id_out == NULL ||
+        start->method == NULL)
         return LADON_EINVAL;
-    size_t mlen = strnlen(method, LADON_TASK_METHOD_MAX);
+    size_t mlen = strnlen(start->method, LADON_TASK_METHOD_MAX);
     if (mlen == 0 || mlen >= LADON_TASK_METHOD_MAX)
         return LADON_EINVAL;
 
@@ -245,20 +295,24 @@ int ladon_task_submit(ladon_task_engine *eng, const char *method,
     pthread_mutex_unlock(&eng->mu);
 
     int rc = LADON_ENOMEM;
+    int32_t earlier = 0;
     ladon_task_ctx *ctx = calloc(1, sizeof *ctx);
     if (ctx != NULL)
         ctx->live = ladon__task_live_new();
     if (ctx != NULL && ctx->live != NULL) {
         ctx->eng = eng;
-        ctx->run = run;
-        ctx->arg = arg;
-        ctx->free_arg = free_arg;
+        ctx->run = start->run;
+        ctx->arg = start->arg;
+        ctx->free_arg = start->free_arg;
         atomic_init(&ctx->gone, 0);
         atomic_init(&ctx->ending, 0);
-        memcpy(ctx->method, method, mlen + 1);
+        atomic_init(&ctx->cancel, 0);
+        memcpy(ctx->method, start->method, mlen + 1);
         /* the lease runs from the add: renew it a period later */
         ctx->next_touch = store_now(eng) + eng->touch_period;
-        rc = ladon_store_create(eng->store, method, &ctx->id);
+        rc = ladon_store_create(eng->store, start->method, &ctx->id);
+        if (rc == 0 && start->idempotency_key != NULL)
+            rc = claim_key(eng, start, ctx, &earlier);
     }
 
     pthread_mutex_lock(&eng->mu);
@@ -273,8 +327,16 @@ int ladon_task_submit(ladon_task_engine *eng, const char *method,
     if (eng->stopping)
         pthread_cond_broadcast(&eng->idle_cv);
     pthread_mutex_unlock(&eng->mu);
-    if (rc != 0 && ctx != NULL)
+    if (rc == 1) {
+        *id_out = earlier;
+        if (existed != NULL)
+            *existed = 1;
+        rc = 0;
+        ctx->free_arg = NULL; /* the argument stays the caller's */
         ctx_free(ctx);
+    } else if (rc != 0 && ctx != NULL) {
+        ctx_free(ctx);
+    }
     return rc;
 }
 
@@ -323,6 +385,7 @@ int ladon_task_engine_stop(ladon_task_engine *eng, unsigned grace_ms)
         eng->len--;
         pthread_mutex_unlock(&eng->mu);
         (void)stop_fail(eng, ctx->id, ctx->method, &down);
+        ladon__task_wake(eng, ctx->id);
         free_arg_of(ctx);
         ctx_free(ctx);
         pthread_mutex_lock(&eng->mu);
@@ -339,9 +402,11 @@ int ladon_task_engine_stop(ladon_task_engine *eng, unsigned grace_ms)
         eng->stop_ids[n++] = c->id; /* n <= workers */
     pthread_mutex_unlock(&eng->mu);
 
-    for (unsigned i = 0; i < n; i++)
+    for (unsigned i = 0; i < n; i++) {
         /* ESTATE: it ended meanwhile and its outcome stands */
         (void)stop_fail(eng, eng->stop_ids[i], NULL, &down);
+        ladon__task_wake(eng, eng->stop_ids[i]);
+    }
     /* only now: a body that sees this and returns must find its failure
      * already recorded */
     atomic_store(&eng->abandon, 1);
@@ -455,21 +520,166 @@ int ladon_task_result(ladon_task_engine *eng, const char *method, int32_t id,
         *result_len = rec.result_len;
         return 0;
     case LADON_TASK_FAILED:
-        if (message != NULL && message_len > 0)
-            snprintf(message, message_len, "%s", rec.message);
-        free(rec.result);
-        return LADON_EFAULT;
     case LADON_TASK_CANCELLED:
         if (message != NULL && message_len > 0)
             snprintf(message, message_len, "%s", rec.message);
         free(rec.result);
-        return LADON_ECANCELLED;
+        return rec.info.state == LADON_TASK_FAILED ? LADON_EFAULT : LADON_ECANCELLED;
     case LADON_TASK_QUEUED:
     case LADON_TASK_RUNNING:
         break;
     }
     free(rec.result);
     return LADON_ESTATE;
+}
+
+int ladon_task_query(ladon_task_engine *eng, const char *method, int32_t id,
+                     ladon_task_record *out)
+{
+    if (eng == NULL || out == NULL)
+        return LADON_EINVAL;
+    return ladon_store_get(eng->store, method, id, out, 0);
+}
+
+int ladon_task_fetch(ladon_task_engine *eng, const char *method, int32_t id,
+                     ladon_task_record *out)
+{
+    if (eng == NULL || out == NULL)
+        return LADON_EINVAL;
+    return ladon_store_get(eng->store, method, id, out, 1);
+}
+
+/* Takes a queued task of this engine off the ring, or returns NULL. */
+static ladon_task_ctx *unqueue_locked(ladon_task_engine *eng, int32_t id)
+{
+    unsigned cap = eng->cfg.queue_capacity;
+    for (unsigned i = 0; i < eng->len; i++) {
+        unsigned at = (eng->head + i) % cap;
+        ladon_task_ctx *c = eng->ring[at];
+        if (c->id != id)
+            continue;
+        /* close the gap: the tasks behind it move up by one */
+        for (unsigned k = i; k + 1 < eng->len; k++)
+            eng->ring[(eng->head + k) % cap] = eng->ring[(eng->head + k + 1) % cap];
+        eng->ring[(eng->head + eng->len - 1) % cap] = NULL;
+        eng->len--;
+        return c;
+    }
+    return NULL;
+}
+
+int ladon_task_cancel(ladon_task_engine *eng, const char *method, int32_t id,
+                      ladon_task_record *out)
+{
+    if (eng == NULL || out == NULL)
+        return LADON_EINVAL;
+    int rc = ladon_store_cancel(eng->store, method, id, eng->cfg.ttl_s, out);
+    if (rc != 0)
+        return rc;
+    ladon_task_ctx *dropped = NULL;
+    int running_here = 0;
+    pthread_mutex_lock(&eng->mu);
+    if (out->info.state == LADON_TASK_CANCELLED) {
+        /* cancelled while queued: if it waits in this engine's ring, it
+         * leaves it now (its record already says so) */
+        dropped = unqueue_locked(eng, id);
+    } else if (out->info.state == LADON_TASK_RUNNING &&
+               (out->flags & LADON_TASK_CANCEL_REQUESTED)) {
+        for (ladon_task_ctx *c = eng->running_list; c != NULL; c = c->next)
+            if (c->id == id) {
+                atomic_store(&c->cancel, 1);
+                running_here = 1;
+                break;
+            }
+    }
+    pthread_mutex_unlock(&eng->mu);
+    if (dropped != NULL) {
+        LADON_LOGD("task %ld of %s cancelled while queued", (long)id,
+                   dropped->method);
+        free_arg_of(dropped);
+        ctx_free(dropped);
+    }
+    if (out->info.state == LADON_TASK_CANCELLED)
+        ladon__task_wake(eng, id);
+    if (running_here)
+        LADON_LOGD("task %ld of %s: cancel requested while it runs", (long)id,
+                   method);
+    return 0;
+}
+
+/* ---- waiters (m_wait) ---------------------------------------------------- */
+
+void ladon_task_set_waker(ladon_task_engine *eng, ladon_task_wake_fn wake,
+                          void *ud)
+{
+    if (eng == NULL)
+        return;
+    pthread_mutex_lock(&eng->mu);
+    eng->wake = wake;
+    eng->wake_ud = ud;
+    pthread_mutex_unlock(&eng->mu);
+}
+
+int ladon_task_watch(ladon_task_engine *eng, const char *method, int32_t id)
+{
+    size_t mlen = method != NULL ? strnlen(method, LADON_TASK_METHOD_MAX) : 0;
+    if (eng == NULL || id <= 0 || mlen == 0 || mlen >= LADON_TASK_METHOD_MAX)
+        return LADON_EINVAL;
+    pthread_mutex_lock(&eng->mu);
+    for (size_t i = 0; i < eng->nwatches; i++)
+        if (eng->watches[i].id == id) {
+            eng->watches[i].count++;
+            pthread_mutex_unlock(&eng->mu);
+            return 0;
+        }
+    if (eng->nwatches == eng->capwatches) {
+        size_t cap = eng->capwatches ? eng->capwatches * 2 : 16;
+        struct watch *w = realloc(eng->watches, cap * sizeof *w);
+        if (w == NULL) {
+            pthread_mutex_unlock(&eng->mu);
+            return LADON_ENOMEM;
+        }
+        eng->watches = w;
+        eng->capwatches = cap;
+    }
+    eng->watches[eng->nwatches].id = id;
+    eng->watches[eng->nwatches].count = 1;
+    memcpy(eng->watches[eng->nwatches].method, method, mlen + 1);
+    eng->nwatches++;
+    eng->hk_kick = 1; /* the housekeeper polls the store's changes now */
+    pthread_cond_signal(&eng->hk_cv);
+    pthread_mutex_unlock(&eng->mu);
+    return 0;
+}
+
+void ladon_task_unwatch(ladon_task_engine *eng, int32_t id)
+{
+    if (eng == NULL)
+        return;
+    pthread_mutex_lock(&eng->mu);
+    for (size_t i = 0; i < eng->nwatches; i++)
+        if (eng->watches[i].id == id) {
+            if (--eng->watches[i].count == 0)
+                eng->watches[i] = eng->watches[--eng->nwatches];
+            break;
+        }
+    pthread_mutex_unlock(&eng->mu);
+}
+
+void ladon__task_wake(ladon_task_engine *eng, int32_t id)
+{
+    ladon_task_wake_fn wake = NULL;
+    void *ud = NULL;
+    pthread_mutex_lock(&eng->mu);
+    for (size_t i = 0; i < eng->nwatches; i++)
+        if (eng->watches[i].id == id) {
+            wake = eng->wake;
+            ud = eng->wake_ud;
+            break;
+        }
+    pthread_mutex_unlock(&eng->mu);
+    if (wake != NULL)
+        wake(ud, id);
 }
 
 unsigned ladon__task_engine_pending(ladon_task_engine *eng)

@@ -46,6 +46,11 @@ struct ladon_task_ctx {
     double next_touch; /* store-monotonic time its lease is due (eng->mu) */
     unsigned long round; /* housekeeping round that last wrote it (eng->mu) */
     atomic_int gone;   /* its record ended or vanished while it ran */
+    atomic_int cancel; /* a cancel was requested (here, or seen in the store) */
+    unsigned fail_flags; /* LADON_TASK_CLIENT_FAULT with OUTCOME_FAIL */
+    /* the status line (ladon_task_update_status), under eng->mu */
+    char status[LADON_TASK_STATUS_MAX];
+    int status_dirty;  /* not yet published (stores without live progress) */
     atomic_int ending; /* the body returned: its outcome is being written */
     void *result;      /* set by the body; NULL = empty result */
     size_t result_len;
@@ -99,11 +104,29 @@ struct ladon_task_engine {
     int outage_logged;   /* "unavailable" logged; "available again" not yet */
     double next_sweep, next_publish;
 
+    /* m_wait (eng->mu): the ids watched, with their counts; wake() is called
+     * without eng->mu held */
+    ladon_task_wake_fn wake;
+    void *wake_ud;
+    struct watch {
+        int32_t id;
+        unsigned count;
+        char method[LADON_TASK_METHOD_MAX];
+    } *watches;
+    size_t nwatches, capwatches;
+    /* housekeeper only: the store's change counter (stores with one) */
+    int has_changes;
+    uint64_t changes;
+    double next_changes;
+    int changes_known;
+
     /* scratch: stop() (sized `workers`) and the housekeeper (HK_BATCH) */
     int32_t *stop_ids;
     int32_t *hk_ids;
     double *hk_vals;
     unsigned char *hk_running;
+    char (*hk_status)[LADON_TASK_STATUS_MAX]; /* status to publish, "" none */
+    unsigned char *hk_has_status;
 };
 
 /* The store's monotonic clock, in seconds (tests drive it). */
@@ -128,6 +151,10 @@ static inline void free_arg_of(ladon_task_ctx *ctx)
     ctx->arg = NULL;
     ctx->free_arg = NULL;
 }
+
+/* Calls the wake function for id when someone waits for it (m_wait).
+ * Caller does not hold eng->mu. */
+void ladon__task_wake(ladon_task_engine *eng, int32_t id);
 
 /* ---- task_worker.c ----------------------------------------------------- */
 

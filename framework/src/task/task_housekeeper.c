@@ -47,7 +47,7 @@
  * whose progress rose (when publishing) and, with leases, every task whose
  * lease is due (all of them after a failure).  Caller holds eng->mu. */
 static unsigned collect_locked(ladon_task_engine *eng, double now, int publish,
-                               double *next_due)
+                               int sync_all, double *next_due)
 {
     unsigned n = 0;
     int leases = eng->touch_period > 0.0;
@@ -57,15 +57,21 @@ static unsigned collect_locked(ladon_task_engine *eng, double now, int publish,
         double v = ladon_task_live_get(c->live);
         int rose = publish && !eng->live_store && v > c->published;
         int due = leases && (eng->touch_all || now >= c->next_touch);
-        if ((rose || due || (eng->touch_all && !eng->live_store)) &&
+        int status = publish && c->status_dirty;
+        if ((rose || due || status || sync_all ||
+             (eng->touch_all && !eng->live_store)) &&
             n < HK_BATCH) {
             c->round = eng->round;
             c->published = v;
             if (leases)
                 c->next_touch = now + eng->touch_period;
             eng->hk_ids[n] = c->id;
-            eng->hk_vals[n] = v;
+            eng->hk_vals[n] = eng->live_store ? -1.0 : v;
             eng->hk_running[n] = 1;
+            eng->hk_has_status[n] = (unsigned char)c->status_dirty;
+            if (c->status_dirty)
+                memcpy(eng->hk_status[n], c->status, sizeof c->status);
+            c->status_dirty = 0;
             n++;
         }
         if (leases && c->next_touch < *next_due)
@@ -83,6 +89,7 @@ static unsigned collect_locked(ladon_task_engine *eng, double now, int publish,
             eng->hk_ids[n] = c->id;
             eng->hk_vals[n] = -1.0; /* queued: lease only */
             eng->hk_running[n] = 0;
+            eng->hk_has_status[n] = 0;
             n++;
         }
         if (c->next_touch < *next_due)
@@ -115,10 +122,28 @@ static void mark_gone(ladon_task_engine *eng, int32_t id, int rc)
                    LADON_TASK_LOST_MESSAGE);
 }
 
-/* Lease renewal and progress publishing.  Returns 0 or LADON_ESTORE;
- * *answered counts the store calls that got an answer. */
+/* A running task whose record asks it to stop (m_cancel on another
+ * process): ladon_task_stopping() turns true. */
+static void mark_cancel(ladon_task_engine *eng, int32_t id)
+{
+    pthread_mutex_lock(&eng->mu);
+    for (ladon_task_ctx *c = eng->running_list; c != NULL; c = c->next)
+        if (c->id == id) {
+            if (atomic_exchange(&c->cancel, 1) == 0)
+                LADON_LOGD("task %ld of %s: cancel requested (seen in the "
+                           "store)", (long)id, c->method);
+            break;
+        }
+    pthread_mutex_unlock(&eng->mu);
+}
+
+/* Lease renewal, progress and status publishing, and reading the flags of
+ * running tasks (a cancel requested elsewhere), all in one write per task
+ * (ladon_store_sync).  sync_all: every running task (the store's change
+ * counter moved).  Returns 0 or LADON_ESTORE; *answered counts the store
+ * calls that got an answer. */
 static int write_tasks(ladon_task_engine *eng, double now, int publish,
-                       double *next_due, unsigned *answered)
+                       int sync_all, double *next_due, unsigned *answered)
 {
     int leases = eng->touch_period > 0.0;
     pthread_mutex_lock(&eng->mu);
@@ -126,16 +151,18 @@ static int write_tasks(ladon_task_engine *eng, double now, int publish,
     pthread_mutex_unlock(&eng->mu);
     for (;;) {
         pthread_mutex_lock(&eng->mu);
-        unsigned n = collect_locked(eng, now, publish, next_due);
+        unsigned n = collect_locked(eng, now, publish, sync_all, next_due);
         pthread_mutex_unlock(&eng->mu);
         for (unsigned i = 0; i < n; i++) {
-            int rc;
-            if (leases)
-                rc = ladon_store_touch(eng->store, eng->hk_ids[i],
-                                       eng->hk_vals[i]);
-            else
-                rc = ladon_store_progress(eng->store, eng->hk_ids[i],
-                                          eng->hk_vals[i]);
+            unsigned flags = 0;
+            int rc = ladon_store_sync(eng->store, eng->hk_ids[i],
+                                      eng->hk_vals[i],
+                                      eng->hk_has_status[i] ? eng->hk_status[i]
+                                                            : NULL,
+                                      leases, &flags);
+            if (rc == 0 && (flags & LADON_TASK_CANCEL_REQUESTED) &&
+                eng->hk_running[i])
+                mark_cancel(eng, eng->hk_ids[i]);
             if (rc == LADON_ESTORE) {
                 eng->touch_all = 1; /* write everything once it is back */
                 return rc;
@@ -150,6 +177,76 @@ static int write_tasks(ladon_task_engine *eng, double now, int publish,
             break;
     }
     eng->touch_all = 0;
+    return 0;
+}
+
+/* Tasks other processes end: with a store that has a change counter, reads
+ * it every LADON_STORE_CHANGES_POLL_MS while this engine runs tasks or
+ * someone waits for one; when it moved, *sync_all asks for a sync of every
+ * running task (a cancel may have been requested) and each watched task is
+ * read, waking its waiters when it ended (or is gone).  Returns 0 or
+ * LADON_ESTORE. */
+static int poll_changes(ladon_task_engine *eng, double now, int *sync_all,
+                        double *next_due)
+{
+    *sync_all = 0;
+    if (!eng->has_changes)
+        return 0;
+    pthread_mutex_lock(&eng->mu);
+    int busy = eng->running_list != NULL || eng->nwatches > 0;
+    pthread_mutex_unlock(&eng->mu);
+    if (!busy) {
+        eng->changes_known = 0; /* nothing to compare with when it resumes */
+        return 0;
+    }
+    double period = LADON_STORE_CHANGES_POLL_MS / 1000.0;
+    if (now < eng->next_changes) {
+        if (eng->next_changes < *next_due)
+            *next_due = eng->next_changes;
+        return 0;
+    }
+    eng->next_changes = now + period;
+    if (eng->next_changes < *next_due)
+        *next_due = eng->next_changes;
+    uint64_t c = 0;
+    int rc = ladon_store_changes(eng->store, &c);
+    if (rc == LADON_ESTORE)
+        return rc;
+    if (rc != 0)
+        return 0;
+    /* first read after a quiet spell: check everything once, as a change
+     * may have happened since the last read */
+    int moved = !eng->changes_known || c != eng->changes;
+    eng->changes = c;
+    eng->changes_known = 1;
+    if (!moved)
+        return 0;
+    *sync_all = 1;
+    for (size_t done = 0;;) {
+        size_t n = 0;
+        pthread_mutex_lock(&eng->mu);
+        for (size_t i = done; i < eng->nwatches && n < HK_BATCH; i++) {
+            eng->hk_ids[n] = eng->watches[i].id;
+            memcpy(eng->hk_status[n], eng->watches[i].method,
+                   sizeof eng->watches[i].method);
+            n++;
+        }
+        pthread_mutex_unlock(&eng->mu);
+        int32_t *ids = eng->hk_ids;
+        for (size_t i = 0; i < n; i++) {
+            ladon_task_record rec;
+            rc = ladon_store_get(eng->store, eng->hk_status[i], ids[i], &rec, 0);
+            if (rc == LADON_ESTORE)
+                return rc;
+            if (rc == LADON_ENOTFOUND ||
+                (rc == 0 && rec.info.state != LADON_TASK_QUEUED &&
+                 rec.info.state != LADON_TASK_RUNNING))
+                ladon__task_wake(eng, ids[i]);
+        }
+        done += n;
+        if (n < HK_BATCH)
+            break;
+    }
     return 0;
 }
 
@@ -174,11 +271,14 @@ static double housekeep(ladon_task_engine *eng)
         next_due = eng->next_publish;
     /* the outcomes first: the first failure tells the store is down */
     unsigned answered = 0;
+    int sync_all = 0;
     int rc = ladon__task_retry_pending(eng, now, &next_due, &answered);
+    if (rc == 0 && (now >= eng->down_until || answered > 0))
+        rc = poll_changes(eng, now, &sync_all, &next_due);
     /* a retried outcome that got an answer shows the store is back: renew
      * the leases now rather than at the end of the backoff */
     if (rc == 0 && (now >= eng->down_until || answered > 0))
-        rc = write_tasks(eng, now, publish, &next_due, &answered);
+        rc = write_tasks(eng, now, publish, sync_all, &next_due, &answered);
     if (rc == LADON_ESTORE) {
         /* no lease or progress writes until down_until: a store refusing
          * connections would otherwise be asked in a tight loop */

@@ -40,14 +40,29 @@ const char *ladon__task_outcome_text(const ladon_task_ctx *ctx)
     return ctx->outcome == OUTCOME_FINISH ? "result" : "failure";
 }
 
-/* One attempt at recording ctx's outcome. */
+/* One attempt at recording ctx's outcome.  A store that recorded the task
+ * CANCELLED instead (a cancel was requested while it ran) answers
+ * LADON_STORE_CANCELLED: recorded, so 0.  Whoever waits for the task
+ * (m_wait) is woken once it is recorded. */
 int ladon__task_write_outcome(ladon_task_engine *eng, ladon_task_ctx *ctx)
 {
+    int rc;
     if (ctx->outcome == OUTCOME_FINISH)
-        return ladon_store_finish(eng->store, ctx->id, ctx->result,
-                                  ctx->result_len, eng->cfg.ttl_s);
-    return ladon_store_fail(eng->store, ctx->id, ctx->message,
-                            eng->cfg.ttl_s);
+        rc = ladon_store_finish(eng->store, ctx->id, ctx->result,
+                                ctx->result_len, eng->cfg.ttl_s);
+    else
+        rc = ladon_store_end(eng->store, ctx->id, LADON_TASK_FAILED,
+                             ctx->fail_flags, ctx->message, eng->cfg.ttl_s);
+    if (rc == LADON_STORE_CANCELLED) {
+        LADON_LOGD("task %ld of %s: cancelled (its %s discarded)", (long)ctx->id,
+                   ctx->method, ladon__task_outcome_text(ctx));
+        rc = 0;
+    }
+    /* EINVAL after a finish: the store recorded it failed (too large) */
+    if (rc == 0 || rc == LADON_ESTATE || rc == LADON_ENOTFOUND ||
+        (rc == LADON_EINVAL && ctx->outcome == OUTCOME_FINISH))
+        ladon__task_wake(eng, ctx->id);
+    return rc;
 }
 
 /* After ladon__task_write_outcome() answered rc (not 0, not ESTORE): a

@@ -46,7 +46,14 @@ static int run_task(ladon_task_engine *eng, ladon_task_ctx *ctx)
             pthread_mutex_lock(&eng->mu);
             int stopping = eng->stopping;
             pthread_mutex_unlock(&eng->mu);
-            if (!stopping) /* at shutdown this is expected */
+            ladon_task_record rec;
+            if (rc == LADON_ESTATE &&
+                ladon_store_get(st, ctx->method, ctx->id, &rec, 0) == 0 &&
+                rec.info.state == LADON_TASK_CANCELLED)
+                /* cancelled while queued, by another process */
+                LADON_LOGD("task %ld of %s not run: cancelled", (long)ctx->id,
+                           ctx->method);
+            else if (!stopping) /* at shutdown this is expected */
                 LADON_LOGW("task %ld of %s not run: %s (recorded \"%s\" by "
                            "another server?)", (long)ctx->id, ctx->method,
                            ladon__task_rc_text(rc), LADON_TASK_LOST_MESSAGE);
@@ -171,9 +178,58 @@ int ladon_task_fail(ladon_task_ctx *ctx, const char *fmt, ...)
     return LADON_EFAULT;
 }
 
+int ladon_task_fail_client(ladon_task_ctx *ctx, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(ctx->message, sizeof ctx->message, fmt, ap);
+    va_end(ap);
+    if (n < 0)
+        ctx->message[0] = '\0';
+    ctx->fail_flags |= LADON_TASK_CLIENT_FAULT;
+    return LADON_EFAULT;
+}
+
+/* Cuts s (len bytes) at a UTF-8 character boundary no longer than max. */
+static void cut_utf8(char *s, size_t len, size_t max)
+{
+    if (len <= max)
+        return;
+    size_t n = max;
+    while (n > 0 && ((unsigned char)s[n] & 0xC0u) == 0x80u)
+        n--;
+    s[n] = '\0';
+}
+
+void ladon_task_update_status(ladon_task_ctx *ctx, const char *fmt, ...)
+{
+    char line[LADON_TASK_STATUS_MAX + 8];
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(line, sizeof line, fmt, ap);
+    va_end(ap);
+    if (n < 0)
+        return;
+    cut_utf8(line, (size_t)n < sizeof line ? (size_t)n : sizeof line - 1,
+             LADON_TASK_STATUS_MAX - 1);
+    ladon_task_engine *eng = ctx->eng;
+    pthread_mutex_lock(&eng->mu);
+    int same = strcmp(ctx->status, line) == 0;
+    if (!same) {
+        memcpy(ctx->status, line, strlen(line) + 1);
+        ctx->status_dirty = !eng->live_store;
+    }
+    pthread_mutex_unlock(&eng->mu);
+    /* the memory store: written at once (one lock, no round trip); the
+     * others: with the housekeeper's next round */
+    if (!same && eng->live_store)
+        (void)ladon_store_sync(eng->store, ctx->id, -1.0, line, 0, NULL);
+}
+
 int ladon_task_stopping(const ladon_task_ctx *ctx)
 {
-    return atomic_load(&ctx->eng->abandon) || atomic_load(&ctx->gone);
+    return atomic_load(&ctx->eng->abandon) || atomic_load(&ctx->gone) ||
+           atomic_load(&ctx->cancel);
 }
 
 int32_t ladon_task_id(const ladon_task_ctx *ctx)
