@@ -113,8 +113,12 @@ def listed(svc):
 
 
 def run_clone(svc, src, new_name):
-    """Starts a clone and polls it to the end: (task id, polls, value, fault)."""
-    tid = task_id_of(svc.cloneInstance(instance_id=src, new_instance_name=new_name))
+    """Starts a clone and polls it to the end: (task id, polls, value, fault); (None, [], None,
+    fault) when the start itself is refused (cloneInstance_check)."""
+    started, fault = call(svc.cloneInstance, instance_id=src, new_instance_name=new_name)
+    if fault is not None:
+        return None, [], None, fault
+    tid = task_id_of(started)
     polls = poll_until_done(svc.cloneInstance_progress, tid, POLL_TIMEOUT)
     value, fault, _ = result_after_end(svc.cloneInstance_result, tid)
     return tid, polls, value, fault
@@ -156,6 +160,10 @@ def check_failed_midway(checks, svc, root):
     del before[os.path.join(iid, "data.img")]
     polls = poll_until_done(svc.cloneInstance_progress, tid, POLL_TIMEOUT)
     checks.ok("%s: progress ends at 1.0" % label, polls[-1][1].progress == 1.0, repr(polls[-1][1]))
+    # m_progress of a failed task answers (no fault): state failed, the failure text
+    checks.equal("%s: m_progress shows state failed" % label, polls[-1][1].state, "failed")
+    checks.equal("%s: m_progress shows the failure text" % label, polls[-1][1].message,
+                 "cannot copy instance '%s': No such file or directory" % iid)
     value, fault, _ = result_after_end(svc.cloneInstance_result, tid)
     checks.ok("%s: the result is a fault" % label, fault is not None, "returned %r" % (value,))
     if fault is not None:
@@ -291,8 +299,15 @@ def body(checks, srv, root):
     checks.ok("concurrent clones to one name: one succeeds, one fails",
               len(ok) == 1 and len(bad) == 1, repr([(r[0], r[3]) for r in outcomes]))
     if len(ok) == 1 and len(bad) == 1:
-        checks.equal("concurrent clones: the loser's fault", bad[0][3].message,
-                     "task %d failed: an instance named 'twin' already exists" % bad[0][0])
+        # the loser is refused by cloneInstance_check when the winner's folder is there
+        # already, else its body finds the clash when it renames
+        want = "an instance named 'twin' already exists"
+        if bad[0][0] is not None:
+            want = "task %d failed: %s" % (bad[0][0], want)
+        checks.equal("concurrent clones: the loser's fault", bad[0][3].message, want)
+        # the body's LADON_FAULT_CLIENT survives the task (issue 13, item 5)
+        checks.equal("concurrent clones: the loser's faultcode stays Client", bad[0][3].code,
+                     "Client")
         new = set(os.listdir(root)) - before
         checks.equal("concurrent clones: exactly one new folder, the winner's", new,
                      {ok[0][2].instance_id})
