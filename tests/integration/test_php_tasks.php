@@ -154,6 +154,44 @@ attempt('counter 0', function () use ($client, &$issued) {
     same('counter 0: result asked again', result($client, $id), 0);
 });
 
+// The lifecycle beyond Ladon (docs/tasks.md "States, cancel and wait"): state and message,
+// m_wait, m_cancel, and an Idempotency-Key set through a stream context.
+attempt('lifecycle', function () use ($client, $wsdl, &$issued) {
+    $id = start($client, 3);
+    $issued[] = $id;
+    $p = progress($client, $id);
+    ok('a new task is queued or running', in_array($p->state, ['queued', 'running'], true),
+       var_export($p->state, true));
+    $w = $client->taskExample_wait(['task_id' => $id, 'timeout' => 60.0])->result;
+    same('m_wait answers the end: state done', $w->state, 'done');
+    same('done: no message', isset($w->message), false);
+    same('done: progress 1.0', $w->progress, 1.0);
+    $c = $client->taskExample_cancel(['task_id' => $id])->result;
+    same('cancel after done: still done', $c->state, 'done');
+    same('cancel after done: the result stays', result($client, $id), 3);
+
+    $id2 = start($client, 4);
+    $issued[] = $id2;
+    $c = $client->taskExample_cancel(['task_id' => $id2])->result;
+    ok('cancel: cancelled at once (queued) or asked to stop (running)',
+       in_array($c->state, ['cancelled', 'running'], true), var_export($c->state, true));
+    $w = $client->taskExample_wait(['task_id' => $id2, 'timeout' => 60.0])->result;
+    same('cancelled task: state cancelled', $w->state, 'cancelled');
+    same('cancelled task: message', $w->message, 'cancelled');
+    expect_fault('result of a cancelled task', function () use ($client, $id2) {
+        return result($client, $id2);
+    }, 'Client', "task $id2 cancelled");
+
+    $ctx = stream_context_create(['http' => ['header' => "Idempotency-Key: php-key-1\r\n"]]);
+    $kc = new SoapClient($wsdl, ['stream_context' => $ctx, 'cache_wsdl' => WSDL_CACHE_NONE]);
+    $a = $kc->taskExample(['session_id' => 'k', 'counter' => 1])->result->task_id;
+    $b = $kc->taskExample(['session_id' => 'k', 'counter' => 1])->result->task_id;
+    same('the same Idempotency-Key twice: one task', $a, $b);
+    expect_fault('the same key with other arguments', function () use ($kc) {
+        return $kc->taskExample(['session_id' => 'k', 'counter' => 2]);
+    }, 'Client', "Idempotency-Key 'php-key-1' was used with other arguments");
+});
+
 // Ids never issued.
 attempt('unknown ids', function () use ($client, $issued) {
     $unknown = [0, -1];
