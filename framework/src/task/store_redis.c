@@ -6,8 +6,19 @@
  * DESIGN
  *
  * Records.  One hash per task under "<prefix><id>":
- *     m method   s state (1..4)   t starttime   p progress
+ *     m method   s state (1..5)   t starttime   p progress
  *     l lease_until (0 once ended)   e ended time   msg message   r result
+ *     f flags (1 cancel requested, 2 client fault; absent = 0)
+ * msg is the failure text once FAILED or CANCELLED, the status line while
+ * RUNNING (S_SYNC).
+ *
+ * Lifecycle (ladon/store.h).  Every script gets the change counter
+ * "<prefix>changes" as KEYS[2] and INCRs it, in the same atomic step,
+ * whenever a record ends or a cancel is requested.  finish and fail/end of
+ * a RUNNING record with the cancel flag record CANCELLED instead and
+ * answer 3 (LADON_STORE_CANCELLED).  Idempotency keys are strings
+ * "<prefix>k:<method>:<key>" = "<id> <hash>", claimed with SET NX PX, and
+ * released by a script that deletes them only when they hold the id.
  * Numbers are decimal text ("%.17g": exact).  A hash is readable with
  * redis-cli, and any field can be checked and set inside a script.
  *
@@ -74,20 +85,75 @@ static const char *const script_src[S_COUNT] = {
     "end\n"
     "return 0\n",
     [S_FINISH] = /* ARGV: ended, ttl_ms, result */
-    "local s = redis.call('HGET', KEYS[1], 's')\n"
-    "if not s then return -1 end\n"
-    "if s ~= '2' then return -2 end\n"
+    "local v = redis.call('HMGET', KEYS[1], 's', 'f')\n"
+    "if not v[1] then return -1 end\n"
+    "if v[1] ~= '2' then return -2 end\n"
+    "redis.call('INCR', KEYS[2])\n"
+    "if (tonumber(v[2] or '0') or 0) % 2 == 1 then\n"
+    "  redis.call('HSET', KEYS[1], 's', '5', 'p', '1', 'e', ARGV[1],\n"
+    "             'l', '0', 'msg', 'cancelled')\n"
+    "  redis.call('PEXPIRE', KEYS[1], ARGV[2])\n"
+    "  return 3\n"
+    "end\n"
     "redis.call('HSET', KEYS[1], 's', '3', 'p', '1', 'e', ARGV[1],\n"
     "           'l', '0', 'r', ARGV[3])\n"
+    "redis.call('HDEL', KEYS[1], 'msg')\n"
     "redis.call('PEXPIRE', KEYS[1], ARGV[2])\n"
     "return 0\n",
-    [S_FAIL] = /* ARGV: ended, ttl_ms, message, running_only (0|1) */
-    "local s = redis.call('HGET', KEYS[1], 's')\n"
+    [S_FAIL] = /* ARGV: ended, ttl_ms, message, running_only (0|1), to (4|5), flags */
+    "local v = redis.call('HMGET', KEYS[1], 's', 'f')\n"
+    "local s = v[1]\n"
     "if not s then return -1 end\n"
     "if s ~= '2' and (s ~= '1' or ARGV[4] == '1') then return -2 end\n"
-    "redis.call('HSET', KEYS[1], 's', '4', 'p', '1', 'e', ARGV[1],\n"
-    "           'l', '0', 'msg', ARGV[3])\n"
+    "redis.call('INCR', KEYS[2])\n"
+    "if s == '2' and (tonumber(v[2] or '0') or 0) % 2 == 1 then\n"
+    "  redis.call('HSET', KEYS[1], 's', '5', 'p', '1', 'e', ARGV[1],\n"
+    "             'l', '0', 'msg', 'cancelled')\n"
+    "  redis.call('PEXPIRE', KEYS[1], ARGV[2])\n"
+    "  return 3\n"
+    "end\n"
+    "redis.call('HSET', KEYS[1], 's', ARGV[5], 'p', '1', 'e', ARGV[1],\n"
+    "           'l', '0', 'msg', ARGV[3], 'f', ARGV[6])\n"
     "redis.call('PEXPIRE', KEYS[1], ARGV[2])\n"
+    "return 0\n",
+    [S_CANCEL] = /* ARGV: method, ended, ttl_ms */
+    "local v = redis.call('HMGET', KEYS[1], 's', 'm', 'f')\n"
+    "if not v[1] or v[2] ~= ARGV[1] then return -1 end\n"
+    "if v[1] == '1' then\n"
+    "  redis.call('HSET', KEYS[1], 's', '5', 'p', '1', 'e', ARGV[2],\n"
+    "             'l', '0', 'msg', 'cancelled')\n"
+    "  redis.call('PEXPIRE', KEYS[1], ARGV[3])\n"
+    "  redis.call('INCR', KEYS[2])\n"
+    "elseif v[1] == '2' then\n"
+    "  local f = tonumber(v[3] or '0') or 0\n"
+    "  if f % 2 == 0 then\n"
+    "    redis.call('HSET', KEYS[1], 'f', tostring(f + 1))\n"
+    "    redis.call('INCR', KEYS[2])\n"
+    "  end\n"
+    "end\n"
+    "return 0\n",
+    [S_SYNC] = /* ARGV: progress (< 0: none), has_status, status, renew, lease_until, expiry_ms;
+                * answers the flags (>= 0) */
+    "local v = redis.call('HMGET', KEYS[1], 's', 'p', 'f')\n"
+    "if not v[1] then return -1 end\n"
+    "local f = tonumber(v[3] or '0') or 0\n"
+    "if v[1] ~= '2' and not (v[1] == '1' and ARGV[4] == '1') then return -2 end\n"
+    "if ARGV[4] == '1' then\n"
+    "  redis.call('HSET', KEYS[1], 'l', ARGV[5])\n"
+    "  redis.call('PEXPIRE', KEYS[1], ARGV[6])\n"
+    "end\n"
+    "if v[1] == '2' then\n"
+    "  if tonumber(ARGV[1]) > tonumber(v[2]) then\n"
+    "    redis.call('HSET', KEYS[1], 'p', ARGV[1])\n"
+    "  end\n"
+    "  if ARGV[2] == '1' then redis.call('HSET', KEYS[1], 'msg', ARGV[3]) end\n"
+    "end\n"
+    "return f\n",
+    [S_UNCLAIM] = /* KEYS[1]: the key's item; ARGV: "<id> " */
+    "local v = redis.call('GET', KEYS[1])\n"
+    "if v and string.sub(v, 1, string.len(ARGV[1])) == ARGV[1] then\n"
+    "  redis.call('DEL', KEYS[1])\n"
+    "end\n"
     "return 0\n",
 };
 
@@ -97,22 +163,33 @@ static size_t make_key(const rstore *rs, int32_t id, char *key)
     return n > 0 ? (size_t)n : 0;
 }
 
-#define EVAL_ARGS_MAX 4
+#define EVAL_ARGS_MAX 6
 
-/* Runs script s on id's key with args; its integer answer in *answer. */
-static int eval(rstore *rs, int s, int32_t id, int nargs, const char **args,
-                const size_t *lens, long long *answer)
+#define ARGS0 5 /* EVAL script 2 key changes */
+
+static size_t changes_key(const rstore *rs, char *key)
 {
-    char key[KEY_MAX];
-    const char *argv[4 + EVAL_ARGS_MAX];
-    size_t argl[4 + EVAL_ARGS_MAX];
-    argv[2] = "1";
+    int n = snprintf(key, KEY_MAX, "%schanges", rs->prefix);
+    return n > 0 ? (size_t)n : 0;
+}
+
+/* Runs script s on key (and the change counter) with args; its integer
+ * answer in *answer. */
+static int eval_on(rstore *rs, int s, const char *key, size_t keylen, int nargs,
+                   const char **args, const size_t *lens, long long *answer)
+{
+    char ckey[KEY_MAX];
+    const char *argv[ARGS0 + EVAL_ARGS_MAX];
+    size_t argl[ARGS0 + EVAL_ARGS_MAX];
+    argv[2] = "2";
     argl[2] = 1;
-    argl[3] = make_key(rs, id, key);
+    argl[3] = keylen;
     argv[3] = key;
+    argl[4] = changes_key(rs, ckey);
+    argv[4] = ckey;
     for (int i = 0; i < nargs; i++) {
-        argv[4 + i] = args[i];
-        argl[4 + i] = lens[i];
+        argv[ARGS0 + i] = args[i];
+        argl[ARGS0 + i] = lens[i];
     }
     redisContext *c;
     int rc = ladon__rd_conn_get(rs, &c);
@@ -124,7 +201,7 @@ static int eval(rstore *rs, int s, int32_t id, int nargs, const char **args,
         argl[0] = strlen(argv[0]);
         argv[1] = use_sha ? rs->sha[s] : script_src[s];
         argl[1] = strlen(argv[1]);
-        redisReply *r = ladon__rd_command(c, 4 + nargs, argv, argl);
+        redisReply *r = ladon__rd_command(c, ARGS0 + nargs, argv, argl);
         if (r == NULL) {
             broken = 1;
             rc = c->err == REDIS_ERR_OOM ? LADON_ENOMEM : LADON_ESTORE;
@@ -149,12 +226,22 @@ static int eval(rstore *rs, int s, int32_t id, int nargs, const char **args,
     return rc;
 }
 
+/* Runs script s on id's record. */
+static int eval(rstore *rs, int s, int32_t id, int nargs, const char **args,
+                const size_t *lens, long long *answer)
+{
+    char key[KEY_MAX];
+    size_t n = make_key(rs, id, key);
+    return eval_on(rs, s, key, n, nargs, args, lens, answer);
+}
+
 static int answer_rc(long long a)
 {
     switch (a) {
     case 0: return 0;
     case -1: return LADON_ENOTFOUND;
     case -2: return LADON_ESTATE;
+    case 3: return LADON_STORE_CANCELLED;
     default: return LADON_ESTORE;
     }
 }
@@ -260,24 +347,38 @@ static int rd_touch(ladon_store *st, int32_t id, double fraction)
     return rc != 0 ? rc : answer_rc(a);
 }
 
+static int do_end(rstore *rs, int32_t id, ladon_task_state to, unsigned flags,
+                  const char *message, unsigned ttl_s, int running_only)
+{
+    char e[32], ttl[32], f[16];
+    size_t mlen = strnlen(message, LADON_TASK_MESSAGE_MAX - 1);
+    const char *args[6] = {e, ttl, message, running_only ? "1" : "0",
+                           to == LADON_TASK_CANCELLED ? "5" : "4", f};
+    int fl = snprintf(f, sizeof f, "%u", flags & LADON_TASK_CLIENT_FAULT);
+    size_t lens[6] = {
+        fmt_double(e, sizeof e, ladon__store_realtime(&rs->base)),
+        fmt_ttl_ms(ttl, sizeof ttl, ttl_s), mlen, 1, 1, fl > 0 ? (size_t)fl : 0};
+    long long a;
+    int rc = eval(rs, S_FAIL, id, 6, args, lens, &a);
+    return rc != 0 ? rc : answer_rc(a);
+}
+
 static int do_fail(rstore *rs, int32_t id, const char *message,
                    unsigned ttl_s, int running_only)
 {
-    char e[32], ttl[32];
-    size_t mlen = strnlen(message, LADON_TASK_MESSAGE_MAX - 1);
-    const char *args[4] = {e, ttl, message, running_only ? "1" : "0"};
-    size_t lens[4] = {
-        fmt_double(e, sizeof e, ladon__store_realtime(&rs->base)),
-        fmt_ttl_ms(ttl, sizeof ttl, ttl_s), mlen, 1};
-    long long a;
-    int rc = eval(rs, S_FAIL, id, 4, args, lens, &a);
-    return rc != 0 ? rc : answer_rc(a);
+    return do_end(rs, id, LADON_TASK_FAILED, 0, message, ttl_s, running_only);
 }
 
 static int rd_fail(ladon_store *st, int32_t id, const char *message,
                    unsigned ttl_s)
 {
     return do_fail((rstore *)st, id, message, ttl_s, 0);
+}
+
+static int rd_end(ladon_store *st, int32_t id, ladon_task_state to, unsigned flags,
+                  const char *message, unsigned ttl_s)
+{
+    return do_end((rstore *)st, id, to, flags, message, ttl_s, 0);
 }
 
 static int rd_finish(ladon_store *st, int32_t id, const void *result,
@@ -312,7 +413,7 @@ static int parse_double(const redisReply *r, double *out)
     return 0;
 }
 
-enum { F_M, F_S, F_T, F_E, F_P, F_L, F_MSG, F_R, F_COUNT };
+enum { F_M, F_S, F_T, F_E, F_P, F_L, F_MSG, F_F, F_R, F_COUNT };
 
 static int rd_get(ladon_store *st, const char *method, int32_t id,
                   ladon_task_record *out, int want_result)
@@ -320,9 +421,9 @@ static int rd_get(ladon_store *st, const char *method, int32_t id,
     rstore *rs = (rstore *)st;
     char key[KEY_MAX];
     const char *argv[2 + F_COUNT] = {"HMGET", key, "m", "s", "t", "e",
-                                     "p",     "l", "msg", "r"};
+                                     "p",     "l", "msg", "f", "r"};
     size_t argl[2 + F_COUNT] = {5, make_key(rs, id, key), 1, 1, 1, 1, 1, 1,
-                                3, 1};
+                                3, 1, 1};
     int argc = want_result ? 2 + F_COUNT : 2 + F_COUNT - 1;
     redisContext *c;
     int rc = ladon__rd_conn_get(rs, &c);
@@ -348,7 +449,7 @@ static int rd_get(ladon_store *st, const char *method, int32_t id,
     rc = LADON_ESTORE; /* anything below that does not check out */
     if (f[F_M]->type != REDIS_REPLY_STRING ||
         f[F_S]->type != REDIS_REPLY_STRING || f[F_S]->len != 1 ||
-        f[F_S]->str[0] < '1' || f[F_S]->str[0] > '4')
+        f[F_S]->str[0] < '1' || f[F_S]->str[0] > '5')
         goto out;
     if (f[F_M]->len != strlen(method) ||
         memcmp(f[F_M]->str, method, f[F_M]->len) != 0) {
@@ -356,7 +457,8 @@ static int rd_get(ladon_store *st, const char *method, int32_t id,
         goto out;
     }
     ladon_task_state state = (ladon_task_state)(f[F_S]->str[0] - '0');
-    int ended = state == LADON_TASK_DONE || state == LADON_TASK_FAILED;
+    int ended = state == LADON_TASK_DONE || state == LADON_TASK_FAILED ||
+                state == LADON_TASK_CANCELLED;
     double t, p, x;
     if (parse_double(f[F_T], &t) != 0 || parse_double(f[F_P], &p) != 0 ||
         parse_double(ended ? f[F_E] : f[F_L], &x) != 0)
@@ -373,7 +475,10 @@ static int rd_get(ladon_store *st, const char *method, int32_t id,
         out->lease_until = x;
     }
     snprintf(out->method, sizeof out->method, "%s", method);
-    if (state == LADON_TASK_FAILED) {
+    if (f[F_F]->type == REDIS_REPLY_STRING && f[F_F]->len > 0 && f[F_F]->len < 4)
+        out->flags = (unsigned)atoi(f[F_F]->str) & LADON_TASK_FLAGS_MASK;
+    if (state == LADON_TASK_FAILED || state == LADON_TASK_CANCELLED ||
+        (state == LADON_TASK_RUNNING && f[F_MSG]->type == REDIS_REPLY_STRING)) {
         if (f[F_MSG]->type != REDIS_REPLY_STRING)
             goto out;
         size_t n = f[F_MSG]->len < sizeof out->message - 1
@@ -426,6 +531,151 @@ static int rd_remove(ladon_store *st, int32_t id)
     return rc;
 }
 
+static int rd_cancel(ladon_store *st, const char *method, int32_t id, unsigned ttl_s,
+                     ladon_task_record *out)
+{
+    char e[32], ttl[32];
+    const char *args[3] = {method, e, ttl};
+    size_t lens[3] = {strlen(method), fmt_double(e, sizeof e, ladon__store_realtime(st)),
+                      fmt_ttl_ms(ttl, sizeof ttl, ttl_s)};
+    long long a;
+    int rc = eval((rstore *)st, S_CANCEL, id, 3, args, lens, &a);
+    if (rc == 0)
+        rc = answer_rc(a);
+    /* the record after the step (a later step may show through: that is
+     * a later state, never an earlier one) */
+    return rc == 0 ? rd_get(st, method, id, out, 0) : rc;
+}
+
+static int rd_sync(ladon_store *st, int32_t id, double fraction, const char *status,
+                   int renew, unsigned *flags)
+{
+    char p[32], l[32], x[32];
+    const char *args[6] = {p, status != NULL ? "1" : "0", status != NULL ? status : "",
+                           renew ? "1" : "0", l, x};
+    size_t lens[6] = {fmt_double(p, sizeof p, fraction), 1,
+                      status != NULL ? strlen(status) : 0, 1,
+                      fmt_double(l, sizeof l, ladon__store_realtime(st) + st->lease_s),
+                      fmt_unended_ms(st, x, sizeof x)};
+    long long a;
+    int rc = eval((rstore *)st, S_SYNC, id, 6, args, lens, &a);
+    if (rc != 0)
+        return rc;
+    if (a >= 0) {
+        *flags = (unsigned)a & LADON_TASK_FLAGS_MASK;
+        return 0;
+    }
+    return answer_rc(a);
+}
+
+/* One command without a script; its reply (or NULL with rc set). */
+static redisReply *command(rstore *rs, int argc, const char **argv, const size_t *argl, int *rc)
+{
+    redisContext *c;
+    *rc = ladon__rd_conn_get(rs, &c);
+    if (*rc != 0)
+        return NULL;
+    redisReply *r = ladon__rd_command(c, argc, argv, argl);
+    if (r == NULL) {
+        *rc = c->err == REDIS_ERR_OOM ? LADON_ENOMEM : LADON_ESTORE;
+        ladon__rd_conn_put(rs, c, 1);
+        return NULL;
+    }
+    ladon__rd_conn_put(rs, c, 0);
+    if (r->type == REDIS_REPLY_ERROR) {
+        freeReplyObject(r);
+        *rc = LADON_ESTORE;
+        return NULL;
+    }
+    return r;
+}
+
+static int rd_changes(ladon_store *st, uint64_t *out)
+{
+    rstore *rs = (rstore *)st;
+    char key[KEY_MAX];
+    const char *argv[2] = {"GET", key};
+    size_t argl[2] = {3, changes_key(rs, key)};
+    int rc;
+    redisReply *r = command(rs, 2, argv, argl, &rc);
+    if (r == NULL)
+        return rc;
+    *out = 0;
+    if (r->type == REDIS_REPLY_STRING)
+        *out = strtoull(r->str, NULL, 10);
+    else if (r->type != REDIS_REPLY_NIL)
+        rc = LADON_ESTORE;
+    freeReplyObject(r);
+    return rc;
+}
+
+/* "<prefix>k:<method>:<key>" (method and key are printable, key has no
+ * spaces: store.c checks). */
+static size_t claim_key(const rstore *rs, const char *method, const char *key, char *buf,
+                        size_t size)
+{
+    int n = snprintf(buf, size, "%sk:%s:%s", rs->prefix, method, key);
+    return n > 0 && (size_t)n < size ? (size_t)n : 0;
+}
+
+#define CLAIM_KEY_MAX (LADON_STORE_PREFIX_MAX + LADON_TASK_METHOD_MAX + LADON_TASK_KEY_MAX + 8)
+
+static int rd_claim(ladon_store *st, const char *method, const char *key, uint64_t hash,
+                    int32_t id, unsigned ttl_s, int32_t *id_out, uint64_t *hash_out)
+{
+    rstore *rs = (rstore *)st;
+    char k[CLAIM_KEY_MAX], v[48], ttl[32];
+    size_t kl = claim_key(rs, method, key, k, sizeof k);
+    int vl = snprintf(v, sizeof v, "%" PRId32 " %" PRIu64, id, hash);
+    if (kl == 0 || vl <= 0)
+        return LADON_EINVAL;
+    for (int tries = 0; tries < 8; tries++) {
+        const char *argv[6] = {"SET", k, v, "NX", "PX", ttl};
+        size_t argl[6] = {3, kl, (size_t)vl, 2, 2, fmt_ttl_ms(ttl, sizeof ttl, ttl_s)};
+        int rc;
+        redisReply *r = command(rs, 6, argv, argl, &rc);
+        if (r == NULL)
+            return rc;
+        int won = r->type == REDIS_REPLY_STATUS;
+        freeReplyObject(r);
+        if (won)
+            return 0;
+        const char *gv[2] = {"GET", k};
+        size_t gl[2] = {3, kl};
+        r = command(rs, 2, gv, gl, &rc);
+        if (r == NULL)
+            return rc;
+        if (r->type == REDIS_REPLY_STRING) {
+            long long hid = 0;
+            unsigned long long h = 0;
+            int ok = sscanf(r->str, "%lld %llu", &hid, &h) == 2 && hid > 0 && hid <= INT32_MAX;
+            freeReplyObject(r);
+            if (!ok)
+                return LADON_ESTORE;
+            *id_out = (int32_t)hid;
+            *hash_out = (uint64_t)h;
+            return LADON_STORE_EXISTS;
+        }
+        freeReplyObject(r); /* expired between SET and GET: try again */
+    }
+    return LADON_ESTORE;
+}
+
+static int rd_unclaim(ladon_store *st, const char *method, const char *key, int32_t id)
+{
+    rstore *rs = (rstore *)st;
+    char k[CLAIM_KEY_MAX], v[16];
+    size_t kl = claim_key(rs, method, key, k, sizeof k);
+    int vl = snprintf(v, sizeof v, "%" PRId32 " ", id);
+    if (kl == 0 || vl <= 0)
+        return LADON_EINVAL;
+    const char *args[1] = {v};
+    size_t lens[1] = {(size_t)vl};
+    long long a;
+    int rc = eval_on(rs, S_UNCLAIM, k, kl, 1, args, lens, &a);
+    return rc;
+}
+
 const ladon_store_ops ladon__store_redis_ops = {
     .scheme = "redis",
     .open = ladon__rd_open,
@@ -442,4 +692,10 @@ const ladon_store_ops ladon__store_redis_ops = {
     .stats = NULL, /* and counting by prefix would need a SCAN */
     .form = LADON__RD_FORM,
     .check = ladon__rd_check,
+    .end = rd_end,
+    .cancel = rd_cancel,
+    .sync = rd_sync,
+    .changes = rd_changes,
+    .claim = rd_claim,
+    .unclaim = rd_unclaim,
 };
