@@ -160,6 +160,7 @@ int ladon__park_hold(struct ladon_server *srv, ladon__conn *c)
 
     c->parked = false;
     c->state = LADON_CONN_PARKED;
+    LADON_LOGD("%s: m_wait parked (task %ld)", c->peer_str, (long)c->wait_id);
     park_lock(srv);
     c->deadline_ms = c->wait_deadline_ms;
     woken = c->wake_pending;
@@ -201,6 +202,7 @@ void ladon__park_dispatch_woken(struct ladon_server *srv)
 
 void ladon__park_expire(struct ladon_server *srv, ladon__conn *c)
 {
+    LADON_LOGD("%s: m_wait answered now (deadline, hang-up or shutdown)", c->peer_str);
     park_lock(srv);
     c->wait_deadline_ms = ladon__now_ms();
     c->wake_pending = false;

@@ -870,8 +870,14 @@ static void *worker_main(void *arg)
         for (int served = 0;;) {
             bool keep = serve_one(w, c);
             served++;
-            if (c->parked)
-                break; /* back to the listener unanswered (park.c) */
+            if (c->parked) {
+                /* back to the listener unanswered (park.c).  gSOAP closed
+                 * (w_fclose) a request that asked for "Connection: close"
+                 * while it was cleaned up: that is for the answer, which is
+                 * still to come */
+                c->close = false;
+                break;
+            }
             if (!keep || atomic_load(&srv->stop_requested)) {
                 c->close = true;
                 break;

@@ -167,6 +167,19 @@ def body(server, checks):
         t.join(30)
     checks.equal("all 20 waiters answered done", done, ["done"] * 20)
 
+    # --- m_wait of a request that says "Connection: close" (regression: gSOAP's close of the
+    # parked request closed the connection without an answer)
+    h = task_id_of(svc.taskExample(session_id="h", counter=4))
+    wbody = ('<?xml version="1.0"?><e:Envelope xmlns:e="http://schemas.xmlsoap.org/soap/envelope/">'
+             '<e:Body><t:taskExample_wait xmlns:t="%s"><task_id>%d</task_id><timeout>30</timeout>'
+             '</t:taskExample_wait></e:Body></e:Envelope>' % (TNS, h))
+    rw = requests.post(url, data=wbody.encode(), timeout=30,
+                       headers={"Content-Type": "text/xml; charset=utf-8", "SOAPAction": '""',
+                                "Connection": "close"})
+    checks.ok("m_wait with Connection: close is answered (done) and closes",
+              rw.status_code == 200 and "<state>done</state>" in rw.text and
+              rw.headers.get("Connection", "").lower() == "close", rw.text[:300])
+
     # --- Idempotency-Key
     r1 = soap_start(url, 7, key="order-17")
     r2 = soap_start(url, 7, key="order-17")
