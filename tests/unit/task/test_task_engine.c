@@ -898,6 +898,130 @@ static void test_shutdown_under_load(void)
     ladon_store_close(st);
 }
 
+/* ---- the lifecycle (issue 13) ------------------------------------------ */
+
+static atomic_int woken_id, woken_n;
+
+static void record_wake(void *ud, int32_t id)
+{
+    (void)ud;
+    atomic_store(&woken_id, id);
+    atomic_fetch_add(&woken_n, 1);
+}
+
+/* Runs until told to stop; sets a status line first. */
+static int body_until_stopped(ladon_task_ctx *ctx, void *arg)
+{
+    stepper *sp = arg;
+    ladon_task_update_status(ctx, "copying %s", "swap.img");
+    gate_set(&sp->out, 1);
+    while (!ladon_task_stopping(ctx))
+        sleep_ms(1);
+    return ladon_task_set_result(ctx, "late", 4); /* discarded: cancelled */
+}
+
+static int body_client_fault(ladon_task_ctx *ctx, void *arg)
+{
+    (void)arg;
+    return ladon_task_fail_client(ctx, "no instance %s", "i-9");
+}
+
+static void test_cancel_and_wake(void)
+{
+    ladon_store *st = open_store("memory:");
+    ladon_task_engine *eng = new_engine(st, 1, 8, 3600);
+    ladon_task_set_waker(eng, record_wake, NULL);
+    stepper run;
+    gate_init(&run.in);
+    gate_init(&run.out);
+    atomic_store(&freed_args, 0);
+    int32_t a, b;
+    CU_ASSERT_EQUAL_FATAL(ladon_task_submit(eng, "m", body_until_stopped, &run, count_free, &a), 0);
+    gate_wait(&run.out, 1);
+    CU_ASSERT_EQUAL_FATAL(ladon_task_submit(eng, "m", body_empty, NULL, count_free, &b), 0);
+    ladon_task_record rec;
+    /* the status line while running */
+    CU_ASSERT_EQUAL(ladon_task_query(eng, "m", a, &rec), 0);
+    CU_ASSERT_EQUAL(rec.info.state, LADON_TASK_RUNNING);
+    CU_ASSERT_STRING_EQUAL(rec.message, "copying swap.img");
+    /* queued: cancelled at once, out of the ring, its argument freed */
+    CU_ASSERT_EQUAL(ladon_task_watch(eng, "m", b), 0);
+    CU_ASSERT_EQUAL(ladon_task_cancel(eng, "m", b, &rec), 0);
+    CU_ASSERT_EQUAL(rec.info.state, LADON_TASK_CANCELLED);
+    CU_ASSERT_STRING_EQUAL(rec.message, LADON_TASK_CANCELLED_MESSAGE);
+    CU_ASSERT_EQUAL(atomic_load(&woken_id), b);
+    ladon_task_engine_stats es;
+    ladon_task_engine_stats_get(eng, &es);
+    CU_ASSERT_EQUAL(es.queued, 0);
+    CU_ASSERT_EQUAL(atomic_load(&freed_args), 1);
+    ladon_task_unwatch(eng, b);
+    /* another method's id is unknown to cancel */
+    CU_ASSERT_EQUAL(ladon_task_cancel(eng, "other", a, &rec), LADON_ENOTFOUND);
+    /* running: asked to stop, ends cancelled, its result discarded */
+    CU_ASSERT_EQUAL(ladon_task_watch(eng, "m", a), 0);
+    atomic_store(&woken_n, 0);
+    CU_ASSERT_EQUAL(ladon_task_cancel(eng, "m", a, &rec), 0);
+    CU_ASSERT_EQUAL(rec.info.state, LADON_TASK_RUNNING);
+    CU_ASSERT(rec.flags & LADON_TASK_CANCEL_REQUESTED);
+    for (int i = 0; i < 5000 && atomic_load(&woken_n) == 0; i++)
+        sleep_ms(1);
+    CU_ASSERT_EQUAL(atomic_load(&woken_id), a);
+    CU_ASSERT_EQUAL(ladon_task_query(eng, "m", a, &rec), 0);
+    CU_ASSERT_EQUAL(rec.info.state, LADON_TASK_CANCELLED);
+    CU_ASSERT_EQUAL(rec.info.progress, 1.0);
+    void *res = NULL;
+    size_t len = 0;
+    char msg[64];
+    CU_ASSERT_EQUAL(ladon_task_result(eng, "m", a, NULL, &res, &len, msg, sizeof msg),
+                    LADON_ECANCELLED);
+    CU_ASSERT_PTR_NULL(res);
+    /* ended: cancel changes nothing */
+    CU_ASSERT_EQUAL(ladon_task_cancel(eng, "m", a, &rec), 0);
+    CU_ASSERT_EQUAL(rec.info.state, LADON_TASK_CANCELLED);
+    ladon_task_unwatch(eng, a);
+    /* a body's client fault keeps its flag */
+    int32_t c;
+    CU_ASSERT_EQUAL_FATAL(ladon_task_submit(eng, "m", body_client_fault, NULL, NULL, &c), 0);
+    CU_ASSERT_EQUAL(wait_end(eng, "m", c).state, LADON_TASK_FAILED);
+    CU_ASSERT_EQUAL(ladon_task_query(eng, "m", c, &rec), 0);
+    CU_ASSERT(rec.flags & LADON_TASK_CLIENT_FAULT);
+    CU_ASSERT_STRING_EQUAL(rec.message, "no instance i-9");
+    ladon_task_engine_free(eng);
+    ladon_store_close(st);
+    gate_destroy(&run.in);
+    gate_destroy(&run.out);
+}
+
+static void test_idempotency_key(void)
+{
+    ladon_store *st = open_store("memory:");
+    ladon_task_engine *eng = new_engine(st, 2, 8, 3600);
+    int32_t a = 0, b = 0, c = 0;
+    int existed = -1;
+    ladon_task_start s = {.method = "m", .run = body_empty, .idempotency_key = "k-1",
+                          .args_hash = 42};
+    CU_ASSERT_EQUAL(ladon_task_submit_start(eng, &s, &a, &existed), 0);
+    CU_ASSERT_EQUAL(existed, 0);
+    CU_ASSERT_EQUAL(ladon_task_submit_start(eng, &s, &b, &existed), 0);
+    CU_ASSERT_EQUAL(existed, 1);
+    CU_ASSERT_EQUAL(a, b);
+    s.args_hash = 43;
+    CU_ASSERT_EQUAL(ladon_task_submit_start(eng, &s, &c, &existed), LADON_ECONFLICT);
+    s.method = "n"; /* the same key of another method: its own task */
+    CU_ASSERT_EQUAL(ladon_task_submit_start(eng, &s, &c, &existed), 0);
+    CU_ASSERT_EQUAL(existed, 0);
+    CU_ASSERT_NOT_EQUAL(c, a);
+    s.idempotency_key = "bad key";
+    CU_ASSERT_EQUAL(ladon_task_submit_start(eng, &s, &c, &existed), LADON_EINVAL);
+    /* the loser's records were removed: a, c and the one of "n" only */
+    ladon_store_stats ss;
+    CU_ASSERT_EQUAL(wait_end(eng, "m", a).state, LADON_TASK_DONE);
+    CU_ASSERT_EQUAL(ladon_store_stats_get(st, &ss), 0);
+    CU_ASSERT_EQUAL(ss.records, 2);
+    ladon_task_engine_free(eng);
+    ladon_store_close(st);
+}
+
 /* free without stop: the configured grace applies; idle engine exits fast */
 static void test_free_idle(void)
 {
@@ -925,6 +1049,8 @@ int main(void)
         {"store faults", test_store_faults},
         {"shutdown under load", test_shutdown_under_load},
         {"free idle engines", test_free_idle},
+        {"cancel, wake, status, client fault", test_cancel_and_wake},
+        {"idempotency keys", test_idempotency_key},
         {NULL, NULL},
     };
     return lg_run_suite_with("task_engine", NULL, NULL, tests);
