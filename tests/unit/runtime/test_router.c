@@ -151,6 +151,31 @@ static int chunked(const char *s, uint64_t max, size_t *end)
     return ladon__http_chunked_end(s, strlen(s), max, end);
 }
 
+/* Idempotency-Key (docs/tasks.md): kept as sent; repeated, empty or too long -> bad */
+static void test_idempotency_key(void)
+{
+    ladon__http_req r;
+    char big[600];
+    CU_ASSERT(parse("POST /T HTTP/1.1\r\nHost: h\r\nIdempotency-Key: \"abc-1\"\r\n"
+                    "Content-Length: 0\r\n\r\n", &r) > 0);
+    CU_ASSERT_STRING_EQUAL(r.idempotency_key, "\"abc-1\"");
+    CU_ASSERT(!r.idempotency_key_bad);
+    CU_ASSERT(parse("POST /T HTTP/1.1\r\nHost: h\r\nContent-Length: 0\r\n\r\n", &r) > 0);
+    CU_ASSERT_STRING_EQUAL(r.idempotency_key, "");
+    CU_ASSERT(!r.idempotency_key_bad);
+    CU_ASSERT(parse("POST /T HTTP/1.1\r\nHost: h\r\nidempotency-key: a\r\nIdempotency-Key: b\r\n"
+                    "Content-Length: 0\r\n\r\n", &r) > 0);
+    CU_ASSERT(r.idempotency_key_bad);
+    CU_ASSERT(parse("POST /T HTTP/1.1\r\nHost: h\r\nIdempotency-Key:\r\n"
+                    "Content-Length: 0\r\n\r\n", &r) > 0);
+    CU_ASSERT(r.idempotency_key_bad);
+    int n = snprintf(big, sizeof big, "POST /T HTTP/1.1\r\nHost: h\r\nIdempotency-Key: %0300d\r\n"
+                     "Content-Length: 0\r\n\r\n", 7);
+    CU_ASSERT_FATAL(n > 0 && (size_t)n < sizeof big);
+    CU_ASSERT(parse(big, &r) > 0);
+    CU_ASSERT(r.idempotency_key_bad);
+}
+
 static void test_chunked(void)
 {
     size_t end = 0;
@@ -615,6 +640,7 @@ int main(void)
     static const rt_test tests[] = {
         {"HTTP head parser", test_http_parse},
         {"chunked body framing", test_chunked},
+        {"Idempotency-Key header", test_idempotency_key},
         {"trusted proxies", test_proxies},
         {"client address behind proxies", test_client},
         {"Host validation", test_host_valid},
