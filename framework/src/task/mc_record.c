@@ -92,7 +92,7 @@ int ladon__mcrec_encode(const mcrec *r, unsigned char **out, size_t *len_out)
     b[2] = (unsigned char)r->flags;
     b[3] = (unsigned char)mlen;
     put_u16(b + 4, (uint16_t)msglen);
-    put_u16(b + 6, 0);
+    put_u16(b + 6, (uint16_t)r->tflags);
     put_f64(b + 8, r->starttime);
     put_f64(b + 16, r->ended);
     put_f64(b + 24, r->progress);
@@ -124,12 +124,14 @@ int ladon__mcrec_decode(mcrec *r, const unsigned char *b, size_t len)
         return LADON_ESTORE;
     unsigned state = b[1], flags = b[2], mlen = b[3];
     size_t msglen = get_u16(b + 4);
-    if (state < LADON_TASK_QUEUED || state > LADON_TASK_FAILED ||
-        (flags & ~F_CHUNKED) != 0 || mlen == 0 ||
+    unsigned tflags = get_u16(b + 6);
+    if (state < LADON_TASK_QUEUED || state > LADON_TASK_CANCELLED ||
+        (flags & ~F_CHUNKED) != 0 || (tflags & ~LADON_TASK_FLAGS_MASK) != 0 || mlen == 0 ||
         mlen >= LADON_TASK_METHOD_MAX || msglen >= LADON_TASK_MESSAGE_MAX)
         return LADON_ESTORE;
     r->state = (ladon_task_state)state;
     r->flags = flags;
+    r->tflags = tflags;
     r->starttime = get_f64(b + 8);
     r->ended = get_f64(b + 16);
     r->progress = get_f64(b + 24);

@@ -6,8 +6,9 @@
  * its own file because it is a parser of bytes any process sharing the
  * store can write: tests/fuzz/fuzz_mcrecord.c feeds it arbitrary items.
  *
- * Layout (little-endian): version, state, flags, method length (1 byte
- * each); message length (u16); reserved (u16); starttime, ended, progress,
+ * Layout (little-endian): version (2), state (1..5), flags, method length
+ * (1 byte each); message length (u16); the task's flags
+ * (LADON_TASK_CANCEL_REQUESTED, LADON_TASK_CLIENT_FAULT; u16); starttime, ended, progress,
  * lease_until (f64); result length (u64) = REC_HEAD bytes; with
  * F_CHUNKED: generation, checksum (u64), chunk count, chunk size (u32);
  * then the method, the message and (not chunked) the result.
@@ -22,7 +23,7 @@
 
 #include "ladon/store.h"
 
-#define REC_VERSION 1
+#define REC_VERSION 2
 #define REC_HEAD 48u
 #define REC_CHUNK_DESC 24u
 #define F_CHUNKED 1u
@@ -30,7 +31,8 @@
 
 typedef struct mcrec {
     ladon_task_state state;
-    unsigned flags;
+    unsigned flags;  /* F_CHUNKED */
+    unsigned tflags; /* LADON_TASK_CANCEL_REQUESTED, LADON_TASK_CLIENT_FAULT */
     double starttime, ended, progress, lease_until;
     uint64_t result_len;
     uint64_t gen, sum;

@@ -56,7 +56,7 @@
 
 static int is_ended(ladon_task_state s)
 {
-    return s == LADON_TASK_DONE || s == LADON_TASK_FAILED;
+    return s == LADON_TASK_DONE || s == LADON_TASK_FAILED || s == LADON_TASK_CANCELLED;
 }
 
 /* ---- keys, expiry ------------------------------------------------------ */
@@ -81,14 +81,22 @@ static time_t unended_expiration(const mcstore *ms, double lease_until)
 
 /* ---- transitions ------------------------------------------------------- */
 
-enum change_kind { CH_START, CH_PROGRESS, CH_TOUCH, CH_FINISH, CH_FAIL };
+enum change_kind { CH_START, CH_PROGRESS, CH_TOUCH, CH_FINISH, CH_FAIL, CH_CANCEL, CH_SYNC };
 
 typedef struct change {
     enum change_kind kind;
-    double fraction;   /* PROGRESS, TOUCH (< 0: none) */
-    unsigned ttl_s;    /* FINISH, FAIL */
-    const char *message;
+    double fraction;   /* PROGRESS, TOUCH, SYNC (< 0: none) */
+    unsigned ttl_s;    /* FINISH, FAIL, CANCEL */
+    const char *message; /* FAIL; SYNC: the status line (NULL: unchanged) */
     int running_only;  /* FAIL from RUNNING only (a result too large) */
+    ladon_task_state to; /* FAIL: FAILED or CANCELLED */
+    unsigned tflags;   /* FAIL: LADON_TASK_CLIENT_FAULT */
+    int renew;         /* SYNC: renew the lease */
+    /* out: the record's flags (SYNC), it ended cancelled (FINISH, FAIL),
+     * the change counter must move (an end or a cancel request) */
+    unsigned flags_out;
+    int cancelled, moved;
+    const char *method; /* CANCEL: the method it must belong to */
     /* FINISH */
     const unsigned char *result;
     size_t len;
@@ -128,9 +136,52 @@ static int apply(mcstore *ms, memcached_st *mc, int32_t id, mcrec *r,
             r->progress = ch->fraction;
         *exp = unended_expiration(ms, r->lease_until);
         return 0;
+    case CH_SYNC:
+        ch->flags_out = r->tflags;
+        if (r->state != LADON_TASK_RUNNING &&
+            !(r->state == LADON_TASK_QUEUED && ch->renew && ch->message == NULL))
+            return LADON_ESTATE;
+        if (ch->renew)
+            r->lease_until = now + ms->base.lease_s;
+        if (r->state == LADON_TASK_RUNNING) {
+            int rose = ch->fraction > r->progress;
+            if (rose)
+                r->progress = ch->fraction;
+            if (ch->message != NULL)
+                snprintf(r->message, sizeof r->message, "%s", ch->message);
+            if (!rose && ch->message == NULL && !ch->renew)
+                return ST_NOCHANGE;
+        }
+        *exp = unended_expiration(ms, r->lease_until);
+        return 0;
+    case CH_CANCEL:
+        if (strcmp(r->method, ch->method) != 0)
+            return LADON_ENOTFOUND;
+        if (r->state == LADON_TASK_RUNNING) {
+            if (r->tflags & LADON_TASK_CANCEL_REQUESTED)
+                return ST_NOCHANGE;
+            r->tflags |= LADON_TASK_CANCEL_REQUESTED;
+            ch->moved = 1;
+            *exp = unended_expiration(ms, r->lease_until);
+            return 0;
+        }
+        if (r->state != LADON_TASK_QUEUED)
+            return ST_NOCHANGE; /* ended: left as it is */
+        ch->to = LADON_TASK_CANCELLED;
+        snprintf(r->message, sizeof r->message, "%s", LADON_TASK_CANCELLED_MESSAGE);
+        r->state = LADON_TASK_CANCELLED;
+        r->progress = 1.0;
+        r->ended = now;
+        r->lease_until = 0.0;
+        ch->moved = 1;
+        *exp = ladon__mc_expiration(ch->ttl_s);
+        return 0;
     case CH_FINISH:
         if (r->state != LADON_TASK_RUNNING)
             return LADON_ESTATE;
+        if (r->tflags & LADON_TASK_CANCEL_REQUESTED)
+            goto cancelled;
+        r->message[0] = '\0'; /* the status line */
         r->result_len = ch->len;
         if (ch->chunked) {
             if (!ch->chunks_written) { /* once, on the first RUNNING read */
@@ -158,11 +209,31 @@ static int apply(mcstore *ms, memcached_st *mc, int32_t id, mcrec *r,
         if (is_ended(r->state) ||
             (ch->running_only && r->state != LADON_TASK_RUNNING))
             return LADON_ESTATE;
+        if (r->state == LADON_TASK_RUNNING && (r->tflags & LADON_TASK_CANCEL_REQUESTED))
+            goto cancelled;
         snprintf(r->message, sizeof r->message, "%s", ch->message);
+        r->tflags = ch->tflags & LADON_TASK_CLIENT_FAULT;
         break;
     }
     /* FINISH, FAIL: the record ends */
-    r->state = ch->kind == CH_FINISH ? LADON_TASK_DONE : LADON_TASK_FAILED;
+    ch->moved = 1;
+    r->state = ch->kind == CH_FINISH ? LADON_TASK_DONE
+               : ch->to == LADON_TASK_CANCELLED ? LADON_TASK_CANCELLED : LADON_TASK_FAILED;
+    r->progress = 1.0;
+    r->ended = now;
+    r->lease_until = 0.0;
+    *exp = ladon__mc_expiration(ch->ttl_s);
+    return 0;
+cancelled:
+    /* a cancel was requested while it ran: it ends cancelled, and a result
+     * it returned is discarded (ladon/store.h) */
+    ch->cancelled = 1;
+    ch->moved = 1;
+    r->flags = 0;
+    r->result_len = 0;
+    r->inline_result = NULL;
+    snprintf(r->message, sizeof r->message, "%s", LADON_TASK_CANCELLED_MESSAGE);
+    r->state = LADON_TASK_CANCELLED;
     r->progress = 1.0;
     r->ended = now;
     r->lease_until = 0.0;
@@ -221,6 +292,38 @@ static int transition_on(mcstore *ms, memcached_st *mc, int32_t id,
     return LADON_ESTORE; /* livelock: give up rather than spin */
 }
 
+/* "<prefix>changes": the change counter (ladon/store.h). */
+static size_t changes_key(const mcstore *ms, char *key)
+{
+    int n = snprintf(key, KEY_MAX, "%schanges", ms->prefix);
+    return n > 0 ? (size_t)n : 0;
+}
+
+/* Moves the change counter, after a record ended or was asked to cancel:
+ * incr, or add "1" when it is missing (incr again when another process
+ * added it first).  A reader only needs to see that it moved, so a failure
+ * is logged, not returned: the record's change stands. */
+static void bump_changes(mcstore *ms, memcached_st *mc)
+{
+    char key[KEY_MAX];
+    size_t klen = changes_key(ms, key);
+    uint64_t v;
+    for (int tries = 0; tries < 3; tries++) {
+        memcached_return_t m = memcached_increment(mc, key, klen, 1, &v);
+        if (m == MEMCACHED_SUCCESS)
+            return;
+        if (m != MEMCACHED_NOTFOUND)
+            break;
+        m = memcached_add(mc, key, klen, "1", 1, 0, 0);
+        if (m == MEMCACHED_SUCCESS)
+            return;
+        if (m != MEMCACHED_NOTSTORED && m != MEMCACHED_DATA_EXISTS)
+            break;
+    }
+    LADON_LOGW("memcached store: the change counter could not be moved: waiters on other "
+               "servers see this task's end at their timeout");
+}
+
 static int transition(mcstore *ms, int32_t id, change *ch)
 {
     memcached_st *mc;
@@ -228,6 +331,8 @@ static int transition(mcstore *ms, int32_t id, change *ch)
     if (rc != 0)
         return rc;
     rc = transition_on(ms, mc, id, ch);
+    if (rc == 0 && ch->moved)
+        bump_changes(ms, mc);
     ladon__mc_conn_put(ms, mc);
     return rc == ST_TOOBIG ? LADON_ESTORE : rc;
 }
@@ -288,11 +393,19 @@ static int mc_touch(ladon_store *st, int32_t id, double fraction)
     return transition((mcstore *)st, id, &ch);
 }
 
+static int mc_end(ladon_store *st, int32_t id, ladon_task_state to, unsigned flags,
+                  const char *message, unsigned ttl_s)
+{
+    change ch = {.kind = CH_FAIL, .message = message, .ttl_s = ttl_s, .to = to,
+                 .tflags = flags};
+    int rc = transition((mcstore *)st, id, &ch);
+    return rc == 0 && ch.cancelled ? LADON_STORE_CANCELLED : rc;
+}
+
 static int mc_fail(ladon_store *st, int32_t id, const char *message,
                    unsigned ttl_s)
 {
-    change ch = {.kind = CH_FAIL, .message = message, .ttl_s = ttl_s};
-    return transition((mcstore *)st, id, &ch);
+    return mc_end(st, id, LADON_TASK_FAILED, 0, message, ttl_s);
 }
 
 /* RUNNING -> FAILED "result too large ..."; LADON_EINVAL once recorded. */
@@ -301,8 +414,10 @@ static int fail_too_large(mcstore *ms, int32_t id, size_t len, unsigned ttl_s)
     char msg[LADON_TASK_MESSAGE_MAX];
     snprintf(msg, sizeof msg, LADON_TASK_TOO_LARGE_MESSAGE, len);
     change ch = {.kind = CH_FAIL, .message = msg, .ttl_s = ttl_s,
-                 .running_only = 1};
+                 .running_only = 1, .to = LADON_TASK_FAILED};
     int rc = transition(ms, id, &ch);
+    if (rc == 0 && ch.cancelled)
+        return LADON_STORE_CANCELLED;
     return rc == 0 ? LADON_EINVAL : rc;
 }
 
@@ -321,15 +436,17 @@ static int mc_finish(ladon_store *st, int32_t id, const void *result,
     if (rc != 0)
         return rc;
     rc = transition_on(ms, mc, id, &ch);
-    /* chunks of a finish that surely did not happen go now; after
-     * LADON_ESTORE the cas may have landed (its answer lost), so they stay
-     * (and expire with the record's ttl if it did not) */
-    if (rc != 0 && rc != LADON_ESTORE && ch.chunks_written)
+    if (rc == 0 && ch.moved)
+        bump_changes(ms, mc);
+    /* chunks of a finish that surely did not happen (or ended cancelled)
+     * go now; after LADON_ESTORE the cas may have landed (its answer
+     * lost), so they stay (and expire with the record's ttl if it did not) */
+    if (((rc != 0 && rc != LADON_ESTORE) || (rc == 0 && ch.cancelled)) && ch.chunks_written)
         ladon__mc_chunks_delete(ms, mc, id, ch.gen, ch.nchunks);
     ladon__mc_conn_put(ms, mc);
     if (rc == ST_TOOBIG) /* the servers take less than they said */
         return fail_too_large(ms, id, len, ttl_s);
-    return rc;
+    return rc == 0 && ch.cancelled ? LADON_STORE_CANCELLED : rc;
 }
 
 static int mc_get(ladon_store *st, const char *method, int32_t id,
@@ -368,6 +485,7 @@ static int mc_get(ladon_store *st, const char *method, int32_t id,
     }
     memcpy(out->method, r.method, sizeof out->method);
     memcpy(out->message, r.message, sizeof out->message);
+    out->flags = r.tflags;
     if (want_result && r.state == LADON_TASK_DONE) {
         if (r.result_len >= SIZE_MAX) {
             rc = LADON_ENOMEM;
@@ -435,6 +553,156 @@ static int mc_remove(ladon_store *st, int32_t id)
     return rc;
 }
 
+static int mc_cancel(ladon_store *st, const char *method, int32_t id, unsigned ttl_s,
+                     ladon_task_record *out)
+{
+    change ch = {.kind = CH_CANCEL, .ttl_s = ttl_s, .method = method};
+    int rc = transition((mcstore *)st, id, &ch);
+    /* the record after the step (a later step may show through) */
+    return rc == 0 ? mc_get(st, method, id, out, 0) : rc;
+}
+
+static int mc_sync(ladon_store *st, int32_t id, double fraction, const char *status,
+                   int renew, unsigned *flags)
+{
+    change ch = {.kind = CH_SYNC, .fraction = fraction, .message = status, .renew = renew};
+    int rc = transition((mcstore *)st, id, &ch);
+    *flags = ch.flags_out & LADON_TASK_FLAGS_MASK;
+    return rc;
+}
+
+static int mc_changes(ladon_store *st, uint64_t *out)
+{
+    mcstore *ms = (mcstore *)st;
+    memcached_st *mc;
+    int rc = ladon__mc_conn_get(ms, &mc);
+    if (rc != 0)
+        return rc;
+    char key[KEY_MAX];
+    size_t klen = changes_key(ms, key), vlen = 0;
+    uint32_t fl;
+    memcached_return_t m;
+    char *v = memcached_get(mc, key, klen, &vlen, &fl, &m);
+    *out = 0;
+    if (v != NULL) {
+        char buf[24];
+        size_t n = vlen < sizeof buf - 1 ? vlen : sizeof buf - 1;
+        memcpy(buf, v, n);
+        buf[n] = '\0';
+        *out = strtoull(buf, NULL, 10);
+        free(v);
+    } else if (m != MEMCACHED_NOTFOUND) {
+        rc = LADON_ESTORE;
+    }
+    ladon__mc_conn_put(ms, mc);
+    return rc;
+}
+
+/* "<prefix>k" + 16 hex digits of FNV-1a of "method\0key": memcached keys
+ * are short and printable; the value names method and key in full. */
+static size_t claim_item(const mcstore *ms, const char *method, const char *key, char *buf)
+{
+    size_t ml = strlen(method) + 1, kl = strlen(key);
+    char name[LADON_TASK_METHOD_MAX + LADON_TASK_KEY_MAX];
+    memcpy(name, method, ml);
+    memcpy(name + ml, key, kl);
+    int n = snprintf(buf, KEY_MAX, "%sk%016" PRIx64, ms->prefix, ladon__fnv1a64(name, ml + kl));
+    return n > 0 ? (size_t)n : 0;
+}
+
+/* Parses "<id> <hash> <method> <key>" of a claim; 1 when it names method
+ * and key, 0 when another (a hash collision), -1 when malformed. */
+static int claim_parse(const char *v, size_t vlen, const char *method, const char *key,
+                       int32_t *id, uint64_t *hash)
+{
+    char buf[64 + LADON_TASK_METHOD_MAX + LADON_TASK_KEY_MAX];
+    char m[LADON_TASK_METHOD_MAX], k[LADON_TASK_KEY_MAX];
+    long long i;
+    unsigned long long h;
+    if (vlen >= sizeof buf)
+        return -1;
+    memcpy(buf, v, vlen);
+    buf[vlen] = '\0';
+    if (sscanf(buf, "%lld %llu %127s %255s", &i, &h, m, k) != 4 || i <= 0 || i > INT32_MAX)
+        return -1;
+    *id = (int32_t)i;
+    *hash = (uint64_t)h;
+    return strcmp(m, method) == 0 && strcmp(k, key) == 0;
+}
+
+static int mc_claim(ladon_store *st, const char *method, const char *key, uint64_t hash,
+                    int32_t id, unsigned ttl_s, int32_t *id_out, uint64_t *hash_out)
+{
+    mcstore *ms = (mcstore *)st;
+    char item[KEY_MAX], val[64 + LADON_TASK_METHOD_MAX + LADON_TASK_KEY_MAX];
+    size_t ilen = claim_item(ms, method, key, item);
+    int vlen = snprintf(val, sizeof val, "%" PRId32 " %" PRIu64 " %s %s", id, hash, method, key);
+    if (ilen == 0 || vlen <= 0 || (size_t)vlen >= sizeof val)
+        return LADON_EINVAL;
+    memcached_st *mc;
+    int rc = ladon__mc_conn_get(ms, &mc);
+    if (rc != 0)
+        return rc;
+    rc = LADON_ESTORE;
+    for (int tries = 0; tries < 8; tries++) {
+        memcached_return_t m = memcached_add(mc, item, ilen, val, (size_t)vlen,
+                                             ladon__mc_expiration(ttl_s), 0);
+        if (m == MEMCACHED_SUCCESS) {
+            rc = 0;
+            break;
+        }
+        if (m != MEMCACHED_NOTSTORED && m != MEMCACHED_DATA_EXISTS)
+            break;
+        size_t glen = 0;
+        uint32_t fl;
+        char *g = memcached_get(mc, item, ilen, &glen, &fl, &m);
+        if (g == NULL) {
+            if (m == MEMCACHED_NOTFOUND)
+                continue; /* expired between add and get */
+            break;
+        }
+        int p = claim_parse(g, glen, method, key, id_out, hash_out);
+        free(g);
+        if (p == 1)
+            rc = LADON_STORE_EXISTS;
+        else
+            LADON_LOGE("memcached store: idempotency key item %.*s holds %s", (int)ilen, item,
+                       p == 0 ? "another key (hash collision)" : "no claim of ours");
+        break;
+    }
+    ladon__mc_conn_put(ms, mc);
+    return rc;
+}
+
+/* Releases the claim when id holds it.  memcached has no conditional
+ * delete: a claim that expired and was taken again between the get and the
+ * delete (within one round trip) would go too; the start that asked
+ * released a key it could not use, so at worst a retry starts a task. */
+static int mc_unclaim(ladon_store *st, const char *method, const char *key, int32_t id)
+{
+    mcstore *ms = (mcstore *)st;
+    char item[KEY_MAX];
+    size_t ilen = claim_item(ms, method, key, item), glen = 0;
+    memcached_st *mc;
+    int rc = ladon__mc_conn_get(ms, &mc);
+    if (rc != 0)
+        return rc;
+    uint32_t fl;
+    memcached_return_t m;
+    char *g = memcached_get(mc, item, ilen, &glen, &fl, &m);
+    if (g != NULL) {
+        int32_t holder = 0;
+        uint64_t h = 0;
+        if (claim_parse(g, glen, method, key, &holder, &h) == 1 && holder == id)
+            (void)memcached_delete(mc, item, ilen, 0);
+        free(g);
+    } else if (m != MEMCACHED_NOTFOUND) {
+        rc = LADON_ESTORE;
+    }
+    ladon__mc_conn_put(ms, mc);
+    return rc;
+}
+
 const ladon_store_ops ladon__store_memcached_ops = {
     .scheme = "memcached",
     .open = ladon__mc_open,
@@ -451,4 +719,10 @@ const ladon_store_ops ladon__store_memcached_ops = {
     .stats = NULL, /* and cannot count them by prefix */
     .form = LADON__MC_FORM,
     .check = ladon__mc_check,
+    .end = mc_end,
+    .cancel = mc_cancel,
+    .sync = mc_sync,
+    .changes = mc_changes,
+    .claim = mc_claim,
+    .unclaim = mc_unclaim,
 };

@@ -73,6 +73,9 @@ static size_t server_keys(unsigned port, const char *prefix,
         url_decode(key);
         if (strncmp(key, prefix, strlen(prefix)) != 0)
             continue;
+        /* the store's change counter (ladon/store.h), not a record or a chunk */
+        if (strcmp(key + strlen(prefix), "changes") == 0)
+            continue;
         if (count < max)
             memcpy(keys[count], key, KEYLEN);
         count++;
