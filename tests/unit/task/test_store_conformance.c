@@ -907,6 +907,249 @@ static void test_misc(void)
 
 /* ---- main --------------------------------------------------------------- */
 
+/* ---- the lifecycle (issue 13): cancel, end, sync, change counter, keys -- */
+
+static void test_lifecycle_transitions(void)
+{
+    ladon_store *st = open_default();
+    ladon_task_record rec;
+    int32_t q, r, d, f;
+    uint64_t c0 = 0, c1 = 0;
+    int counted = ladon_store_changes(st, &c0) == 0;
+    CU_ASSERT_EQUAL(counted, remote); /* memory: ends are seen in process */
+    /* cancel of a queued task: CANCELLED at once, progress 1.0, message */
+    CU_ASSERT_EQUAL_FATAL(ladon_store_create(st, "m", &q), 0);
+    CU_ASSERT_EQUAL(ladon_store_cancel(st, "other", q, 100, &rec), LADON_ENOTFOUND);
+    CU_ASSERT_EQUAL(ladon_store_cancel(st, "m", q, 100, &rec), 0);
+    CU_ASSERT_EQUAL(rec.info.state, LADON_TASK_CANCELLED);
+    CU_ASSERT_EQUAL(rec.info.progress, 1.0);
+    CU_ASSERT_STRING_EQUAL(rec.message, LADON_TASK_CANCELLED_MESSAGE);
+    CU_ASSERT_EQUAL(ladon_store_start(st, q, NULL), LADON_ESTATE); /* never runs */
+    if (counted) {
+        CU_ASSERT_EQUAL(ladon_store_changes(st, &c1), 0);
+        CU_ASSERT(c1 != c0);
+        c0 = c1;
+    }
+    /* cancel of a running task: the flag; sync reads it; a finish ends it cancelled */
+    r = running_task(st, "m");
+    unsigned flags = 99;
+    CU_ASSERT_EQUAL(ladon_store_sync(st, r, 0.25, "copying a", 1, &flags), 0);
+    CU_ASSERT_EQUAL(flags, 0);
+    if (counted) { /* progress and status do not move the counter */
+        CU_ASSERT_EQUAL(ladon_store_changes(st, &c1), 0);
+        CU_ASSERT_EQUAL(c1, c0);
+    }
+    CU_ASSERT_EQUAL(ladon_store_get(st, "m", r, &rec, 0), 0);
+    CU_ASSERT_STRING_EQUAL(rec.message, "copying a");
+    CU_ASSERT(rec.info.progress >= 0.25);
+    CU_ASSERT_EQUAL(ladon_store_cancel(st, "m", r, 100, &rec), 0);
+    CU_ASSERT_EQUAL(rec.info.state, LADON_TASK_RUNNING);
+    CU_ASSERT(rec.flags & LADON_TASK_CANCEL_REQUESTED);
+    CU_ASSERT_EQUAL(ladon_store_cancel(st, "m", r, 100, &rec), 0); /* idempotent */
+    CU_ASSERT_EQUAL(ladon_store_sync(st, r, -1.0, NULL, 0, &flags), 0);
+    CU_ASSERT(flags & LADON_TASK_CANCEL_REQUESTED);
+    if (counted) {
+        CU_ASSERT_EQUAL(ladon_store_changes(st, &c1), 0);
+        CU_ASSERT(c1 != c0);
+        c0 = c1;
+    }
+    CU_ASSERT_EQUAL(ladon_store_finish(st, r, "late", 4, 100), LADON_STORE_CANCELLED);
+    CU_ASSERT_EQUAL(ladon_store_get(st, "m", r, &rec, 1), 0);
+    CU_ASSERT_EQUAL(rec.info.state, LADON_TASK_CANCELLED);
+    CU_ASSERT_PTR_NULL(rec.result);
+    CU_ASSERT_EQUAL(ladon_store_sync(st, r, 0.5, NULL, 0, &flags), LADON_ESTATE);
+    /* cancel after the end: unchanged */
+    d = running_task(st, "m");
+    CU_ASSERT_EQUAL(ladon_store_finish(st, d, "ok", 2, 100), 0);
+    CU_ASSERT_EQUAL(ladon_store_cancel(st, "m", d, 100, &rec), 0);
+    CU_ASSERT_EQUAL(rec.info.state, LADON_TASK_DONE);
+    CU_ASSERT_EQUAL(ladon_store_get(st, "m", d, &rec, 1), 0);
+    CU_ASSERT_EQUAL(rec.result_len, 2);
+    free(rec.result);
+    /* end with the client's fault; and a cancel-requested record's fail */
+    f = running_task(st, "m");
+    CU_ASSERT_EQUAL(ladon_store_end(st, f, LADON_TASK_FAILED, LADON_TASK_CLIENT_FAULT,
+                                    "bad id", 100), 0);
+    CU_ASSERT_EQUAL(ladon_store_get(st, "m", f, &rec, 0), 0);
+    CU_ASSERT_EQUAL(rec.info.state, LADON_TASK_FAILED);
+    CU_ASSERT(rec.flags & LADON_TASK_CLIENT_FAULT);
+    CU_ASSERT_STRING_EQUAL(rec.message, "bad id");
+    CU_ASSERT_EQUAL(ladon_store_end(st, f, LADON_TASK_FAILED, 0, "x", 100), LADON_ESTATE);
+    f = running_task(st, "m");
+    CU_ASSERT_EQUAL(ladon_store_cancel(st, "m", f, 100, &rec), 0);
+    CU_ASSERT_EQUAL(ladon_store_fail(st, f, "boom", 100), LADON_STORE_CANCELLED);
+    CU_ASSERT_EQUAL(state_of(st, "m", f), LADON_TASK_CANCELLED);
+    /* a missing record */
+    CU_ASSERT_EQUAL(ladon_store_cancel(st, "m", 12345, 100, &rec), LADON_ENOTFOUND);
+    CU_ASSERT_EQUAL(ladon_store_sync(st, 12345, 0.5, NULL, 0, &flags), LADON_ENOTFOUND);
+    CU_ASSERT_EQUAL(ladon_store_end(st, 12345, LADON_TASK_CANCELLED, 0, "x", 100),
+                    LADON_ENOTFOUND);
+    /* a status line is cut at a character boundary */
+    char longs[LADON_TASK_STATUS_MAX + 8];
+    memset(longs, 'a', sizeof longs);
+    memcpy(longs + LADON_TASK_STATUS_MAX - 2, "\xc3\xa9\xc3\xa9", 4); /* e-acute twice */
+    longs[sizeof longs - 1] = '\0';
+    r = running_task(st, "m");
+    CU_ASSERT_EQUAL(ladon_store_sync(st, r, -1.0, longs, 0, &flags), 0);
+    CU_ASSERT_EQUAL(ladon_store_get(st, "m", r, &rec, 0), 0);
+    CU_ASSERT_EQUAL(strlen(rec.message), LADON_TASK_STATUS_MAX - 2);
+    ladon_store_close(st);
+}
+
+static void test_keys(void)
+{
+    ladon_store *st = open_default();
+    int32_t a, b, holder = 0;
+    uint64_t h = 0;
+    CU_ASSERT_EQUAL_FATAL(ladon_store_create(st, "m", &a), 0);
+    CU_ASSERT_EQUAL_FATAL(ladon_store_create(st, "m", &b), 0);
+    CU_ASSERT_EQUAL(ladon_store_claim(st, "m", "key-1", 7, a, 100, &holder, &h), 0);
+    CU_ASSERT_EQUAL(ladon_store_claim(st, "m", "key-1", 8, b, 100, &holder, &h),
+                    LADON_STORE_EXISTS);
+    CU_ASSERT_EQUAL(holder, a);
+    CU_ASSERT_EQUAL(h, 7);
+    /* another method's key of the same name is another key */
+    CU_ASSERT_EQUAL(ladon_store_claim(st, "n", "key-1", 8, b, 100, &holder, &h), 0);
+    CU_ASSERT_EQUAL(ladon_store_claim(st, "m", "bad key", 1, a, 100, &holder, &h), LADON_EINVAL);
+    CU_ASSERT_EQUAL(ladon_store_claim(st, "m", "", 1, a, 100, &holder, &h), LADON_EINVAL);
+    /* unclaim by another id changes nothing; by the holder it frees the key */
+    CU_ASSERT_EQUAL(ladon_store_unclaim(st, "m", "key-1", b), 0);
+    CU_ASSERT_EQUAL(ladon_store_claim(st, "m", "key-1", 9, b, 100, &holder, &h),
+                    LADON_STORE_EXISTS);
+    CU_ASSERT_EQUAL(ladon_store_unclaim(st, "m", "key-1", a), 0);
+    CU_ASSERT_EQUAL(ladon_store_claim(st, "m", "key-1", 9, b, 100, &holder, &h), 0);
+    /* keys expire with their ttl */
+    CU_ASSERT_EQUAL(ladon_store_claim(st, "m", "short", 1, a, 1, &holder, &h), 0);
+    expire_wait(2.1); /* memcached counts expiry in whole seconds */
+    CU_ASSERT_EQUAL(ladon_store_claim(st, "m", "short", 2, b, 100, &holder, &h), 0);
+    ladon_store_close(st);
+}
+
+enum { KEY_ROUNDS = 40 };
+
+typedef struct {
+    ladon_store *st;
+    int idx, round;
+    pthread_barrier_t *go;
+    int32_t *ids;        /* [RACE_THREADS] records, one per thread */
+    int32_t *seen;       /* [RACE_THREADS] the holder each thread got */
+    int *won;            /* [RACE_THREADS] */
+    _Atomic long *bad;
+} key_arg;
+
+static void *key_racer(void *p)
+{
+    key_arg *a = p;
+    char key[32];
+    snprintf(key, sizeof key, "race-%d", a->round);
+    pthread_barrier_wait(a->go);
+    int32_t holder = 0;
+    uint64_t h = 0;
+    int rc = ladon_store_claim(a->st, "m", key, 5, a->ids[a->idx], 100, &holder, &h);
+    a->won[a->idx] = rc == 0;
+    a->seen[a->idx] = rc == 0 ? a->ids[a->idx] : holder;
+    if (rc != 0 && (rc != LADON_STORE_EXISTS || h != 5))
+        atomic_fetch_add(a->bad, 1);
+    return NULL;
+}
+
+static void test_race_keys(void)
+{
+    ladon_store *st = open_default();
+    _Atomic long bad = 0;
+    for (int round = 0; round < KEY_ROUNDS; round++) {
+        pthread_t th[RACE_THREADS];
+        key_arg args[RACE_THREADS];
+        int32_t ids[RACE_THREADS], seen[RACE_THREADS];
+        int won[RACE_THREADS];
+        pthread_barrier_t go;
+        CU_ASSERT_EQUAL_FATAL(pthread_barrier_init(&go, NULL, RACE_THREADS), 0);
+        for (int i = 0; i < RACE_THREADS; i++)
+            CU_ASSERT_EQUAL_FATAL(ladon_store_create(st, "m", &ids[i]), 0);
+        for (int i = 0; i < RACE_THREADS; i++) {
+            args[i] = (key_arg){st, i, round, &go, ids, seen, won, &bad};
+            CU_ASSERT_EQUAL_FATAL(pthread_create(&th[i], NULL, key_racer, &args[i]), 0);
+        }
+        int winners = 0, winner = -1;
+        for (int i = 0; i < RACE_THREADS; i++)
+            pthread_join(th[i], NULL);
+        for (int i = 0; i < RACE_THREADS; i++)
+            if (won[i]) {
+                winners++;
+                winner = i;
+            }
+        CU_ASSERT_EQUAL(winners, 1);
+        for (int i = 0; i < RACE_THREADS && winner >= 0; i++)
+            CU_ASSERT_EQUAL(seen[i], ids[winner]);
+        pthread_barrier_destroy(&go);
+    }
+    CU_ASSERT_EQUAL(atomic_load(&bad), 0);
+    ladon_store_close(st);
+}
+
+typedef struct {
+    ladon_store *st;
+    int idx;
+    int32_t *ids;
+    int *fin_rc; /* per id: what the finisher got */
+    _Atomic long *bad;
+} cancel_arg;
+
+static void *cancel_racer(void *p)
+{
+    cancel_arg *a = p;
+    for (int k = 0; k < RACE_IDS; k++) {
+        int i = (a->idx % 2 == 0) ? k : RACE_IDS - 1 - k;
+        int32_t id = a->ids[i];
+        if (a->idx == 0) {
+            int rc = ladon_store_finish(a->st, id, "r", 1, 1000);
+            a->fin_rc[i] = rc;
+            if (rc != 0 && rc != LADON_STORE_CANCELLED)
+                atomic_fetch_add(a->bad, 1);
+        } else {
+            ladon_task_record rec;
+            int rc = ladon_store_cancel(a->st, "m", id, 1000, &rec);
+            if (rc != 0)
+                atomic_fetch_add(a->bad, 1);
+        }
+    }
+    return NULL;
+}
+
+static void test_race_cancel_finish(void)
+{
+    ladon_store *st = open_default();
+    int32_t ids[RACE_IDS];
+    int fin_rc[RACE_IDS];
+    _Atomic long bad = 0;
+    for (int i = 0; i < RACE_IDS; i++)
+        ids[i] = running_task(st, "m");
+    pthread_t th[RACE_THREADS];
+    cancel_arg args[RACE_THREADS];
+    for (int i = 0; i < RACE_THREADS; i++) {
+        args[i] = (cancel_arg){st, i, ids, fin_rc, &bad};
+        CU_ASSERT_EQUAL_FATAL(pthread_create(&th[i], NULL, cancel_racer, &args[i]), 0);
+    }
+    for (int i = 0; i < RACE_THREADS; i++)
+        pthread_join(th[i], NULL);
+    CU_ASSERT_EQUAL(atomic_load(&bad), 0);
+    int done_n = 0, cancelled_n = 0, mismatch = 0;
+    for (int i = 0; i < RACE_IDS; i++) {
+        int state = state_of(st, "m", ids[i]);
+        /* exactly one winner: the finish (DONE) or the cancel (CANCELLED) */
+        if (fin_rc[i] == 0 && state == LADON_TASK_DONE)
+            done_n++;
+        else if (fin_rc[i] == LADON_STORE_CANCELLED && state == LADON_TASK_CANCELLED)
+            cancelled_n++;
+        else
+            mismatch++;
+    }
+    CU_ASSERT_EQUAL(mismatch, 0);
+    CU_ASSERT_EQUAL(done_n + cancelled_n, RACE_IDS);
+    printf("\n    cancel vs finish: %d done, %d cancelled\n", done_n, cancelled_n);
+    ladon_store_close(st);
+}
+
 static int suite_init(void)
 {
     if (strcmp(backend, "memory") == 0) {
@@ -959,6 +1202,10 @@ int main(int argc, char **argv)
         {"8 threads, whole lifecycles", test_concurrent_lifecycle},
         {"80 threads, more than connections", test_crowd},
         {"stats, sweep, live cells", test_misc},
+        {"lifecycle: cancel, end, sync, changes", test_lifecycle_transitions},
+        {"idempotency keys", test_keys},
+        {"8 threads race for one key", test_race_keys},
+        {"8 threads race cancel vs finish", test_race_cancel_finish},
         {NULL, NULL},
     };
     char name[64];
