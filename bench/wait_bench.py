@@ -189,8 +189,19 @@ def main():
         finally:
             rd.stop()
         print("| two processes on redis | %.1f | %.1f |" % (m, p))
-        print("| two processes on memcached | not measured: the memcached store has no change "
-              "counter yet |  |")
+        mc = StoreServer("memcached")
+        mc.start()
+        try:
+            a = server(binary, root, "ma", ["--store", mc.url()], step_ms="5")
+            b = server(binary, root, "mb", ["--store", mc.url()], step_ms="5")
+            try:
+                m, p = wake_latencies(a.port, b.port, WAKES)
+            finally:
+                a.stop()
+                b.stop()
+        finally:
+            mc.stop()
+        print("| two processes on memcached | %.1f | %.1f |" % (m, p))
 
 
 if __name__ == "__main__":
