@@ -287,6 +287,12 @@ int ladon_store_cancel(ladon_store *st, const char *method, int32_t id,
     if (st->ops->cancel == NULL)
         return LADON_ENOTSUP;
     int rc = st->ops->cancel(st, method, id, ttl_s, out);
+    if (rc == 0 && out->lease_until > 0.0 &&
+        (out->info.state == LADON_TASK_QUEUED || out->info.state == LADON_TASK_RUNNING) &&
+        ladon__store_realtime(st) > out->lease_until)
+        /* its process is gone: what get answers (and records: lost, or
+         * cancelled when the flag came first), not a task that still runs */
+        return ladon_store_get(st, method, id, out, 0);
     if (rc != 0) {
         memset(out, 0, sizeof *out);
     } else if ((out->info.state == LADON_TASK_QUEUED || out->info.state == LADON_TASK_RUNNING) &&

@@ -1150,6 +1150,69 @@ static void test_race_cancel_finish(void)
     ladon_store_close(st);
 }
 
+typedef struct {
+    ladon_store *st;
+    int idx;
+    int32_t *ids;
+    _Atomic long *bad;
+} lost_arg;
+
+static void *lost_racer(void *p)
+{
+    lost_arg *a = p;
+    for (int k = 0; k < RACE_IDS; k++) {
+        int i = (a->idx % 2 == 0) ? k : RACE_IDS - 1 - k;
+        ladon_task_record rec;
+        int rc = a->idx % 2 == 0 ? ladon_store_cancel(a->st, "m", a->ids[i], 100, &rec)
+                                 : ladon_store_get(a->st, "m", a->ids[i], &rec, 0);
+        /* whoever asks sees it ended: lost, or cancelled */
+        if (rc != 0 || (rec.info.state != LADON_TASK_FAILED &&
+                        rec.info.state != LADON_TASK_CANCELLED))
+            atomic_fetch_add(a->bad, 1);
+    }
+    return NULL;
+}
+
+/* A cancel racing the discovery that the task's lease passed: one outcome
+ * per record, seen the same by every thread and every later read. */
+static void test_race_cancel_lost(void)
+{
+    ladon_store *st = open_opts(3, 100);
+    if (ladon_store_lease(st) == 0) { /* memory: no leases */
+        ladon_store_close(st);
+        return;
+    }
+    int32_t ids[RACE_IDS];
+    for (int i = 0; i < RACE_IDS; i++)
+        ids[i] = running_task(st, "m");
+    advance(3.5);
+    _Atomic long bad = 0;
+    pthread_t th[RACE_THREADS];
+    lost_arg args[RACE_THREADS];
+    for (int i = 0; i < RACE_THREADS; i++) {
+        args[i] = (lost_arg){st, i, ids, &bad};
+        CU_ASSERT_EQUAL_FATAL(pthread_create(&th[i], NULL, lost_racer, &args[i]), 0);
+    }
+    for (int i = 0; i < RACE_THREADS; i++)
+        pthread_join(th[i], NULL);
+    CU_ASSERT_EQUAL(atomic_load(&bad), 0);
+    int lost = 0, cancelled = 0;
+    for (int i = 0; i < RACE_IDS; i++) {
+        ladon_task_record a, b;
+        CU_ASSERT_EQUAL(ladon_store_get(st, "m", ids[i], &a, 0), 0);
+        CU_ASSERT_EQUAL(ladon_store_get(st, "m", ids[i], &b, 0), 0);
+        CU_ASSERT_EQUAL(a.info.state, b.info.state);
+        if (a.info.state == LADON_TASK_FAILED &&
+            strcmp(a.message, LADON_TASK_LOST_MESSAGE) == 0)
+            lost++;
+        else if (a.info.state == LADON_TASK_CANCELLED)
+            cancelled++;
+    }
+    CU_ASSERT_EQUAL(lost + cancelled, RACE_IDS);
+    printf("\n    cancel vs lease loss: %d lost, %d cancelled\n", lost, cancelled);
+    ladon_store_close(st);
+}
+
 static int suite_init(void)
 {
     if (strcmp(backend, "memory") == 0) {
@@ -1206,6 +1269,7 @@ int main(int argc, char **argv)
         {"idempotency keys", test_keys},
         {"8 threads race for one key", test_race_keys},
         {"8 threads race cancel vs finish", test_race_cancel_finish},
+        {"8 threads race cancel vs lease loss", test_race_cancel_lost},
         {NULL, NULL},
     };
     char name[64];
