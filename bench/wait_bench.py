@@ -176,32 +176,20 @@ def main():
         print("| m_wait wake-up after the finish | median ms | p99 ms |")
         print("|---|--:|--:|")
         print("| same process (memory) | %.1f | %.1f |" % (m, p))
-        rd = StoreServer("redis")
-        rd.start()
-        try:
-            a = server(binary, root, "ra", ["--store", rd.url()], step_ms="5")
-            b = server(binary, root, "rb", ["--store", rd.url()], step_ms="5")
+        for kind in ("redis", "memcached"):
+            st = StoreServer(kind)
+            st.start()
             try:
-                m, p = wake_latencies(a.port, b.port, WAKES)
+                a = server(binary, root, kind + "-a", ["--store", st.url()], step_ms="5")
+                b = server(binary, root, kind + "-b", ["--store", st.url()], step_ms="5")
+                try:
+                    m, p = wake_latencies(a.port, b.port, WAKES)
+                finally:
+                    a.stop()
+                    b.stop()
             finally:
-                a.stop()
-                b.stop()
-        finally:
-            rd.stop()
-        print("| two processes on redis | %.1f | %.1f |" % (m, p))
-        mc = StoreServer("memcached")
-        mc.start()
-        try:
-            a = server(binary, root, "ma", ["--store", mc.url()], step_ms="5")
-            b = server(binary, root, "mb", ["--store", mc.url()], step_ms="5")
-            try:
-                m, p = wake_latencies(a.port, b.port, WAKES)
-            finally:
-                a.stop()
-                b.stop()
-        finally:
-            mc.stop()
-        print("| two processes on memcached | %.1f | %.1f |" % (m, p))
+                st.stop()
+            print("| two processes on %s | %.1f | %.1f |" % (kind, m, p))
 
 
 if __name__ == "__main__":

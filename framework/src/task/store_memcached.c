@@ -167,15 +167,7 @@ static int apply(mcstore *ms, memcached_st *mc, int32_t id, mcrec *r,
         }
         if (r->state != LADON_TASK_QUEUED)
             return ST_NOCHANGE; /* ended: left as it is */
-        ch->to = LADON_TASK_CANCELLED;
-        snprintf(r->message, sizeof r->message, "%s", LADON_TASK_CANCELLED_MESSAGE);
-        r->state = LADON_TASK_CANCELLED;
-        r->progress = 1.0;
-        r->ended = now;
-        r->lease_until = 0.0;
-        ch->moved = 1;
-        *exp = ladon__mc_expiration(ch->ttl_s);
-        return 0;
+        goto cancelled; /* queued: cancelled at once */
     case CH_FINISH:
         if (r->state != LADON_TASK_RUNNING)
             return LADON_ESTATE;
@@ -225,9 +217,9 @@ static int apply(mcstore *ms, memcached_st *mc, int32_t id, mcrec *r,
     *exp = ladon__mc_expiration(ch->ttl_s);
     return 0;
 cancelled:
-    /* a cancel was requested while it ran: it ends cancelled, and a result
-     * it returned is discarded (ladon/store.h) */
-    ch->cancelled = 1;
+    /* cancelled while queued, or a cancel was requested while it ran: it
+     * ends cancelled, and a result it returned is discarded (ladon/store.h) */
+    ch->cancelled = ch->kind != CH_CANCEL;
     ch->moved = 1;
     r->flags = 0;
     r->result_len = 0;

@@ -167,27 +167,30 @@ int ladon_task_set_result(ladon_task_ctx *ctx, const void *data, size_t len)
     return 0;
 }
 
+static int vfail(ladon_task_ctx *ctx, unsigned flags, const char *fmt, va_list ap)
+{
+    if (vsnprintf(ctx->message, sizeof ctx->message, fmt, ap) < 0)
+        ctx->message[0] = '\0';
+    ctx->fail_flags = flags;
+    return LADON_EFAULT;
+}
+
 int ladon_task_fail(ladon_task_ctx *ctx, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    int n = vsnprintf(ctx->message, sizeof ctx->message, fmt, ap);
+    int rc = vfail(ctx, 0, fmt, ap);
     va_end(ap);
-    if (n < 0)
-        ctx->message[0] = '\0';
-    return LADON_EFAULT;
+    return rc;
 }
 
 int ladon_task_fail_client(ladon_task_ctx *ctx, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    int n = vsnprintf(ctx->message, sizeof ctx->message, fmt, ap);
+    int rc = vfail(ctx, LADON_TASK_CLIENT_FAULT, fmt, ap);
     va_end(ap);
-    if (n < 0)
-        ctx->message[0] = '\0';
-    ctx->fail_flags |= LADON_TASK_CLIENT_FAULT;
-    return LADON_EFAULT;
+    return rc;
 }
 
 /* Cuts s (len bytes) at a UTF-8 character boundary no longer than max. */
