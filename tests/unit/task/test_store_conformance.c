@@ -1093,14 +1093,17 @@ typedef struct {
     int32_t *ids;
     int *fin_rc; /* per id: what the finisher got */
     _Atomic long *bad;
+    pthread_barrier_t *meet; /* every thread starts on record i together */
 } cancel_arg;
 
 static void *cancel_racer(void *p)
 {
     cancel_arg *a = p;
-    for (int k = 0; k < RACE_IDS; k++) {
-        int i = (a->idx % 2 == 0) ? k : RACE_IDS - 1 - k;
+    for (int i = 0; i < RACE_IDS; i++) {
         int32_t id = a->ids[i];
+        /* without meeting per record, the finisher (one store call per
+         * record) outran the cancellers on the memory store every time */
+        pthread_barrier_wait(a->meet);
         if (a->idx == 0) {
             int rc = ladon_store_finish(a->st, id, "r", 1, 1000);
             a->fin_rc[i] = rc;
@@ -1126,12 +1129,15 @@ static void test_race_cancel_finish(void)
         ids[i] = running_task(st, "m");
     pthread_t th[RACE_THREADS];
     cancel_arg args[RACE_THREADS];
+    pthread_barrier_t meet;
+    CU_ASSERT_EQUAL_FATAL(pthread_barrier_init(&meet, NULL, RACE_THREADS), 0);
     for (int i = 0; i < RACE_THREADS; i++) {
-        args[i] = (cancel_arg){st, i, ids, fin_rc, &bad};
+        args[i] = (cancel_arg){st, i, ids, fin_rc, &bad, &meet};
         CU_ASSERT_EQUAL_FATAL(pthread_create(&th[i], NULL, cancel_racer, &args[i]), 0);
     }
     for (int i = 0; i < RACE_THREADS; i++)
         pthread_join(th[i], NULL);
+    pthread_barrier_destroy(&meet);
     CU_ASSERT_EQUAL(atomic_load(&bad), 0);
     int done_n = 0, cancelled_n = 0, mismatch = 0;
     for (int i = 0; i < RACE_IDS; i++) {
