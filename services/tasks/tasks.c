@@ -67,8 +67,8 @@ int taskExample(ladon_call *call, const char *session_id, int counter, int *resu
     for (int i = 0; i < STEPS; i++) {
         if (ladon_should_stop(call) || sleep_ms(call, step_ms) != 0)
             return ladon_fault(call, LADON_FAULT_SERVER, "cancelled");
-        ladon_update_progress(call, (i + 1) / (double)STEPS);
         ladon_update_status(call, "step %d of %d", i + 1, STEPS);
+        ladon_update_progress(call, (i + 1) / (double)STEPS);
     }
     *result = counter;
     return LADON_OK;

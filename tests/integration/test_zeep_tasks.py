@@ -107,8 +107,13 @@ def check_polls(checks, label, task_id, polls, t_before, t_after, step_ms):
               all(isinstance(p, float) and 0.0 <= p <= 1.0 for p in prog), repr(prog))
     checks.ok("%s: progress never decreases" % label,
               all(b >= a for a, b in zip(prog, prog[1:])), repr(prog))
-    checks.ok("%s: progress values are the task's own (i+1)/60 (or 0.0)" % label,
-              all(abs(p * STEPS - round(p * STEPS)) < 1e-9 for p in prog), repr(prog))
+    # 0.999: the body reported 60/60 and has not returned yet (docs/tasks.md: 1.0 only once
+    # the task has ended) - a poll in that window, which the status line after the last step
+    # widened (seen under TSan), sees it
+    checks.ok("%s: progress values are the task's own (i+1)/60 (or 0.0, or 0.999 just before "
+              "the end)" % label,
+              all(abs(p * STEPS - round(p * STEPS)) < 1e-9 or p == 0.999 for p in prog),
+              repr(prog))
     middle = sorted({p for p in prog if 0.0 < p < 1.0})
     checks.ok("%s: several intermediate progress values seen" % label, len(middle) >= 5,
               "distinct values strictly between 0 and 1: %r" % middle)
