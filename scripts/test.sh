@@ -37,4 +37,5 @@ TSAN_OPTIONS=halt_on_error=1 meson test -C build-tsan --print-errorlogs --num-pr
 echo "== ThreadSanitizer: the server under real clients (request pool, tasks, shared store)"
 # a race reported in the server makes it exit non-zero, which these tests check
 TSAN_OPTIONS=halt_on_error=1 meson test -C build-tsan --print-errorlogs --num-processes 2 \
-    test_store_waits test_zeep_tasks test_zeep_task_busy test_task_shutdown test_shared_store_memcached
+    test_store_waits test_zeep_tasks test_zeep_task_busy test_task_shutdown test_shared_store_memcached \
+    test_zeep_lifecycle test_shared_lifecycle_redis

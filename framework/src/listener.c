@@ -309,6 +309,12 @@ static void on_readable(struct ladon_server *srv, ladon__conn *c, int64_t now)
 {
     bool eof = false;
 
+    /* A parked m_wait dispatched by a wake or its deadline (park.c) was
+     * still armed for hang-ups: such an event may come while a worker owns
+     * the connection.  Drop it (ONESHOT disarmed it; the re-arm when the
+     * worker hands the connection back reports the hang-up again). */
+    if (c->state == LADON_CONN_BUSY)
+        return;
     if (c->state == LADON_CONN_PARKED) {
         /* the client hung up (or half-closed) while its m_wait waited:
          * answer now what there is */
