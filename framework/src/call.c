@@ -21,7 +21,7 @@
 #include "log.h"
 
 void ladon__call_reset(ladon_call *call, struct soap *soap, const ladon_service *service,
-                       void *worker)
+                       struct ladon__worker *worker)
 {
     call->soap = soap;
     call->service = service;

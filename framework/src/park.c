@@ -6,26 +6,26 @@
  * the connection joins the server's park list (srv->park_lock) and the task
  * engine counts one more watcher of the task.  Then it reads the task.  If
  * the task has ended, or the wait's deadline has passed, it answers and
- * calls ladon__park_leave().  Otherwise it sets call->parked and the worker
- * hands the connection back to the listener unanswered, with the request
- * still at rpos (pool.c).  The listener (ladon__park_hold) keeps it in epoll
- * for hang-ups only (EPOLLRDHUP; pipelined bytes stay in the kernel) until:
+ * calls ladon__park_leave().  Otherwise it sets call->parked and the request
+ * is handed back unanswered, with the request still at rpos (dispatch.c).
+ * The thread (ladon__park_hold) leaves it in epoll for hang-ups only
+ * (EPOLLRDHUP; pipelined bytes stay in the kernel), state PARKED, until:
  *  - the engine's wake function (ladon__park_wake, any thread) marks every
- *    parked connection waiting for the task (`wake_pending`) and signals the
- *    done eventfd; the listener then dispatches the marked ones
- *    (ladon__park_dispatch_woken).  A wake that comes while the connection
- *    is still with its worker is not lost: the mark stays, and the listener
- *    checks it when the connection comes back (ladon__park_hold);
- *  - its deadline passes (the listener's timeout scan), or the client hangs
- *    up, or the server stops (ladon__park_expire: the deadline becomes now).
- * Each time, a worker serves the same request again: m_wait reads the task
+ *    parked connection waiting for the task (`wake_pending`), takes those
+ *    that are PARKED and puts them on the ready queue (loop.c).  A wake
+ *    that comes while the connection is still being served is not lost: the
+ *    mark stays, and ladon__park_hold checks it;
+ *  - its deadline passes (the timeout scan), or the client hangs up, or the
+ *    server stops (ladon__park_expire: the deadline becomes now).
+ * Each time, a thread serves the same request again: m_wait reads the task
  * and answers, or (a spurious wake) parks it again.  A parked request costs
- * its connection (sizeof(ladon__conn): 3,624 bytes on x86-64, its parsed head included),
- * its request bytes (the buffer is cut to fit when it parks) and one watch
- * entry in the engine; no thread, no worker.
+ * its connection (sizeof(ladon__conn): about 3.7 KB on x86-64, its parsed
+ * head included), its request bytes (the buffer is cut to fit when it
+ * parks) and one watch entry in the engine; no thread.
  *
  * Locking: park_lock guards the list, the links and the wait fields of
- * every connection on it; it is a leaf except that ladon__park_prepare and
+ * every connection on it; it is a leaf (taken inside a connection's lock,
+ * never the other way) except that ladon__park_prepare and
  * ladon__park_leave call the engine's watch/unwatch after releasing it.  The
  * engine calls the wake function with none of its locks held.
  *
@@ -40,6 +40,8 @@
 #include "clock.h"
 #include "ladon/error.h"
 #include "log.h"
+#include "loop.h"
+#include "park.h"
 #include "server_internal.h"
 
 static void park_lock(struct ladon_server *srv)
@@ -112,92 +114,98 @@ void ladon__park_leave(struct ladon_server *srv, ladon__conn *c)
     ladon_task_unwatch(srv->tasks, id);
 }
 
+/* Takes c when it waits in epoll (PARKED, generation gen) and puts it on
+ * the ready queue. */
+static void take_woken(struct ladon_server *srv, ladon__conn *c, uint32_t gen)
+{
+    bool take;
+    if (pthread_mutex_lock(&c->lock) != 0)
+        abort();
+    take = c->gen == gen && c->state == LADON_CONN_PARKED;
+    if (take) {
+        c->state = LADON_CONN_BUSY;
+        atomic_fetch_add(&srv->n_busy, 1);
+        park_lock(srv);
+        c->wake_pending = false;
+        pthread_mutex_unlock(&srv->park_lock);
+    }
+    pthread_mutex_unlock(&c->lock);
+    if (take)
+        ladon__loop_ready(srv, c);
+}
+
 void ladon__park_wake(void *ud, int32_t id)
 {
     struct ladon_server *srv = ud;
-    bool any = false;
+    struct woken {
+        ladon__conn *c;
+        uint32_t gen;
+    } some[16], *list = some;
+    size_t n = 0, cap = 16;
 
     park_lock(srv);
-    for (ladon__conn *c = srv->parked; c != NULL; c = c->park_next)
-        if (c->wait_id == id) {
-            c->wake_pending = true;
-            any = true;
+    for (ladon__conn *c = srv->parked; c != NULL; c = c->park_next) {
+        if (c->wait_id != id)
+            continue;
+        c->wake_pending = true;
+        if (n == cap) {
+            /* more waiters of one task than fit: grow (rare); without
+             * memory the others answer at their deadline */
+            struct woken *more = malloc(2 * cap * sizeof *more);
+            if (more == NULL) {
+                LADON_LOGW("out of memory: m_wait of task %ld answers at its deadline",
+                           (long)id);
+                continue;
+            }
+            memcpy(more, list, n * sizeof *more);
+            if (list != some)
+                free(list);
+            list = more;
+            cap *= 2;
         }
+        list[n].c = c;
+        list[n].gen = c->gen; /* stable: the connection is on the list, not freed */
+        n++;
+    }
     pthread_mutex_unlock(&srv->park_lock);
-    if (any) {
-        uint64_t one = 1;
-        ssize_t r;
-        do
-            r = write(srv->done_fd, &one, sizeof one);
-        while (r < 0 && errno == EINTR);
-        if (r < 0 && errno != EAGAIN)
-            ladon__log_errno(errno, "write(eventfd)");
-    }
+    for (size_t i = 0; i < n; i++)
+        take_woken(srv, list[i].c, list[i].gen);
+    if (list != some)
+        free(list);
 }
 
-/* The request's bytes only: a parked connection should not hold a 16 KiB
- * receive buffer for a request of a few hundred bytes. */
-static void shrink_buffer(ladon__conn *c)
+bool ladon__park_hold(struct ladon_server *srv, ladon__conn *c)
 {
-    size_t have = c->wpos - c->rpos;
-    char *nb;
-    if (c->buf == NULL || c->cap <= have + 512)
-        return;
-    memmove(c->buf, c->buf + c->rpos, have);
-    c->rpos = 0;
-    c->wpos = have;
-    nb = realloc(c->buf, have > 0 ? have : 1);
-    if (nb != NULL) { /* else: keep the larger buffer */
-        c->buf = nb;
-        c->cap = have > 0 ? have : 1;
-    }
-}
-
-int ladon__park_hold(struct ladon_server *srv, ladon__conn *c)
-{
-    struct epoll_event ev = {.events = EPOLLRDHUP | EPOLLONESHOT, .data.ptr = c};
-    bool woken;
+    struct epoll_event ev = {.events = EPOLLRDHUP | EPOLLONESHOT};
+    bool again;
 
     c->parked = false;
-    c->state = LADON_CONN_PARKED;
     LADON_LOGD("%s: m_wait parked (task %ld)", c->peer_str, (long)c->wait_id);
+    ladon__conn_buf_shrink(c);
+    if (pthread_mutex_lock(&c->lock) != 0)
+        abort();
     park_lock(srv);
     c->deadline_ms = c->wait_deadline_ms;
-    woken = c->wake_pending;
+    again = c->wake_pending || atomic_load(&srv->stopping);
+    c->wake_pending = false;
     pthread_mutex_unlock(&srv->park_lock);
-    shrink_buffer(c);
-    if (woken || srv->stopping) {
-        if (srv->stopping)
+    if (again) {
+        pthread_mutex_unlock(&c->lock);
+        if (atomic_load(&srv->stopping))
             ladon__park_expire(srv, c);
-        else
-            ladon__listener_dispatch(srv, c);
-        return 0;
+        return true;
     }
+    ev.data.u64 = ladon__conn_key(c);
     if (epoll_ctl(srv->epfd, EPOLL_CTL_MOD, c->fd, &ev) != 0) {
         ladon__log_errno(errno, "epoll_ctl(parked connection %d)", c->fd);
-        return -1;
+        ladon__loop_close(srv, c, true);
+        pthread_mutex_unlock(&c->lock);
+        return false;
     }
-    return 0;
-}
-
-void ladon__park_dispatch_woken(struct ladon_server *srv)
-{
-    ladon__conn *ready[256];
-    size_t n;
-
-    do {
-        n = 0;
-        park_lock(srv);
-        /* state is the listener's (this thread's) own field */
-        for (ladon__conn *c = srv->parked; c != NULL && n < 256; c = c->park_next)
-            if (c->wake_pending && c->state == LADON_CONN_PARKED) {
-                c->wake_pending = false;
-                ready[n++] = c;
-            }
-        pthread_mutex_unlock(&srv->park_lock);
-        for (size_t i = 0; i < n; i++)
-            ladon__listener_dispatch(srv, ready[i]);
-    } while (n == 256);
+    c->state = LADON_CONN_PARKED;
+    atomic_fetch_sub(&srv->n_busy, 1);
+    pthread_mutex_unlock(&c->lock);
+    return false;
 }
 
 void ladon__park_expire(struct ladon_server *srv, ladon__conn *c)
@@ -207,5 +215,4 @@ void ladon__park_expire(struct ladon_server *srv, ladon__conn *c)
     c->wait_deadline_ms = ladon__now_ms();
     c->wake_pending = false;
     pthread_mutex_unlock(&srv->park_lock);
-    ladon__listener_dispatch(srv, c);
 }

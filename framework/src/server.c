@@ -2,15 +2,15 @@
  * which runs one server as a program until SIGTERM/SIGINT.
  *
  * DESIGN
- * Threads: the thread calling ladon_server_run() becomes the listener
- * (listener.c); ladon_server_run() starts --workers request workers
- * (pool.c) first and joins them after the listener returns.  Signal handlers
- * only call ladon_server_stop(), which sets an atomic flag and writes an
- * eventfd: both async-signal-safe.  Shutdown order: the listener stops
- * accepting and closes idle connections; in-flight requests finish (their
- * responses say "Connection: close"); the workers are joined; running tasks
- * get the grace period and the rest are recorded as failed; the sockets,
- * epoll set and gSOAP contexts are freed by ladon_server_free().
+ * Threads: ladon_server_run() starts the request threads on the server's
+ * epoll set (loop.c) and joins them; they accept, read and serve.  Signal
+ * handlers only call ladon_server_stop(), which sets an atomic flag and
+ * writes an eventfd: both async-signal-safe.  Shutdown order: the request
+ * threads stop accepting and close idle connections; in-flight requests
+ * finish (their responses say "Connection: close"); the threads are joined;
+ * running tasks get the grace period and the rest are recorded as failed;
+ * the sockets, epoll set and gSOAP contexts are freed by
+ * ladon_server_free().
  *
  * With --processes N, ladon_main hands over to the supervisor of worker
  * processes (supervisor.c), each of which runs ladon__serve() here around
@@ -32,7 +32,11 @@
 
 #include <stdsoap2.h>
 
+#include "clock.h"
 #include "config.h"
+#include "dispatch.h"
+#include "loop.h"
+#include "park.h"
 #include "ladon/error.h"
 #include "log.h"
 #include "server_internal.h"
@@ -117,9 +121,9 @@ static int open_listener(struct ladon_server *srv, int fd)
     return rc;
 }
 
-static int epoll_add(int epfd, int fd, void *ptr)
+static int epoll_add(int epfd, int fd, uint32_t events, uint64_t key)
 {
-    struct epoll_event ev = {.events = EPOLLIN, .data.ptr = ptr};
+    struct epoll_event ev = {.events = events, .data.u64 = key};
     if (epoll_ctl(epfd, EPOLL_CTL_ADD, fd, &ev) != 0) {
         ladon__log_errno(errno, "epoll_ctl(ADD)");
         return LADON_ESYS;
@@ -284,7 +288,13 @@ static int server_new(ladon_server **out, const ladon_config *cfg, const ladon_b
     }
     srv->cfg = *cfg;
     srv->binding = binding;
-    srv->listen_fd = srv->epfd = srv->stop_fd = srv->done_fd = -1;
+    srv->listen_fd = srv->epfd = srv->stop_fd = srv->ready_fd = -1;
+    atomic_init(&srv->n_conns, 0);
+    atomic_init(&srv->n_busy, 0);
+    atomic_init(&srv->stopping, false);
+    atomic_init(&srv->finished, false);
+    atomic_init(&srv->accepting, false);
+    atomic_init(&srv->error, 0);
     atomic_init(&srv->stop_requested, false);
     srv->router.binding = binding;
     srv->router.public_url = srv->cfg.public_url;
@@ -294,26 +304,22 @@ static int server_new(ladon_server **out, const ladon_config *cfg, const ladon_b
         free(srv);
         goto fail_fd;
     }
-    if (pthread_mutex_init(&srv->wq_lock, NULL) != 0) {
-        LADON_LOGE("cannot initialise locks");
-        free(srv);
-        rc = LADON_ESYS;
-        goto fail_fd;
-    }
-    if (pthread_mutex_init(&srv->dq_lock, NULL) != 0) {
-        pthread_mutex_destroy(&srv->wq_lock);
-        LADON_LOGE("cannot initialise locks");
-        free(srv);
-        rc = LADON_ESYS;
-        goto fail_fd;
-    }
-    if (pthread_mutex_init(&srv->park_lock, NULL) != 0) {
-        pthread_mutex_destroy(&srv->dq_lock);
-        pthread_mutex_destroy(&srv->wq_lock);
-        LADON_LOGE("cannot initialise locks");
-        free(srv);
-        rc = LADON_ESYS;
-        goto fail_fd;
+    {
+        /* the server's locks, all or none */
+        pthread_mutex_t *locks[] = {&srv->accept_lock, &srv->rq_lock, &srv->pool_lock,
+                                    &srv->scan_lock, &srv->park_lock};
+        size_t i;
+        for (i = 0; i < sizeof locks / sizeof locks[0]; i++)
+            if (pthread_mutex_init(locks[i], NULL) != 0)
+                break;
+        if (i < sizeof locks / sizeof locks[0]) {
+            while (i-- > 0)
+                pthread_mutex_destroy(locks[i]);
+            LADON_LOGE("cannot initialise locks");
+            free(srv);
+            rc = LADON_ESYS;
+            goto fail_fd;
+        }
     }
     srv->locks_ready = true;
 
@@ -327,18 +333,21 @@ static int server_new(ladon_server **out, const ladon_config *cfg, const ladon_b
     if (rc == 0) {
         srv->epfd = epoll_create1(EPOLL_CLOEXEC);
         srv->stop_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
-        srv->done_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
-        if (srv->epfd < 0 || srv->stop_fd < 0 || srv->done_fd < 0) {
+        srv->ready_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+        if (srv->epfd < 0 || srv->stop_fd < 0 || srv->ready_fd < 0) {
             ladon__log_errno(errno, "epoll_create1/eventfd");
             rc = LADON_ESYS;
         }
     }
     if (rc == 0)
-        rc = epoll_add(srv->epfd, srv->listen_fd, &srv->listen_fd);
+        rc = ladon__conntab_init(&srv->conns, srv->cfg.max_connections);
+    /* the keys: loop.c */
     if (rc == 0)
-        rc = epoll_add(srv->epfd, srv->stop_fd, &srv->stop_fd);
+        rc = epoll_add(srv->epfd, srv->listen_fd, EPOLLIN, UINT64_MAX);
     if (rc == 0)
-        rc = epoll_add(srv->epfd, srv->done_fd, &srv->done_fd);
+        rc = epoll_add(srv->epfd, srv->stop_fd, EPOLLIN | EPOLLONESHOT, UINT64_MAX - 1);
+    if (rc == 0)
+        rc = epoll_add(srv->epfd, srv->ready_fd, EPOLLIN, UINT64_MAX - 2);
     if (rc != 0) {
         ladon_server_free(srv);
         return rc;
@@ -349,7 +358,7 @@ static int server_new(ladon_server **out, const ladon_config *cfg, const ladon_b
         ladon_server_free(srv);
         return rc;
     }
-    srv->accepting = true;
+    atomic_store(&srv->accepting, true);
     *out = srv;
     return 0;
 
@@ -369,32 +378,13 @@ uint16_t ladon_server_port(const ladon_server *srv)
     return srv ? srv->port : 0;
 }
 
-/* Closes and frees every connection still on the server's list. */
-static void close_all_conns(ladon_server *srv)
-{
-    while (srv->conns != NULL) {
-        ladon__conn *c = srv->conns;
-        srv->conns = c->next;
-        if (c->fd >= 0)
-            close(c->fd);
-        free(c->buf);
-        free(c);
-    }
-    srv->n_conns = 0;
-}
-
 int ladon_server_run(ladon_server *srv)
 {
     int rc;
     if (srv == NULL || srv->running)
         return LADON_EINVAL;
     srv->running = true;
-    rc = ladon__pool_start(srv);
-    if (rc == 0)
-        rc = ladon__listener_run(srv);
-    ladon__pool_stop(srv);
-    /* connections still open (listener failure): close them */
-    close_all_conns(srv);
+    rc = ladon__loop_run(srv);
     stop_tasks(srv);
     if (rc == 0)
         LADON_LOGI("server stopped");
@@ -418,8 +408,6 @@ void ladon_server_free(ladon_server *srv)
 {
     if (srv == NULL)
         return;
-    ladon__pool_stop(srv);
-    close_all_conns(srv);
     stop_tasks(srv);
     if (srv->listen_fd >= 0)
         close(srv->listen_fd);
@@ -427,16 +415,15 @@ void ladon_server_free(ladon_server *srv)
         close(srv->epfd);
     if (srv->stop_fd >= 0)
         close(srv->stop_fd);
-    if (srv->done_fd >= 0)
-        close(srv->done_fd);
-    if (srv->master != NULL) {
-        soap_destroy(srv->master);
-        soap_end(srv->master);
-        soap_free(srv->master);
-    }
+    if (srv->ready_fd >= 0)
+        close(srv->ready_fd);
+    ladon__dispatch_free(srv);
+    ladon__conntab_destroy(&srv->conns);
     if (srv->locks_ready) {
-        pthread_mutex_destroy(&srv->wq_lock);
-        pthread_mutex_destroy(&srv->dq_lock);
+        pthread_mutex_destroy(&srv->accept_lock);
+        pthread_mutex_destroy(&srv->rq_lock);
+        pthread_mutex_destroy(&srv->pool_lock);
+        pthread_mutex_destroy(&srv->scan_lock);
         pthread_mutex_destroy(&srv->park_lock);
     }
     free(srv);

@@ -19,7 +19,8 @@
  *   m_progress, m_cancel, m_wait: a ladon_task_view of the record; m_wait
  *               parks the request while the task runs (park.c).
  *   m_result:   the stored XML read into the response struct, in the
- *               worker's data context (freed after the response, pool.c).
+ *               call's data context (emptied after the response:
+ *               ladon__taskcall_end).
  *
  * Tasks are recorded in the store under "Service.m", so an id of another
  * method (or service) is unknown to its operations.
@@ -37,12 +38,15 @@
 #include "clock.h"
 #include "ladon/error.h"
 #include "log.h"
+#include "park.h"
 #include "server_internal.h"
+#include "taskcall.h"
+#include "worker.h"
 
 /* The engine of the server serving call, or NULL (with an error logged). */
 static ladon_task_engine *engine_of(ladon_call *call)
 {
-    ladon__worker *w = call != NULL ? (ladon__worker *)call->worker : NULL;
+    ladon__worker *w = call != NULL ? call->worker : NULL;
     if (w == NULL || w->srv == NULL || w->srv->tasks == NULL) {
         LADON_LOGE("task operation %s called without a task engine", ladon_call_operation(call));
         return NULL;
@@ -52,7 +56,7 @@ static ladon_task_engine *engine_of(ladon_call *call)
 
 /* Before a call into the task engine that may go to the store: a remote
  * store (memcached, redis) makes the worker wait for round trips, so it
- * gives its slot to a wait thread (pool.c) until ladon__worker_wait_end;
+ * gives its slot to a spare thread (loop.c) until ladon__worker_wait_end;
  * the memory store answers at once and keeps it. */
 static void store_wait_begin(ladon__worker *w)
 {
@@ -117,7 +121,7 @@ static int task_fault(ladon_call *call, int rc, int32_t id, const ladon_task_inf
 
 struct soap *ladon__data_soap_new(const ladon_binding *binding)
 {
-    /* the same XML modes as the request contexts (pool.c), no I/O hooks;
+    /* the same XML modes as the request contexts (dispatch.c), no I/O hooks;
      * no array or depth limits: the data was written by this program */
     struct soap *s = soap_new1(SOAP_XML_STRICT | SOAP_C_UTFSTRING);
     if (s == NULL)
@@ -141,12 +145,30 @@ void ladon__data_soap_free(struct soap *s)
 
 struct soap *ladon_call_data_soap(ladon_call *call)
 {
-    ladon__worker *w = call != NULL ? (ladon__worker *)call->worker : NULL;
+    ladon__worker *w = call != NULL ? call->worker : NULL;
     if (w == NULL || w->srv == NULL)
         return NULL;
-    if (w->data == NULL && (w->data = ladon__data_soap_new(w->srv->binding)) == NULL)
+    if (call->data == NULL && (call->data = ladon__data_soap_new(w->srv->binding)) == NULL)
         LADON_LOGE("%s: out of memory (data context)", ladon_call_operation(call));
-    return w->data;
+    return call->data;
+}
+
+void ladon__taskcall_end(ladon_call *call)
+{
+    if (call->data != NULL) {
+        soap_destroy(call->data);
+        soap_end(call->data);
+        call->data->is = NULL;
+    }
+    free(call->result_xml);
+    call->result_xml = NULL;
+}
+
+void ladon__taskcall_free(ladon_call *call)
+{
+    ladon__taskcall_end(call);
+    ladon__data_soap_free(call->data);
+    call->data = NULL;
 }
 
 /* ---- m --------------------------------------------------------------------- */
@@ -181,7 +203,7 @@ static int job_run(ladon_task_ctx *ctx, void *arg)
 {
     task_job *j = arg;
     const ladon_task_desc *tm = j->tm;
-    ladon_call call;
+    ladon_call call = {0};
     const char *xml = NULL;
     struct soap *soap;
     void *args = NULL, *result = NULL;
@@ -449,7 +471,7 @@ int ladon_call_task_wait(ladon_call *call, const ladon_task_desc *tm, int task_i
     if (park && rc == SOAP_OK &&
         (out->state == LADON_TASK_QUEUED || out->state == LADON_TASK_RUNNING)) {
         call->parked = 1;
-        return SOAP_STOP; /* pool.c: no answer now */
+        return SOAP_STOP; /* dispatch.c: no answer now */
     }
     ladon__park_leave(w->srv, c);
     return rc;
@@ -505,11 +527,11 @@ int ladon_call_task_result(ladon_call *call, const ladon_task_desc *tm, int task
         free(rec.result);
         return task_fault(call, LADON_ENOMEM, 0, NULL, NULL);
     }
-    /* the engine's copy is NUL-terminated: read it in place; the worker
-     * frees it with the data context after the response (pool.c) */
-    free(w->result_xml);
-    w->result_xml = rec.result;
-    in = w->data;
+    /* the engine's copy is NUL-terminated: read it in place; it is freed
+     * after the response (ladon__taskcall_end) */
+    free(call->result_xml);
+    call->result_xml = rec.result;
+    in = call->data;
     in->is = rec.result;
     if (soap_begin_recv(in) != SOAP_OK || tm->read_result(in, result) == NULL ||
         soap_end_recv(in) != SOAP_OK) {

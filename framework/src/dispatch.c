@@ -1,89 +1,75 @@
-/* pool.c - the request worker pool.
+/* dispatch.c - serving one request: the gSOAP context and its hooks, the
+ * operation of a SOAP request, and the fault policy.
  *
  * DESIGN
- * N worker threads (--workers), each with its own gSOAP context (a
- * soap_copy of the server's master context, so every setting, hook and the
- * httppipe plugin are the same) and its own ladon_call.  Workers take
- * connections from the work queue (a FIFO under wq_lock) that the listener
- * fills with connections holding a complete request (listener.c).  A worker serves that request and any complete
- * pipelined requests already buffered behind it (in order, at most
- * MAX_PIPELINED in a row), then appends the connection to the done queue
- * (under dq_lock) and wakes the listener through the done eventfd.  A worker
- * never waits for a client's bytes (the listener buffered the whole
- * request); it can only wait while sending a response, bounded by
- * --send-timeout per write.
+ * The request thread that took a connection (loop.c) calls
+ * ladon__dispatch() for each complete request buffered on it.  GETs and
+ * HTTP errors are answered from the router (router.c: which service, which
+ * page) through http_out.c; a SOAP POST is decoded and checked (body.c,
+ * xmlnorm.c), its operation found in the service's table, and served by
+ * the generated glue on the thread's gSOAP context (a soap_copy of the
+ * server's master context, so every setting, hook and the httppipe plugin
+ * are the same).
  *
- * gSOAP never owns the socket: the worker's frecv hook hands gSOAP exactly
- * the bytes of the current request from the connection's buffer and then
+ * gSOAP never owns the socket: frecv hands gSOAP exactly the bytes of the
+ * current request - a head written here, then the decoded body - and then
  * reports EOF, so gSOAP cannot read into (and lose) a pipelined next request
- * - the loss docs/design.md section 4 describes; the next request simply starts
- * where this one ended.  fsend writes with poll() and MSG_NOSIGNAL (no
- * select(), so descriptors above FD_SETSIZE work), fpoll skips gSOAP's
- * select() probe, and fclose only records that gSOAP wanted the connection
- * closed, so the listener stays the one place that closes sockets.  gSOAP's
- * httppipe plugin is registered as a safety net: it would report bytes gSOAP
- * left unparsed (logged at debug level).  Experiment: after a chunked body
- * gSOAP 2.8.124 has reset its buffer before the plugin's hook runs, so the
- * plugin alone would not save a pipelined request behind a chunked one;
- * exact-length hand-over does.  After every request: soap_destroy +
- * soap_end.
+ * (docs/design.md section 4); the next request simply starts where this one
+ * ended.  fsend writes with poll() and MSG_NOSIGNAL (no select(), so
+ * descriptors above FD_SETSIZE work), fpoll skips gSOAP's select() probe,
+ * and fclose only records that gSOAP wanted the connection closed: loop.c
+ * is the one place that closes sockets.  gSOAP's httppipe plugin is
+ * registered as a safety net: it would report bytes gSOAP left unparsed
+ * (logged at debug level).  Experiment: after a chunked body gSOAP 2.8.124
+ * has reset its buffer before the plugin's hook runs, so the plugin alone
+ * would not save a pipelined request behind a chunked one; exact-length
+ * hand-over does.  After every request: soap_destroy + soap_end, and
+ * taskcall.c releases what it set on the call (ladon__taskcall_end).
  *
- * At most --workers requests are served at once (wq_running).  The pool
- * also starts --wait-threads threads (by default 3 per worker with a remote
- * task store, else none): a request that waits without using the CPU
- * (ladon__worker_wait_begin/_end: taskcall.c around task start, progress and
- * result with a remote store; ladon_call_wait_begin/_end in user code) stops
- * counting, and another thread takes the next queued connection - waiting
- * does not idle the CPU, and CPU-bound requests never run more than
- * --workers at once (more threads competing for 2 cores measured 35% slower
- * on the sync benchmark).  Idle threads wait on their own condition variable
- * in a stack: the one that waited last is woken first, and only when a
- * queued connection has a free slot.
- *
- * Locking: wq_lock and dq_lock are never held together, nor while serving.
- * Shutdown: ladon__pool_stop sets wq_stop and broadcasts; workers finish the
- * connection they hold, find the queue stopped and exit; then they are
- * joined and their contexts freed.
+ * Faults: an error gSOAP reports while reading is a Client fault with the
+ * stable texts of docs/faults.md (call.c's fseterror hook); a response
+ * that would exceed --max-response-size or hold what XML does not allow is
+ * stopped by ffiltersend and answered with a Server fault; a fault keeps
+ * the connection open when the request asked for keep-alive; when memory
+ * is too short for gSOAP to write a fault, a constant one is sent and the
+ * connection closes.
  *
  * Copyright (C) 2026 the Ladon-C authors. GPL-2.0-or-later.
  */
 #include <dlfcn.h>
 #include <errno.h>
 #include <limits.h>
-#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include <stdsoap2.h>
 #include "httppipe.h"
 
 #include "body.h"
+#include "clock.h"
 #include "config.h"
+#include "dispatch.h"
+#include "http_out.h"
 #include "ladon/error.h"
 #include "log.h"
+#include "park.h"
 #include "server_internal.h"
+#include "taskcall.h"
 #include "xmlnorm.h"
 
-#define MAX_PIPELINED 16
-/* A worker's decoding buffers are kept between requests up to this size. */
+/* A thread's decoding buffers are kept between requests up to this size. */
 #define KEEP_BUF (256u * 1024u)
 /* Why ffiltersend stopped a response (ladon__worker.out_refused). */
 #define OUT_TOO_LARGE 1
 #define OUT_INVALID 2
-/* Default --wait-threads with a remote task store (memcached, redis): 3
- * per worker, at most 64 in all (the stores keep at most 64 connections
- * each); 0 otherwise. */
-#define WAIT_THREADS_PER_WORKER 3u
-#define WAIT_THREADS_AUTO_MAX 64u
 
 extern const char http_pipe_id[];
 
 static ladon__worker *worker_of(struct soap *soap)
 {
     ladon_call *call = (ladon_call *)soap->user;
-    return call != NULL ? (ladon__worker *)call->worker : NULL;
+    return call != NULL ? call->worker : NULL;
 }
 
 /* gSOAP frecv hook: the head serve_soap wrote, then the decoded body; then
@@ -143,7 +129,7 @@ static bool response_complete(const ladon__worker *w)
            !w->io_failed;
 }
 
-/* gSOAP wants the connection closed: record it; the listener closes. */
+/* gSOAP wants the connection closed: record it; loop.c closes. */
 static int w_fclose(struct soap *soap)
 {
     ladon__worker *w = worker_of(soap);
@@ -307,7 +293,7 @@ static int w_fpoll(struct soap *soap)
 }
 
 /* Installs the runtime's hooks and limits on the master context. */
-static int setup_master(struct ladon_server *srv)
+int ladon__dispatch_init(struct ladon_server *srv)
 {
     struct soap *m = soap_new1(SOAP_IO_KEEPALIVE | SOAP_XML_STRICT | SOAP_C_UTFSTRING);
     if (m == NULL) {
@@ -351,130 +337,13 @@ static int setup_master(struct ladon_server *srv)
     return 0;
 }
 
-static void wq_lock(struct ladon_server *srv)
+/* A response gSOAP does not produce (http_out.c), within --send-timeout. */
+static int send_http(ladon__worker *w, ladon__conn *c, int status, const char *ctype,
+                     const char *extra, const char *body, size_t blen, bool head_only,
+                     bool keep)
 {
-    if (pthread_mutex_lock(&srv->wq_lock) != 0)
-        abort();
-}
-
-/* Takes the worker that waited last off the idle stack and wakes it
- * (wq_lock held). */
-static void wake_one(struct ladon_server *srv)
-{
-    ladon__worker *w = srv->wq_idle;
-    srv->wq_idle = w->idle_next;
-    w->idle_next = NULL;
-    w->woken = true;
-    srv->wq_waking++;
-    pthread_cond_signal(&w->wake);
-}
-
-/* Wakes a waiting worker when a queued connection could be served by one
- * more running worker (wq_lock held).  Workers woken and not yet serving
- * count as running: without that, a burst of pushes woke one thread per
- * push and all but one went back to sleep.  The worker woken is the one
- * that waited last (its stack and gSOAP buffers are still in the cache):
- * with 16 threads a shared condition variable, which wakes the longest
- * waiting, cost the sync benchmark ~6% (bench/README.md). */
-static void wake_if_room(struct ladon_server *srv)
-{
-    if (srv->wq_head != NULL && srv->wq_idle != NULL &&
-        srv->wq_running + srv->wq_waking < srv->cfg.workers)
-        wake_one(srv);
-}
-
-void ladon__pool_push(struct ladon_server *srv, ladon__conn *c)
-{
-    c->qnext = NULL;
-    wq_lock(srv);
-    if (srv->wq_tail)
-        srv->wq_tail->qnext = c;
-    else
-        srv->wq_head = c;
-    srv->wq_tail = c;
-    wake_if_room(srv);
-    pthread_mutex_unlock(&srv->wq_lock);
-}
-
-/* The next connection to serve, counted in wq_running; NULL once the pool
- * stops and the queue is empty.  `served`: the caller just finished one. */
-static ladon__conn *pool_pop(ladon__worker *w, bool served)
-{
-    struct ladon_server *srv = w->srv;
-    ladon__conn *c;
-    wq_lock(srv);
-    if (served)
-        srv->wq_running--;
-    /* at most cfg.workers serve at once; wait threads take over only from
-     * requests that wait (ladon__worker_wait_begin) */
-    while (!srv->wq_stop && (srv->wq_head == NULL || srv->wq_running >= srv->cfg.workers)) {
-        w->woken = false;
-        w->idle_next = srv->wq_idle;
-        srv->wq_idle = w;
-        while (!w->woken) /* ladon__pool_stop wakes every idle worker */
-            pthread_cond_wait(&w->wake, &srv->wq_lock);
-        srv->wq_waking--;
-    }
-    c = srv->wq_head;
-    if (c != NULL) {
-        srv->wq_head = c->qnext;
-        if (srv->wq_head == NULL)
-            srv->wq_tail = NULL;
-        c->qnext = NULL;
-        srv->wq_running++;
-    }
-    pthread_mutex_unlock(&srv->wq_lock);
-    return c;
-}
-
-/* w->waiting is the worker's own: only its thread reads or writes it. */
-void ladon__worker_wait_begin(ladon__worker *w)
-{
-    struct ladon_server *srv;
-    if (w == NULL || !w->srv->has_wait_threads || w->waiting)
-        return;
-    srv = w->srv;
-    w->waiting = true;
-    wq_lock(srv);
-    srv->wq_running--;
-    wake_if_room(srv);
-    pthread_mutex_unlock(&srv->wq_lock);
-}
-
-void ladon__worker_wait_end(ladon__worker *w)
-{
-    struct ladon_server *srv;
-    if (w == NULL || !w->waiting)
-        return;
-    srv = w->srv;
-    w->waiting = false;
-    wq_lock(srv);
-    srv->wq_running++;
-    pthread_mutex_unlock(&srv->wq_lock);
-}
-
-static void push_done(struct ladon_server *srv, ladon__conn *c)
-{
-    bool was_empty;
-    c->qnext = NULL;
-    if (pthread_mutex_lock(&srv->dq_lock) != 0)
-        abort();
-    was_empty = srv->dq_head == NULL;
-    if (srv->dq_tail)
-        srv->dq_tail->qnext = c;
-    else
-        srv->dq_head = c;
-    srv->dq_tail = c;
-    pthread_mutex_unlock(&srv->dq_lock);
-    if (was_empty) {
-        uint64_t one = 1;
-        ssize_t r;
-        do
-            r = write(srv->done_fd, &one, sizeof one);
-        while (r < 0 && errno == EINTR);
-        if (r < 0)
-            ladon__log_errno(errno, "write(done eventfd)");
-    }
+    return ladon__http_respond(c->fd, ladon__now_ms() + (int64_t)w->srv->cfg.send_timeout_ms,
+                               status, ctype, extra, body, blen, head_only, keep);
 }
 
 /* The info line of one request: client, method, path, operation, status
@@ -505,51 +374,6 @@ static void log_request(const ladon__worker *w, const ladon__conn *c, const char
 }
 
 /* Sends a complete HTTP response that gSOAP does not produce. */
-static int send_http(ladon__worker *w, ladon__conn *c, int status, const char *ctype,
-                     const char *extra, const char *body, size_t blen, bool head_only,
-                     bool keep)
-{
-    char hdr[512];
-    char *msg;
-    size_t hlen, total;
-    int n, rc;
-
-    n = snprintf(hdr, sizeof hdr,
-                 "HTTP/1.1 %d %s\r\nServer: %s\r\nContent-Type: %s\r\n"
-                 "Content-Length: %zu\r\n%sConnection: %s\r\n\r\n",
-                 status, ladon__http_reason(status), LADON_SERVER_NAME, ctype, blen,
-                 extra ? extra : "",
-                 keep ? "keep-alive" : "close");
-    if (n < 0 || (size_t)n >= sizeof hdr)
-        return -1;
-    hlen = (size_t)n;
-    total = hlen + (head_only ? 0 : blen);
-    msg = malloc(total);
-    if (msg == NULL) {
-        LADON_LOGE("out of memory (response of %zu bytes)", total);
-        return -1;
-    }
-    memcpy(msg, hdr, hlen);
-    if (!head_only && blen > 0)
-        memcpy(msg + hlen, body, blen);
-    rc = ladon__send_all(c->fd, msg, total,
-                         ladon__now_ms() + (int64_t)w->srv->cfg.send_timeout_ms);
-    free(msg);
-    return rc;
-}
-
-static const char *early_text(int status)
-{
-    switch (status) {
-    case 411: return "Content-Length required\n";
-    case 413: return "request too large (--max-request-size)\n";
-    case 414: return "request path too long\n";
-    case 431: return "request head too large\n";
-    case 501: return "transfer encoding not supported\n";
-    case 505: return "HTTP version not supported\n";
-    default: return "bad request\n";
-    }
-}
 
 /* Local name of a qualified tag. */
 static const char *local_name(const char *tag)
@@ -614,6 +438,32 @@ static int prepare_input(ladon__worker *w, const ladon__conn *c, size_t start, i
     return 0;
 }
 
+/* soap_begin() without soap_free_temp(): the fields gSOAP 2.8.124's
+ * soap_begin() resets. */
+static void begin_fields(struct soap *soap)
+{
+    soap->null = 0;
+    soap->position = 0;
+    soap->encoding = 0;
+    soap->mustUnderstand = 0;
+    soap->mode = 0;
+    soap->ns = 0;
+    soap->part = SOAP_END;
+    soap->event = 0;
+    soap->evlev = 0;
+    soap->alloced = 0;
+    soap->count = 0;
+    soap->length = 0;
+    soap->cdata = 0;
+    soap->error = SOAP_OK;
+    soap->peeked = 0;
+    soap->ahead = 0;
+    soap->idnum = 0;
+    soap->level = 0;
+    soap->endpoint[0] = '\0';
+    soap->encodingStyle = "";
+}
+
 /* Serves a SOAP POST with gSOAP; returns whether the connection stays open. */
 static bool serve_soap(ladon__worker *w, ladon__conn *c, const ladon_service *svc, int64_t t0)
 {
@@ -641,8 +491,12 @@ static bool serve_soap(ladon__worker *w, ladon__conn *c, const ladon_service *sv
         soap->omode &= ~(soap_mode)SOAP_ENC_ZLIB;
 
     /* soap_begin_serve() without its soap_send_fault(), so that every
-     * failure below gets the same treatment. */
-    soap_begin(soap);
+     * failure below gets the same treatment; and without soap_begin()'s
+     * soap_free_temp(): the previous request's soap_end() freed what it
+     * would free, and soap_begin_recv() calls it again.  Each call clears
+     * gSOAP's two hash tables (a 32 KiB memset and a 1,999-bucket loop):
+     * a third of the instructions of an `add` (bench/README.md). */
+    begin_fields(soap);
     /* the service's own namespace table: its response declares only the
      * namespaces it uses.  gSOAP copies a table when it is set, so this is
      * done only when the worker's previous request was for another service
@@ -804,13 +658,7 @@ done:
         pipe->len = 0;
     soap_destroy(soap);
     soap_end(soap);
-    if (w->data != NULL) {
-        soap_destroy(w->data);
-        soap_end(w->data);
-        w->data->is = NULL;
-    }
-    free(w->result_xml);
-    w->result_xml = NULL;
+    ladon__taskcall_end(&w->call);
     ladon__buf_reset(&w->dec_a, KEEP_BUF);
     ladon__buf_reset(&w->dec_b, KEEP_BUF);
     ladon__buf_reset(&w->norm, KEEP_BUF);
@@ -821,8 +669,7 @@ done:
     return keep;
 }
 
-/* Serves the request at c->rpos; returns whether the connection stays open. */
-static bool serve_one(ladon__worker *w, ladon__conn *c)
+bool ladon__dispatch(ladon__worker *w, ladon__conn *c)
 {
     struct ladon_server *srv = w->srv;
     int64_t t0 = ladon__now_ms();
@@ -830,7 +677,7 @@ static bool serve_one(ladon__worker *w, ladon__conn *c)
     bool keep;
 
     if (c->early_status != 0) {
-        const char *text = early_text(c->early_status);
+        const char *text = ladon__http_error_text(c->early_status);
         send_http(w, c, c->early_status, "text/plain; charset=utf-8", "", text, strlen(text),
                   false, false);
         log_request(w, c, NULL, c->early_status, t0);
@@ -858,153 +705,42 @@ static bool serve_one(ladon__worker *w, ladon__conn *c)
     return keep;
 }
 
-static void *worker_main(void *arg)
+int ladon__dispatch_worker_init(ladon__worker *w)
 {
-    ladon__worker *w = arg;
-    struct ladon_server *srv = w->srv;
-    ladon__conn *c;
-    bool had_one = false;
-
-    while ((c = pool_pop(w, had_one)) != NULL) {
-        had_one = true;
-        for (int served = 0;;) {
-            bool keep = serve_one(w, c);
-            served++;
-            if (c->parked) {
-                /* back to the listener unanswered (park.c).  gSOAP closed
-                 * (w_fclose) a request that asked for "Connection: close"
-                 * while it was cleaned up: that is for the answer, which is
-                 * still to come */
-                c->close = false;
-                break;
-            }
-            if (!keep || atomic_load(&srv->stop_requested)) {
-                c->close = true;
-                break;
-            }
-            if (served >= MAX_PIPELINED || ladon__conn_check(srv, c) != 1)
-                break;
-        }
-        if (w->waiting) {
-            LADON_LOGW("operation '%s' returned between ladon_call_wait_begin and "
-                       "ladon_call_wait_end", w->call.op != NULL ? w->call.op->name : "?");
-            ladon__worker_wait_end(w);
-        }
-        push_done(srv, c);
-    }
-    return NULL;
-}
-
-int ladon__pool_start(struct ladon_server *srv)
-{
-    int rc;
-    unsigned threads, wait_threads;
-
-    if (srv->master == NULL && (rc = setup_master(srv)) != 0)
-        return rc;
-    srv->store_remote = srv->store != NULL && !ladon_store_has_live_progress(srv->store);
-    wait_threads = srv->cfg.wait_threads;
-    if (wait_threads == LADON_WAIT_THREADS_AUTO)
-        wait_threads = !srv->store_remote ? 0
-                       : srv->cfg.workers > WAIT_THREADS_AUTO_MAX / WAIT_THREADS_PER_WORKER
-                           ? WAIT_THREADS_AUTO_MAX
-                           : srv->cfg.workers * WAIT_THREADS_PER_WORKER;
-    if (wait_threads > 1024)
-        wait_threads = 1024; /* the flag's range; a caller's struct may hold more */
-    if (srv->cfg.workers > UINT_MAX - wait_threads) {
-        LADON_LOGE("too many workers (%u)", srv->cfg.workers);
-        return LADON_EINVAL;
-    }
-    threads = srv->cfg.workers + wait_threads;
-    srv->has_wait_threads = wait_threads > 0;
-    srv->workers = calloc(threads, sizeof *srv->workers);
-    if (srv->workers == NULL) {
-        LADON_LOGE("out of memory (%u workers)", threads);
+    w->soap = soap_copy(w->srv->master);
+    if (w->soap == NULL) {
+        LADON_LOGE("out of memory (gSOAP context of request thread %u)", w->index);
         return LADON_ENOMEM;
     }
-    srv->wq_stop = false;
-    srv->wq_running = srv->wq_waking = 0;
-    srv->wq_idle = NULL;
-    for (unsigned i = 0; i < threads; i++) {
-        ladon__worker *w = &srv->workers[i];
-        w->srv = srv;
-        rc = pthread_cond_init(&w->wake, NULL);
-        if (rc != 0) {
-            ladon__log_errno(rc, "pthread_cond_init (worker %u)", i);
-            ladon__pool_stop(srv);
-            return LADON_ESYS;
-        }
-        w->wake_ready = true;
-        srv->n_workers = i + 1;
-        w->soap = soap_copy(srv->master);
-        if (w->soap == NULL) {
-            LADON_LOGE("out of memory (gSOAP context of worker %u)", i);
-            ladon__pool_stop(srv);
-            return LADON_ENOMEM;
-        }
-        w->soap->socket = SOAP_INVALID_SOCKET;
-        w->soap->master = SOAP_INVALID_SOCKET;
-        w->soap->user = NULL;
-        rc = pthread_create(&w->thread, NULL, worker_main, w);
-        if (rc != 0) {
-            ladon__log_errno(rc, "pthread_create (worker %u)", i);
-            ladon__pool_stop(srv);
-            return LADON_ESYS;
-        }
-        w->started = true;
-    }
+    w->soap->socket = SOAP_INVALID_SOCKET;
+    w->soap->master = SOAP_INVALID_SOCKET;
+    w->soap->user = NULL;
+    ladon__call_reset(&w->call, NULL, NULL, w);
     return 0;
 }
 
-void ladon__pool_stop(struct ladon_server *srv)
+void ladon__dispatch_worker_free(ladon__worker *w)
 {
-    if (srv->workers == NULL)
-        return;
-    if (pthread_mutex_lock(&srv->wq_lock) != 0)
-        abort();
-    srv->wq_stop = true;
-    while (srv->wq_idle != NULL)
-        wake_one(srv);
-    pthread_mutex_unlock(&srv->wq_lock);
-    for (unsigned i = 0; i < srv->n_workers; i++) {
-        ladon__worker *w = &srv->workers[i];
-        if (w->started) {
-            int rc = pthread_join(w->thread, NULL);
-            if (rc != 0)
-                ladon__log_errno(rc, "pthread_join");
-        }
-        if (w->soap != NULL) {
-            w->soap->socket = SOAP_INVALID_SOCKET;
-            w->soap->user = NULL;
-            soap_destroy(w->soap);
-            soap_end(w->soap);
-            soap_free(w->soap);
-        }
-        ladon__data_soap_free(w->data);
-        w->data = NULL;
-        free(w->result_xml);
-        w->result_xml = NULL;
-        ladon__buf_free(&w->dec_a);
-        ladon__buf_free(&w->dec_b);
-        ladon__buf_free(&w->norm);
-        if (w->wake_ready)
-            pthread_cond_destroy(&w->wake);
+    if (w->soap != NULL) {
+        w->soap->socket = SOAP_INVALID_SOCKET;
+        w->soap->user = NULL;
+        soap_destroy(w->soap);
+        soap_end(w->soap);
+        soap_free(w->soap);
+        w->soap = NULL;
     }
-    free(srv->workers);
-    srv->workers = NULL;
-    srv->n_workers = 0;
+    ladon__taskcall_free(&w->call);
+    ladon__buf_free(&w->dec_a);
+    ladon__buf_free(&w->dec_b);
+    ladon__buf_free(&w->norm);
 }
 
-/* ---- ladon/call.h -------------------------------------------------------- */
-
-void ladon_call_wait_begin(ladon_call *call)
+void ladon__dispatch_free(struct ladon_server *srv)
 {
-    if (call != NULL)
-        ladon__worker_wait_begin(call->worker); /* NULL on a task thread */
-}
-
-void ladon_call_wait_end(ladon_call *call)
-{
-    if (call != NULL)
-        ladon__worker_wait_end(call->worker);
+    if (srv->master != NULL) {
+        soap_destroy(srv->master);
+        soap_end(srv->master);
+        soap_free(srv->master);
+        srv->master = NULL;
+    }
 }
