@@ -183,8 +183,7 @@ int ladon__conn_read(ladon__conn *c, ladon__buf_cache *cache, uint64_t max_reque
     for (;;) {
         size_t room;
         ssize_t r;
-        if (!reserve(c, cache, c->buf == NULL ? LADON_READ_CHUNK
-                                              : wanted_bytes(c, max_request_bytes)))
+        if (!reserve(c, cache, wanted_bytes(c, max_request_bytes)))
             return -1;
         room = c->cap - c->wpos;
         r = recv(c->fd, c->buf + c->wpos, room, 0);

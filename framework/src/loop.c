@@ -91,10 +91,6 @@
 #define WAIT_THREADS_PER_WORKER 3u
 #define WAIT_THREADS_AUTO_MAX 64u
 
-/* epoll data of what is not a connection (conntab.h: slot << 32 | gen) */
-#define KEY_LISTEN UINT64_MAX
-#define KEY_STOP (UINT64_MAX - 1)
-#define KEY_READY (UINT64_MAX - 2)
 
 static void lock_conn(ladon__conn *c)
 {
@@ -140,7 +136,7 @@ static void eventfd_drain(int fd)
 /* Arms or disarms the listening socket (accept_lock held). */
 static void set_accepting(struct ladon_server *srv, bool on)
 {
-    struct epoll_event ev = {.events = on ? EPOLLIN : 0, .data.u64 = KEY_LISTEN};
+    struct epoll_event ev = {.events = on ? EPOLLIN : 0, .data.u64 = LADON__KEY_LISTEN};
     if (atomic_load(&srv->accepting) == on || srv->listen_fd < 0)
         return;
     if (epoll_ctl(srv->epfd, EPOLL_CTL_MOD, srv->listen_fd, &ev) != 0) {
@@ -186,13 +182,9 @@ static void close_conn(struct ladon_server *srv, ladon__conn *c, ladon__buf_cach
     resume_accepting(srv);
 }
 
-void ladon__loop_close(struct ladon_server *srv, ladon__conn *c, bool locked)
+void ladon__loop_close_locked(struct ladon_server *srv, ladon__conn *c)
 {
-    if (locked) {
-        close_locked(srv, c, NULL);
-    } else {
-        close_conn(srv, c, NULL);
-    }
+    close_locked(srv, c, NULL);
 }
 
 /* ---- handing a connection back to the epoll set ---------------------------- */
@@ -538,6 +530,18 @@ static ladon__conn *take(struct ladon_server *srv, uint64_t key, enum ladon__con
     return c;
 }
 
+/* Takes the spare thread that waited last off the stack and wakes it
+ * (pool_lock held). */
+static void wake_one(struct ladon_server *srv)
+{
+    ladon__worker *s = srv->idle;
+    srv->idle = s->idle_next;
+    s->idle_next = NULL;
+    s->woken = true;
+    srv->waking++;
+    pthread_cond_signal(&s->wake);
+}
+
 static void check_finished(struct ladon_server *srv);
 
 /* Stop: no more accepting; what nobody serves is closed (a parked m_wait
@@ -588,7 +592,7 @@ static void begin_stop(struct ladon_server *srv, ladon__worker *w)
 /* Once stopping and nothing is busy: every thread (and spare) exits. */
 static void check_finished(struct ladon_server *srv)
 {
-    struct epoll_event ev = {.events = EPOLLIN, .data.u64 = KEY_STOP};
+    struct epoll_event ev = {.events = EPOLLIN, .data.u64 = LADON__KEY_STOP};
     if (!atomic_load(&srv->stopping) || atomic_load(&srv->n_busy) != 0 ||
         atomic_exchange(&srv->finished, true))
         return;
@@ -597,14 +601,8 @@ static void check_finished(struct ladon_server *srv)
     if (epoll_ctl(srv->epfd, EPOLL_CTL_MOD, srv->stop_fd, &ev) != 0)
         ladon__log_errno(errno, "epoll_ctl(stop eventfd)");
     lock(&srv->pool_lock);
-    while (srv->idle != NULL) {
-        ladon__worker *s = srv->idle;
-        srv->idle = s->idle_next;
-        s->idle_next = NULL;
-        s->woken = true;
-        srv->waking++;
-        pthread_cond_signal(&s->wake);
-    }
+    while (srv->idle != NULL)
+        wake_one(srv);
     pthread_mutex_unlock(&srv->pool_lock);
 }
 
@@ -664,16 +662,16 @@ static void on_event(ladon__worker *w, uint64_t key, int64_t now)
     enum ladon__conn_state was;
     ladon__conn *c;
 
-    if (key == KEY_LISTEN) {
+    if (key == LADON__KEY_LISTEN) {
         on_accept(w, now);
         return;
     }
-    if (key == KEY_STOP) {
+    if (key == LADON__KEY_STOP) {
         if (!atomic_load(&srv->stopping))
             begin_stop(srv, w);
         return;
     }
-    if (key == KEY_READY) {
+    if (key == LADON__KEY_READY) {
         if ((c = ready_pop(srv)) != NULL)
             serve_ready(w, c);
         return;
@@ -697,18 +695,6 @@ static void on_event(ladon__worker *w, uint64_t key, int64_t now)
 }
 
 /* ---- spare threads ------------------------------------------------------------ */
-
-/* Takes the spare thread that waited last off the stack and wakes it
- * (pool_lock held). */
-static void wake_one(struct ladon_server *srv)
-{
-    ladon__worker *s = srv->idle;
-    srv->idle = s->idle_next;
-    s->idle_next = NULL;
-    s->woken = true;
-    srv->waking++;
-    pthread_cond_signal(&s->wake);
-}
 
 /* w waits as a spare thread until a waiting request makes room (pool_lock
  * held); false when the server has finished. */

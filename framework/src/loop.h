@@ -5,7 +5,15 @@
 #ifndef LADON_SRC_LOOP_H
 #define LADON_SRC_LOOP_H
 
+#include <stdint.h>
+
 #include "conn.h"
+
+/* The epoll data of what is not a connection (a connection's is its slot
+ * << 32 | its generation: conntab.h). */
+#define LADON__KEY_LISTEN UINT64_MAX
+#define LADON__KEY_STOP (UINT64_MAX - 1)
+#define LADON__KEY_READY (UINT64_MAX - 2)
 
 struct ladon_server;
 
@@ -20,8 +28,7 @@ int ladon__loop_run(struct ladon_server *srv);
  * thread serves the request buffered at its rpos soon.  Any thread. */
 void ladon__loop_ready(struct ladon_server *srv, ladon__conn *c);
 
-/* Closes c (BUSY, or its lock held by the caller: `locked`) and frees
- * its slot. */
-void ladon__loop_close(struct ladon_server *srv, ladon__conn *c, bool locked);
+/* Closes c (its lock held by the caller) and frees its slot. */
+void ladon__loop_close_locked(struct ladon_server *srv, ladon__conn *c);
 
 #endif

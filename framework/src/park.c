@@ -198,7 +198,7 @@ bool ladon__park_hold(struct ladon_server *srv, ladon__conn *c)
     ev.data.u64 = ladon__conn_key(c);
     if (epoll_ctl(srv->epfd, EPOLL_CTL_MOD, c->fd, &ev) != 0) {
         ladon__log_errno(errno, "epoll_ctl(parked connection %d)", c->fd);
-        ladon__loop_close(srv, c, true);
+        ladon__loop_close_locked(srv, c);
         pthread_mutex_unlock(&c->lock);
         return false;
     }

@@ -341,13 +341,12 @@ static int server_new(ladon_server **out, const ladon_config *cfg, const ladon_b
     }
     if (rc == 0)
         rc = ladon__conntab_init(&srv->conns, srv->cfg.max_connections);
-    /* the keys: loop.c */
     if (rc == 0)
-        rc = epoll_add(srv->epfd, srv->listen_fd, EPOLLIN, UINT64_MAX);
+        rc = epoll_add(srv->epfd, srv->listen_fd, EPOLLIN, LADON__KEY_LISTEN);
     if (rc == 0)
-        rc = epoll_add(srv->epfd, srv->stop_fd, EPOLLIN | EPOLLONESHOT, UINT64_MAX - 1);
+        rc = epoll_add(srv->epfd, srv->stop_fd, EPOLLIN | EPOLLONESHOT, LADON__KEY_STOP);
     if (rc == 0)
-        rc = epoll_add(srv->epfd, srv->ready_fd, EPOLLIN, UINT64_MAX - 2);
+        rc = epoll_add(srv->epfd, srv->ready_fd, EPOLLIN, LADON__KEY_READY);
     if (rc != 0) {
         ladon_server_free(srv);
         return rc;
