@@ -19,7 +19,9 @@
  * kind of VM cost more than the request (bench/README.md).  Any thread may
  * serve any connection next time (no head-of-line blocking behind a slow
  * request, as with one loop per thread), and at most --workers requests
- * run at once, because only --workers threads wait on the set.
+ * run at once, because only --workers threads wait on the set.  A thread
+ * takes one event per epoll_wait (MAX_EVENTS), so it holds no event of
+ * another connection while it serves.
  *
  * What does not complete stays in the set and costs no thread: a client
  * that sends half a request holds a receive buffer (IDLE -> READING) until
@@ -37,7 +39,9 @@
  * default 3 per worker with a remote store, else none) joins the set;
  * after the request, a thread beyond --workers becomes spare again.  Spare
  * threads wait on their own condition variable in a stack (the one that
- * waited last is woken first: its stack is still in the cache).
+ * waited last is woken first: its stack is still in the cache); a wait
+ * that began with no spare on the stack (at start-up, or all taken) is
+ * made up by the next thread that comes to it.
  *
  * The ready queue (rq_lock, ready_fd) holds BUSY connections any thread
  * may serve: a pipelining connection's turn, a parked m_wait that a task's
@@ -82,9 +86,11 @@
 #define MAX_PIPELINED 16
 #define LINGER_MS 2000
 #define SCAN_MS 100
-/* Events one epoll_wait takes: few, so that a thread does not sit on
- * events another idle thread could serve. */
-#define MAX_EVENTS 4
+/* Events one epoll_wait takes: one.  A thread serving the first event of a
+ * batch would hold the others (each connection is disarmed, EPOLLONESHOT)
+ * until its request ends: a slow or waiting request would delay requests
+ * that an idle thread could serve at once (test_loop.c "neighbour"). */
+#define MAX_EVENTS 1
 /* Default --wait-threads with a remote task store (memcached, redis): 3
  * per worker, at most 64 in all (the stores keep at most 64 connections
  * each); 0 otherwise. */
@@ -702,6 +708,12 @@ static bool spare_wait(ladon__worker *w)
 {
     struct ladon_server *srv = w->srv;
     while (!atomic_load(&srv->finished)) {
+        /* a request began waiting when no spare was on the stack (at
+         * start-up, or all were taken): take its place now */
+        if (srv->active + srv->waking < srv->cfg.workers) {
+            srv->active++;
+            return true;
+        }
         w->woken = false;
         w->idle_next = srv->idle;
         srv->idle = w;

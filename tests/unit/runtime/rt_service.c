@@ -4,6 +4,8 @@
  *
  * Copyright (C) 2026 the Ladon-C authors. GPL-2.0-or-later.
  */
+#include <stdatomic.h>
+#include <stdbool.h>
 #include <string.h>
 #include <time.h>
 
@@ -52,6 +54,21 @@ int wait_ms(ladon_call *call, int ms, int *result)
     sleep_for(ms);
     ladon_call_wait_end(call);
     *result = ms;
+    return LADON_OK;
+}
+
+int overlap_ms(ladon_call *call, int ms, int *result)
+{
+    static atomic_int running;
+    static atomic_bool overlapped;
+    (void)call;
+    if (atomic_fetch_add(&running, 1) != 0)
+        atomic_store(&overlapped, true);
+    sleep_for(ms);
+    /* the last one out reports (and clears) whether any two overlapped */
+    *result = atomic_load(&overlapped) ? -ms : ms;
+    if (atomic_fetch_sub(&running, 1) == 1)
+        atomic_store(&overlapped, false);
     return LADON_OK;
 }
 

@@ -3,7 +3,7 @@
  * ladon-gen generates the test binding "rt" (rt_ladon.c, rt_ladon.h, the
  * soapcpp2 input and output, Test.wsdl) from this header and
  * rt_service_other.h at build time (meson.build); rt_service.c implements
- * them.  test_server.c, test_allocfail.c, test_call.c, test_router.c and
+ * them.  test_server.c, test_loop.c, test_allocfail.c, test_call.c, test_router.c and
  * test_processes.c rely on the names, the namespace, the documentation and
  * the behaviours described here.
  *
@@ -35,6 +35,10 @@ LADON_METHOD int sleep_ms(ladon_call *call, int ms, int *result);
 
 /** Sleeps ms milliseconds between ladon_call_wait_begin and ladon_call_wait_end, returns ms. */
 LADON_METHOD int wait_ms(ladon_call *call, int ms, int *result);
+
+/** Sleeps ms milliseconds holding its worker; returns ms, or -ms when another overlap_ms ran
+ * meanwhile (test_loop.c: the requests of one connection never run side by side). */
+LADON_METHOD int overlap_ms(ladon_call *call, int ms, int *result);
 
 /** Fails by kind: 1 a Client fault "bad kind 1", 2 a Server fault "server trouble", 3 returns
  * -42 without a fault (the runtime answers "internal error"), 4 a Client fault whose text is

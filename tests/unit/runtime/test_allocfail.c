@@ -173,7 +173,7 @@ static void run_kind(const char *what, const char *req, size_t n)
     memcpy(raw, req, n);
 
     {
-        /* the listener keeps freed connection buffers for reuse: let it
+        /* request threads keep freed connection buffers for reuse: let them
          * hold as many as the test ever has connections open at once (a
          * closing one and the next), so that the cache never grows inside
          * a measured step */
@@ -206,7 +206,7 @@ static void run_kind(const char *what, const char *req, size_t n)
         CU_ASSERT_PTR_NOT_NULL_FATAL(c);
         atomic_store(&injected, 0);
         atomic_store(&fail_at, atomic_load(&seq) + nth);
-        /* (a send may fail: the listener closes when it cannot take the connection) */
+        /* (a send may fail: the server closes when it cannot take the connection) */
         rr = cl_send(c, raw, n) == 0 ? cl_read(c, &r, 3000) : -1;
         if (rr != 0 && !cl_eof(c, 3000))
             hung = 1;
