@@ -1,7 +1,7 @@
 /* http.h - incremental parser of HTTP/1.x request heads (internal).
  *
- * The listener collects a request's head (and its body when the length is
- * known) before a worker sees it; this parser tells it whether the bytes
+ * The event loop (conn.c) collects a request's head (and its body when the
+ * length is known) before it is served; this parser tells it whether the bytes
  * buffered so far hold a complete head and what the head says.  It copies
  * what the runtime needs (method, path, Host, X-Forwarded-*, lengths) so the
  * buffer may move afterwards.  Repeated X-Forwarded-* header lines are joined

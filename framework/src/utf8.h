@@ -3,7 +3,7 @@
  * Ladon-C, not gSOAP, decides which characters a request may carry and a
  * response may hold (gSOAP accepts references XML forbids and echoes them
  * back, and decodes long character references wrongly): xmlnorm.c checks
- * every request with these functions, and pool.c checks every response
+ * every request with these functions, and dispatch.c checks every response
  * with the streaming checker below while gSOAP serializes it.
  *
  * Copyright (C) 2026 the Ladon-C authors. GPL-2.0-or-later.

@@ -1,6 +1,6 @@
 #!/usr/bin/python3
 """A request waiting for a remote task store does not hold one of the --workers (docs/scaling.md,
-"Workers and waiting"; framework/src/pool.c).
+"Workers and waiting"; framework/src/loop.c).
 
 A real memcached sits behind tests/tools/delay_hop (every chunk a client sends reaches memcached
 DELAY seconds later: a slow network hop), and ladon-examples runs with `--workers 1
