@@ -6,30 +6,34 @@
 # servers this script starts and stops by PID (nginx with its own config,
 # prefix and pid file in a temp folder; nothing under /etc is touched).
 #
-#   bench/run.sh                     # all sections, ~6 minutes
+#   bench/run.sh                     # all sections, ~12 minutes
 #   BENCH_SECTIONS="sync" bench/run.sh
 #
 # Environment (defaults in brackets):
-#   BENCH_SECTIONS   sync tasks scale       which sections to run
+#   BENCH_SECTIONS   sync tasks scale polls instr   which sections to run
+#                    (polls: polls with 0, 100,000 and BENCH_POLLS_MAX stored
+#                    tasks; instr: bench/instructions.sh, callgrind)
 #   BENCH_ROUNDS     [3]    interleaved rounds; the table shows medians
 #   BENCH_DURATION   [10]   seconds of one wrk run (sync, idle)
 #   BENCH_TASK_DURATION [5] seconds of one wrk run (tasks)
 #   BENCH_IDLE       [1000] idle keep-alive connections of the idle row
 #   BENCH_SCALE_TASKS [100000] finished tasks of the scale section
 #   BENCH_SCALE_TTL  [30]   --task-ttl of the scale section (seconds)
+#   BENCH_POLLS_MAX  [1000000] stored tasks of the polls section's last row
 #   BENCH_BUILD_DIR  [build-bench]
 #   BENCH_KEEP       [0]    1: keep the temp folder (logs of every server)
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
 ROOT=$PWD
-SECTIONS=${BENCH_SECTIONS:-sync tasks scale}
+SECTIONS=${BENCH_SECTIONS:-sync tasks scale polls instr}
 ROUNDS=${BENCH_ROUNDS:-3}
 DUR=${BENCH_DURATION:-10}
 TDUR=${BENCH_TASK_DURATION:-5}
 IDLE_N=${BENCH_IDLE:-1000}
 SCALE_N=${BENCH_SCALE_TASKS:-100000}
 SCALE_TTL=${BENCH_SCALE_TTL:-30}
+POLLS_MAX=${BENCH_POLLS_MAX:-1000000}
 BUILD=${BENCH_BUILD_DIR:-build-bench}
 HOP_US=${BENCH_HOP_US:-1000}
 THREADS=2
@@ -59,7 +63,10 @@ fi
 
 TMP=$(mktemp -d /tmp/ladon-bench.XXXXXX)
 PIDS=()
-RESULTS=$TMP/results   # lines: LABEL ROUND RPS P50_US P99_US BYTES_PER_RESP CPU_US_PER_REQ
+# lines: LABEL ROUND RPS P50_US P99_US BYTES_PER_RESP CPU_US_PER_REQ VCSW_PER_REQ FIRST_CPU_US_PER_REQ
+# (the last two: voluntary context switches of the measured processes, and the CPU of the
+# first of them alone - ladon's, where a store's is counted too)
+RESULTS=$TMP/results
 : >"$RESULTS"
 
 stop_pid() { # PID [SECONDS]: SIGTERM, then SIGKILL after SECONDS (default 30)
@@ -143,30 +150,47 @@ cpu_ticks() {
 }
 TICK_US=$(( 1000000 / $(getconf CLK_TCK) ))
 
+# Voluntary context switches so far of every thread of the processes PIDS
+# and their children: a thread that blocks (a futex, epoll_wait with
+# nothing to do, a socket read that would block) and is woken counts one.
+vcsw() {
+    local p c
+    for p in "$@"; do
+        for c in "$p" $(cat "/proc/$p/task/$p/children" 2>/dev/null); do
+            cat /proc/"$c"/task/*/status 2>/dev/null
+        done
+    done | awk '$1 == "voluntary_ctxt_switches:" {t += $2} END {print t + 0}'
+}
+
 # wrk_run LABEL ROUND URL BODY EXPECT [DURATION]: records one result line;
 # the server CPU per request is measured over the processes in CPU_PIDS.
 CPU_PIDS=()
 wrk_run() {
-    local label=$1 round=$2 url=$3 body=$4 expect=$5 d=${6:-$DUR} out line t0
+    local label=$1 round=$2 url=$3 body=$4 expect=$5 d=${6:-$DUR} out line t0 v0 f0
     out=$TMP/$label.$round.wrk
     t0=$(cpu_ticks "${CPU_PIDS[@]}")
+    v0=$(vcsw "${CPU_PIDS[@]}")
+    f0=$(cpu_ticks "${CPU_PIDS[0]}")
     if ! wrk -t$THREADS -c$CONNS -d"${d}s" --timeout 10s -s "$LUA" "$url" -- "$body" "$expect" \
             >"$out" 2>&1; then
         cat "$out" >&2
         die "$label (round $round): wrk failed or a response was wrong (see above)"
     fi
     line=$(grep '^BENCH ' "$out") || die "$label: no BENCH line in $out"
-    record "$label" "$round" "$line" $(( $(cpu_ticks "${CPU_PIDS[@]}") - t0 ))
+    record "$label" "$round" "$line" $(( $(cpu_ticks "${CPU_PIDS[@]}") - t0 )) \
+        $(( $(vcsw "${CPU_PIDS[@]}") - v0 )) $(( $(cpu_ticks "${CPU_PIDS[0]}") - f0 ))
 }
 
-record() { # LABEL ROUND "BENCH k=v ..." CPU_TICKS
+record() { # LABEL ROUND "BENCH k=v ..." CPU_TICKS [VCSW [FIRST_CPU_TICKS]]
     local kv n
     kv=$(echo "$3" | tr ' ' '\n')
     n=$(echo "$kv" | sed -n 's/^requests=//p')
-    printf '%s %s %s %s %s %s %s\n' "$1" "$2" \
+    printf '%s %s %s %s %s %s %s %s %s\n' "$1" "$2" \
         "$(echo "$kv" | sed -n 's/^rps=//p')" "$(echo "$kv" | sed -n 's/^p50_us=//p')" \
         "$(echo "$kv" | sed -n 's/^p99_us=//p')" "$(echo "$kv" | sed -n 's/^bytes_per_resp=//p')" \
         "$(awk -v t="$4" -v n="$n" -v u="$TICK_US" 'BEGIN {printf "%.1f", (n > 0 ? t * u / n : 0)}')" \
+        "$(awk -v v="${5:-}" -v n="$n" 'BEGIN {if (v == "" || n <= 0) print "nan"; else printf "%.3f", v / n}')" \
+        "$(awk -v t="${6:-}" -v n="$n" -v u="$TICK_US" 'BEGIN {if (t == "" || n <= 0) print "nan"; else printf "%.1f", t * u / n}')" \
         | sed 's/  / - /' >>"$RESULTS"
     log "$1 round $2: $(echo "$kv" | sed -n 's/^rps=//p') req/s"
 }
@@ -304,6 +328,15 @@ run_tasks() {
     PIDS+=("$mpid")
     wait_port "$mport" "$mpid" || die "memcached did not start"
     store=memcached://127.0.0.1:$mport
+    # redis, without persistence (a cache of tasks, as memcached)
+    local rport rpid rstore pr pr_port rd_id
+    rport=$(free_port)
+    redis-server --bind 127.0.0.1 --port "$rport" --save '' --appendonly no --daemonize no \
+        >"$TMP/redis.log" 2>&1 &
+    rpid=$!
+    PIDS+=("$rpid")
+    wait_port "$rport" "$rpid" || die "redis-server did not start: $(cat "$TMP/redis.log")"
+    rstore=redis://127.0.0.1:$rport/0
     local TASKENV=(LADON_EXAMPLE_STEP_MS=60000) TASKFLAGS=(--task-queue 1000000 --shutdown-grace 0)
 
     # pollers: one server per store, one running task each (60 steps of 60 s)
@@ -311,6 +344,8 @@ run_tasks() {
     pm=$LPID; pm_port=$LPORT
     start_ladon poll_mc "${TASKENV[@]}" -- "${TASKFLAGS[@]}" --store "$store"
     pc=$LPID; pc_port=$LPORT
+    start_ladon poll_rd "${TASKENV[@]}" -- "${TASKFLAGS[@]}" --store "$rstore"
+    pr=$LPID; pr_port=$LPORT
     # the same memcached behind a slow network hop (every request HOP_US
     # later): polls and raw gets where the round trip, not CPU, is the limit
     "$HOP" "$mport" "$HOP_US" >"$TMP/hop.out" 2>&1 &
@@ -326,6 +361,8 @@ run_tasks() {
     ph=$LPID; ph_port=$LPORT
     mem_id=$(start_task "$pm_port")
     mc_id=$(start_task "$pc_port")
+    rd_id=$(start_task "$pr_port")
+    progress_body "$rd_id" "$TMP/progress_rd.xml"
     hop_id=$(start_task "$ph_port")
     progress_body "$mem_id" "$TMP/progress_mem.xml"
     progress_body "$mc_id" "$TMP/progress_mc.xml"
@@ -340,6 +377,8 @@ run_tasks() {
             "<task_id>$mem_id</task_id>" "$TDUR"
         CPU_PIDS=("$pc" "$mpid"); wrk_run poll_mc "$r" "http://127.0.0.1:$pc_port/TaskService" "$TMP/progress_mc.xml" \
             "<task_id>$mc_id</task_id>" "$TDUR"
+        CPU_PIDS=("$pr" "$rpid"); wrk_run poll_rd "$r" "http://127.0.0.1:$pr_port/TaskService" "$TMP/progress_rd.xml" \
+            "<task_id>$rd_id</task_id>" "$TDUR"
         local line t0
         t0=$(cpu_ticks "$mpid")
         line=$("$MCGET" "$mport" "ladon:$mc_id" "$TDUR" $THREADS $CONNS) || die "mc_get failed: $line"
@@ -359,9 +398,16 @@ run_tasks() {
         CPU_PIDS=("$LPID" "$mpid"); wrk_run start_mc "$r" "http://127.0.0.1:$LPORT/TaskService" "$TMP/start.xml" \
             '<task_id>' "$TDUR"
         stop_pid "$LPID" 120
+        start_ladon start_rd.$r "${TASKENV[@]}" -- "${TASKFLAGS[@]}" \
+            --store "$rstore"
+        CPU_PIDS=("$LPID" "$rpid"); wrk_run start_rd "$r" "http://127.0.0.1:$LPORT/TaskService" "$TMP/start.xml" \
+            '<task_id>' "$TDUR"
+        stop_pid "$LPID" 120
     done
     stop_pid "$pm"
     stop_pid "$pc"
+    stop_pid "$pr"
+    stop_pid "$rpid"
     stop_pid "$ph"
     stop_pid "$hpid"
     stop_pid "$mpid"
@@ -370,8 +416,46 @@ run_tasks() {
 # --- 4. scale ----------------------------------------------------------------
 rss_kb() { sed -n "s/^$2:[[:space:]]*\([0-9]*\) kB/\1/p" "/proc/$1/status"; }
 
+# fill_tasks PORT N NAME: starts N tasks (at least) with wrk; sets FILLED (how many started)
+fill_tasks() {
+    local port=$1 n=$2 name=$3 per marker wpid i started
+    per=$(( (n + THREADS - 1) / THREADS ))
+    marker=$TMP/$name.marker
+    wrk -t$THREADS -c$CONNS -d3600s --timeout 10s -s "$LUA" "http://127.0.0.1:$port/TaskService" -- \
+        "$TMP/start.xml" '<task_id>' "$per" "$marker" >"$TMP/$name.wrk" 2>&1 &
+    wpid=$!
+    PIDS+=("$wpid")
+    for i in $(seq 1 36000); do
+        [ -e "$marker.1" ] && [ -e "$marker.2" ] && break
+        kill -0 "$wpid" 2>/dev/null || break
+        sleep 0.1
+    done
+    kill -INT "$wpid" 2>/dev/null || true
+    wait "$wpid" || { forget_pid "$wpid"; cat "$TMP/$name.wrk" >&2; die "$name: task starts failed"; }
+    forget_pid "$wpid"
+    started=$(sed -n 's/^BENCH requests=\([0-9]*\).*/\1/p' "$TMP/$name.wrk")
+    [ -n "$started" ] && [ "$started" -ge "$n" ] || die "$name: only $started of $n tasks started"
+    FILLED=$started
+}
+
+# finished_task PORT PROGRESS_FILE: starts one more task and waits until it
+# has finished (FIFO queue: then every task started before it has too);
+# prints its id, PROGRESS_FILE polls it
+finished_task() {
+    local port=$1 file=$2 id r i
+    id=$(start_task "$port")
+    progress_body "$id" "$file"
+    for i in $(seq 1 2400); do
+        r=$(soap_post "http://127.0.0.1:$port/TaskService" "$file")
+        case $r in *'<progress>1</progress>'*) echo "$id"; return 0 ;; esac
+        sleep 0.25
+    done
+    log "task $id did not finish: $r"
+    return 1
+}
+
 run_scale() {
-    local pid port per marker wpid i r id done_at started
+    local pid port i r id done_at started
     start_ladon scale LADON_EXAMPLE_STEP_MS=0 -- --task-ttl "$SCALE_TTL" --task-queue 1000000
     pid=$LPID; port=$LPORT
     # warm every worker up, then the baseline
@@ -381,32 +465,10 @@ run_scale() {
     SC_BASE=$(rss_kb "$pid" VmRSS)
     log "scale: baseline VmRSS $SC_BASE kB; starting $SCALE_N tasks"
 
-    per=$(( (SCALE_N + THREADS - 1) / THREADS ))
-    marker=$TMP/scale.marker
-    wrk -t$THREADS -c$CONNS -d3600s --timeout 10s -s "$LUA" "http://127.0.0.1:$port/TaskService" -- \
-        "$TMP/start.xml" '<task_id>' "$per" "$marker" >"$TMP/scale.wrk" 2>&1 &
-    wpid=$!
-    PIDS+=("$wpid")
-    for i in $(seq 1 6000); do
-        [ -e "$marker.1" ] && [ -e "$marker.2" ] && break
-        kill -0 "$wpid" 2>/dev/null || break
-        sleep 0.1
-    done
-    kill -INT "$wpid" 2>/dev/null || true
-    wait "$wpid" || { forget_pid "$wpid"; cat "$TMP/scale.wrk" >&2; die "scale: task starts failed"; }
-    forget_pid "$wpid"
-    started=$(sed -n 's/^BENCH requests=\([0-9]*\).*/\1/p' "$TMP/scale.wrk")
-    [ -n "$started" ] && [ "$started" -ge "$SCALE_N" ] || die "scale: only $started tasks started"
+    fill_tasks "$port" "$SCALE_N" scale
+    started=$FILLED
     SC_STARTED=$started
-    # FIFO queue: once a task started after all of them has finished, they have too
-    id=$(start_task "$port")
-    progress_body "$id" "$TMP/scale_progress.xml"
-    for i in $(seq 1 1200); do
-        r=$(soap_post "http://127.0.0.1:$port/TaskService" "$TMP/scale_progress.xml")
-        case $r in *'<progress>1</progress>'*) break ;; esac
-        sleep 0.25
-    done
-    case $r in *'<progress>1</progress>'*) ;; *) die "scale: tasks did not finish: $r" ;; esac
+    id=$(finished_task "$port" "$TMP/scale_progress.xml") || die "scale: tasks did not finish"
     done_at=$(date +%s)
     sleep 1
     SC_PEAK=$(rss_kb "$pid" VmRSS)
@@ -429,12 +491,57 @@ run_scale() {
     stop_pid "$pid"
 }
 
+# --- 5. polls with many stored tasks --------------------------------------------
+# Three servers side by side (memory store): one holding a single finished
+# task, one 100,000 and one POLLS_MAX; each round polls a finished task on
+# each.  A poll is a hash lookup: the rate should not depend on how many
+# tasks are stored.
+run_polls() {
+    local p0 p0_port pk pk_port pm pm_port r
+    local FLAGS=(--task-ttl 86400 --task-queue $(( POLLS_MAX + 1000 )))
+    start_ladon polls_0 LADON_EXAMPLE_STEP_MS=0 -- "${FLAGS[@]}"
+    p0=$LPID; p0_port=$LPORT
+    start_ladon polls_100k LADON_EXAMPLE_STEP_MS=0 -- "${FLAGS[@]}"
+    pk=$LPID; pk_port=$LPORT
+    start_ladon polls_max LADON_EXAMPLE_STEP_MS=0 -- "${FLAGS[@]}"
+    pm=$LPID; pm_port=$LPORT
+    log "polls: starting 100000 and $POLLS_MAX tasks"
+    fill_tasks "$pk_port" 100000 polls_fill_k
+    PL_K=$FILLED
+    fill_tasks "$pm_port" "$POLLS_MAX" polls_fill_m
+    PL_M=$FILLED
+    finished_task "$p0_port" "$TMP/polls_0.xml" >/dev/null || die "polls: a task did not finish"
+    finished_task "$pk_port" "$TMP/polls_k.xml" >/dev/null || die "polls: tasks did not finish"
+    finished_task "$pm_port" "$TMP/polls_m.xml" >/dev/null || die "polls: tasks did not finish"
+    PL_RSS_M=$(rss_kb "$pm" VmRSS)
+    for r in $(seq 1 "$ROUNDS"); do
+        CPU_PIDS=("$p0"); wrk_run polls_0 "$r" "http://127.0.0.1:$p0_port/TaskService" "$TMP/polls_0.xml" \
+            '<progress>1</progress>' "$TDUR"
+        CPU_PIDS=("$pk"); wrk_run polls_100k "$r" "http://127.0.0.1:$pk_port/TaskService" "$TMP/polls_k.xml" \
+            '<progress>1</progress>' "$TDUR"
+        CPU_PIDS=("$pm"); wrk_run polls_max "$r" "http://127.0.0.1:$pm_port/TaskService" "$TMP/polls_m.xml" \
+            '<progress>1</progress>' "$TDUR"
+    done
+    stop_pid "$p0"
+    stop_pid "$pk"
+    stop_pid "$pm" 120
+}
+
+# --- 6. instructions per request (callgrind) -------------------------------------
+run_instr() {
+    meson compile -C "$BUILD" plain_gsoap >/dev/null || die "build plain_gsoap"
+    bench/instructions.sh --plain "$PLAIN" --top 10 "$LADON" >"$TMP/instr.txt" 2>&1 ||
+        { cat "$TMP/instr.txt" >&2; die "bench/instructions.sh failed"; }
+}
+
 for s in $SECTIONS; do
     case $s in
         sync) run_sync ;;
         tasks) run_tasks ;;
         scale) run_scale ;;
-        *) die "unknown section '$s' (sync tasks scale)" ;;
+        polls) run_polls ;;
+        instr) run_instr ;;
+        *) die "unknown section '$s' (sync tasks scale polls instr)" ;;
     esac
 done
 
@@ -451,10 +558,13 @@ verdict() { awk -v v="$1" -v t="$2" -v op="$3" 'BEGIN {
     else print "MISSED" }'; }
 row() { # LABEL TEXT
     awk -v l="$1" '$1 == l' "$RESULTS" | grep -q . || return 0
-    printf '%-44s %10.0f %9.2f %9.2f %6s %9.1f\n' "$2" "$(col "$1" 3)" \
+    printf '%-44s %10.0f %9.2f %9.2f %6s %9.1f %7s\n' "$2" "$(col "$1" 3)" \
         "$(echo "$(col "$1" 4)" | awk '{print $1/1000}')" \
-        "$(echo "$(col "$1" 5)" | awk '{print $1/1000}')" "$(col "$1" 6)" "$(col "$1" 7)"
+        "$(echo "$(col "$1" 5)" | awk '{print $1/1000}')" "$(col "$1" 6)" "$(col "$1" 7)" \
+        "$(col "$1" 8 | awk '{if ($1 == "nan") print "-"; else printf "%.3f", $1}')"
 }
+# the median of column C of LABEL's rounds, or nan when there is none
+num() { awk -v l="$1" '$1 == l' "$RESULTS" | grep -q . && col "$1" "$2" || echo nan; }
 cpu_ratio() { # LABEL1 LABEL2: median over rounds of cpu/req(L2) / cpu/req(L1)
     awk -v a="$1" -v b="$2" '$1 == a {x[$2]=$7} $1 == b {y[$2]=$7}
         END {for (r in x) if (r in y && x[r] > 0) print y[r]/x[r]}' "$RESULTS" | med
@@ -465,8 +575,8 @@ echo
 echo "Ladon-C bench/run.sh, $DATE, $(nproc) cores, $(( $(date +%s) - START_S )) s"
 echo "wrk -t$THREADS -c$CONNS keep-alive; medians of $ROUNDS interleaved rounds ($DUR s each, tasks $TDUR s)"
 echo
-[ -s "$RESULTS" ] && printf '%-44s %10s %9s %9s %6s %9s\n' "" "req/s" "p50 ms" "p99 ms" "B/resp" \
-    "CPU us/r"
+[ -s "$RESULTS" ] && printf '%-44s %10s %9s %9s %6s %9s %7s\n' "" "req/s" "p50 ms" "p99 ms" "B/resp" \
+    "CPU us/r" "vcsw/r"
 row a "(a) ladon-examples Calculator.add"
 row b "(b) plain gSOAP pool, 32 threads"
 row c "(c) nginx static response"
@@ -479,11 +589,21 @@ row poll_hop "polls, memcached behind a ${HOP_US} us hop*"
 row raw_hop "raw gets through the same hop**"
 row start_mem "taskExample starts, memory store"
 row start_mc "taskExample starts, memcached store*"
-grep -q '^poll_mc ' "$RESULTS" && echo "CPU us/r: server CPU per request; * with memcached's CPU; ** memcached's CPU alone"
+row poll_rd "taskExample_progress polls, redis store*"
+row start_rd "taskExample starts, redis store*"
+row polls_0 "polls, memory store holding 1 task"
+row polls_100k "polls, memory store holding ${PL_K:-100000} tasks"
+row polls_max "polls, memory store holding ${PL_M:-$POLLS_MAX} tasks"
+[ -s "$RESULTS" ] && echo "CPU us/r: server CPU per request; vcsw/r: its threads' voluntary context switches per request"
+grep -q '^poll_mc ' "$RESULTS" && echo "* with the store's CPU and switches; ** memcached's CPU alone"
 [ -s "$RESULTS" ] && echo && echo "ratios (median of the per-round ratios)        value  target"
 if grep -q '^a ' "$RESULTS" 2>/dev/null; then
-    v=$(ratio a b); printf '%-44s %6.3f  >= 0.9  %s\n' "ladon / plain gSOAP" "$v" "$(verdict "$v" 0.9 '>=')"
-    v=$(ratio a c); printf '%-44s %6.3f\n' "ladon / nginx" "$v"
+    v=$(ratio a b); printf '%-44s %6.3f  >= 1.5  %s\n' "ladon / plain gSOAP" "$v" "$(verdict "$v" 1.5 '>=')"
+    v=$(ratio a c); printf '%-44s %6.3f  >= 0.7  %s\n' "ladon / nginx" "$v" "$(verdict "$v" 0.7 '>=')"
+    v=$(num a 5 | awk '{print ($1 == "nan") ? "nan" : $1 / 1000}')
+    printf '%-44s %6.3f  < 2     %s\n' "ladon p99 latency, ms" "$v" "$(verdict "$v" 2 '<')"
+    v=$(num a 8); printf '%-44s %6.3f  < 0.1   %s\n' "ladon voluntary context switches per request" "$v" \
+        "$(verdict "$v" 0.1 '<')"
     v=$(cpu_ratio a b); printf '%-44s %6.3f  (CPU per request of plain / of ladon)\n' "ladon / plain gSOAP, by CPU" "$v"
     v=$(ratio a_idle a); printf '%-44s %6.3f  >= 0.9  %s\n' "ladon with idle conns / ladon" "$v" "$(verdict "$v" 0.9 '>=')"
     v=$(ratio a_log a); printf '%-44s %6.3f\n' "ladon --log-level info / ladon" "$v"
@@ -494,22 +614,47 @@ if grep -q '^poll_mc ' "$RESULTS" 2>/dev/null; then
     if grep -q '^c ' "$RESULTS"; then
         v=$(ratio raw_get c); printf '%-44s %6.3f  (a raw get vs the HTTP ceiling)\n' "raw gets / nginx static response" "$v"
     fi
-    v=$(ratio poll_mc poll_mem); printf '%-44s %6.3f\n' "memcached polls / memory polls" "$v"
+    v=$(ratio poll_mc poll_mem); printf '%-44s %6.3f  >= 0.75 %s\n' "memcached polls / memory polls" "$v" \
+        "$(verdict "$v" 0.75 '>=')"
+    v=$(ratio poll_rd poll_mem); printf '%-44s %6.3f  >= 0.75 %s\n' "redis polls / memory polls" "$v" \
+        "$(verdict "$v" 0.75 '>=')"
     v=$(ratio poll_hop raw_hop); printf '%-44s %6.3f  >= 0.5  %s (round trips, not CPU, the limit)\n' \
         "polls / raw gets, both through the hop" "$v" "$(verdict "$v" 0.5 '>=')"
-    v=$(ratio start_mc start_mem); printf '%-44s %6.3f\n' "memcached starts / memory starts" "$v"
+    v=$(ratio start_mc start_mem); printf '%-44s %6.3f  >= 0.75 %s\n' "memcached starts / memory starts" "$v" \
+        "$(verdict "$v" 0.75 '>=')"
+    v=$(ratio start_rd start_mem); printf '%-44s %6.3f  >= 0.75 %s\n' "redis starts / memory starts" "$v" \
+        "$(verdict "$v" 0.75 '>=')"
+    echo
+    echo "CPU per request, by process (us; the store's = all - ladon's)      ladon   store"
+    for l in poll_mem poll_mc poll_rd start_mem start_mc start_rd; do
+        awk -v l="$l" '$1 == l' "$RESULTS" | grep -q . || continue
+        printf '%-62s %7.1f %7.1f\n' "$l" "$(col "$l" 9)" \
+            "$(awk -v a="$(col "$l" 7)" -v b="$(col "$l" 9)" 'BEGIN {print a - b}')"
+    done
+fi
+if grep -q '^polls_0 ' "$RESULTS" 2>/dev/null; then
+    v=$(ratio polls_100k polls_0); printf '%-44s %6.3f  >= 0.9  %s\n' "polls, 100,000 stored / 1 stored" "$v" \
+        "$(verdict "$v" 0.9 '>=')"
+    v=$(ratio polls_max polls_0); printf '%-44s %6.3f  >= 0.9  %s\n' "polls, ${PL_M:-$POLLS_MAX} stored / 1 stored" "$v" \
+        "$(verdict "$v" 0.9 '>=')"
+    printf '%-44s %8d kB\n' "VmRSS holding ${PL_M:-$POLLS_MAX} tasks" "${PL_RSS_M:-0}"
 fi
 if [ -n "${SC_BASE:-}" ]; then
     echo
     echo "scale: ladon-examples, memory store, $SC_STARTED finished tasks (--task-ttl $SCALE_TTL)"
     printf '%-44s %8d kB\n' "VmRSS baseline (after a warm-up)" "$SC_BASE"
-    printf '%-44s %8d kB  < 100 MB  %s\n' "VmRSS holding the finished tasks" "$SC_PEAK" \
-        "$(verdict "$SC_PEAK" 102400 '<')"
+    printf '%-44s %8d kB  <= 40 MB %s\n' "VmRSS holding the finished tasks" "$SC_PEAK" \
+        "$(verdict "$SC_PEAK" 40961 '<')"
     printf '%-44s %8d kB\n' "VmHWM (peak while starting them)" "$SC_HWM"
     printf '%-44s %8d kB  (%+d kB from the baseline)\n' "VmRSS after they expired" "$SC_AFTER" \
         $(( SC_AFTER - SC_BASE ))
     [ -z "$SC_TRIM" ] || printf '%-44s %8d kB  (%+d kB from the baseline)\n' \
         "  the same after malloc_trim(0) (gdb)" "$SC_TRIM" $(( SC_TRIM - SC_BASE ))
+fi
+if [ -s "$TMP/instr.txt" ]; then
+    echo
+    echo "instructions per Calculator.add under callgrind (bench/instructions.sh; lower is better)"
+    cat "$TMP/instr.txt"
 fi
 } | tee "$TMP/table"
 mkdir -p "$BUILD/bench-results"

@@ -13,7 +13,7 @@ build_pkgs=(gcc libc6-dev pkg-config meson ninja-build gsoap libgsoap-dev libxml
 fuzz_pkgs=(clang libclang-rt-14-dev)
 test_pkgs=(libcunit1-dev python3 python3-zeep php-cli php-soap curl libxml2-utils valgrind
            memcached redis-server apache2 jaxws default-jdk-headless "${fuzz_pkgs[@]}")
-bench_pkgs=(wrk nginx-light memcached curl)
+bench_pkgs=(wrk nginx-light memcached redis-server curl valgrind)
 
 case "$what" in
     build) pkgs=("${build_pkgs[@]}") ;;
