@@ -3,8 +3,9 @@
 # before/after figures for a change to the runtime.  Both servers run at
 # once on free ports (--log-level warn, other flags as given); wrk runs
 # (-t2 -c32, keep-alive, Calculator.add, every answer checked by
-# bench/wrk/soap.lua) alternate A B A B ...; prints each round and the median
-# of the per-round ratios B/A.
+# bench/wrk/soap.lua) alternate A B A B ...; prints each round (req/s,
+# latency, the server's CPU and voluntary context switches per request) and
+# the median of the per-round ratios B/A.
 #
 #   bench/ab.sh ROUNDS SECONDS BIN_A BIN_B [FLAGS...]
 # e.g. build the old tree in another folder, then
@@ -46,21 +47,34 @@ port() {
 }
 pa=$(port a)
 pb=$(port b)
-run() { # PORT -> "rps p50_us p99_us"
-    wrk -t2 -c32 -d"${secs}s" --timeout 10s -s "$lua" "http://127.0.0.1:$1/Calculator" -- \
-        "$tmp/add.xml" '<result>42</result>' |
-        sed -n 's/^BENCH requests=[0-9]* duration_us=[0-9]* rps=\([0-9.]*\) p50_us=\([0-9]*\) p99_us=\([0-9]*\).*/\1 \2 \3/p'
+tick_us=$(( 1000000 / $(getconf CLK_TCK) ))
+# CPU ticks (utime + stime) and voluntary context switches of every thread of PID
+usage() {
+    echo "$(awk '{print $14 + $15}' "/proc/$1/stat") $(cat /proc/"$1"/task/*/status |
+        awk '$1 == "voluntary_ctxt_switches:" {t += $2} END {print t + 0}')"
 }
-run "$pa" >/dev/null # warm-up
-run "$pb" >/dev/null
+run() { # PORT PID -> "rps p50_us p99_us cpu_us_per_req vcsw_per_req"
+    local u0 u1 line
+    u0=$(usage "$2")
+    line=$(wrk -t2 -c32 -d"${secs}s" --timeout 10s -s "$lua" "http://127.0.0.1:$1/Calculator" -- \
+        "$tmp/add.xml" '<result>42</result>' | grep '^BENCH ') || return 0
+    u1=$(usage "$2")
+    echo "$line $u0 $u1" | awk -v u="$tick_us" '{
+        for (i = 2; i <= NF; i++) if (split($i, kv, "=") == 2) f[kv[1]] = kv[2]
+        n = f["requests"]; c0 = $(NF - 3); v0 = $(NF - 2); c1 = $(NF - 1); v1 = $NF
+        printf "%s %s %s %.1f %.3f\n", f["rps"], f["p50_us"], f["p99_us"], (c1 - c0) * u / n, (v1 - v0) / n }'
+}
+run "$pa" "${pids[0]}" >/dev/null # warm-up
+run "$pb" "${pids[1]}" >/dev/null
 echo "date: $(date)"
 echo "A = $bin_a, B = $bin_b"
-echo "   A req/s  p50 us   p99 us |  B req/s  p50 us   p99 us | B/A"
+echo "   A req/s  p50 us   p99 us CPU us/r vcsw/r |  B req/s  p50 us   p99 us CPU us/r vcsw/r | B/A"
 for i in $(seq 1 "$n"); do
-    a=$(run "$pa")
-    b=$(run "$pb")
+    a=$(run "$pa" "${pids[0]}")
+    b=$(run "$pb" "${pids[1]}")
     [ -n "$a" ] && [ -n "$b" ] || { echo "a wrk run failed" >&2; exit 1; }
-    echo "$a | $b" | awk '{printf "%9.0f %7d %8d | %8.0f %7d %8d | %.3f\n", $1, $2, $3, $5, $6, $7, $5 / $1}'
+    echo "$a | $b" | awk '{printf "%9.0f %7d %8d %8.1f %6.3f | %8.0f %7d %8d %8.1f %6.3f | %.3f\n",
+        $1, $2, $3, $4, $5, $7, $8, $9, $10, $11, $7 / $1}'
 done | tee "$tmp/rounds"
 awk '{print $NF}' "$tmp/rounds" | sort -g |
     awk '{v[NR] = $1} END {printf "median B/A %.3f\n", (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2}'

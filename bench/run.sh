@@ -498,7 +498,9 @@ run_scale() {
 # tasks are stored.
 run_polls() {
     local p0 p0_port pk pk_port pm pm_port r
-    local FLAGS=(--task-ttl 86400 --task-queue $(( POLLS_MAX + 1000 )))
+    local q=$(( POLLS_MAX + 1000 ))
+    (( q > 1000000 )) && q=1000000      # --task-queue's upper bound
+    local FLAGS=(--task-ttl 86400 --task-queue "$q")
     start_ladon polls_0 LADON_EXAMPLE_STEP_MS=0 -- "${FLAGS[@]}"
     p0=$LPID; p0_port=$LPORT
     start_ladon polls_100k LADON_EXAMPLE_STEP_MS=0 -- "${FLAGS[@]}"
