@@ -14,6 +14,11 @@ So with `Connection: close` ladon's response is 16 bytes longer than plain gSOAP
 572 bytes; the body 444 and 426); before each service had its own namespace table it declared
 all three example services (542 bytes of body).
 
+bench/cost.sh compares the two servers on echo and inspect as well (bench/plain_gsoap mirrors
+services/calculator's types and code): the same echo and inspect requests (an escaped string; a
+record with every field and 3 items in each array) get the same response from both, with the
+same differences (only the prefix, in the body).
+
 usage: /usr/bin/python3 test_plain_gsoap_bytes.py PATH/TO/ladon-examples PATH/TO/plain_gsoap
 """
 
@@ -38,9 +43,27 @@ ADD = (b'<?xml version="1.0"?><s:Envelope xmlns:s="http://schemas.xmlsoap.org/so
        b'</s:Body></s:Envelope>')
 
 
-def request(close):
+ECHO = (b'<?xml version="1.0"?><s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/">'
+        b'<s:Body><c:echo xmlns:c="urn:ladon:examples:calculator"><text>a &lt;b&gt; &amp; \xc3\xa9'
+        b'</text></c:echo></s:Body></s:Envelope>')
+
+INSPECT = (b'<?xml version="1.0"?><s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/">'
+           b'<s:Body><c:inspect xmlns:c="urn:ladon:examples:calculator"><record>'
+           b'<title>T &amp; t</title><count>3</count><big>9000000000</big><ratio>1.5</ratio>'
+           b'<enabled>true</enabled><level>LEVEL_MEDIUM</level><when>2026-01-02T03:04:05Z</when>'
+           b'<payload>AQIDBA==</payload><limit>21</limit><origin><x>1</x><y>2</y></origin>'
+           b'<target><x>5</x><y>6</y></target>'
+           b'<values>1</values><values>2</values><values>3</values>'
+           b'<tags>t0</tags><tags>t1</tags><tags>t2</tags>'
+           b'<points><x>0</x><y>1</y></points><points><x>2</x><y>3</y></points>'
+           b'<points><x>4</x><y>5</y></points>'
+           b'<levels>LEVEL_LOW</levels><levels>LEVEL_MEDIUM</levels><levels>LEVEL_HIGH</levels>'
+           b'</record></c:inspect></s:Body></s:Envelope>')
+
+
+def request(close, body=ADD):
     return (b"POST /Calculator HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: text/xml; charset=utf-8\r\n"
-            b"Content-Length: %d\r\n%s\r\n" % (len(ADD), b"Connection: close\r\n" if close else b"")) + ADD
+            b"Content-Length: %d\r\n%s\r\n" % (len(body), b"Connection: close\r\n" if close else b"")) + body
 
 
 def as_ladon_sends(plain):
@@ -98,6 +121,16 @@ def body(server, checks):
         checks.equal("keep-alive: ladon's response is plain gSOAP's but for the prefix, the Server "
                      "header and gSOAP's Keep-Alive line", ladon, as_ladon_sends(plain))
         checks.equal("keep-alive: ladon's response is 593 bytes", len(ladon), 593)
+
+        for name, req, expect in ((b"echo", ECHO, b"<result>a &lt;b&gt; &amp; \xc3\xa9</result>"),
+                                  (b"inspect", INSPECT, b"<values_sum>6</values_sum>")):
+            plain = exchange(plain_port, request(close=True, body=req))
+            ladon = exchange(server.port, request(close=True, body=req))
+            what = name.decode()
+            checks.ok(what + ": plain gSOAP answers 200 with the result",
+                      plain.startswith(b"HTTP/1.1 200 ") and expect in plain, repr(plain[:2000]))
+            checks.equal(what + ": ladon's response is plain gSOAP's but for the prefix and the "
+                         "Server header", ladon, as_ladon_sends(plain))
     finally:
         proc.send_signal(signal.SIGTERM)
         try:
