@@ -6,13 +6,16 @@
 # servers this script starts and stops by PID (nginx with its own config,
 # prefix and pid file in a temp folder; nothing under /etc is touched).
 #
-#   bench/run.sh                     # all sections, ~12 minutes
+#   bench/run.sh                     # all sections, ~20 minutes
 #   BENCH_SECTIONS="sync" bench/run.sh
 #
 # Environment (defaults in brackets):
-#   BENCH_SECTIONS   sync tasks scale polls instr   which sections to run
+#   BENCH_SECTIONS   sync tasks scale polls instr cost   which sections to run
 #                    (polls: polls with 0, 100,000 and BENCH_POLLS_MAX stored
-#                    tasks; instr: bench/instructions.sh, callgrind)
+#                    tasks; instr: bench/instructions.sh, callgrind; cost:
+#                    inspect and echo of growing size, bench/cost_client.py)
+#   BENCH_COST       [inspect:10 inspect:1000 inspect:100000 echo:1024
+#                    echo:1048576 echo:16777216]   the cost section's workloads
 #   BENCH_ROUNDS     [3]    interleaved rounds; the table shows medians
 #   BENCH_DURATION   [10]   seconds of one wrk run (sync, idle)
 #   BENCH_TASK_DURATION [5] seconds of one wrk run (tasks)
@@ -26,7 +29,8 @@ set -euo pipefail
 
 cd "$(dirname "$0")/.."
 ROOT=$PWD
-SECTIONS=${BENCH_SECTIONS:-sync tasks scale polls instr}
+SECTIONS=${BENCH_SECTIONS:-sync tasks scale polls instr cost}
+COST_WORKLOADS=${BENCH_COST:-inspect:10 inspect:1000 inspect:100000 echo:1024 echo:1048576 echo:16777216}
 ROUNDS=${BENCH_ROUNDS:-3}
 DUR=${BENCH_DURATION:-10}
 TDUR=${BENCH_TASK_DURATION:-5}
@@ -536,6 +540,37 @@ run_instr() {
         { cat "$TMP/instr.txt" >&2; die "bench/instructions.sh failed"; }
 }
 
+# --- 7. cost that grows with the work -----------------------------------------
+# bench/cost_client.py sends one workload to ladon-examples and to plain
+# gSOAP (built for the same operations, bench/plain_gsoap) on one keep-alive
+# connection each, interleaved rounds, every answer checked; one RESULT line
+# per workload in $TMP/cost.txt.  Limits are raised for the largest
+# requests: 16 MB strings, 100,000-item arrays (4 arrays of inspect).
+run_cost() {
+    local w pp i cpid cport
+    start_ladon cost -- --max-request-size 64M --max-response-size 64M --max-string-length 32M \
+        --max-items 1000000 --workers 2
+    cpid=$LPID; cport=$LPORT
+    "$PLAIN" 0 2 >"$TMP/plain_cost.out" 2>"$TMP/plain_cost.err" &
+    pp=$!
+    PIDS+=("$pp")
+    local PPORT=
+    for i in $(seq 1 100); do
+        PPORT=$(sed -n 's/^listening on 127.0.0.1:\([0-9]*\).*/\1/p' "$TMP/plain_cost.out")
+        [ -n "$PPORT" ] && break
+        sleep 0.1
+    done
+    [ -n "$PPORT" ] || die "plain_gsoap (cost) did not start"
+    : >"$TMP/cost.txt"
+    for w in $COST_WORKLOADS; do
+        log "cost: $w"
+        /usr/bin/python3 bench/cost_client.py "$w" "$ROUNDS" "$cport" "$cpid" "$PPORT" "$pp" \
+            >>"$TMP/cost.txt" 2>&1 || { cat "$TMP/cost.txt" >&2; die "cost: $w"; }
+    done
+    stop_pid "$cpid"
+    stop_pid "$pp"
+}
+
 for s in $SECTIONS; do
     case $s in
         sync) run_sync ;;
@@ -543,7 +578,8 @@ for s in $SECTIONS; do
         scale) run_scale ;;
         polls) run_polls ;;
         instr) run_instr ;;
-        *) die "unknown section '$s' (sync tasks scale polls instr)" ;;
+        cost) run_cost ;;
+        *) die "unknown section '$s' (sync tasks scale polls instr cost)" ;;
     esac
 done
 
@@ -652,6 +688,30 @@ if [ -n "${SC_BASE:-}" ]; then
         $(( SC_AFTER - SC_BASE ))
     [ -z "$SC_TRIM" ] || printf '%-44s %8d kB  (%+d kB from the baseline)\n' \
         "  the same after malloc_trim(0) (gdb)" "$SC_TRIM" $(( SC_TRIM - SC_BASE ))
+fi
+if [ -s "$TMP/cost.txt" ]; then
+    echo
+    echo "cost that grows with the work: ladon-examples vs plain gSOAP, the same requests, one connection each"
+    echo "(medians of $ROUNDS interleaved rounds; per unit = per item for inspect (4 arrays), per byte of text for echo)"
+    printf '%-16s %10s %10s %10s %9s %9s %9s %9s %7s  %s\n' workload "req bytes" "ladon us" "plain us" \
+        "ladon ns/u" "MB/s" "CPU us" "RSS+ kB" "ratio" "(>= 1.0: plain time / ladon time)"
+    awk '$1 == "RESULT" {
+        delete f
+        for (i = 2; i <= NF; i++) { split($i, kv, "="); f[kv[1]] = kv[2] }
+        per = f["ladon_med_us"] / f["work"]
+        printf "%-16s %10d %10.1f %10.1f %9.1f %9.1f %9.1f %9d %7.3f  %s\n", f["workload"], f["req_bytes"],
+            f["ladon_med_us"], f["plain_med_us"], per * 1000,
+            f["req_bytes"] / f["ladon_med_us"], f["ladon_cpu_us"], f["ladon_hwm1_kb"] - f["ladon_hwm0_kb"],
+            f["ratio"], (f["ratio"] >= 1.0) ? "met" : "MISSED"
+        if (f["req_bytes"] < 1000000) next
+        rss[f["workload"]] = (f["ladon_hwm1_kb"] - f["ladon_hwm0_kb"]) * 1024 / f["req_bytes"]
+        prss[f["workload"]] = (f["plain_hwm1_kb"] - f["plain_hwm0_kb"]) * 1024 / f["req_bytes"]
+    } END {
+        print "peak RSS growth / request bytes (target <= 3; requests of 1 MB and more):"
+        for (w in rss) printf "  %-16s ladon %6.2f  plain %6.2f\n", w, rss[w], prss[w]
+    }' "$TMP/cost.txt"
+    echo "ladon ns/u: ladon's wall time per unit (an item of inspect's 4 arrays, a byte of echo's text); MB/s: request bytes per ladon wall second;"
+    echo "CPU us: ladon's CPU per request; RSS+: growth of ladon's VmHWM over the workload"
 fi
 if [ -s "$TMP/instr.txt" ]; then
     echo
