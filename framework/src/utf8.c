@@ -130,7 +130,9 @@ int ladon__xmlout_feed(ladon__xmlout_check *k, const char *s, size_t n)
     while (i < n) {
         unsigned char c;
         if (k->npend == 0 && k->nref == 0) {
-            /* the common case: printable ASCII other than '&' */
+            /* the common case: printable ASCII other than '&' (0x7F, which
+             * the run does not skip, is checked below) */
+            i += ladon__ascii_run(p + i, n - i, '&', 0x7F, 0x7F);
             while (i < n && (unsigned char)(p[i] - 0x20) < 0x5F && p[i] != '&')
                 i++;
             if (i == n)

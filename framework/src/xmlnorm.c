@@ -146,7 +146,10 @@ static int reference(norm *s, size_t i, size_t *next)
 static int chardata(norm *s, size_t i, char stop, size_t *end)
 {
     const unsigned char *u = (const unsigned char *)s->p;
-    while (i < s->n && u[i] != (unsigned char)stop) {
+    for (;;) {
+        i += ladon__ascii_run(u + i, s->n - i, '&', '<', (unsigned char)stop);
+        if (i >= s->n || u[i] == (unsigned char)stop)
+            break;
         unsigned char c = u[i];
         int r;
         if (c == '&') {

@@ -182,6 +182,64 @@ static void test_xmlout(void)
     }
 }
 
+/* The 8-byte skip both checkers use (utf8.h) against a byte-by-byte
+ * reference: every start and length over bytes that include each kind it
+ * must stop at, and both checkers' verdicts with a bad byte at every
+ * offset of a long text (the skip must never pass over it). */
+static size_t ascii_run_ref(const unsigned char *p, size_t n, unsigned char a, unsigned char b,
+                            unsigned char c)
+{
+    size_t i = 0;
+    while (i < n && p[i] >= 0x20 && p[i] < 0x80 && p[i] != a && p[i] != b && p[i] != c)
+        i++;
+    return i - i % 8;
+}
+
+static void test_ascii_run(void)
+{
+    static const unsigned char stops[] = {0x00, 0x01, 0x09, 0x1F, '&', '<', '"', 0x7F, 0x80, 0xC3,
+                                          0xFF};
+    unsigned char buf[64];
+    for (size_t k = 0; k < sizeof stops; k++)
+        for (size_t at = 0; at < sizeof buf; at++) {
+            for (size_t i = 0; i < sizeof buf; i++)
+                buf[i] = (unsigned char)(0x20 + (i * 7) % 0x5F); /* printable, '&' '<' '"' too */
+            buf[at] = stops[k];
+            for (size_t start = 0; start < 9; start++)
+                for (size_t len = 0; start + len <= sizeof buf; len += 3) {
+                    size_t got = ladon__ascii_run(buf + start, len, '&', '<', '"');
+                    CU_ASSERT_EQUAL(got, ascii_run_ref(buf + start, len, '&', '<', '"'));
+                }
+        }
+    /* a bad character at every offset of a 100-byte text is still found */
+    for (size_t at = 0; at < 100; at++) {
+        static const char *const bad[] = {"\x01", "\xFF", "\x1B"};
+        for (size_t k = 0; k < 3; k++) {
+            char text[256], doc[320], out[512];
+            ladon__xmlout_check chk;
+            memset(text, 'x', 100);
+            text[100] = '\0';
+            text[at] = bad[k][0];
+            snprintf(doc, sizeof doc, "<t>%s</t>", text);
+            CU_ASSERT_EQUAL(norm(doc, 64, out, sizeof out), LADON__XML_REFUSED);
+            memset(&chk, 0, sizeof chk);
+            CU_ASSERT_EQUAL(ladon__xmlout_feed(&chk, doc, strlen(doc)), -1);
+        }
+        {   /* and an entity at every offset is still decoded */
+            char text[256], doc[320], out[512], want[320];
+            memset(text, 'y', 100);
+            memcpy(text + at, "&#65;", 5);
+            text[at + 5 < 100 ? 100 : at + 5] = '\0';
+            snprintf(doc, sizeof doc, "<t>%s</t>", text);
+            memcpy(text + at, "A", 1);
+            memmove(text + at + 1, text + at + 5, strlen(text + at + 5) + 1);
+            snprintf(want, sizeof want, "<t>%s</t>", text);
+            CU_ASSERT_EQUAL(norm(doc, 64, out, sizeof out), LADON__XML_REWRITTEN);
+            CU_ASSERT_STRING_EQUAL(out, want);
+        }
+    }
+}
+
 /* Runs ladon__body_decode on a request with the given headers. */
 static int decode(const char *ctype, const char *cenc, int chunked, const void *raw, size_t n,
                   size_t max, char *out, size_t outlen)
@@ -296,6 +354,7 @@ int main(void)
         {"xsi:nil on the operation wrapper", test_nil_wrapper},
         {"nesting depth", test_depth},
         {"outgoing XML check", test_xmlout},
+        {"the 8-byte ASCII skip stops where the byte loops would", test_ascii_run},
         {"body decoding", test_body_decode},
         {NULL, NULL},
     };
