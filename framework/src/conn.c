@@ -107,6 +107,22 @@ void ladon__buf_cache_clear(ladon__buf_cache *cache)
         free(cache->bufs[--cache->n]);
 }
 
+int ladon__conn_drop_request(ladon__conn *c)
+{
+    size_t next = c->rpos + c->req_len, tail = c->wpos - next;
+    char *nb = NULL;
+    if (tail > 0) {
+        if ((nb = malloc(tail)) == NULL)
+            return -1;
+        memcpy(nb, c->buf + next, tail);
+    }
+    free(c->buf);
+    c->buf = nb;
+    c->cap = c->wpos = tail;
+    c->rpos = 0;
+    return 0;
+}
+
 void ladon__conn_buf_shrink(ladon__conn *c)
 {
     size_t have = c->wpos - c->rpos;

@@ -93,6 +93,13 @@ int ladon__conn_read(ladon__conn *c, ladon__buf_cache *cache, uint64_t max_reque
  * cache has room). */
 void ladon__conn_buf_give(ladon__conn *c, ladon__buf_cache *cache);
 
+/* Drops the request at rpos (req_len bytes) from c's buffer, keeping only
+ * what follows it (pipelined requests), in a buffer of their size: after
+ * gSOAP read a large request, its bytes need not stay while the operation
+ * runs.  rpos is then 0, at the next request.  Returns 0; -1 when out of
+ * memory (then nothing changed). */
+int ladon__conn_drop_request(ladon__conn *c);
+
 /* Cuts c's buffer to the bytes it holds (a parked request should not keep
  * a 16 KiB buffer for a few hundred bytes). */
 void ladon__conn_buf_shrink(ladon__conn *c);

@@ -119,6 +119,39 @@ static int w_fsend(struct soap *soap, const char *s, size_t n)
     return SOAP_OK;
 }
 
+/* gSOAP fpreparefinalrecv hook (called through the httppipe plugin's), at
+ * the end of soap_end_recv: the request is read, its values are in gSOAP's
+ * memory.  A request larger than KEEP_BUF releases what only reading
+ * needed before the operation runs: gSOAP's label buffer, which held each
+ * string whole while it was read and grew by doubling (32 MiB after a
+ * 16 MB string), the decoding buffers, and its own bytes in the
+ * connection's buffer.  A 16 MB echo then peaks while it is read, not
+ * also while the service copies the text and gSOAP writes the answer
+ * (bench/README.md, "cost").  Not for m_wait: a parked request is served
+ * again from its bytes (park.c). */
+static int w_fpreparefinalrecv(struct soap *soap)
+{
+    ladon__worker *w = worker_of(soap);
+    ladon__conn *c = w != NULL ? w->conn : NULL;
+
+    if (soap->lablen > KEEP_BUF && soap->labbuf != NULL) {
+        free(soap->labbuf); /* gSOAP's SOAP_MALLOC / SOAP_FREE: malloc and free */
+        soap->labbuf = NULL;
+        soap->lablen = 0;
+        soap->labidx = 0;
+    }
+    if (c == NULL || w->input_dropped || c->req_len <= KEEP_BUF ||
+        (w->call.op != NULL && w->call.op->kind == LADON_OP_TASK_WAIT))
+        return SOAP_OK;
+    w->in[0].n = w->in[1].n = 0;
+    ladon__buf_reset(&w->dec_a, KEEP_BUF);
+    ladon__buf_reset(&w->dec_b, KEEP_BUF);
+    ladon__buf_reset(&w->norm, KEEP_BUF);
+    if (ladon__conn_drop_request(c) == 0)
+        w->input_dropped = true; /* (else: kept until the response is out) */
+    return SOAP_OK;
+}
+
 /* Did the response go out whole: a head, then exactly the Content-Length
  * that gSOAP announced (fresponse)?  gSOAP can fail part way through a
  * body it already announced (out of memory while serializing the sending
@@ -322,6 +355,7 @@ int ladon__dispatch_init(struct ladon_server *srv)
     srv->gsoap_fposthdr = m->fposthdr;
     m->fposthdr = w_fposthdr;
     m->ffiltersend = w_ffiltersend;
+    m->fpreparefinalrecv = w_fpreparefinalrecv; /* (before httppipe, which calls it) */
     m->fseterror = ladon__call_seterror;
     m->socket = SOAP_INVALID_SOCKET;
     m->master = SOAP_INVALID_SOCKET;
@@ -499,6 +533,7 @@ static bool serve_soap(ladon__worker *w, ladon__conn *c, const ladon_service *sv
     w->conn = c;
     w->in[0].n = w->in[1].n = 0;
     w->io_failed = false;
+    w->input_dropped = false;
     w->sent_any = false;
     out_reset(w);
     ladon__call_reset(&w->call, soap, svc, w);
@@ -676,7 +711,7 @@ static bool serve_soap(ladon__worker *w, ladon__conn *c, const ladon_service *sv
     if (pipe != NULL && pipe->len > 0)
         LADON_LOGD("%s: %zu request bytes left unparsed", c->peer_str, pipe->len);
 done:
-    c->rpos = start + total; /* exactly the next request */
+    c->rpos = w->input_dropped ? 0 : start + total; /* exactly the next request */
     lab_repair(soap);
     if (pipe != NULL)
         pipe->len = 0;

@@ -61,6 +61,7 @@ typedef struct ladon__worker {
     bool resp_announced;      /* gSOAP wrote a response head (fresponse) ... */
     ULONG64 resp_len;         /* ... announcing this Content-Length */
     bool io_failed;           /* a write failed or timed out */
+    bool input_dropped;       /* the request's bytes were released once read (dispatch.c) */
     short fault_keep_alive;   /* while a fault is sent: the request's keep_alive */
     bool fault_answered;      /* the fault's HTTP response head was written */
 } ladon__worker;

@@ -258,6 +258,128 @@ static void test_faults_in_a_row(void)
     CU_ASSERT_EQUAL(srv_stop(&x), 0);
 }
 
+/* Reads one response whose body may exceed response.body: returns it
+ * (malloc'ed, NUL-terminated, *len bytes) or NULL. */
+static char *read_big(client *c, int *status, size_t *len)
+{
+    char *end, *body;
+    const char *cl;
+    size_t hlen, want, got = 0;
+    while ((end = c->len ? memmem(c->buf, c->len, "\r\n\r\n", 4) : NULL) == NULL)
+        if (cl_fill(c, 5000) <= 0)
+            return NULL;
+    hlen = (size_t)(end - c->buf) + 4;
+    c->buf[hlen - 1] = '\0';
+    if (sscanf(c->buf, "HTTP/1.%*d %d", status) != 1 ||
+        (cl = strcasestr(c->buf, "Content-Length:")) == NULL)
+        return NULL;
+    want = strtoul(cl + 15, NULL, 10);
+    cl_consume(c, hlen);
+    if ((body = malloc(want + 1)) == NULL)
+        return NULL;
+    while (got < want) {
+        size_t n;
+        if (c->len == 0 && cl_fill(c, 5000) <= 0) {
+            free(body);
+            return NULL;
+        }
+        n = c->len < want - got ? c->len : want - got;
+        memcpy(body + got, c->buf, n);
+        cl_consume(c, n);
+        got += n;
+    }
+    body[want] = '\0';
+    *len = want;
+    return body;
+}
+
+/* A request larger than dispatch.c's KEEP_BUF gives its bytes and gSOAP's
+ * label buffer back once gSOAP has read it, before the operation runs
+ * (w_fpreparefinalrecv): the requests pipelined behind it, the answer to
+ * it and the requests after it must not notice. */
+static void test_large_requests(void)
+{
+    ladon_config cfg;
+    srv x;
+    client *c;
+    response r;
+    size_t pad = 600000, tlen = 400000, n = 0, blen;
+    char *big_add = malloc(pad + 4096), *big_echo = malloc(tlen + 4096), *text = malloc(tlen + 1);
+    char *all = malloc(2 * (pad + tlen) + 16384), *body;
+    int status;
+    CU_ASSERT_PTR_NOT_NULL_FATAL(big_add);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(big_echo);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(text);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(all);
+    {
+        /* 600 KB of white space between the arguments of an add */
+        char *ws = malloc(pad + 1);
+        CU_ASSERT_PTR_NOT_NULL_FATAL(ws);
+        memset(ws, ' ', pad);
+        ws[pad] = '\0';
+        int bl = snprintf(NULL, 0, "%s<t:add xmlns:t=\"urn:ladon:test\"><a>40</a>%s<b>2</b></t:add>%s",
+                          ENV1, ws, ENV2);
+        sprintf(big_add, "POST /Test HTTP/1.1\r\nHost: x\r\nContent-Type: text/xml\r\n"
+                         "Content-Length: %d\r\n\r\n%s<t:add xmlns:t=\"urn:ladon:test\"><a>40</a>%s"
+                         "<b>2</b></t:add>%s", bl, ENV1, ws, ENV2);
+        free(ws);
+    }
+    for (size_t i = 0; i < tlen; i++)
+        text[i] = (char)('a' + i % 26);
+    text[tlen] = '\0';
+    {
+        int bl = snprintf(NULL, 0, "%s<t:echo xmlns:t=\"urn:ladon:test\"><text>%s</text></t:echo>%s",
+                          ENV1, text, ENV2);
+        sprintf(big_echo, "POST /Test HTTP/1.1\r\nHost: x\r\nContent-Type: text/xml\r\n"
+                          "Content-Length: %d\r\n\r\n%s<t:echo xmlns:t=\"urn:ladon:test\"><text>%s"
+                          "</text></t:echo>%s", bl, ENV1, text, ENV2);
+    }
+    base_config(&cfg);
+    cfg.workers = 1;
+    cfg.max_request_bytes = 2u << 20;
+    cfg.max_string_bytes = 1u << 20;
+    CU_ASSERT_EQUAL_FATAL(srv_start(&x, &cfg), 0);
+    c = cl_open(x.port);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(c);
+    /* in one send: big, small, big echo, small, big: answered in order */
+    const char *parts[] = {big_add, add_req(1, 2), big_echo, add_req(3, 4), big_add};
+    for (size_t i = 0; i < 5; i++) {
+        memcpy(all + n, parts[i], strlen(parts[i]));
+        n += strlen(parts[i]);
+    }
+    CU_ASSERT_EQUAL(cl_send(c, all, n), 0);
+    CU_ASSERT_EQUAL_FATAL(cl_read(c, &r, 5000), 0);
+    CU_ASSERT_EQUAL(result_of(&r), 42);
+    CU_ASSERT_EQUAL_FATAL(cl_read(c, &r, 5000), 0);
+    CU_ASSERT_EQUAL(result_of(&r), 3);
+    body = read_big(c, &status, &blen);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(body);
+    CU_ASSERT_EQUAL(status, 200);
+    CU_ASSERT_PTR_NOT_NULL(strstr(body, text));
+    free(body);
+    CU_ASSERT_EQUAL_FATAL(cl_read(c, &r, 5000), 0);
+    CU_ASSERT_EQUAL(result_of(&r), 7);
+    CU_ASSERT_EQUAL_FATAL(cl_read(c, &r, 5000), 0);
+    CU_ASSERT_EQUAL(result_of(&r), 42);
+    /* and alone, one after the other, on the same connection */
+    for (int i = 0; i < 3; i++) {
+        CU_ASSERT_EQUAL(cl_sends(c, big_echo), 0);
+        body = read_big(c, &status, &blen);
+        CU_ASSERT_PTR_NOT_NULL_FATAL(body);
+        CU_ASSERT_PTR_NOT_NULL(strstr(body, text));
+        free(body);
+        CU_ASSERT_EQUAL(cl_sends(c, add_req(i, 10)), 0);
+        CU_ASSERT_EQUAL_FATAL(cl_read(c, &r, 5000), 0);
+        CU_ASSERT_EQUAL(result_of(&r), i + 10);
+    }
+    cl_close(c);
+    CU_ASSERT_EQUAL(srv_stop(&x), 0);
+    free(all);
+    free(text);
+    free(big_echo);
+    free(big_add);
+}
+
 static void test_bad_http(void)
 {
     static const struct {
@@ -847,6 +969,7 @@ int main(void)
         {"calls on a keep-alive connection", test_calls},
         {"SOAP faults", test_faults},
         {"the same fault after answers and other faults", test_faults_in_a_row},
+        {"large requests released once read, pipelined or not", test_large_requests},
         {"bad HTTP", test_bad_http},
         {"oversize body", test_oversize_body},
         {"500 idle connections, new call < 1 s", test_idle_connections},
