@@ -45,23 +45,44 @@
 #define MAX_BUCKETS (1u << 30)
 #define ADD_SWEEP 16 /* expired records released per add() */
 
+/* A method name, kept once however many records name it ("Service.m" of
+ * every record would otherwise be a copy per task).  Guarded by mu; freed
+ * with the last record naming it. */
+typedef struct mname mname;
+struct mname {
+    mname *next; /* in its bucket */
+    size_t refs; /* records naming it */
+    char name[];
+};
+#define NAME_BUCKETS 64u
+
+/* A record.  A store that holds many finished tasks holds mostly these, so
+ * the record is kept small (issue 14: 100,000 finished tasks cost ~700
+ * bytes each before): fields needed only before or only after the end
+ * share their space, and a finished task's result is stored in the same
+ * allocation (one malloc chunk, allocated by the thread that finishes it). */
 typedef struct mrec mrec;
 struct mrec {
     mrec *hnext;         /* hash chain */
     mrec *eprev, *enext; /* expiry list (ended records only) */
+    const mname *method;
     int32_t id;
-    ladon_task_state state;
-    double starttime;  /* realtime at creation */
-    double mono_start; /* monotonic at creation */
-    double duration;   /* total, once ended */
-    double expires;    /* monotonic, once ended */
-    double progress;   /* stored progress (live cell read on top) */
+    uint8_t state; /* ladon_task_state */
+    uint8_t flags; /* LADON_TASK_CANCEL_REQUESTED, LADON_TASK_CLIENT_FAULT */
+    double starttime; /* realtime at creation */
+    union {
+        double mono_start; /* monotonic at creation (QUEUED, RUNNING) */
+        double duration;   /* the total (ended) */
+    };
+    union {
+        double progress; /* stored progress, live cell read on top (QUEUED,
+                          * RUNNING); 1.0 once ended */
+        double expires;  /* monotonic (ended) */
+    };
     ladon_task_live *live;
-    void *result;
+    char *message; /* failure text once ended; status line while running */
     size_t result_len;
-    char *message;  /* failure text once ended; status line while running */
-    unsigned flags; /* LADON_TASK_CANCEL_REQUESTED, LADON_TASK_CLIENT_FAULT */
-    char method[];
+    char result[]; /* DONE: result_len bytes and a NUL (mem_finish) */
 };
 
 /* An idempotency key: "method\0key" -> (id, hash), until expires. */
@@ -85,6 +106,7 @@ typedef struct mstore {
     mrec *ehead, *etail;
     size_t released; /* records expired since the last malloc_trim() */
     mkey *keys[KEY_BUCKETS];
+    mname *names[NAME_BUCKETS];
 } mstore;
 
 /* After this many records were released, the periodic sweep gives the free
@@ -96,6 +118,50 @@ static size_t bucket_of(int32_t id, size_t nbuckets)
 {
     uint64_t h = (uint64_t)(uint32_t)id * 0x9E3779B97F4A7C15ull;
     return (size_t)(h >> 32) & (nbuckets - 1);
+}
+
+static size_t fnv1a(const char *s, size_t len)
+{
+    uint64_t h = 1469598103934665603ull;
+    for (size_t i = 0; i < len; i++) {
+        h ^= (unsigned char)s[i];
+        h *= 1099511628211ull;
+    }
+    return (size_t)h;
+}
+
+/* method's interned name with one more reference; NULL when out of memory.
+ * Caller holds mu. */
+static mname *name_ref(mstore *ms, const char *method)
+{
+    size_t len = strlen(method);
+    mname **link = &ms->names[fnv1a(method, len) % NAME_BUCKETS];
+    for (mname *n = *link; n != NULL; n = n->next)
+        if (strcmp(n->name, method) == 0) {
+            n->refs++;
+            return n;
+        }
+    mname *n = malloc(sizeof *n + len + 1);
+    if (n == NULL)
+        return NULL;
+    memcpy(n->name, method, len + 1);
+    n->refs = 1;
+    n->next = *link;
+    *link = n;
+    return n;
+}
+
+/* Drops a reference to an interned name.  Caller holds mu. */
+static void name_unref(mstore *ms, const mname *name)
+{
+    mname **link = &ms->names[fnv1a(name->name, strlen(name->name)) % NAME_BUCKETS];
+    while (*link != name)
+        link = &(*link)->next;
+    if (--(*link)->refs == 0) {
+        mname *n = *link;
+        *link = n->next;
+        free(n);
+    }
 }
 
 /* Address of the link pointing at id's record (or at NULL). */
@@ -165,10 +231,11 @@ static void expiry_unlink(mstore *ms, mrec *r)
     r->eprev = r->enext = NULL;
 }
 
-static void rec_free(mrec *r)
+/* Frees r (caller holds mu, for its name). */
+static void rec_free(mstore *ms, mrec *r)
 {
+    name_unref(ms, r->method);
     ladon_task_live_unref(r->live);
-    free(r->result);
     free(r->message);
     free(r);
 }
@@ -184,7 +251,7 @@ static void remove_at(mstore *ms, mrec **link)
         ms->result_bytes -= r->result_len;
     }
     ms->count--;
-    rec_free(r);
+    rec_free(ms, r);
     if (ms->nbuckets > MIN_BUCKETS && ms->count < ms->nbuckets / 8)
         resize(ms, ms->nbuckets / 2);
 }
@@ -262,7 +329,7 @@ static void mem_close(ladon_store *st)
         mrec *r = ms->buckets[i];
         while (r != NULL) {
             mrec *next = r->hnext;
-            rec_free(r);
+            rec_free(ms, r);
             r = next;
         }
     }
@@ -273,6 +340,7 @@ static void mem_close(ladon_store *st)
             ms->keys[i] = k->next;
             free(k);
         }
+    /* every name went with its last record */
     pthread_mutex_destroy(&ms->mu);
     free(ms);
 }
@@ -281,8 +349,7 @@ static int mem_add(ladon_store *st, int32_t id, const char *method,
                    double starttime)
 {
     mstore *ms = (mstore *)st;
-    size_t mlen = strlen(method);
-    mrec *r = calloc(1, sizeof *r + mlen + 1);
+    mrec *r = calloc(1, sizeof *r);
     if (r == NULL)
         return LADON_ENOMEM;
     double now = ladon__store_monotonic(st);
@@ -290,7 +357,6 @@ static int mem_add(ladon_store *st, int32_t id, const char *method,
     r->state = LADON_TASK_QUEUED;
     r->starttime = starttime;
     r->mono_start = now;
-    memcpy(r->method, method, mlen + 1);
 
     pthread_mutex_lock(&ms->mu);
     expire_some(ms, now, ADD_SWEEP);
@@ -304,6 +370,11 @@ static int mem_add(ladon_store *st, int32_t id, const char *method,
             return LADON_STORE_EXISTS;
         }
         remove_at(ms, link);
+    }
+    if ((r->method = name_ref(ms, method)) == NULL) {
+        pthread_mutex_unlock(&ms->mu);
+        free(r);
+        return LADON_ENOMEM;
     }
     if (ms->count + 1 > ms->nbuckets && ms->nbuckets < MAX_BUCKETS)
         resize(ms, ms->nbuckets * 2);
@@ -368,8 +439,9 @@ static ladon_task_live *end_record(mstore *ms, mrec *r, ladon_task_state to,
 {
     ladon_task_live *live = r->live;
     r->live = NULL;
-    r->state = to;
-    r->progress = 1.0;
+    r->state = (uint8_t)to;
+    /* mono_start and progress give their space to these (fill_out: an
+     * ended record's progress is 1.0) */
     r->duration = now > r->mono_start ? now - r->mono_start : 0.0;
     r->expires = now + (double)ttl_s;
     expiry_insert(ms, r);
@@ -382,19 +454,25 @@ static int mem_finish(ladon_store *st, int32_t id, const void *result,
                       size_t len, unsigned ttl_s)
 {
     mstore *ms = (mstore *)st;
-    /* copy outside the lock; one spare byte keeps it non-NULL and lets
-     * readers get a NUL-terminated copy */
-    char *copy = len < SIZE_MAX ? malloc(len + 1) : NULL;
-    if (copy == NULL)
+    /* The finished record replaces the running one: a new block with the
+     * result after the fields, so a finished task is one allocation.  It is
+     * allocated and filled outside the lock, by the finishing thread; one
+     * spare byte lets readers get a NUL-terminated copy. */
+    mrec *done = len <= SIZE_MAX - sizeof *done - 1
+                     ? malloc(sizeof *done + len + 1)
+                     : NULL;
+    if (done == NULL)
         return LADON_ENOMEM;
     if (len > 0)
-        memcpy(copy, result, len);
-    copy[len] = '\0';
+        memcpy(done->result, result, len);
+    done->result[len] = '\0';
     double now = ladon__store_monotonic(st);
     ladon_task_live *live = NULL;
+    mrec *old = NULL;
     int rc = 0;
     pthread_mutex_lock(&ms->mu);
-    mrec *r = *find_link(ms, id);
+    mrec **link = find_link(ms, id);
+    mrec *r = *link;
     if (r == NULL)
         rc = LADON_ENOTFOUND;
     else if (r->state != LADON_TASK_RUNNING)
@@ -407,15 +485,22 @@ static int mem_finish(ladon_store *st, int32_t id, const void *result,
             rc = LADON_STORE_CANCELLED;
         }
     } else {
-        free(r->message); /* the status line */
-        r->message = NULL;
-        r->result = copy;
-        r->result_len = len;
-        copy = NULL;
-        live = end_record(ms, r, LADON_TASK_DONE, now, ttl_s);
+        /* not ended: on no expiry list yet, so the hash link is the only
+         * pointer to r */
+        old = r;
+        memcpy(done, r, sizeof *done);
+        done->message = NULL; /* the status line: freed with old */
+        done->result_len = len;
+        *link = done;
+        live = end_record(ms, done, LADON_TASK_DONE, now, ttl_s);
+        done = NULL;
     }
     pthread_mutex_unlock(&ms->mu);
-    free(copy);
+    free(done);
+    if (old != NULL) {
+        free(old->message);
+        free(old);
+    }
     ladon_task_live_unref(live);
     return rc;
 }
@@ -445,7 +530,7 @@ static int mem_end(ladon_store *st, int32_t id, ladon_task_state to,
         free(r->message);
         r->message = copy;
         copy = NULL;
-        r->flags = flags & LADON_TASK_CLIENT_FAULT;
+        r->flags = (uint8_t)(flags & LADON_TASK_CLIENT_FAULT);
         live = end_record(ms, r, to, now, ttl_s);
     }
     pthread_mutex_unlock(&ms->mu);
@@ -466,7 +551,7 @@ static void fill_out(const mrec *r, ladon_task_record *out, double now)
     out->info.id = r->id;
     out->info.state = r->state;
     out->info.starttime = r->starttime;
-    out->info.progress = r->progress;
+    out->info.progress = is_ended(r) ? 1.0 : r->progress;
     if (r->live != NULL) {
         double live = ladon_task_live_get(r->live);
         if (live > out->info.progress)
@@ -476,7 +561,7 @@ static void fill_out(const mrec *r, ladon_task_record *out, double now)
         out->info.duration = r->duration;
     else
         out->info.duration = now > r->mono_start ? now - r->mono_start : 0.0;
-    memcpy(out->method, r->method, strlen(r->method) + 1);
+    memcpy(out->method, r->method->name, strlen(r->method->name) + 1);
     if (r->message != NULL)
         snprintf(out->message, sizeof out->message, "%s", r->message);
     out->flags = r->flags;
@@ -496,14 +581,14 @@ static int mem_cancel(ladon_store *st, const char *method, int32_t id,
         remove_at(ms, link);
         r = NULL;
     }
-    if (r == NULL || strcmp(r->method, method) != 0) {
+    if (r == NULL || strcmp(r->method->name, method) != 0) {
         rc = LADON_ENOTFOUND;
     } else if (r->state == LADON_TASK_QUEUED) {
         rc = set_message(r, LADON_TASK_CANCELLED_MESSAGE);
         if (rc == 0)
             live = end_record(ms, r, LADON_TASK_CANCELLED, now, ttl_s);
     } else if (r->state == LADON_TASK_RUNNING) {
-        r->flags |= LADON_TASK_CANCEL_REQUESTED;
+        r->flags |= (uint8_t)LADON_TASK_CANCEL_REQUESTED;
     }
     if (rc == 0)
         fill_out(r, out, now);
@@ -564,12 +649,7 @@ static mkey *key_new(const char *method, const char *key)
 
 static size_t key_bucket(const char *name, size_t len)
 {
-    uint64_t h = 1469598103934665603ull;
-    for (size_t i = 0; i < len; i++) {
-        h ^= (unsigned char)name[i];
-        h *= 1099511628211ull;
-    }
-    return (size_t)(h % KEY_BUCKETS);
+    return fnv1a(name, len) % KEY_BUCKETS;
 }
 
 /* The live key named like k in its bucket (expired ones released on the
@@ -666,7 +746,7 @@ static int mem_get(ladon_store *st, const char *method, int32_t id,
         remove_at(ms, link); /* lazy expiry */
         r = NULL;
     }
-    if (r == NULL || strcmp(r->method, method) != 0) {
+    if (r == NULL || strcmp(r->method->name, method) != 0) {
         rc = LADON_ENOTFOUND;
         goto out;
     }
