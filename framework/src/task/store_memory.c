@@ -20,6 +20,11 @@
  * The table also shrinks when it becomes sparse, so a server that ran a
  * million short tasks returns to a small footprint once they expired.
  *
+ * Memory: a server may hold a great many finished tasks, so a finished
+ * record is one allocation holding only the bytes of its result that differ
+ * from its method's reference result (struct mname), and method names are
+ * kept once.
+ *
  * Progress of a RUNNING task is read from its live cell (a reference is kept
  * from start() until the task ends): updates cost the task no lock at all.
  *
@@ -47,14 +52,27 @@
 
 /* A method name, kept once however many records name it ("Service.m" of
  * every record would otherwise be a copy per task).  Guarded by mu; freed
- * with the last record naming it. */
+ * with the last record naming it.
+ *
+ * It also keeps the method's reference result: the first one of at most
+ * REF_MAX bytes, kept as long as the name.  Results of one method are XML
+ * of one element type, and mostly differ only inside it: the root's start
+ * tag with its namespace declarations and its end tag are the same in each
+ * (taskExample's 144 bytes differ in 1).  So a finished record keeps only
+ * what lies between the bytes its result shares at the start and at the
+ * end with the reference, and get() puts the result back together.  ref
+ * is set once (under mu) and never changes until the name is freed: a
+ * thread holding a reference to the name may read it without mu. */
 typedef struct mname mname;
 struct mname {
     mname *next; /* in its bucket */
-    size_t refs; /* records naming it */
+    size_t refs; /* records naming it, and mem_finish() calls using ref */
+    char *ref;   /* the reference result; NULL until one is finished */
+    size_t ref_len;
     char name[];
 };
 #define NAME_BUCKETS 64u
+#define REF_MAX 4095u /* the largest share: fits mrec's 12-bit fields */
 
 /* A record.  A store that holds many finished tasks holds mostly these, so
  * the record is kept small (issue 14: 100,000 finished tasks cost ~700
@@ -65,10 +83,13 @@ typedef struct mrec mrec;
 struct mrec {
     mrec *hnext;         /* hash chain */
     mrec *eprev, *enext; /* expiry list (ended records only) */
-    const mname *method;
+    mname *method;
     int32_t id;
-    uint8_t state; /* ladon_task_state */
-    uint8_t flags; /* LADON_TASK_CANCEL_REQUESTED, LADON_TASK_CLIENT_FAULT */
+    unsigned state : 4; /* ladon_task_state */
+    unsigned flags : 2; /* LADON_TASK_CANCEL_REQUESTED, LADON_TASK_CLIENT_FAULT */
+    /* DONE: the result's first pre and last suf bytes are the method's
+     * reference's first pre and last suf; result[] holds the rest */
+    unsigned pre : 12, suf : 12;
     double starttime; /* realtime at creation */
     union {
         double mono_start; /* monotonic at creation (QUEUED, RUNNING) */
@@ -81,9 +102,12 @@ struct mrec {
     };
     ladon_task_live *live;
     char *message; /* failure text once ended; status line while running */
-    size_t result_len;
-    char result[]; /* DONE: result_len bytes and a NUL (mem_finish) */
+    size_t result_len; /* DONE: of the whole result */
+    char result[]; /* DONE: its bytes between the shares, and a NUL */
 };
+_Static_assert(LADON_TASK_CANCELLED < 16 &&
+                   (LADON_TASK_CANCEL_REQUESTED | LADON_TASK_CLIENT_FAULT) < 4,
+               "mrec's state and flags fields are too narrow");
 
 /* An idempotency key: "method\0key" -> (id, hash), until expires. */
 typedef struct mkey mkey;
@@ -146,13 +170,15 @@ static mname *name_ref(mstore *ms, const char *method)
         return NULL;
     memcpy(n->name, method, len + 1);
     n->refs = 1;
+    n->ref = NULL;
+    n->ref_len = 0;
     n->next = *link;
     *link = n;
     return n;
 }
 
 /* Drops a reference to an interned name.  Caller holds mu. */
-static void name_unref(mstore *ms, const mname *name)
+static void name_unref(mstore *ms, mname *name)
 {
     mname **link = &ms->names[fnv1a(name->name, strlen(name->name)) % NAME_BUCKETS];
     while (*link != name)
@@ -160,6 +186,7 @@ static void name_unref(mstore *ms, const mname *name)
     if (--(*link)->refs == 0) {
         mname *n = *link;
         *link = n->next;
+        free(n->ref);
         free(n);
     }
 }
@@ -450,30 +477,86 @@ static ladon_task_live *end_record(mstore *ms, mrec *r, ladon_task_state to,
     return live;
 }
 
+/* How many of result's first and last bytes are ref's (*pre + *suf <= len,
+ * each <= ref_len). */
+static void shares(const char *result, size_t len, const char *ref,
+                   size_t ref_len, size_t *pre, size_t *suf)
+{
+    size_t p = 0, q = 0;
+    size_t max = len < ref_len ? len : ref_len;
+    while (p < max && result[p] == ref[p])
+        p++;
+    /* the suffix may overlap the prefix in ref, not in result */
+    max = len - p < ref_len ? len - p : ref_len;
+    while (q < max && result[len - 1 - q] == ref[ref_len - 1 - q])
+        q++;
+    *pre = p;
+    *suf = q;
+}
+
 static int mem_finish(ladon_store *st, int32_t id, const void *result,
                       size_t len, unsigned ttl_s)
 {
     mstore *ms = (mstore *)st;
+    const char *bytes = result;
+    int rc = 0;
+
     /* The finished record replaces the running one: a new block with the
-     * result after the fields, so a finished task is one allocation.  It is
-     * allocated and filled outside the lock, by the finishing thread; one
-     * spare byte lets readers get a NUL-terminated copy. */
-    mrec *done = len <= SIZE_MAX - sizeof *done - 1
-                     ? malloc(sizeof *done + len + 1)
+     * result's unshared bytes after the fields, so a finished task is one
+     * allocation, made and filled by the finishing thread outside the lock.
+     * First the method's reference is pinned (its name's count), so that it
+     * can be read without the lock. */
+    pthread_mutex_lock(&ms->mu);
+    mrec *r = *find_link(ms, id);
+    mname *m = NULL;
+    const char *ref = NULL;
+    size_t ref_len = 0;
+    if (r == NULL)
+        rc = LADON_ENOTFOUND;
+    else if (r->state != LADON_TASK_RUNNING)
+        rc = LADON_ESTATE;
+    else {
+        m = r->method;
+        m->refs++;
+        ref = m->ref;
+        ref_len = m->ref_len;
+    }
+    pthread_mutex_unlock(&ms->mu);
+    if (rc != 0)
+        return rc;
+
+    size_t pre = 0, suf = 0;
+    char *newref = NULL;
+    if (ref != NULL)
+        shares(bytes, len, ref, ref_len, &pre, &suf);
+    else if (len > 0 && len <= REF_MAX && (newref = malloc(len)) != NULL)
+        memcpy(newref, bytes, len); /* the method's first: the reference */
+    size_t mid = len - pre - suf;
+    /* one spare byte lets readers get a NUL-terminated copy */
+    mrec *done = mid <= SIZE_MAX - sizeof *done - 1
+                     ? malloc(sizeof *done + mid + 1)
                      : NULL;
-    if (done == NULL)
-        return LADON_ENOMEM;
-    if (len > 0)
-        memcpy(done->result, result, len);
-    done->result[len] = '\0';
+    if (done != NULL) {
+        if (mid > 0)
+            memcpy(done->result, bytes + pre, mid);
+        done->result[mid] = '\0';
+    }
+
     double now = ladon__store_monotonic(st);
     ladon_task_live *live = NULL;
     mrec *old = NULL;
-    int rc = 0;
     pthread_mutex_lock(&ms->mu);
+    if (newref != NULL && m->ref == NULL) {
+        m->ref = newref; /* this record's shares stay 0: it keeps it all */
+        m->ref_len = len;
+        newref = NULL;
+    }
     mrec **link = find_link(ms, id);
-    mrec *r = *link;
-    if (r == NULL)
+    r = *link;
+    if (done == NULL)
+        rc = LADON_ENOMEM;
+    else if (r == NULL || r->method != m) /* removed meanwhile (m is pinned:
+                                           * no other name has its address) */
         rc = LADON_ENOTFOUND;
     else if (r->state != LADON_TASK_RUNNING)
         rc = LADON_ESTATE;
@@ -491,12 +574,16 @@ static int mem_finish(ladon_store *st, int32_t id, const void *result,
         memcpy(done, r, sizeof *done);
         done->message = NULL; /* the status line: freed with old */
         done->result_len = len;
+        done->pre = pre & REF_MAX; /* <= ref_len <= REF_MAX */
+        done->suf = suf & REF_MAX;
         *link = done;
         live = end_record(ms, done, LADON_TASK_DONE, now, ttl_s);
         done = NULL;
     }
+    name_unref(ms, m); /* the pin */
     pthread_mutex_unlock(&ms->mu);
     free(done);
+    free(newref);
     if (old != NULL) {
         free(old->message);
         free(old);
@@ -757,7 +844,16 @@ static int mem_get(ladon_store *st, const char *method, int32_t id,
             rc = LADON_ENOMEM;
             goto out;
         }
-        memcpy(out->result, r->result, r->result_len + 1);
+        /* the shares from the method's reference, the rest from r */
+        const mname *m = r->method;
+        char *dst = out->result;
+        size_t mid = r->result_len - r->pre - r->suf;
+        if (r->pre > 0)
+            memcpy(dst, m->ref, r->pre);
+        memcpy(dst + r->pre, r->result, mid);
+        if (r->suf > 0)
+            memcpy(dst + r->pre + mid, m->ref + m->ref_len - r->suf, r->suf);
+        dst[r->result_len] = '\0';
         out->result_len = r->result_len;
     }
 out:

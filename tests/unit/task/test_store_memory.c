@@ -277,6 +277,94 @@ static void test_empty_result_is_result(void)
     ladon_store_close(st);
 }
 
+/* A task of method finished with len bytes of data: its id. */
+static int32_t finished(ladon_store *st, const char *method,
+                            const char *data, size_t len, unsigned ttl)
+{
+    int32_t id = running_task(st, method);
+    CU_ASSERT_EQUAL(ladon_store_finish(st, id, data, len, ttl), 0);
+    return id;
+}
+
+/* get answers exactly data, NUL-terminated, for id. */
+static void check_result(ladon_store *st, const char *method, int32_t id,
+                         const char *data, size_t len)
+{
+    ladon_task_record rec;
+    CU_ASSERT_EQUAL_FATAL(ladon_store_get(st, method, id, &rec, 1), 0);
+    CU_ASSERT_EQUAL(rec.info.state, LADON_TASK_DONE);
+    CU_ASSERT_EQUAL(rec.result_len, len);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(rec.result);
+    CU_ASSERT(rec.result_len != len || memcmp(rec.result, data, len) == 0);
+    CU_ASSERT_EQUAL(((char *)rec.result)[rec.result_len], '\0');
+    free(rec.result);
+}
+
+/* Results of one method share bytes with the method's first (store_memory.c
+ * keeps only what differs): whatever they share, get answers each result
+ * exactly, also after the record that gave the reference expired, and for
+ * a method whose records all expired and that comes back. */
+static void test_shared_results(void)
+{
+    static char big[6000];
+    memset(big, 'b', sizeof big);
+    memcpy(big, "<r xmlns=\"u\">", 13);
+    memcpy(big + sizeof big - 4, "</r>", 4);
+    const char *ref = "<r xmlns=\"u\"><v>1</v></r>";
+    const char *same[] = {
+        "<r xmlns=\"u\"><v>1</v></r>", /* all of it */
+        "<r xmlns=\"u\"><v>2</v></r>", /* all but one byte */
+        "<r xmlns=\"u\"><v>12345</v></r>",
+        "<r xmlns=\"u\"><v></v></r>",
+        "<r xmlns=\"u\"></r>",         /* prefix and suffix overlap in ref */
+        "<r xmlns=\"u\">",             /* a prefix of ref */
+        "</r>",                        /* a suffix of ref */
+        "<r xmlns=\"u\"><v>1</v></r><r xmlns=\"u\"><v>1</v></r>", /* ref twice */
+        "<",
+        ">",
+        "x<r xmlns=\"u\"><v>1</v></r>x", /* ref inside, nothing shared */
+        "",
+        "<q/>",
+    };
+    enum { NS = sizeof same / sizeof same[0] };
+    ladon_store *st = open_fake("memory:");
+    /* a first result too large to be the reference: the next one is */
+    int32_t bid = finished(st, "m", big, sizeof big, 100);
+    int32_t rid = finished(st, "m", ref, strlen(ref), 1);
+    int32_t ids[NS];
+    for (size_t i = 0; i < NS; i++)
+        ids[i] = finished(st, "m", same[i], strlen(same[i]), 100);
+    int32_t big2 = finished(st, "m", big, sizeof big, 100);
+    int32_t other = finished(st, "n", "<v>2</v>", 8, 100);
+    check_result(st, "m", rid, ref, strlen(ref));
+    check_result(st, "m", bid, big, sizeof big);
+    check_result(st, "m", big2, big, sizeof big);
+    check_result(st, "n", other, "<v>2</v>", 8);
+    for (size_t i = 0; i < NS; i++)
+        check_result(st, "m", ids[i], same[i], strlen(same[i]));
+
+    /* the reference belongs to the method's name, not to its record */
+    advance(2);
+    CU_ASSERT_EQUAL(ladon_store_sweep(st), 1);
+    ladon_task_record rec;
+    CU_ASSERT_EQUAL(ladon_store_get(st, "m", rid, &rec, 0), LADON_ENOTFOUND);
+    for (size_t i = 0; i < NS; i++)
+        check_result(st, "m", ids[i], same[i], strlen(same[i]));
+
+    /* every record of m gone, then m again: a new reference */
+    advance(200);
+    CU_ASSERT_EQUAL(ladon_store_sweep(st), NS + 3);
+    CU_ASSERT_EQUAL(records(st), 0);
+    const char *ref2 = "<s><w>1</w></s>";
+    int32_t r2 = finished(st, "m", ref2, strlen(ref2), 100);
+    int32_t a = finished(st, "m", "<s><w>22</w></s>", 16, 100);
+    int32_t b = finished(st, "m", ref, strlen(ref), 100);
+    check_result(st, "m", r2, ref2, strlen(ref2));
+    check_result(st, "m", a, "<s><w>22</w></s>", 16);
+    check_result(st, "m", b, ref, strlen(ref));
+    ladon_store_close(st);
+}
+
 static void test_fail_message(void)
 {
     ladon_store *st = open_fake("memory:");
@@ -703,6 +791,7 @@ int main(void)
         {"method scoping", test_method_scoping},
         {"transitions and clamping", test_transitions},
         {"empty result is a result", test_empty_result_is_result},
+        {"results sharing bytes", test_shared_results},
         {"failure message", test_fail_message},
         {"starttime and duration", test_times},
         {"ttl releases memory", test_ttl_releases_memory},
