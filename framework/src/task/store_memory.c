@@ -81,8 +81,12 @@ struct mname {
  * allocation (one malloc chunk, allocated by the thread that finishes it). */
 typedef struct mrec mrec;
 struct mrec {
-    mrec *hnext;         /* hash chain */
-    mrec *eprev, *enext; /* expiry list (ended records only) */
+    mrec *hnext; /* hash chain */
+    union {
+        ladon_task_live *live; /* RUNNING: its cell, a reference (or NULL) */
+        mrec *eprev;           /* ended: the expiry list */
+    };
+    mrec *enext; /* ended: the expiry list */
     mname *method;
     int32_t id;
     unsigned state : 4; /* ladon_task_state */
@@ -100,7 +104,6 @@ struct mrec {
                           * RUNNING); 1.0 once ended */
         double expires;  /* monotonic (ended) */
     };
-    ladon_task_live *live;
     char *message; /* failure text once ended; status line while running */
     size_t result_len; /* DONE: of the whole result */
     char result[]; /* DONE: its bytes between the shares, and a NUL */
@@ -262,7 +265,8 @@ static void expiry_unlink(mstore *ms, mrec *r)
 static void rec_free(mstore *ms, mrec *r)
 {
     name_unref(ms, r->method);
-    ladon_task_live_unref(r->live);
+    if (!is_ended(r)) /* else live is eprev */
+        ladon_task_live_unref(r->live);
     free(r->message);
     free(r);
 }
@@ -464,7 +468,7 @@ static int set_message(mrec *r, const char *text)
 static ladon_task_live *end_record(mstore *ms, mrec *r, ladon_task_state to,
                                    double now, unsigned ttl_s)
 {
-    ladon_task_live *live = r->live;
+    ladon_task_live *live = r->live; /* before expiry_insert() sets eprev */
     r->live = NULL;
     r->state = (uint8_t)to;
     /* mono_start and progress give their space to these (fill_out: an
@@ -639,7 +643,7 @@ static void fill_out(const mrec *r, ladon_task_record *out, double now)
     out->info.state = r->state;
     out->info.starttime = r->starttime;
     out->info.progress = is_ended(r) ? 1.0 : r->progress;
-    if (r->live != NULL) {
+    if (!is_ended(r) && r->live != NULL) {
         double live = ladon_task_live_get(r->live);
         if (live > out->info.progress)
             out->info.progress = live;
