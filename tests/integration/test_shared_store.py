@@ -36,6 +36,7 @@ usage: /usr/bin/python3 test_shared_store.py PATH/TO/ladon-examples {memcached|r
 import os
 import random
 import signal
+import socket
 import sys
 import tempfile
 import threading
@@ -175,6 +176,48 @@ def part_cross(checks, a, b, ctx):
         value, fault = call(svc.taskExample_result, task_id=tid)
         checks.ok("1: result fetched on %s == counter %d" % (what, counter),
                   fault is None and value == counter, repr((value, fault)))
+
+    # the stored result is written small (taskcall.c: exclusive canonical XML): no XML
+    # declaration, only the namespace it uses (it was the binding's whole table, 502 bytes)
+    store = ctx["store"]
+    raw = raw_record(store.kind, store.port, tid)
+    checks.ok("1: the stored record holds the result", raw is not None and b"result" in raw,
+              repr(raw))
+    if raw is not None:
+        checks.ok("1: ... without an XML declaration and with at most 2 namespace declarations "
+                  "(%d bytes)" % len(raw), b"<?xml" not in raw and raw.count(b"xmlns") <= 2,
+                  repr(raw))
+
+
+def raw_record(kind, port, task_id):
+    """The task's record as the store holds it (memcached: the value of get ladon:<id>; redis:
+    the hash field 'r', the result), or None."""
+    key = b"ladon:%d" % task_id
+    if kind == "memcached":
+        req = b"get " + key + b"\r\n"
+    else:
+        req = b"*3\r\n$4\r\nHGET\r\n$%d\r\n%s\r\n$1\r\nr\r\n" % (len(key), key)
+    with socket.create_connection(("127.0.0.1", port), timeout=5) as s:
+        s.sendall(req)
+        got = b""
+        end = b"END\r\n" if kind == "memcached" else None
+        while True:
+            chunk = s.recv(65536)
+            if not chunk:
+                break
+            got += chunk
+            if end is not None and got.endswith(end):
+                break
+            if end is None and b"\r\n" in got:
+                head, _, rest = got.partition(b"\r\n")
+                if head.startswith(b"$") and len(rest) >= int(head[1:]) + 2:
+                    return rest[:int(head[1:])]
+                if head.startswith(b"$-1"):
+                    return None
+    if kind == "memcached" and got.startswith(b"VALUE "):
+        head, _, rest = got.partition(b"\r\n")
+        return rest[:int(head.split()[3])]
+    return None
 
 
 # ---- 2. 2 x 500 concurrent starts -----------------------------------------------------------
@@ -500,7 +543,7 @@ def main():
         sys.exit(1)
     log("%s: pid %d, %s" % (kind, store.proc.pid, store.url()))
     t_all = time.monotonic()
-    ctx = {}
+    ctx = {"store": store}
     with tempfile.TemporaryDirectory(prefix="ladon-shared-store-") as root:
         servers = Servers(binary, store.url(), root)
         try:
