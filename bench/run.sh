@@ -140,6 +140,24 @@ start_ladon() {
     die "ladon-examples ($name) did not start"
 }
 
+# start_plain NAME THREADS: the plain gSOAP server (bench/plain_gsoap) on
+# a free port; sets PPID_, PPORT.
+start_plain() {
+    local i
+    "$PLAIN" 0 "$2" >"$TMP/$1.out" 2>"$TMP/$1.err" &
+    PPID_=$!
+    PIDS+=("$PPID_")
+    PPORT=
+    for i in $(seq 1 100); do
+        PPORT=$(sed -n 's/^listening on 127.0.0.1:\([0-9]*\).*/\1/p' "$TMP/$1.out")
+        [ -n "$PPORT" ] && return 0
+        kill -0 "$PPID_" 2>/dev/null || break
+        sleep 0.1
+    done
+    cat "$TMP/$1.err" >&2
+    die "plain_gsoap ($1) did not start"
+}
+
 # CPU time (utime + stime, clock ticks) used so far by the processes
 # PIDS and their children (nginx's workers): less sensitive to the other
 # load on this shared machine than req/s, so the table shows it per request.
@@ -230,7 +248,7 @@ log "results in $TMP; sections: $SECTIONS; $ROUNDS rounds"
 
 # --- 1+2. sync calls, idle connections ---------------------------------------
 run_sync() {
-    local r idle_pid resp nport
+    local r i idle_pid resp nport
 
     # (a) ladon-examples, defaults but without the per-request log line;
     #     idle connections must outlive the run (--idle-timeout)
@@ -240,16 +258,8 @@ run_sync() {
     start_ladon sync_alog -- --log-level info
     local L_PID=$LPID L_URL=http://127.0.0.1:$LPORT/Calculator
     # (b) the plain gSOAP pool, 32 threads (one per wrk connection)
-    "$PLAIN" 0 32 >"$TMP/plain.out" 2>"$TMP/plain.err" &
-    local B_PID=$!
-    PIDS+=("$B_PID")
-    local i B_PORT=
-    for i in $(seq 1 100); do
-        B_PORT=$(sed -n 's/^listening on 127.0.0.1:\([0-9]*\).*/\1/p' "$TMP/plain.out")
-        [ -n "$B_PORT" ] && break
-        sleep 0.1
-    done
-    [ -n "$B_PORT" ] || die "plain_gsoap did not start"
+    start_plain plain 32
+    local B_PID=$PPID_ B_PORT=$PPORT
     local B_URL=http://127.0.0.1:$B_PORT/Calculator
     # (c) nginx: a static response with the body ladon-examples sends
     resp=$(soap_post "$A_URL" "$TMP/add.xml")
@@ -547,7 +557,7 @@ run_instr() {
 # per workload in $TMP/cost.txt.  Limits are raised for the largest
 # requests: 16 MB strings, 100,000-item arrays (4 arrays of inspect).
 run_cost() {
-    local w pp i cpid cport PPORT
+    local w pp cpid cport
     : >"$TMP/cost.txt"
     for w in $COST_WORKLOADS; do
         log "cost: $w"
@@ -556,16 +566,8 @@ run_cost() {
         start_ladon cost -- --max-request-size 64M --max-response-size 64M \
             --max-string-length 32M --max-items 1000000 --workers 2
         cpid=$LPID; cport=$LPORT
-        "$PLAIN" 0 2 >"$TMP/plain_cost.out" 2>"$TMP/plain_cost.err" &
-        pp=$!
-        PIDS+=("$pp")
-        PPORT=
-        for i in $(seq 1 100); do
-            PPORT=$(sed -n 's/^listening on 127.0.0.1:\([0-9]*\).*/\1/p' "$TMP/plain_cost.out")
-            [ -n "$PPORT" ] && break
-            sleep 0.1
-        done
-        [ -n "$PPORT" ] || die "plain_gsoap (cost) did not start"
+        start_plain plain_cost 2
+        pp=$PPID_
         /usr/bin/python3 bench/cost_client.py "$w" "$ROUNDS" "$cport" "$cpid" "$PPORT" "$pp" \
             >>"$TMP/cost.txt" 2>&1 || { cat "$TMP/cost.txt" >&2; die "cost: $w"; }
         stop_pid "$cpid"
