@@ -119,6 +119,17 @@ static int w_fsend(struct soap *soap, const char *s, size_t n)
     return SOAP_OK;
 }
 
+/* The request's decoded input is read: what gSOAP reads from goes, the
+ * decoding buffers shrink back to KEEP_BUF (at the end of every request,
+ * and as soon as gSOAP has read a large one). */
+static void input_done(ladon__worker *w)
+{
+    w->in[0].n = w->in[1].n = 0;
+    ladon__buf_reset(&w->dec_a, KEEP_BUF);
+    ladon__buf_reset(&w->dec_b, KEEP_BUF);
+    ladon__buf_reset(&w->norm, KEEP_BUF);
+}
+
 /* gSOAP fpreparefinalrecv hook (called through the httppipe plugin's), at
  * the end of soap_end_recv: the request is read, its values are in gSOAP's
  * memory.  A request larger than KEEP_BUF releases what only reading
@@ -143,10 +154,7 @@ static int w_fpreparefinalrecv(struct soap *soap)
     if (c == NULL || w->input_dropped || c->req_len <= KEEP_BUF ||
         (w->call.op != NULL && w->call.op->kind == LADON_OP_TASK_WAIT))
         return SOAP_OK;
-    w->in[0].n = w->in[1].n = 0;
-    ladon__buf_reset(&w->dec_a, KEEP_BUF);
-    ladon__buf_reset(&w->dec_b, KEEP_BUF);
-    ladon__buf_reset(&w->norm, KEEP_BUF);
+    input_done(w);
     if (ladon__conn_drop_request(c) == 0)
         w->input_dropped = true; /* (else: kept until the response is out) */
     return SOAP_OK;
@@ -718,10 +726,7 @@ done:
     soap_destroy(soap);
     end_request(soap);
     ladon__taskcall_end(&w->call);
-    ladon__buf_reset(&w->dec_a, KEEP_BUF);
-    ladon__buf_reset(&w->dec_b, KEEP_BUF);
-    ladon__buf_reset(&w->norm, KEEP_BUF);
-    w->in[0].n = w->in[1].n = 0;
+    input_done(w);
     soap->socket = SOAP_INVALID_SOCKET;
     soap->user = NULL;
     w->conn = NULL;
