@@ -69,6 +69,7 @@ struct mname {
     size_t refs; /* records naming it, and mem_finish() calls using ref */
     char *ref;   /* the reference result; NULL until one is finished */
     size_t ref_len;
+    size_t bucket; /* of names[] it is in */
     char name[];
 };
 #define NAME_BUCKETS 64u
@@ -161,8 +162,8 @@ static size_t fnv1a(const char *s, size_t len)
  * Caller holds mu. */
 static mname *name_ref(mstore *ms, const char *method)
 {
-    size_t len = strlen(method);
-    mname **link = &ms->names[fnv1a(method, len) % NAME_BUCKETS];
+    size_t len = strlen(method), bucket = fnv1a(method, len) % NAME_BUCKETS;
+    mname **link = &ms->names[bucket];
     for (mname *n = *link; n != NULL; n = n->next)
         if (strcmp(n->name, method) == 0) {
             n->refs++;
@@ -175,15 +176,17 @@ static mname *name_ref(mstore *ms, const char *method)
     n->refs = 1;
     n->ref = NULL;
     n->ref_len = 0;
+    n->bucket = bucket;
     n->next = *link;
     *link = n;
     return n;
 }
 
-/* Drops a reference to an interned name.  Caller holds mu. */
+/* Drops a reference to an interned name (every record freed, every
+ * finish: its bucket is kept, not hashed again).  Caller holds mu. */
 static void name_unref(mstore *ms, mname *name)
 {
-    mname **link = &ms->names[fnv1a(name->name, strlen(name->name)) % NAME_BUCKETS];
+    mname **link = &ms->names[name->bucket];
     while (*link != name)
         link = &(*link)->next;
     if (--(*link)->refs == 0) {
