@@ -293,6 +293,20 @@ static char *read_big(client *c, int *status, size_t *len)
     return body;
 }
 
+/* A POST /Test of any size (post() holds 60,000 bytes): the envelope
+ * around before, middle, after; malloc'ed, or NULL. */
+static char *big_post(const char *before, const char *middle, const char *after)
+{
+    static const char head[] = "POST /Test HTTP/1.1\r\nHost: x\r\nContent-Type: text/xml\r\n"
+                               "Content-Length: %zu\r\n\r\n%s%s%s%s%s";
+    size_t bl = strlen(ENV1) + strlen(before) + strlen(middle) + strlen(after) + strlen(ENV2);
+    int n = snprintf(NULL, 0, head, bl, ENV1, before, middle, after, ENV2);
+    char *req = n > 0 ? malloc((size_t)n + 1) : NULL;
+    if (req != NULL)
+        snprintf(req, (size_t)n + 1, head, bl, ENV1, before, middle, after, ENV2);
+    return req;
+}
+
 /* A request larger than dispatch.c's KEEP_BUF gives its bytes and gSOAP's
  * label buffer back once gSOAP has read it, before the operation runs
  * (w_fpreparefinalrecv): the requests pipelined behind it, the answer to
@@ -304,36 +318,23 @@ static void test_large_requests(void)
     client *c;
     response r;
     size_t pad = 600000, tlen = 400000, n = 0, blen;
-    char *big_add = malloc(pad + 4096), *big_echo = malloc(tlen + 4096), *text = malloc(tlen + 1);
-    char *all = malloc(2 * (pad + tlen) + 16384), *body;
+    char *ws = malloc(pad + 1), *text = malloc(tlen + 1);
+    char *all = malloc(2 * (pad + tlen) + 16384), *body, *big_add, *big_echo;
     int status;
-    CU_ASSERT_PTR_NOT_NULL_FATAL(big_add);
-    CU_ASSERT_PTR_NOT_NULL_FATAL(big_echo);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(ws);
     CU_ASSERT_PTR_NOT_NULL_FATAL(text);
     CU_ASSERT_PTR_NOT_NULL_FATAL(all);
-    {
-        /* 600 KB of white space between the arguments of an add */
-        char *ws = malloc(pad + 1);
-        CU_ASSERT_PTR_NOT_NULL_FATAL(ws);
-        memset(ws, ' ', pad);
-        ws[pad] = '\0';
-        int bl = snprintf(NULL, 0, "%s<t:add xmlns:t=\"urn:ladon:test\"><a>40</a>%s<b>2</b></t:add>%s",
-                          ENV1, ws, ENV2);
-        sprintf(big_add, "POST /Test HTTP/1.1\r\nHost: x\r\nContent-Type: text/xml\r\n"
-                         "Content-Length: %d\r\n\r\n%s<t:add xmlns:t=\"urn:ladon:test\"><a>40</a>%s"
-                         "<b>2</b></t:add>%s", bl, ENV1, ws, ENV2);
-        free(ws);
-    }
+    /* 600 KB of white space between the arguments of an add; a 400 KB echo */
+    memset(ws, ' ', pad);
+    ws[pad] = '\0';
     for (size_t i = 0; i < tlen; i++)
         text[i] = (char)('a' + i % 26);
     text[tlen] = '\0';
-    {
-        int bl = snprintf(NULL, 0, "%s<t:echo xmlns:t=\"urn:ladon:test\"><text>%s</text></t:echo>%s",
-                          ENV1, text, ENV2);
-        sprintf(big_echo, "POST /Test HTTP/1.1\r\nHost: x\r\nContent-Type: text/xml\r\n"
-                          "Content-Length: %d\r\n\r\n%s<t:echo xmlns:t=\"urn:ladon:test\"><text>%s"
-                          "</text></t:echo>%s", bl, ENV1, text, ENV2);
-    }
+    big_add = big_post("<t:add xmlns:t=\"urn:ladon:test\"><a>40</a>", ws, "<b>2</b></t:add>");
+    big_echo = big_post("<t:echo xmlns:t=\"urn:ladon:test\"><text>", text, "</text></t:echo>");
+    free(ws);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(big_add);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(big_echo);
     base_config(&cfg);
     cfg.workers = 1;
     cfg.max_request_bytes = 2u << 20;
