@@ -32,6 +32,14 @@ void lg_emit_wsdl(lg_sb *out, const lg_service *s);
  * no single soap:address to split at. */
 int lg_emit_glue_c(lg_sb *out, lg_model *m, const char *name, const char *const *wsdls, lg_diag *d);
 
+/* Service s's description tables (emit_desc.c), written into NAME_ladon.c
+ * before its operations table: the ladon_type_info of each type, the
+ * ladon_op_info of each operation (named lg_desc_op_var(s, op)) and, when
+ * lg_desc_n_types(s) > 0, the array ladon__PREFIX_types. */
+void lg_emit_desc(lg_sb *out, lg_arena *a, const lg_service *s);
+const char *lg_desc_op_var(lg_arena *a, const lg_service *s, const char *op);
+size_t lg_desc_n_types(const lg_service *s);
+
 /* The address ladon-gen puts into each WSDL: "http://localhost/Calculator". */
 char *lg_emit_address(lg_arena *a, const lg_service *s);
 

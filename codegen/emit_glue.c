@@ -26,33 +26,6 @@ void lg_emit_glue_h(lg_sb *out, lg_model *m, const char *name)
     lg_arena_free(&a);
 }
 
-/* Appends s as the contents of a C string literal. */
-static void c_escape(lg_sb *out, const char *s, size_t n)
-{
-    for (size_t i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)s[i];
-        if (c == '"' || c == '\\')
-            lg_sb_printf(out, "\\%c", c);
-        else if (c == '\n')
-            lg_sb_puts(out, "\\n");
-        else if (c == '\t')
-            lg_sb_puts(out, "\\t");
-        else if (c == '?' && i + 1 < n && s[i + 1] == '?')
-            lg_sb_puts(out, "\\?"); /* no trigraphs */
-        else if (c < 0x20 || c >= 0x7f)
-            lg_sb_printf(out, "\\%03o", c);
-        else
-            lg_sb_putc(out, (char)c);
-    }
-}
-
-static void c_string(lg_sb *out, const char *s)
-{
-    lg_sb_putc(out, '"');
-    c_escape(out, s, strlen(s));
-    lg_sb_putc(out, '"');
-}
-
 /* A static const char array holding s, one literal per line. */
 static void c_text(lg_sb *out, const char *var, const char *s, size_t n)
 {
@@ -64,7 +37,7 @@ static void c_text(lg_sb *out, const char *var, const char *s, size_t n)
         const char *nl = memchr(s + i, '\n', n - i);
         size_t end = nl ? (size_t)(nl - s) + 1 : n;
         lg_sb_puts(out, "\n    \"");
-        c_escape(out, s + i, end - i);
+        lg_sb_c_escape(out, s + i, end - i);
         lg_sb_putc(out, '"');
         i = end;
     }
@@ -341,7 +314,7 @@ static void emit_namespaces(lg_sb *out, const char *decl, const lg_model *m, con
         if (only != NULL && m->services[i] != only)
             continue;
         lg_sb_printf(out, "    { \"%s\", ", m->services[i]->prefix);
-        c_string(out, m->services[i]->ns);
+        lg_sb_c_string(out, m->services[i]->ns);
         lg_sb_puts(out, ", NULL, NULL },\n");
     }
     lg_sb_puts(out, "    { NULL, NULL, NULL, NULL }\n};\n\n");
@@ -360,17 +333,21 @@ static int emit_service(lg_sb *out, lg_arena *a, const lg_service *s, bool only,
             emit_task_companions(out, a, s, &s->ops[i]);
     }
 
+    lg_emit_desc(out, a, s);
     lg_sb_printf(out, "static const ladon_operation ladon__%s_operations[] = {\n", p);
     for (size_t i = 0; i < s->n_ops; i++) {
         const lg_op *op = &s->ops[i];
-        lg_sb_printf(out, "    { \"%s\", \"%s\", soap_serve_%s, %s, %s },\n", op->name, lg_name_op_tag(a, s, op->name),
-                     lg_name_op(a, s, op->name), op->kind == LG_OP_TASK ? "LADON_OP_TASK_START" : "LADON_OP_METHOD",
-                     op->kind == LG_OP_TASK ? lg_printf(a, "&%s", task_table(a, s, op)) : "NULL");
+        lg_sb_printf(out, "    { \"%s\", \"%s\", soap_serve_%s, %s, %s, &%s },\n", op->name,
+                     lg_name_op_tag(a, s, op->name), lg_name_op(a, s, op->name),
+                     op->kind == LG_OP_TASK ? "LADON_OP_TASK_START" : "LADON_OP_METHOD",
+                     op->kind == LG_OP_TASK ? lg_printf(a, "&%s", task_table(a, s, op)) : "NULL",
+                     lg_desc_op_var(a, s, op->name));
         n_ops++;
         for (size_t c = 0; op->kind == LG_OP_TASK && c < lg_n_task_companions; c++) {
             const char *co = lg_task_op_name(a, op, &lg_task_companions[c]);
-            lg_sb_printf(out, "    { \"%s\", \"%s\", soap_serve_%s, %s, &%s },\n", co, lg_name_op_tag(a, s, co),
-                         lg_name_op(a, s, co), lg_task_companions[c].kind, task_table(a, s, op));
+            lg_sb_printf(out, "    { \"%s\", \"%s\", soap_serve_%s, %s, &%s, &%s },\n", co, lg_name_op_tag(a, s, co),
+                         lg_name_op(a, s, co), lg_task_companions[c].kind, task_table(a, s, op),
+                         lg_desc_op_var(a, s, co));
             n_ops++;
         }
     }
@@ -391,17 +368,18 @@ static int emit_service(lg_sb *out, lg_arena *a, const lg_service *s, bool only,
     lg_sb_putc(out, '\n');
 
     lg_sb_printf(out, "static const ladon_service ladon__%s_service = {\n    ", p);
-    c_string(out, s->name);
+    lg_sb_c_string(out, s->name);
     lg_sb_puts(out, ",\n    ");
-    c_string(out, p);
+    lg_sb_c_string(out, p);
     lg_sb_puts(out, ",\n    ");
-    c_string(out, s->ns);
+    lg_sb_c_string(out, s->ns);
     lg_sb_puts(out, ",\n    ");
-    c_string(out, s->doc);
+    lg_sb_c_string(out, s->doc);
     lg_sb_printf(out, ",\n    ladon__%s_wsdl_head,\n    ladon__%s_wsdl_tail,\n", p, p);
     /* a binding of one service: its table is the binding's */
-    lg_sb_printf(out, "    ladon__%s_operations,\n    %zu,\n    %s,\n};\n\n", p, n_ops,
-                 only ? "namespaces" : lg_printf(a, "ladon__%s_namespaces", p));
+    lg_sb_printf(out, "    ladon__%s_operations,\n    %zu,\n    %s,\n    %s,\n    %zu,\n};\n\n", p, n_ops,
+                 only ? "namespaces" : lg_printf(a, "ladon__%s_namespaces", p),
+                 lg_desc_n_types(s) > 0 ? lg_printf(a, "ladon__%s_types", p) : "NULL", lg_desc_n_types(s));
     return 0;
 }
 
@@ -417,7 +395,7 @@ int lg_emit_glue_c(lg_sb *out, lg_model *m, const char *name, const char *const 
                       " * namespaces table and the binding's descriptor (docs/internals.md). */\n"
                       "#include \"soapH.h\"\n#include <ladon/error.h>\n#include <ladon/service.h>\n%s#include \"%s_ladon.h\"\n\n",
                  has_tasks ? "#include <ladon/store.h>\n" : "", name);
-    lg_sb_printf(out, "#if LADON_SERVICE_ABI != 3\n"
+    lg_sb_printf(out, "#if LADON_SERVICE_ABI != 4\n"
                       "#error \"%s_ladon.c was generated for another Ladon-C version: regenerate it\"\n"
                       "#endif\n\n",
                  name);

@@ -160,6 +160,33 @@ void lg_sb_free(lg_sb *sb)
     sb->len = sb->cap = 0;
 }
 
+/* Appends s as the contents of a C string literal. */
+void lg_sb_c_escape(lg_sb *out, const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c == '"' || c == '\\')
+            lg_sb_printf(out, "\\%c", c);
+        else if (c == '\n')
+            lg_sb_puts(out, "\\n");
+        else if (c == '\t')
+            lg_sb_puts(out, "\\t");
+        else if (c == '?' && i + 1 < n && s[i + 1] == '?')
+            lg_sb_puts(out, "\\?"); /* no trigraphs */
+        else if (c < 0x20 || c >= 0x7f)
+            lg_sb_printf(out, "\\%03o", c);
+        else
+            lg_sb_putc(out, (char)c);
+    }
+}
+
+void lg_sb_c_string(lg_sb *out, const char *s)
+{
+    lg_sb_putc(out, '"');
+    lg_sb_c_escape(out, s, strlen(s));
+    lg_sb_putc(out, '"');
+}
+
 /* Appends the message after the n-byte prefix already in d->text. */
 static void diag_message(lg_diag *d, int n, const char *fmt, va_list ap)
 {

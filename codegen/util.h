@@ -66,6 +66,11 @@ void lg_sb_vprintf(lg_sb *sb, const char *fmt, va_list ap);
 /* The contents; "" for an empty buffer. */
 const char *lg_sb_str(const lg_sb *sb);
 void lg_sb_free(lg_sb *sb);
+/* Appends the n bytes of s as the contents of a C string literal (quotes,
+ * backslashes, controls and non-ASCII escaped, no trigraphs); and s with its
+ * quotes. */
+void lg_sb_c_escape(lg_sb *out, const char *s, size_t n);
+void lg_sb_c_string(lg_sb *out, const char *s);
 
 /* --- diagnostics --------------------------------------------------------- */
 /* ladon-gen stops at the first error; the diag keeps its text:

@@ -20,7 +20,7 @@ struct Namespace;
 
 /* Version of this contract; generated code checks it and fails with
  * "regenerate" when it differs. */
-#define LADON_SERVICE_ABI 3
+#define LADON_SERVICE_ABI 4
 
 typedef enum ladon_op_kind {
     LADON_OP_METHOD = 0,        /* plain operation */
@@ -56,12 +56,74 @@ typedef struct ladon_task_desc {
     int (*check)(ladon_call *call, void *args);
 } ladon_task_desc;
 
+/* --- The description of a service (ABI 4) --------------------------------
+ * What the WSDL says, as data: ladon-gen writes these tables from the same
+ * model as the WSDL, and the service browser (docs/browser.md) renders its
+ * pages and try-it forms from them, never from parsing the WSDL. */
+
+/* The value type of a member, as it is written in XML. */
+typedef enum ladon_value_kind {
+    LADON_VALUE_INT,      /* xsd:int */
+    LADON_VALUE_LONG,     /* xsd:long */
+    LADON_VALUE_DOUBLE,   /* xsd:double */
+    LADON_VALUE_BOOLEAN,  /* xsd:boolean */
+    LADON_VALUE_STRING,   /* xsd:string */
+    LADON_VALUE_DATETIME, /* xsd:dateTime */
+    LADON_VALUE_BASE64,   /* xsd:base64Binary */
+    LADON_VALUE_ENUM,     /* a simpleType of the service: type says which */
+    LADON_VALUE_STRUCT    /* a complexType of the service: type says which */
+} ladon_value_kind;
+
+typedef enum ladon_occurs {
+    LADON_OCCURS_ONE,      /* minOccurs 1, maxOccurs 1 */
+    LADON_OCCURS_OPTIONAL, /* minOccurs 0, maxOccurs 1 */
+    LADON_OCCURS_MANY      /* minOccurs 0, maxOccurs unbounded: repeated, no wrapper */
+} ladon_occurs;
+
+typedef struct ladon_type_info ladon_type_info;
+
+/* A field of a struct, a parameter of an operation, or its result. */
+typedef struct ladon_member_info {
+    const char *name;            /* the element's (unqualified) name */
+    const char *xml_type;        /* "xsd:int", "calculator:Point" */
+    ladon_value_kind kind;
+    ladon_occurs occurs;
+    const ladon_type_info *type; /* for LADON_VALUE_ENUM / _STRUCT, else NULL */
+    const char *doc;             /* "" when none */
+} ladon_member_info;
+
+typedef struct ladon_enum_value {
+    const char *name; /* the XML value: "LEVEL_LOW" */
+    const char *doc;  /* "" when none */
+} ladon_enum_value;
+
+/* A struct (complexType) or enum (simpleType) of a service. */
+struct ladon_type_info {
+    const char *name; /* the XML type name: "Point" */
+    const char *doc;
+    ladon_value_kind kind; /* LADON_VALUE_STRUCT or LADON_VALUE_ENUM */
+    const ladon_member_info *fields; /* a struct's, in order */
+    size_t n_fields;
+    const ladon_enum_value *values; /* an enum's, in order */
+    size_t n_values;
+};
+
+/* An operation's inputs and result, and its documentation as the WSDL has
+ * it. */
+typedef struct ladon_op_info {
+    const char *doc;
+    const ladon_member_info *params; /* the children of the request element */
+    size_t n_params;
+    ladon_member_info result;        /* the one child of the response element */
+} ladon_op_info;
+
 typedef struct ladon_operation {
     const char *name;             /* XML local name of the request: "add" */
     const char *tag;              /* qualified tag for soap_match_tag: "calculator:add" */
     int (*serve)(struct soap *);  /* generated soap_serve_<prefix>__<op> */
     ladon_op_kind kind;
     const ladon_task_desc *task; /* the task of a LADON_OP_TASK_* op; NULL */
+    const ladon_op_info *info;   /* its description (ABI 4) */
 } ladon_operation;
 
 typedef struct ladon_service {
@@ -79,6 +141,11 @@ typedef struct ladon_service {
      * SOAP ones and the service's own, so a response declares only the
      * namespaces it uses (ABI 2).  NULL: the binding's table. */
     struct Namespace *namespaces;
+    /* Every type of the service, in the WSDL's order: its own, then the
+     * task types (TaskState, TaskInfoResponse, TaskProgressResponse) when
+     * it has a task (ABI 4). */
+    const ladon_type_info *const *types;
+    size_t n_types;
 } ladon_service;
 
 typedef struct ladon_binding {

@@ -12,7 +12,7 @@
 
 static struct soap *soap;
 static ladon_call call;
-static const ladon_operation op = {"add", "t:add", NULL, LADON_OP_METHOD, NULL};
+static const ladon_operation op = {"add", "t:add", NULL, LADON_OP_METHOD, NULL, NULL};
 
 static int init(void)
 {

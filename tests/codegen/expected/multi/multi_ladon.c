@@ -6,7 +6,7 @@
 #include <ladon/service.h>
 #include "multi_ladon.h"
 
-#if LADON_SERVICE_ABI != 3
+#if LADON_SERVICE_ABI != 4
 #error "multi_ladon.c was generated for another Ladon-C version: regenerate it"
 #endif
 
@@ -46,8 +46,35 @@ int billing__get_USCOREinvoice(struct soap *soap, int id, struct billing__get_US
     return ladon_call_finish(call, get_invoice(call, id, &ladon_response->result));
 }
 
+static const ladon_type_info ladon__billing_type_Invoice;
+
+static const ladon_member_info ladon__billing_type_Invoice_fields[] = {
+    { "id", "xsd:int", LADON_VALUE_INT, LADON_OCCURS_ONE, NULL, "" },
+    { "amount", "xsd:double", LADON_VALUE_DOUBLE, LADON_OCCURS_ONE, NULL, "" },
+};
+static const ladon_type_info ladon__billing_type_Invoice = {
+    "Invoice",
+    "",
+    LADON_VALUE_STRUCT,
+    ladon__billing_type_Invoice_fields, 2,
+    NULL, 0,
+};
+
+static const ladon_member_info ladon__billing_info_get_invoice_params[] = {
+    { "id", "xsd:int", LADON_VALUE_INT, LADON_OCCURS_ONE, NULL, "" },
+};
+static const ladon_op_info ladon__billing_info_get_invoice = {
+    "Operation get_invoice.",
+    ladon__billing_info_get_invoice_params, 1,
+    { "result", "billing:Invoice", LADON_VALUE_STRUCT, LADON_OCCURS_ONE, &ladon__billing_type_Invoice, "" },
+};
+
+static const ladon_type_info *const ladon__billing_types[] = {
+    &ladon__billing_type_Invoice,
+};
+
 static const ladon_operation ladon__billing_operations[] = {
-    { "get_invoice", "billing:get_invoice", soap_serve_billing__get_USCOREinvoice, LADON_OP_METHOD, NULL },
+    { "get_invoice", "billing:get_invoice", soap_serve_billing__get_USCOREinvoice, LADON_OP_METHOD, NULL, &ladon__billing_info_get_invoice },
 };
 
 static const char ladon__billing_wsdl_head[] =
@@ -140,6 +167,8 @@ static const ladon_service ladon__billing_service = {
     ladon__billing_operations,
     1,
     ladon__billing_namespaces,
+    ladon__billing_types,
+    1,
 };
 
 /* --- service Shipping (shipping.h) --- */
@@ -152,8 +181,35 @@ int shipping__get_USCOREparcel(struct soap *soap, char *tracking_id, struct ship
     return ladon_call_finish(call, get_parcel(call, tracking_id, &ladon_response->result));
 }
 
+static const ladon_type_info ladon__shipping_type_Parcel;
+
+static const ladon_member_info ladon__shipping_type_Parcel_fields[] = {
+    { "tracking_id", "xsd:string", LADON_VALUE_STRING, LADON_OCCURS_ONE, NULL, "" },
+    { "invoice_id", "xsd:int", LADON_VALUE_INT, LADON_OCCURS_ONE, NULL, "" },
+};
+static const ladon_type_info ladon__shipping_type_Parcel = {
+    "Parcel",
+    "",
+    LADON_VALUE_STRUCT,
+    ladon__shipping_type_Parcel_fields, 2,
+    NULL, 0,
+};
+
+static const ladon_member_info ladon__shipping_info_get_parcel_params[] = {
+    { "tracking_id", "xsd:string", LADON_VALUE_STRING, LADON_OCCURS_ONE, NULL, "" },
+};
+static const ladon_op_info ladon__shipping_info_get_parcel = {
+    "Operation get_parcel.",
+    ladon__shipping_info_get_parcel_params, 1,
+    { "result", "shipping:Parcel", LADON_VALUE_STRUCT, LADON_OCCURS_ONE, &ladon__shipping_type_Parcel, "" },
+};
+
+static const ladon_type_info *const ladon__shipping_types[] = {
+    &ladon__shipping_type_Parcel,
+};
+
 static const ladon_operation ladon__shipping_operations[] = {
-    { "get_parcel", "shipping:get_parcel", soap_serve_shipping__get_USCOREparcel, LADON_OP_METHOD, NULL },
+    { "get_parcel", "shipping:get_parcel", soap_serve_shipping__get_USCOREparcel, LADON_OP_METHOD, NULL, &ladon__shipping_info_get_parcel },
 };
 
 static const char ladon__shipping_wsdl_head[] =
@@ -246,6 +302,8 @@ static const ladon_service ladon__shipping_service = {
     ladon__shipping_operations,
     1,
     ladon__shipping_namespaces,
+    ladon__shipping_types,
+    1,
 };
 
 static const ladon_service *const ladon__services[] = {

@@ -6,7 +6,7 @@
 #include <ladon/service.h>
 #include "occurrence_ladon.h"
 
-#if LADON_SERVICE_ABI != 3
+#if LADON_SERVICE_ABI != 4
 #error "occurrence_ladon.c was generated for another Ladon-C version: regenerate it"
 #endif
 
@@ -52,10 +52,127 @@ int occurrence__optional_USCOREparams(struct soap *soap, int *i, xsd__long *l, d
     return ladon_call_finish(call, optional_params(call, i, l, d, b, s, t, bin, m, inner, &ladon_response->result));
 }
 
+static const ladon_type_info ladon__occurrence_type_Mode;
+static const ladon_type_info ladon__occurrence_type_Inner;
+static const ladon_type_info ladon__occurrence_type_Required;
+static const ladon_type_info ladon__occurrence_type_Optional;
+
+static const ladon_enum_value ladon__occurrence_type_Mode_values[] = {
+    { "MODE_OFF", "" },
+    { "MODE_ON", "" },
+};
+static const ladon_type_info ladon__occurrence_type_Mode = {
+    "Mode",
+    "",
+    LADON_VALUE_ENUM,
+    NULL, 0,
+    ladon__occurrence_type_Mode_values, 2,
+};
+
+static const ladon_member_info ladon__occurrence_type_Inner_fields[] = {
+    { "v", "xsd:int", LADON_VALUE_INT, LADON_OCCURS_ONE, NULL, "" },
+};
+static const ladon_type_info ladon__occurrence_type_Inner = {
+    "Inner",
+    "",
+    LADON_VALUE_STRUCT,
+    ladon__occurrence_type_Inner_fields, 1,
+    NULL, 0,
+};
+
+static const ladon_member_info ladon__occurrence_type_Required_fields[] = {
+    { "i", "xsd:int", LADON_VALUE_INT, LADON_OCCURS_ONE, NULL, "" },
+    { "l", "xsd:long", LADON_VALUE_LONG, LADON_OCCURS_ONE, NULL, "" },
+    { "d", "xsd:double", LADON_VALUE_DOUBLE, LADON_OCCURS_ONE, NULL, "" },
+    { "b", "xsd:boolean", LADON_VALUE_BOOLEAN, LADON_OCCURS_ONE, NULL, "" },
+    { "s", "xsd:string", LADON_VALUE_STRING, LADON_OCCURS_ONE, NULL, "" },
+    { "t", "xsd:dateTime", LADON_VALUE_DATETIME, LADON_OCCURS_ONE, NULL, "" },
+    { "bin", "xsd:base64Binary", LADON_VALUE_BASE64, LADON_OCCURS_ONE, NULL, "" },
+    { "m", "occurrence:Mode", LADON_VALUE_ENUM, LADON_OCCURS_ONE, &ladon__occurrence_type_Mode, "" },
+    { "inner", "occurrence:Inner", LADON_VALUE_STRUCT, LADON_OCCURS_ONE, &ladon__occurrence_type_Inner, "" },
+};
+static const ladon_type_info ladon__occurrence_type_Required = {
+    "Required",
+    "",
+    LADON_VALUE_STRUCT,
+    ladon__occurrence_type_Required_fields, 9,
+    NULL, 0,
+};
+
+static const ladon_member_info ladon__occurrence_type_Optional_fields[] = {
+    { "i", "xsd:int", LADON_VALUE_INT, LADON_OCCURS_OPTIONAL, NULL, "" },
+    { "l", "xsd:long", LADON_VALUE_LONG, LADON_OCCURS_OPTIONAL, NULL, "" },
+    { "d", "xsd:double", LADON_VALUE_DOUBLE, LADON_OCCURS_OPTIONAL, NULL, "" },
+    { "b", "xsd:boolean", LADON_VALUE_BOOLEAN, LADON_OCCURS_OPTIONAL, NULL, "" },
+    { "s", "xsd:string", LADON_VALUE_STRING, LADON_OCCURS_OPTIONAL, NULL, "" },
+    { "t", "xsd:dateTime", LADON_VALUE_DATETIME, LADON_OCCURS_OPTIONAL, NULL, "" },
+    { "bin", "xsd:base64Binary", LADON_VALUE_BASE64, LADON_OCCURS_OPTIONAL, NULL, "" },
+    { "m", "occurrence:Mode", LADON_VALUE_ENUM, LADON_OCCURS_OPTIONAL, &ladon__occurrence_type_Mode, "" },
+    { "inner", "occurrence:Inner", LADON_VALUE_STRUCT, LADON_OCCURS_OPTIONAL, &ladon__occurrence_type_Inner, "" },
+};
+static const ladon_type_info ladon__occurrence_type_Optional = {
+    "Optional",
+    "",
+    LADON_VALUE_STRUCT,
+    ladon__occurrence_type_Optional_fields, 9,
+    NULL, 0,
+};
+
+static const ladon_member_info ladon__occurrence_info_fields_params[] = {
+    { "r", "occurrence:Required", LADON_VALUE_STRUCT, LADON_OCCURS_ONE, &ladon__occurrence_type_Required, "" },
+    { "o", "occurrence:Optional", LADON_VALUE_STRUCT, LADON_OCCURS_ONE, &ladon__occurrence_type_Optional, "" },
+};
+static const ladon_op_info ladon__occurrence_info_fields = {
+    "Operation fields.",
+    ladon__occurrence_info_fields_params, 2,
+    { "result", "xsd:int", LADON_VALUE_INT, LADON_OCCURS_ONE, NULL, "" },
+};
+
+static const ladon_member_info ladon__occurrence_info_required_params_params[] = {
+    { "i", "xsd:int", LADON_VALUE_INT, LADON_OCCURS_ONE, NULL, "" },
+    { "l", "xsd:long", LADON_VALUE_LONG, LADON_OCCURS_ONE, NULL, "" },
+    { "d", "xsd:double", LADON_VALUE_DOUBLE, LADON_OCCURS_ONE, NULL, "" },
+    { "b", "xsd:boolean", LADON_VALUE_BOOLEAN, LADON_OCCURS_ONE, NULL, "" },
+    { "s", "xsd:string", LADON_VALUE_STRING, LADON_OCCURS_ONE, NULL, "" },
+    { "t", "xsd:dateTime", LADON_VALUE_DATETIME, LADON_OCCURS_ONE, NULL, "" },
+    { "bin", "xsd:base64Binary", LADON_VALUE_BASE64, LADON_OCCURS_ONE, NULL, "" },
+    { "m", "occurrence:Mode", LADON_VALUE_ENUM, LADON_OCCURS_ONE, &ladon__occurrence_type_Mode, "" },
+    { "inner", "occurrence:Inner", LADON_VALUE_STRUCT, LADON_OCCURS_ONE, &ladon__occurrence_type_Inner, "" },
+};
+static const ladon_op_info ladon__occurrence_info_required_params = {
+    "Operation required_params.",
+    ladon__occurrence_info_required_params_params, 9,
+    { "result", "occurrence:Required", LADON_VALUE_STRUCT, LADON_OCCURS_ONE, &ladon__occurrence_type_Required, "" },
+};
+
+static const ladon_member_info ladon__occurrence_info_optional_params_params[] = {
+    { "i", "xsd:int", LADON_VALUE_INT, LADON_OCCURS_OPTIONAL, NULL, "" },
+    { "l", "xsd:long", LADON_VALUE_LONG, LADON_OCCURS_OPTIONAL, NULL, "" },
+    { "d", "xsd:double", LADON_VALUE_DOUBLE, LADON_OCCURS_OPTIONAL, NULL, "" },
+    { "b", "xsd:boolean", LADON_VALUE_BOOLEAN, LADON_OCCURS_OPTIONAL, NULL, "" },
+    { "s", "xsd:string", LADON_VALUE_STRING, LADON_OCCURS_OPTIONAL, NULL, "" },
+    { "t", "xsd:dateTime", LADON_VALUE_DATETIME, LADON_OCCURS_OPTIONAL, NULL, "" },
+    { "bin", "xsd:base64Binary", LADON_VALUE_BASE64, LADON_OCCURS_OPTIONAL, NULL, "" },
+    { "m", "occurrence:Mode", LADON_VALUE_ENUM, LADON_OCCURS_OPTIONAL, &ladon__occurrence_type_Mode, "" },
+    { "inner", "occurrence:Inner", LADON_VALUE_STRUCT, LADON_OCCURS_OPTIONAL, &ladon__occurrence_type_Inner, "" },
+};
+static const ladon_op_info ladon__occurrence_info_optional_params = {
+    "Operation optional_params.",
+    ladon__occurrence_info_optional_params_params, 9,
+    { "result", "xsd:int", LADON_VALUE_INT, LADON_OCCURS_ONE, NULL, "" },
+};
+
+static const ladon_type_info *const ladon__occurrence_types[] = {
+    &ladon__occurrence_type_Mode,
+    &ladon__occurrence_type_Inner,
+    &ladon__occurrence_type_Required,
+    &ladon__occurrence_type_Optional,
+};
+
 static const ladon_operation ladon__occurrence_operations[] = {
-    { "fields", "occurrence:fields", soap_serve_occurrence__fields, LADON_OP_METHOD, NULL },
-    { "required_params", "occurrence:required_params", soap_serve_occurrence__required_USCOREparams, LADON_OP_METHOD, NULL },
-    { "optional_params", "occurrence:optional_params", soap_serve_occurrence__optional_USCOREparams, LADON_OP_METHOD, NULL },
+    { "fields", "occurrence:fields", soap_serve_occurrence__fields, LADON_OP_METHOD, NULL, &ladon__occurrence_info_fields },
+    { "required_params", "occurrence:required_params", soap_serve_occurrence__required_USCOREparams, LADON_OP_METHOD, NULL, &ladon__occurrence_info_required_params },
+    { "optional_params", "occurrence:optional_params", soap_serve_occurrence__optional_USCOREparams, LADON_OP_METHOD, NULL, &ladon__occurrence_info_optional_params },
 };
 
 static const char ladon__occurrence_wsdl_head[] =
@@ -265,6 +382,8 @@ static const ladon_service ladon__occurrence_service = {
     ladon__occurrence_operations,
     3,
     namespaces,
+    ladon__occurrence_types,
+    4,
 };
 
 static const ladon_service *const ladon__services[] = {

@@ -6,7 +6,7 @@
 #include <ladon/service.h>
 #include "scalars_ladon.h"
 
-#if LADON_SERVICE_ABI != 3
+#if LADON_SERVICE_ABI != 4
 #error "scalars_ladon.c was generated for another Ladon-C version: regenerate it"
 #endif
 
@@ -57,13 +57,71 @@ int scalars__maybe(struct soap *soap, int *opt, double *optd, struct scalars__ma
     return ladon_call_finish(call, maybe(call, opt, optd, &ladon_response->result));
 }
 
+
+static const ladon_member_info ladon__scalars_info_add_params[] = {
+    { "a", "xsd:int", LADON_VALUE_INT, LADON_OCCURS_ONE, NULL, "" },
+    { "b", "xsd:int", LADON_VALUE_INT, LADON_OCCURS_ONE, NULL, "" },
+};
+static const ladon_op_info ladon__scalars_info_add = {
+    "Operation add.",
+    ladon__scalars_info_add_params, 2,
+    { "result", "xsd:int", LADON_VALUE_INT, LADON_OCCURS_ONE, NULL, "" },
+};
+
+static const ladon_member_info ladon__scalars_info_add64_params[] = {
+    { "a", "xsd:long", LADON_VALUE_LONG, LADON_OCCURS_ONE, NULL, "" },
+    { "b", "xsd:long", LADON_VALUE_LONG, LADON_OCCURS_ONE, NULL, "" },
+};
+static const ladon_op_info ladon__scalars_info_add64 = {
+    "Operation add64.",
+    ladon__scalars_info_add64_params, 2,
+    { "result", "xsd:long", LADON_VALUE_LONG, LADON_OCCURS_ONE, NULL, "" },
+};
+
+static const ladon_member_info ladon__scalars_info_half_params[] = {
+    { "x", "xsd:double", LADON_VALUE_DOUBLE, LADON_OCCURS_ONE, NULL, "" },
+};
+static const ladon_op_info ladon__scalars_info_half = {
+    "Operation half.",
+    ladon__scalars_info_half_params, 1,
+    { "result", "xsd:double", LADON_VALUE_DOUBLE, LADON_OCCURS_ONE, NULL, "" },
+};
+
+static const ladon_member_info ladon__scalars_info_negate_params[] = {
+    { "flag", "xsd:boolean", LADON_VALUE_BOOLEAN, LADON_OCCURS_ONE, NULL, "" },
+};
+static const ladon_op_info ladon__scalars_info_negate = {
+    "Operation negate.",
+    ladon__scalars_info_negate_params, 1,
+    { "result", "xsd:boolean", LADON_VALUE_BOOLEAN, LADON_OCCURS_ONE, NULL, "" },
+};
+
+static const ladon_member_info ladon__scalars_info_next_day_params[] = {
+    { "when", "xsd:dateTime", LADON_VALUE_DATETIME, LADON_OCCURS_ONE, NULL, "" },
+};
+static const ladon_op_info ladon__scalars_info_next_day = {
+    "Operation next_day.",
+    ladon__scalars_info_next_day_params, 1,
+    { "result", "xsd:dateTime", LADON_VALUE_DATETIME, LADON_OCCURS_ONE, NULL, "" },
+};
+
+static const ladon_member_info ladon__scalars_info_maybe_params[] = {
+    { "opt", "xsd:int", LADON_VALUE_INT, LADON_OCCURS_OPTIONAL, NULL, "" },
+    { "optd", "xsd:double", LADON_VALUE_DOUBLE, LADON_OCCURS_OPTIONAL, NULL, "" },
+};
+static const ladon_op_info ladon__scalars_info_maybe = {
+    "Operation maybe.",
+    ladon__scalars_info_maybe_params, 2,
+    { "result", "xsd:boolean", LADON_VALUE_BOOLEAN, LADON_OCCURS_ONE, NULL, "" },
+};
+
 static const ladon_operation ladon__scalars_operations[] = {
-    { "add", "scalars:add", soap_serve_scalars__add, LADON_OP_METHOD, NULL },
-    { "add64", "scalars:add64", soap_serve_scalars__add64, LADON_OP_METHOD, NULL },
-    { "half", "scalars:half", soap_serve_scalars__half, LADON_OP_METHOD, NULL },
-    { "negate", "scalars:negate", soap_serve_scalars__negate, LADON_OP_METHOD, NULL },
-    { "next_day", "scalars:next_day", soap_serve_scalars__next_USCOREday, LADON_OP_METHOD, NULL },
-    { "maybe", "scalars:maybe", soap_serve_scalars__maybe, LADON_OP_METHOD, NULL },
+    { "add", "scalars:add", soap_serve_scalars__add, LADON_OP_METHOD, NULL, &ladon__scalars_info_add },
+    { "add64", "scalars:add64", soap_serve_scalars__add64, LADON_OP_METHOD, NULL, &ladon__scalars_info_add64 },
+    { "half", "scalars:half", soap_serve_scalars__half, LADON_OP_METHOD, NULL, &ladon__scalars_info_half },
+    { "negate", "scalars:negate", soap_serve_scalars__negate, LADON_OP_METHOD, NULL, &ladon__scalars_info_negate },
+    { "next_day", "scalars:next_day", soap_serve_scalars__next_USCOREday, LADON_OP_METHOD, NULL, &ladon__scalars_info_next_day },
+    { "maybe", "scalars:maybe", soap_serve_scalars__maybe, LADON_OP_METHOD, NULL, &ladon__scalars_info_maybe },
 };
 
 static const char ladon__scalars_wsdl_head[] =
@@ -327,6 +385,8 @@ static const ladon_service ladon__scalars_service = {
     ladon__scalars_operations,
     6,
     namespaces,
+    NULL,
+    0,
 };
 
 static const ladon_service *const ladon__services[] = {

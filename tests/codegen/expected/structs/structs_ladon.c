@@ -6,7 +6,7 @@
 #include <ladon/service.h>
 #include "structs_ladon.h"
 
-#if LADON_SERVICE_ABI != 3
+#if LADON_SERVICE_ABI != 4
 #error "structs_ladon.c was generated for another Ladon-C version: regenerate it"
 #endif
 
@@ -33,9 +33,80 @@ int structs__bounds(struct soap *soap, struct structs__Shape shape, struct struc
     return ladon_call_finish(call, bounds(call, shape, origin, &ladon_response->result));
 }
 
+static const ladon_type_info ladon__structs_type_Point;
+static const ladon_type_info ladon__structs_type_Bounding_Box;
+static const ladon_type_info ladon__structs_type_Shape;
+
+static const ladon_member_info ladon__structs_type_Point_fields[] = {
+    { "x", "xsd:int", LADON_VALUE_INT, LADON_OCCURS_ONE, NULL, "" },
+    { "y", "xsd:int", LADON_VALUE_INT, LADON_OCCURS_ONE, NULL, "" },
+};
+static const ladon_type_info ladon__structs_type_Point = {
+    "Point",
+    "",
+    LADON_VALUE_STRUCT,
+    ladon__structs_type_Point_fields, 2,
+    NULL, 0,
+};
+
+static const ladon_member_info ladon__structs_type_Bounding_Box_fields[] = {
+    { "top_left", "structs:Point", LADON_VALUE_STRUCT, LADON_OCCURS_ONE, &ladon__structs_type_Point, "" },
+    { "bottom_right", "structs:Point", LADON_VALUE_STRUCT, LADON_OCCURS_ONE, &ladon__structs_type_Point, "" },
+    { "center", "structs:Point", LADON_VALUE_STRUCT, LADON_OCCURS_OPTIONAL, &ladon__structs_type_Point, "" },
+};
+static const ladon_type_info ladon__structs_type_Bounding_Box = {
+    "Bounding_Box",
+    "",
+    LADON_VALUE_STRUCT,
+    ladon__structs_type_Bounding_Box_fields, 3,
+    NULL, 0,
+};
+
+static const ladon_member_info ladon__structs_type_Shape_fields[] = {
+    { "box", "structs:Bounding_Box", LADON_VALUE_STRUCT, LADON_OCCURS_ONE, &ladon__structs_type_Bounding_Box, "" },
+    { "clip", "structs:Bounding_Box", LADON_VALUE_STRUCT, LADON_OCCURS_OPTIONAL, &ladon__structs_type_Bounding_Box, "" },
+    { "z_order", "xsd:int", LADON_VALUE_INT, LADON_OCCURS_OPTIONAL, NULL, "" },
+    { "opacity", "xsd:double", LADON_VALUE_DOUBLE, LADON_OCCURS_OPTIONAL, NULL, "" },
+    { "visible", "xsd:boolean", LADON_VALUE_BOOLEAN, LADON_OCCURS_OPTIONAL, NULL, "" },
+};
+static const ladon_type_info ladon__structs_type_Shape = {
+    "Shape",
+    "",
+    LADON_VALUE_STRUCT,
+    ladon__structs_type_Shape_fields, 5,
+    NULL, 0,
+};
+
+static const ladon_member_info ladon__structs_info_move_params[] = {
+    { "p", "structs:Point", LADON_VALUE_STRUCT, LADON_OCCURS_ONE, &ladon__structs_type_Point, "" },
+    { "dx", "xsd:int", LADON_VALUE_INT, LADON_OCCURS_ONE, NULL, "" },
+    { "dy", "xsd:int", LADON_VALUE_INT, LADON_OCCURS_ONE, NULL, "" },
+};
+static const ladon_op_info ladon__structs_info_move = {
+    "Operation move.",
+    ladon__structs_info_move_params, 3,
+    { "result", "structs:Point", LADON_VALUE_STRUCT, LADON_OCCURS_ONE, &ladon__structs_type_Point, "" },
+};
+
+static const ladon_member_info ladon__structs_info_bounds_params[] = {
+    { "shape", "structs:Shape", LADON_VALUE_STRUCT, LADON_OCCURS_ONE, &ladon__structs_type_Shape, "" },
+    { "origin", "structs:Point", LADON_VALUE_STRUCT, LADON_OCCURS_OPTIONAL, &ladon__structs_type_Point, "" },
+};
+static const ladon_op_info ladon__structs_info_bounds = {
+    "Operation bounds.",
+    ladon__structs_info_bounds_params, 2,
+    { "result", "structs:Bounding_Box", LADON_VALUE_STRUCT, LADON_OCCURS_ONE, &ladon__structs_type_Bounding_Box, "" },
+};
+
+static const ladon_type_info *const ladon__structs_types[] = {
+    &ladon__structs_type_Point,
+    &ladon__structs_type_Bounding_Box,
+    &ladon__structs_type_Shape,
+};
+
 static const ladon_operation ladon__structs_operations[] = {
-    { "move", "structs:move", soap_serve_structs__move, LADON_OP_METHOD, NULL },
-    { "bounds", "structs:bounds", soap_serve_structs__bounds, LADON_OP_METHOD, NULL },
+    { "move", "structs:move", soap_serve_structs__move, LADON_OP_METHOD, NULL, &ladon__structs_info_move },
+    { "bounds", "structs:bounds", soap_serve_structs__bounds, LADON_OP_METHOD, NULL, &ladon__structs_info_bounds },
 };
 
 static const char ladon__structs_wsdl_head[] =
@@ -181,6 +252,8 @@ static const ladon_service ladon__structs_service = {
     ladon__structs_operations,
     2,
     namespaces,
+    ladon__structs_types,
+    3,
 };
 
 static const ladon_service *const ladon__services[] = {
