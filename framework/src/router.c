@@ -25,6 +25,9 @@
 #include <string.h>
 #include <strings.h>
 
+#include "browser.h"
+#include "browser/browser_assets.h"
+#include "buf.h"
 #include "ladon/error.h"
 #include "log.h"
 
@@ -460,53 +463,55 @@ static int build_wsdl(ladon__route_result *res, const ladon_service *svc, const 
     return 0;
 }
 
-/* The index page, or one service's page when only != NULL. */
-static int build_index(const ladon__router *r, const ladon__http_req *req, unsigned hops,
-                       const char *fallback_host, const ladon_service *only,
-                       ladon__route_result *res)
+/* A page of the service browser (browser.c): the home page, or service
+ * only's page when only != NULL. */
+static int build_page(const ladon__router *r, const ladon__http_req *req, unsigned hops,
+                      const char *fallback_host, const ladon_service *only,
+                      ladon__route_result *res)
 {
-    char *b = NULL, addr[2048];
-    size_t len = 0, cap = 0;
-    int rc = 0;
+    const ladon_binding *b = r->binding;
+    size_t n = only != NULL ? 1 : b->n_services;
+    char **addrs = calloc(n > 0 ? n : 1, sizeof *addrs);
+    ladon__buf page = {0};
+    int rc = LADON_ENOMEM;
 
-    rc |= buf_puts(&b, &len, &cap,
-                   "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\">"
-                   "<title>Ladon-C services</title></head>\n<body><h1>");
-    rc |= only ? ladon__xml_escape_append(&b, &len, &cap, only->name)
-               : buf_puts(&b, &len, &cap, "Services");
-    rc |= buf_puts(&b, &len, &cap, "</h1>\n<ul>\n");
-    for (size_t i = 0; rc == 0 && i < r->binding->n_services; i++) {
-        const ladon_service *s = r->binding->services[i];
-        if (only != NULL && s != only)
-            continue;
-        if (ladon__service_address(r, req, hops, fallback_host, s->name, addr,
-                                   sizeof addr) != 0) {
-            free(b);
-            return plain(res, 400, "invalid Host header\n");
-        }
-        rc |= buf_puts(&b, &len, &cap, "<li><a href=\"");
-        rc |= ladon__xml_escape_append(&b, &len, &cap, addr);
-        rc |= buf_puts(&b, &len, &cap, "?wsdl\">");
-        rc |= ladon__xml_escape_append(&b, &len, &cap, s->name);
-        rc |= buf_puts(&b, &len, &cap, "</a>: ");
-        rc |= ladon__xml_escape_append(&b, &len, &cap, addr);
-        rc |= buf_puts(&b, &len, &cap, "?wsdl");
-        if (s->documentation != NULL && s->documentation[0] != '\0') {
-            rc |= buf_puts(&b, &len, &cap, "<br>");
-            rc |= ladon__xml_escape_append(&b, &len, &cap, s->documentation);
-        }
-        rc |= buf_puts(&b, &len, &cap, "</li>\n");
-    }
-    rc |= buf_puts(&b, &len, &cap, "</ul>\n</body></html>\n");
-    if (rc != 0) {
-        free(b);
+    if (addrs == NULL) {
+        LADON_LOGE("out of memory (%zu addresses)", n);
         return LADON_ENOMEM;
+    }
+    for (size_t i = 0; i < n; i++) {
+        const ladon_service *s = only != NULL ? only : b->services[i];
+        if ((addrs[i] = malloc(2048)) == NULL) {
+            LADON_LOGE("out of memory (2048 bytes)");
+            goto out;
+        }
+        if (ladon__service_address(r, req, hops, fallback_host, s->name, addrs[i], 2048) != 0) {
+            rc = plain(res, 400, "invalid Host header\n");
+            goto out;
+        }
+    }
+    if ((only != NULL ? ladon__browser_service(only, addrs[0], &page)
+                      : ladon__browser_home(b, (const char *const *)addrs, &page)) != 0) {
+        LADON_LOGE("out of memory (a browser page)");
+        ladon__buf_free(&page);
+        goto out;
     }
     res->status = 200;
     res->content_type = "text/html; charset=utf-8";
-    res->body = b;
-    res->body_len = len;
-    return 0;
+    /* the pages are self-contained: nothing may load from elsewhere, and
+     * the script may talk to this server only */
+    res->extra_headers = "Content-Security-Policy: default-src 'none'; script-src " LADON_BROWSER_JS_SHA256
+                         "; style-src " LADON_BROWSER_CSS_SHA256 "; connect-src 'self'; "
+                         "form-action 'none'; base-uri 'none'; frame-ancestors 'none'\r\n"
+                         "X-Content-Type-Options: nosniff\r\n";
+    res->body = page.p;
+    res->body_len = page.len;
+    rc = 0;
+out:
+    for (size_t i = 0; i < n; i++)
+        free(addrs[i]);
+    free(addrs);
+    return rc;
 }
 
 int ladon__route(const ladon__router *r, const ladon__http_req *req, const struct sockaddr *peer,
@@ -531,7 +536,7 @@ int ladon__route(const ladon__router *r, const ladon__http_req *req, const struc
     res->head_only = is_head;
     hops = ladon__client(&r->proxies, req, peer, NULL, NULL, 0);
     if (strcmp(req->path, "/") == 0)
-        return build_index(r, req, hops, fallback_host, NULL, res);
+        return build_page(r, req, hops, fallback_host, NULL, res);
     if (svc == NULL)
         return plain(res, 404, "not found\n");
     if (strcasecmp(req->query, "wsdl") == 0) {
@@ -541,5 +546,5 @@ int ladon__route(const ladon__router *r, const ladon__http_req *req, const struc
             return plain(res, 400, "invalid Host header\n");
         return build_wsdl(res, svc, addr);
     }
-    return build_index(r, req, hops, fallback_host, svc, res);
+    return build_page(r, req, hops, fallback_host, svc, res);
 }

@@ -283,6 +283,23 @@ def check_wsdls(checks, apache, label, services=SERVICES):
                          % (label, svc), soap_address(body), apache.url(svc))
 
 
+def check_browser_pages(checks, apache, label):
+    """The service browser under the prefix (docs/browser.md): the home page links each service's
+    page and WSDL with Apache's URL, a service page links home relatively, and its form posts to
+    its own path, which Apache passes on."""
+    status, headers, home = request(apache.port, "GET", "/soap/")
+    checks.equal("%s: GET /soap/ (the browser's home) through Apache" % label, status, 200)
+    for svc in SERVICES:
+        checks.ok("%s: home links %s's page and WSDL under /soap/" % (label, svc),
+                  ('class="service" href="%s"' % apache.url(svc)).encode() in home and
+                  ('href="%s?wsdl"' % apache.url(svc)).encode() in home, home[-600:].decode("utf-8", "replace"))
+    checks.ok("%s: the page's Content-Security-Policy passes through Apache" % label,
+              "script-src 'sha256-" in headers.get("content-security-policy", ""), repr(headers))
+    status, _, page = request(apache.port, "GET", "/soap/Calculator")
+    checks.ok("%s: GET /soap/Calculator is its browser page, linking home relatively" % label,
+              status == 200 and b'<nav><a href="./">All services</a>' in page and b'id="op-add"' in page)
+
+
 def check_zeep_add(checks, apache, label):
     c = client(apache.url("Calculator") + "?wsdl")
     address = c.service._binding_options.get("address")
@@ -303,6 +320,7 @@ def part_single(checks, binary, doc, modules, doc_args, mc_port, root):
         checks.ok("single: Apache started with the site-single block of the docs", True)
         checks.run("single: WSDLs", lambda: check_wsdls(checks, apache, "single"))
         checks.run("single: zeep", lambda: check_zeep_add(checks, apache, "single"))
+        checks.run("single: browser pages", lambda: check_browser_pages(checks, apache, "single"))
         checks.ok("single: the backend logged the calls with the client's address",
                   len(wait_log(backend, r" info  127\.0\.0\.1 POST /Calculator add 200 ", count=2)) >= 2,
                   backend.output()[-2000:])

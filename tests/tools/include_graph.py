@@ -16,7 +16,9 @@ import os
 import re
 import sys
 
-EXTERNAL = {"soapH.h", "stdsoap2.h", "httppipe.h", "/usr/share/gsoap/plugin/httppipe.c"}
+# generated at build time: gSOAP's, and the browser's assets (framework/src/browser/embed.py)
+EXTERNAL = {"soapH.h", "stdsoap2.h", "httppipe.h", "/usr/share/gsoap/plugin/httppipe.c",
+            "browser_assets.h"}
 
 
 def main(repo):
