@@ -185,6 +185,35 @@ async function main() {
     const cancelMsg = await page.textContent(T + ".message");
     check("and its message", cancelMsg.length > 0, JSON.stringify(cancelMsg));
 
+    // --- a server without m_wait: the page polls m_progress instead ---------------------------
+    // (the same page with taskExample_wait taken out of its model, as a server whose tasks have
+    // no wait operation would describe them; the script's hash is unchanged)
+    const noWait = await context.newPage();
+    const soapOps = [];
+    noWait.on("request", (r) => {
+      if (r.method() === "POST") {
+        const m = /<taskservice:(\w+)>/.exec(r.postData() || "");
+        if (m) soapOps.push(m[1]);
+      }
+    });
+    await noWait.route(examples + "/TaskService", async (route) => {
+      const resp = await route.fetch();
+      let body = await resp.text();
+      body = body.replace(/,?\n\{"name":"taskExample_wait"[^\n]*\}(?=\]|,\n)/, "");
+      await route.fulfill({ response: resp, body });
+    });
+    await noWait.goto(examples + "/TaskService", { waitUntil: "load" });
+    const hasWait = await noWait.evaluate(() => JSON.parse(document.getElementById("ladon-model").textContent)
+      .operations.some((o) => o.name === "taskExample_wait"));
+    check("the rewritten model has no taskExample_wait", hasWait === false);
+    await noWait.fill(T + "[name=session_id]", "poll");
+    await noWait.fill(T + "[name=counter]", "7");
+    await noWait.click(T + "button.primary");
+    await noWait.waitForSelector(T + ".watch .outcome pre.result", { timeout: 30000 });
+    check("without m_wait the task is followed to its result", (await noWait.textContent(T + ".watch .outcome pre.result")).trim() === "result: 7");
+    check("by polling m_progress, never m_wait", soapOps.includes("taskExample_progress") && !soapOps.includes("taskExample_wait"), JSON.stringify([...new Set(soapOps)]));
+    await noWait.close();
+
     check("no request left this server", external.length === 0, JSON.stringify(external));
     check("no script errors on the examples' pages", consoleErrors.length === 0, JSON.stringify(consoleErrors));
 
