@@ -105,6 +105,15 @@ static const lg_token *expect_ident(parser *p, const char *what)
     return next(p);
 }
 
+/* A member's doc: its leading doc comment and the trailing ones before its
+ * separator, joined as skip_docs joins trailing ones. */
+static const char *join_docs(parser *p, const char *lead, const char *inner)
+{
+    if (inner[0] == '\0')
+        return lead;
+    return lead[0] == '\0' ? inner : lg_printf(p->a, "%s %s", lead, inner);
+}
+
 static const char *take_doc(parser *p)
 {
     peek(p); /* collect doc comments before the declaration */
@@ -386,6 +395,9 @@ static int parse_struct_body(parser *p, lg_type *t)
         if (peek(p)->kind == LG_TOK_EOF)
             return lg_error(p->d, peek(p)->loc, "expected '}' to end struct %s", t->tag);
         const char *doc = take_doc(p);
+        /* a trailing doc before the ';' is this field's, not the previous one's */
+        const char *inner = "";
+        p->after_doc = &inner;
         int ann = read_annotations(p, ANN_COUNT | ANN_OPTIONAL, "a struct field", NULL);
         if (ann < 0)
             return -1;
@@ -402,6 +414,7 @@ static int parse_struct_body(parser *p, lg_type *t)
             return lg_error(p->d, peek(p)->loc, "declare one field per line (no 'int a, b;')");
         if (expect_punct(p, ';', "after the field") < 0)
             return -1;
+        doc = join_docs(p, doc, inner);
         if (ann & ANN_COUNT) {
             if (count_pending)
                 return lg_error(p->d, first->loc, "LADON_COUNT int %s must be followed by a pointer field (the array)",
@@ -705,12 +718,15 @@ static int parse_method(parser *p, const char *doc, lg_op_kind kind)
         if (n > 0 && expect_punct(p, ',', "between parameters") < 0)
             return -1;
         const char *pdoc = take_doc(p);
+        /* a trailing doc before the ',' or ')' is this parameter's */
+        const char *inner = "";
+        p->after_doc = &inner;
         lg_member *mb = LG_PUSH(p->a, all, n, cap);
         tspec *ts = LG_PUSH(p->a, specs, n2, cap2);
         int *ann = LG_PUSH(p->a, anns, n3, cap3);
         if (parse_param(p, mb, ts, ann) < 0)
             return -1;
-        mb->doc = pdoc;
+        mb->doc = join_docs(p, pdoc, inner);
         p->after_doc = &mb->doc;
     }
     const lg_token *close = peek(p);

@@ -173,6 +173,36 @@ static void test_param_docs(void)
     CU_ASSERT_EQUAL(op->result.base, LG_STRING);
 }
 
+/* A trailing doc comment before the comma or semicolon documents the member it follows (it
+ * was dropped for the first parameter or field, and given to the previous one for the
+ * others). */
+static void test_docs_before_separator(void)
+{
+    CU_ASSERT_EQUAL_FATAL(check(HEAD "typedef struct P {\n"
+                                     "  int x /**< X */;\n"
+                                     "  int y /**< Y */; /**< more Y */\n"
+                                     "  LADON_COUNT int n /**< count */;\n"
+                                     "  int *v;\n"
+                                     "} P;\n"
+                                     "LADON_METHOD int op(ladon_call *call,\n"
+                                     "    int a /**< A */,\n"
+                                     "    /** leading */ int b /**< B */,\n"
+                                     "    int c, /**< C */\n"
+                                     "    P p /**< the P */,\n"
+                                     "    int *result /**< R */);\n"),
+                          0);
+    lg_op *op = &model.services[0]->ops[0];
+    CU_ASSERT_STRING_EQUAL(op->params[0].doc, "A");
+    CU_ASSERT_STRING_EQUAL(op->params[1].doc, "leading B");
+    CU_ASSERT_STRING_EQUAL(op->params[2].doc, "C");
+    CU_ASSERT_STRING_EQUAL(op->params[3].doc, "the P");
+    CU_ASSERT_STRING_EQUAL(op->result.doc, "R");
+    lg_type *t = model.services[0]->types[0];
+    CU_ASSERT_STRING_EQUAL(t->fields[0].doc, "X");
+    CU_ASSERT_STRING_EQUAL(t->fields[1].doc, "Y more Y");
+    CU_ASSERT_STRING_EQUAL(t->fields[2].count_doc, "count");
+}
+
 /* Each rejected construct: the source after HEAD (line 3 on) and the
  * message expected for it. */
 static void test_errors(void)
@@ -373,6 +403,7 @@ int main(void)
         {"task", test_task},
         {"types and members", test_types_and_members},
         {"parameter docs", test_param_docs},
+        {"trailing docs before , and ;", test_docs_before_separator},
         {"rejected constructs", test_errors},
         {"missing service or operations", test_missing_service},
         {"duplicates", test_duplicates},
