@@ -116,6 +116,14 @@ static const struct opt opts[] = {
      "finished tasks are kept this long, 1..31536000 s (default 86400)"},
     {"--task-wait-max", "LADON_TASK_WAIT_MAX", OPT_UNSIGNED, OFF(task_wait_max_s), 0, 3600,
      "SECONDS", "longest m_wait (its timeout is cut to this), 0..3600 s (default 30)"},
+    {"--task-probe-limit", "LADON_TASK_PROBE_LIMIT", OPT_UNSIGNED, OFF(task_probe_limit), 0,
+     1000000, "N", "unknown task ids one client may ask for per --task-probe-window before "
+     "its task lookups are refused, 0..1000000; 0 = no limit (default 20)"},
+    {"--task-probe-window", "LADON_TASK_PROBE_WINDOW", OPT_UNSIGNED, OFF(task_probe_window_s), 1,
+     3600, "SECONDS", "the window of --task-probe-limit, 1..3600 s (default 10)"},
+    {"--task-probe-cooldown", "LADON_TASK_PROBE_COOLDOWN", OPT_UNSIGNED,
+     OFF(task_probe_cooldown_s), 1, 86400, "SECONDS",
+     "how long a client over --task-probe-limit is refused, 1..86400 s (default 60)"},
     {"--shutdown-grace", "LADON_SHUTDOWN_GRACE", OPT_UNSIGNED, OFF(shutdown_grace_ms), 0, 3600000,
      "MS", "time given to in-flight work at shutdown, 0..3600000 ms (default 10000)"},
     {"--help", NULL, OPT_HELP, 0, 0, 0, NULL, "print this help and exit"},
@@ -147,6 +155,9 @@ void ladon_config_init(ladon_config *cfg)
     cfg->log_level = LADON_LOG_INFO;
     cfg->task_ttl_s = 86400;
     cfg->task_wait_max_s = 30;
+    cfg->task_probe_limit = 20;
+    cfg->task_probe_window_s = 10;
+    cfg->task_probe_cooldown_s = 60;
     cfg->shutdown_grace_ms = 10000;
     strcpy(cfg->store_prefix, "ladon:");
     cfg->store_timeout_ms = 1000;

@@ -341,6 +341,10 @@ static int server_new(ladon_server **out, const ladon_config *cfg, const ladon_b
     }
     if (rc == 0)
         rc = ladon__conntab_init(&srv->conns, srv->cfg.max_connections);
+    if (rc == 0 && ladon__probe_init(&srv->probe, srv->cfg.task_probe_limit,
+                                     srv->cfg.task_probe_window_s,
+                                     srv->cfg.task_probe_cooldown_s) != 0)
+        rc = LADON_ENOMEM;
     if (rc == 0)
         rc = epoll_add(srv->epfd, srv->listen_fd, EPOLLIN, LADON__KEY_LISTEN);
     if (rc == 0)
@@ -418,6 +422,7 @@ void ladon_server_free(ladon_server *srv)
         close(srv->ready_fd);
     ladon__dispatch_free(srv);
     ladon__conntab_destroy(&srv->conns);
+    ladon__probe_destroy(&srv->probe);
     if (srv->locks_ready) {
         pthread_mutex_destroy(&srv->accept_lock);
         pthread_mutex_destroy(&srv->rq_lock);

@@ -20,6 +20,7 @@
 #include "ladon/server.h"
 #include "ladon/store.h"
 #include "ladon/task.h"
+#include "probe.h"
 #include "router.h"
 #include "worker.h"
 
@@ -75,6 +76,7 @@ struct ladon_server {
     struct soap *master;
     int (*gsoap_fresponse)(struct soap *, int, ULONG64); /* gSOAP's own (dispatch.c) */
     int (*gsoap_fposthdr)(struct soap *, const char *, const char *); /* same */
+    ladon__probe probe;        /* clients sweeping task ids (probe.h, taskcall.c) */
     ladon_store *store;        /* task store; NULL when no service has tasks */
     ladon_task_engine *tasks;  /* task engine; NULL when no service has tasks */
     bool locks_ready;

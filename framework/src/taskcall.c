@@ -77,6 +77,46 @@ static int internal_error(ladon_call *call)
     return soap_receiver_fault(call->soap, "internal error", NULL);
 }
 
+/* ---- clients sweeping task ids (probe.h) ------------------------------------ */
+
+/* The client of call's request, as the log line names it (through trusted
+ * proxies); false when there is none (tests) or the limiter is off. */
+static bool probe_client(const ladon_call *call, char *out, size_t n)
+{
+    const ladon__worker *w = call->worker;
+    const ladon__conn *c = w != NULL ? w->conn : NULL;
+    if (c == NULL || w->srv->probe.limit == 0)
+        return false;
+    ladon__client(&w->srv->router.proxies, &c->req, (const struct sockaddr *)&c->peer, c->peer_str,
+                  out, n);
+    return out[0] != '\0';
+}
+
+/* A task lookup by a client that is cooling down: SOAP_OK when it may go
+ * on, else the Client fault. */
+static int probe_check(ladon_call *call)
+{
+    char client[64];
+    if (!probe_client(call, client, sizeof client) ||
+        !ladon__probe_blocked(&call->worker->srv->probe, client, ladon__now_ms()))
+        return SOAP_OK;
+    return soap_sender_fault(call->soap, "too many unknown task ids", NULL);
+}
+
+/* An unknown-id answer: counted, and logged once when it starts a cool-down. */
+static void probe_note(ladon_call *call)
+{
+    char client[64];
+    if (!probe_client(call, client, sizeof client))
+        return;
+    const ladon_config *cfg = &call->worker->srv->cfg;
+    if (ladon__probe_unknown(&call->worker->srv->probe, client, ladon__now_ms()))
+        LADON_LOGW("%s asked for more than %u unknown task ids in %u s: its task lookups are "
+                   "refused for %u s",
+                   client, cfg->task_probe_limit, cfg->task_probe_window_s,
+                   cfg->task_probe_cooldown_s);
+}
+
 /* The fault for an engine or store error. */
 static int task_fault(ladon_call *call, int rc, int32_t id, const ladon_task_info *info,
                       const char *message)
@@ -86,6 +126,7 @@ static int task_fault(ladon_call *call, int rc, int32_t id, const ladon_task_inf
     size_t n = sizeof call->error_msg;
     switch (rc) {
     case LADON_ENOTFOUND:
+        probe_note(call);
         snprintf(m, n, "unknown or expired task id %ld", (long)id);
         return soap_sender_fault(soap, m, NULL);
     case LADON_ESTATE:
@@ -417,6 +458,8 @@ static int task_view(ladon_call *call, const ladon_task_desc *tm, int task_id,
     if (eng == NULL || tm == NULL || out == NULL ||
         method_key(key, sizeof key, call, tm->name) != 0)
         return internal_error(call);
+    if ((rc = probe_check(call)) != SOAP_OK)
+        return rc;
     /* ids are positive: 0 and negative ones were never issued */
     if (task_id <= 0)
         return task_fault(call, LADON_ENOTFOUND, (int32_t)task_id, NULL, NULL);
@@ -504,6 +547,8 @@ int ladon_call_task_result(ladon_call *call, const ladon_task_desc *tm, int task
         method_key(key, sizeof key, call, tm->name) != 0)
         return internal_error(call);
     w = call->worker;
+    if ((rc = probe_check(call)) != SOAP_OK)
+        return rc;
     if (task_id <= 0)
         return task_fault(call, LADON_ENOTFOUND, (int32_t)task_id, NULL, NULL);
     store_wait_begin(w);

@@ -56,6 +56,12 @@ typedef struct ladon_config {
                                   of a request, in bytes (default 256 KiB) */
     unsigned task_wait_max_s;  /* --task-wait-max: longest m_wait, seconds; 0 = m_wait
                                   answers at once (default 30) */
+    unsigned task_probe_limit;     /* --task-probe-limit: unknown task ids a client may
+                                      ask for per window before its task lookups are
+                                      refused; 0 = no limit (default 20) */
+    unsigned task_probe_window_s;  /* --task-probe-window, seconds (default 10) */
+    unsigned task_probe_cooldown_s;/* --task-probe-cooldown: how long they are refused,
+                                      seconds (default 60) */
 } ladon_config;
 
 #define LADON_WAIT_THREADS_AUTO UINT32_MAX
