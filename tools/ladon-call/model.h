@@ -54,6 +54,7 @@ struct lc_type {
     lc_enum_value *values; /* LC_ENUM */
     size_t n_values;
     const char *unsupported; /* non-NULL: the construct that makes the type unusable */
+    const char *context;     /* for messages: "type Record", "element add's type" */
 };
 
 typedef struct lc_op {

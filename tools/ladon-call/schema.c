@@ -211,7 +211,7 @@ static lc_type *unusable(lc_schemas *s, const char *why)
 
 static int set_unsupported(lc_schemas *s, lc_type *t, const char *what, const char *where)
 {
-    const char *why = lc_arena_printf(s->a, "%s (in type %s)", what, where);
+    const char *why = lc_arena_printf(s->a, "%s (in %s)", what, where);
     if (why == NULL)
         return -1;
     if (t->unsupported == NULL)
@@ -277,7 +277,8 @@ static const lc_type *type_by_qname(lc_schemas *s, const char *ns, const char *l
     t->ns = ns != NULL ? lc_arena_strdup(s->a, ns) : NULL;
     t->local = lc_arena_strdup(s->a, local);
     t->name = t->local;
-    if (t->local == NULL || (ns != NULL && t->ns == NULL))
+    t->context = lc_arena_printf(s->a, "type %s", local);
+    if (t->local == NULL || t->context == NULL || (ns != NULL && t->ns == NULL))
         return NULL;
     c->ns = t->ns;
     c->local = t->local;
@@ -308,13 +309,11 @@ static int parse_occurs(const char *v, long dflt, long *out)
 }
 
 static int anonymous(lc_schemas *s, xmlNode *node, const schema *sch, bool complex,
-                     const lc_type **out)
+                     const char *element, lc_type *t)
 {
-    lc_type *t = lc_arena_alloc(s->a, sizeof *t);
-    if (t == NULL)
-        return -1;
     t->name = "(anonymous)";
-    *out = t;
+    if ((t->context = lc_arena_printf(s->a, "the type of element %s", element)) == NULL)
+        return -1;
     if (s->depth >= MAX_NESTING) {
         t->unsupported = "a schema nested more than 64 levels deep";
         return 0;
@@ -325,20 +324,42 @@ static int anonymous(lc_schemas *s, xmlNode *node, const schema *sch, bool compl
     return rc;
 }
 
+/* The type of element declaration el (named name): its type= attribute, its inline
+ * complexType or simpleType (read into into when not NULL, so that it can be referred to
+ * while it is read), else xsd:anyType (any content, read and sent as text). */
+static int element_type(lc_schemas *s, xmlNode *el, const schema *sch, const char *name,
+                        lc_type *into, const lc_type **out)
+{
+    const char *v = lc_xml_attr(el, "type");
+    if (v != NULL) {
+        *out = type_attr(s, el, v);
+        return *out == NULL ? -1 : 0;
+    }
+    for (xmlNode *c = lc_xml_next_element(el, NULL); c != NULL; c = lc_xml_next_element(el, c)) {
+        bool complex = lc_xml_is(c, LC_XSD_NS, "complexType");
+        if (complex || lc_xml_is(c, LC_XSD_NS, "simpleType")) {
+            lc_type *t = into != NULL ? into : lc_arena_alloc(s->a, sizeof *t);
+            if (t == NULL)
+                return -1;
+            *out = t;
+            return anonymous(s, c, sch, complex, name, t);
+        }
+    }
+    *out = builtin_type(s, "anyType");
+    return *out == NULL ? -1 : 0;
+}
+
 /* Reads the element declaration el into f: name, namespace, type, occurrences, doc. */
-static int make_field(lc_schemas *s, xmlNode *el, const schema *sch, bool global, lc_field *f,
+static int make_field(lc_schemas *s, xmlNode *el, const schema *sch, lc_field *f,
                       const char **why)
 {
     const char *ref = lc_xml_attr(el, "ref");
-    const char *v;
-    if (!global && (parse_occurs(lc_xml_attr(el, "minOccurs"), 1, &f->min_occurs) != 0 ||
-                    parse_occurs(lc_xml_attr(el, "maxOccurs"), 1, &f->max_occurs) != 0 ||
-                    f->min_occurs < 0)) {
+    if (parse_occurs(lc_xml_attr(el, "minOccurs"), 1, &f->min_occurs) != 0 ||
+        parse_occurs(lc_xml_attr(el, "maxOccurs"), 1, &f->max_occurs) != 0 ||
+        (f->max_occurs >= 0 && f->max_occurs < f->min_occurs)) {
         *why = "an element with a bad minOccurs or maxOccurs";
         return 1;
     }
-    if (global)
-        f->min_occurs = f->max_occurs = 1;
     if (ref != NULL) {
         const char *ns, *local;
         if (lc_qname(el, ref, &ns, &local) != 0) {
@@ -365,21 +386,10 @@ static int make_field(lc_schemas *s, xmlNode *el, const schema *sch, bool global
     if (f->name == NULL)
         return -1;
     const char *form = lc_xml_attr(el, "form");
-    bool qualified = global || (form != NULL ? strcmp(form, "qualified") == 0 : sch->qualified);
+    bool qualified = form != NULL ? strcmp(form, "qualified") == 0 : sch->qualified;
     f->ns = qualified ? sch->tns : NULL;
     f->doc = lc_schema_doc(s->a, el);
-    if ((v = lc_xml_attr(el, "type")) != NULL) {
-        f->type = type_attr(s, el, v);
-        return f->type == NULL ? -1 : 0;
-    }
-    for (xmlNode *c = lc_xml_next_element(el, NULL); c != NULL; c = lc_xml_next_element(el, c)) {
-        if (lc_xml_is(c, LC_XSD_NS, "complexType"))
-            return anonymous(s, c, sch, true, &f->type);
-        if (lc_xml_is(c, LC_XSD_NS, "simpleType"))
-            return anonymous(s, c, sch, false, &f->type);
-    }
-    f->type = builtin_type(s, "anyType"); /* no type: any content, read and sent as text */
-    return f->type == NULL ? -1 : 0;
+    return element_type(s, el, sch, f->name, NULL, &f->type);
 }
 
 const lc_field *lc_schemas_element(lc_schemas *s, const char *ns, const char *local,
@@ -396,33 +406,32 @@ const lc_field *lc_schemas_element(lc_schemas *s, const char *ns, const char *lo
                                ns != NULL ? ns : "", local);
         return NULL;
     }
+    const lc_type *named = NULL;
+    const char *tq = lc_xml_attr(node, "type");
+    if (tq != NULL && (named = type_attr(s, node, tq)) == NULL)
+        return NULL; /* (a named type is cached by itself: this may recurse once, no more) */
     lc_field *f = lc_arena_alloc(s->a, sizeof *f);
     cached *c = lc_arena_alloc(s->a, sizeof *c);
-    lc_type *placeholder = lc_arena_alloc(s->a, sizeof *placeholder);
-    if (f == NULL || c == NULL || placeholder == NULL)
+    lc_type *t = lc_arena_alloc(s->a, sizeof *t);
+    if (f == NULL || c == NULL || t == NULL || (f->name = lc_arena_strdup(s->a, local)) == NULL)
         return NULL;
-    /* cached before its type is read: an element that refers to itself finds this entry;
-     * until its type is known it has a placeholder (a reference that deep reads as text) */
-    placeholder->name = "(recursive)";
-    placeholder->unsupported = "an element that contains itself by reference";
-    f->name = lc_arena_strdup(s->a, local);
+    /* cached before its type is read: an element that refers to itself (through its inline
+     * type) finds this entry, whose type t is filled in place */
     f->ns = sch->tns;
-    f->type = placeholder;
+    f->min_occurs = f->max_occurs = 1;
+    f->doc = lc_schema_doc(s->a, node);
+    f->type = t;
+    t->name = "(anonymous)";
     c->element = true;
     c->ns = sch->tns;
     c->local = f->name;
     c->field = f;
     c->next = s->cache;
     s->cache = c;
-    if (f->name == NULL)
+    const lc_type *real = named;
+    if (real == NULL && element_type(s, node, sch, f->name, t, &real) != 0)
         return NULL;
-    lc_field tmp = {0};
-    int rc = make_field(s, node, sch, true, &tmp, why);
-    if (rc < 0)
-        return NULL;
-    if (rc > 0)
-        return NULL;
-    *f = tmp;
+    f->type = real; /* t itself, unless the element has type= or no type */
     return f;
 }
 
@@ -450,7 +459,7 @@ static lc_field *acc_push(lc_schemas *s, fields_acc *acc)
 
 static const char *where(const lc_type *t)
 {
-    return t->local != NULL ? t->local : "(anonymous)";
+    return t->context != NULL ? t->context : "an anonymous type";
 }
 
 /* The element children of a sequence (or all) into acc; nested sequences are flattened. */
@@ -471,7 +480,7 @@ static int add_particles(lc_schemas *s, lc_type *t, xmlNode *seq, const schema *
             if (f == NULL)
                 return -1;
             const char *why = NULL;
-            int rc = make_field(s, c, sch, false, f, &why);
+            int rc = make_field(s, c, sch, f, &why);
             if (rc < 0)
                 return -1;
             if (rc > 0) {
