@@ -14,6 +14,8 @@
 
 #include "bar.h"
 
+#define CANCEL_WAIT 10.0 /* seconds to wait for a cancelled task to end */
+
 static volatile sig_atomic_t interrupted;
 
 static void on_sigint(int sig)
@@ -114,6 +116,12 @@ static int read_progress(const lc_value *v, progress *p, lc_err *err)
     return 0;
 }
 
+static bool ended(const progress *p)
+{
+    return strcmp(p->state, "done") == 0 || strcmp(p->state, "failed") == 0 ||
+           strcmp(p->state, "cancelled") == 0;
+}
+
 static int columns(void)
 {
     struct winsize ws;
@@ -193,7 +201,23 @@ static int on_interrupt(lc_client *c, lc_arena *a, const lc_service *svc, const 
             lc_value *v;
             lc_err e = {0};
             progress p;
-            if (call_id(c, a, svc, t->cancel, id, 0, &v, &e) != 0 || read_progress(v, &p, &e) != 0)
+            int rc = call_id(c, a, svc, t->cancel, id, 0, &v, &e);
+            if (rc == 0)
+                rc = read_progress(v, &p, &e);
+            /* a running task is asked to stop and ends cancelled at its next step: wait for
+             * its end (at most CANCEL_WAIT s) to report the state it ends in */
+            for (double until = now() + CANCEL_WAIT; rc == 0 && !interrupted && !ended(&p) &&
+                                                     now() < until;) {
+                if (t->wait != NULL) {
+                    rc = call_id(c, a, svc, t->wait, id, 1.0, &v, &e);
+                } else {
+                    pause_for(0.2);
+                    rc = call_id(c, a, svc, t->progress, id, 0, &v, &e);
+                }
+                if (rc == 0)
+                    rc = read_progress(v, &p, &e);
+            }
+            if (rc != 0)
                 fprintf(stderr, "ladon-call: cancelling task %lld failed: %s\n", id, e.msg);
             else
                 fprintf(stderr, "ladon-call: task %lld: %s%s%s\n", id, p.state,
