@@ -178,6 +178,9 @@ static int set_word(ctx *c, lc_value *top, const char *word)
     char *key = lc_arena_strndup(c->a, word, (size_t)(eq - word));
     if (key == NULL)
         return lc_err_nomem(c->err);
+    if (key[0] == '.' || key[strlen(key) - 1] == '.' || strstr(key, "..") != NULL)
+        return lc_err_set(c->err, LC_EXIT_USAGE, "argument name '%.*s' is not a path like "
+                                                 "a.b.0.c", (int)(eq - word), word);
     char *segs[MAX_PATH_SEGMENTS];
     size_t n = 0;
     for (char *save = NULL, *s = strtok_r(key, ".", &save); s != NULL;
@@ -187,9 +190,6 @@ static int set_word(ctx *c, lc_value *top, const char *word)
                               (int)(eq - word), word);
         segs[n++] = s;
     }
-    if (n == 0 || key[0] == '.' || key[strlen(key) - 1] == '.' || strstr(key, "..") != NULL)
-        return lc_err_set(c->err, LC_EXIT_USAGE, "argument name '%.*s' is not a path like "
-                                                 "a.b.0.c", (int)(eq - word), word);
     return set_path(c, top, segs, n, eq + 1, "");
 }
 
