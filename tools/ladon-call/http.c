@@ -8,6 +8,7 @@
  * Copyright (C) 2026 the Ladon-C authors. GPL-2.0-or-later. */
 #include "http.h"
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -145,7 +146,10 @@ long lc_http_timeout(const lc_http *h)
     return h->timeout_ms;
 }
 
-static int perform(lc_http *h, const char *url, lc_buf *out, long *status, lc_err *err)
+/* show: print the response body when verbose (SOAP responses; a WSDL or index page is only
+ * counted) */
+static int perform(lc_http *h, const char *url, bool show, lc_buf *out, long *status,
+                   lc_err *err)
 {
     CURL *c = h->curl;
     void *user[2] = {h, out};
@@ -189,8 +193,10 @@ static int perform(lc_http *h, const char *url, lc_buf *out, long *status, lc_er
         out->data[0] = '\0';
         out->cap = 1;
     }
-    if (h->verbose)
+    if (h->verbose && show)
         show_body(out->data, out->len);
+    else if (h->verbose)
+        fprintf(stderr, "< (%zu bytes of body)\n", out->len);
     return 0;
 }
 
@@ -203,7 +209,7 @@ int lc_http_get(lc_http *h, const char *url, lc_buf *out, long *status, lc_err *
         curl_easy_setopt(c, CURLOPT_MAXREDIRS, 5L) != CURLE_OK)
         return lc_err_set(err, LC_EXIT_TRANSPORT, "%s: libcurl does not take the options",
                           url);
-    return perform(h, url, out, status, err);
+    return perform(h, url, false, out, status, err);
 }
 
 int lc_http_post(lc_http *h, const char *url, const char *action, const char *body, size_t len,
@@ -234,7 +240,7 @@ int lc_http_post(lc_http *h, const char *url, const char *action, const char *bo
         curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L) != CURLE_OK)
         rc = lc_err_set(err, LC_EXIT_TRANSPORT, "%s: libcurl does not take the options", url);
     else
-        rc = perform(h, url, out, status, err);
+        rc = perform(h, url, true, out, status, err);
     curl_easy_setopt(c, CURLOPT_HTTPHEADER, NULL);
     curl_slist_free_all(hdrs);
     return rc;

@@ -22,7 +22,8 @@ typedef struct lc_buf {
 void lc_buf_free(lc_buf *b);
 
 /* A client with these limits in milliseconds, or NULL with err set.  verbose: print each
- * request's and response's headers and body to stderr. */
+ * request's and response's headers to stderr, and the bodies of POSTs and their responses
+ * (the SOAP messages; a GET's body is only counted). */
 lc_http *lc_http_new(long timeout_ms, long connect_timeout_ms, int verbose, lc_err *err);
 void lc_http_free(lc_http *h);
 /* While *flag is non-zero a transfer stops (LC_EXIT_INTERRUPTED); NULL: never. */
