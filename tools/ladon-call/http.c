@@ -22,7 +22,7 @@ struct lc_http {
     long timeout_ms, connect_timeout_ms, current_timeout_ms;
     int verbose;
     volatile sig_atomic_t *interrupt;
-    int too_big;
+    int too_big, nomem;
     char errbuf[CURL_ERROR_SIZE];
 };
 
@@ -47,8 +47,10 @@ static size_t on_data(char *ptr, size_t size, size_t nmemb, void *user)
         while (cap < b->len + n + 1)
             cap *= 2;
         char *d = realloc(b->data, cap);
-        if (d == NULL)
+        if (d == NULL) {
+            h->nomem = 1;
             return 0;
+        }
         b->data = d;
         b->cap = cap;
     }
@@ -153,11 +155,12 @@ static int perform(lc_http *h, const char *url, bool show, lc_buf *out, long *st
 {
     CURL *c = h->curl;
     void *user[2] = {h, out};
-    h->too_big = 0;
+    h->too_big = h->nomem = 0;
     h->errbuf[0] = '\0';
     *status = 0;
     if (curl_easy_setopt(c, CURLOPT_URL, url) != CURLE_OK ||
         curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https") != CURLE_OK ||
+        curl_easy_setopt(c, CURLOPT_REDIR_PROTOCOLS_STR, "http,https") != CURLE_OK ||
         curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L) != CURLE_OK ||
         curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, h->current_timeout_ms) != CURLE_OK ||
         curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, h->connect_timeout_ms) != CURLE_OK ||
@@ -176,6 +179,8 @@ static int perform(lc_http *h, const char *url, bool show, lc_buf *out, long *st
     CURLcode rc = curl_easy_perform(c);
     if (rc == CURLE_ABORTED_BY_CALLBACK)
         return lc_err_set(err, LC_EXIT_INTERRUPTED, "%s: interrupted", url);
+    if (rc == CURLE_WRITE_ERROR && h->nomem)
+        return lc_err_nomem(err);
     if (rc == CURLE_WRITE_ERROR && h->too_big)
         return lc_err_set(err, LC_EXIT_TRANSPORT, "%s: the response is larger than %zu MiB",
                           url, LC_MAX_DOCUMENT >> 20);
