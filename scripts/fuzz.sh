@@ -3,7 +3,7 @@
 # AddressSanitizer and UndefinedBehaviorSanitizer in build-fuzz/.
 #   scripts/fuzz.sh TARGET SECONDS   fuzz one harness (fuzz_http, fuzz_xml, fuzz_body,
 #                                    fuzz_router, fuzz_codegen, fuzz_mcrecord, fuzz_store_url,
-#                                    fuzz_request) for SECONDS;
+#                                    fuzz_request, fuzz_lc_wsdl, fuzz_lc_response) for SECONDS;
 #                                    new inputs go to build-fuzz/corpus/TARGET, a crash to
 #                                    build-fuzz/artifacts/ (add it to tests/fuzz/corpus/)
 #   scripts/fuzz.sh all SECONDS      every harness, one after the other
@@ -14,7 +14,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh fuzz
 
-targets=(fuzz_http fuzz_xml fuzz_body fuzz_router fuzz_codegen fuzz_mcrecord fuzz_store_url fuzz_request)
+targets=(fuzz_http fuzz_xml fuzz_body fuzz_router fuzz_codegen fuzz_mcrecord fuzz_store_url fuzz_request
+         fuzz_lc_wsdl fuzz_lc_response)
 build=build-fuzz
 # set up, or reconfigured when it exists (a target added or moved since is then known)
 CC=clang scripts/configure.sh "$build" -Dfuzz=true -Dintegration=false \
@@ -26,6 +27,7 @@ seeds() {
     case "$1" in
         fuzz_codegen) echo tests/fuzz/corpus/codegen tests/codegen/cases tests/codegen/bad ;;
         fuzz_request) echo tests/fuzz/corpus/request tests/fuzz/corpus/http ;;
+        fuzz_lc_wsdl) echo tests/fuzz/corpus/lc_wsdl tests/unit/ladon-call/data ;;
         *) echo "tests/fuzz/corpus/${1#fuzz_}" ;;
     esac
 }
