@@ -42,9 +42,18 @@ static const char *occurs_name(lg_occ o)
     return "LADON_OCCURS_ONE";
 }
 
+/* The names of the tables: ladon__PREFIX__ROLE__NAME.  The role comes
+ * first and "__" separates the parts (no user name contains "__"), so no
+ * two names can meet: an operation get_params and the parameters of get
+ * were once both ladon__p_info_get_params. */
+static const char *var(lg_arena *a, const lg_service *s, const char *role, const char *name)
+{
+    return lg_printf(a, "ladon__%s__%s__%s", s->prefix, role, name);
+}
+
 static const char *type_var(lg_arena *a, const lg_service *s, const char *type)
 {
-    return lg_printf(a, "ladon__%s_type_%s", s->prefix, type);
+    return var(a, s, "type", type);
 }
 
 /* One ladon_member_info initializer: name, XML type, kind, occurrence,
@@ -86,13 +95,13 @@ static void put_type_info(lg_sb *out, lg_arena *a, const lg_service *s, const ch
     lg_sb_puts(out, ",\n    ");
     lg_sb_c_string(out, doc != NULL ? doc : "");
     lg_sb_printf(out, ",\n    %s,\n    %s, %zu,\n    %s, %zu,\n};\n\n", is_enum ? "LADON_VALUE_ENUM" : "LADON_VALUE_STRUCT",
-                 n_fields ? lg_printf(a, "%s_fields", v) : "NULL", n_fields, n_values ? lg_printf(a, "%s_values", v) : "NULL",
+                 n_fields ? var(a, s, "fields", name) : "NULL", n_fields, n_values ? var(a, s, "values", name) : "NULL",
                  n_values);
 }
 
 static void put_values_open(lg_sb *out, lg_arena *a, const lg_service *s, const char *name)
 {
-    lg_sb_printf(out, "static const ladon_enum_value %s_values[] = {\n", type_var(a, s, name));
+    lg_sb_printf(out, "static const ladon_enum_value %s[] = {\n", var(a, s, "values", name));
 }
 
 static void put_value(lg_sb *out, const char *name, const char *doc)
@@ -127,7 +136,7 @@ static void put_types(lg_sb *out, lg_arena *a, const lg_service *s)
             lg_sb_puts(out, "};\n");
         }
         if (!is_enum && t->n_fields > 0) {
-            lg_sb_printf(out, "static const ladon_member_info %s_fields[] = {\n", type_var(a, s, t->name));
+            lg_sb_printf(out, "static const ladon_member_info %s[] = {\n", var(a, s, "fields", t->name));
             for (size_t k = 0; k < t->n_fields; k++) {
                 lg_sb_puts(out, "    ");
                 put_model_member(out, a, s, &t->fields[k]);
@@ -146,7 +155,7 @@ static void put_types(lg_sb *out, lg_arena *a, const lg_service *s)
     put_type_info(out, a, s, lg_task_state.name, lg_task_state.doc, true, 0, lg_task_state.n_values);
     const lg_task_type *tt[] = {&lg_task_info, &lg_task_progress};
     for (size_t i = 0; i < 2; i++) {
-        lg_sb_printf(out, "static const ladon_member_info %s_fields[] = {\n", type_var(a, s, tt[i]->name));
+        lg_sb_printf(out, "static const ladon_member_info %s[] = {\n", var(a, s, "fields", tt[i]->name));
         for (size_t k = 0; k < tt[i]->n_fields; k++) {
             lg_sb_puts(out, "    ");
             put_task_member(out, a, s, &tt[i]->fields[k]);
@@ -159,7 +168,7 @@ static void put_types(lg_sb *out, lg_arena *a, const lg_service *s)
 
 const char *lg_desc_op_var(lg_arena *a, const lg_service *s, const char *op)
 {
-    return lg_printf(a, "ladon__%s_info_%s", s->prefix, op);
+    return var(a, s, "info", op);
 }
 
 /* The ladon_op_info of operation name: its doc, the params written by
@@ -167,7 +176,7 @@ const char *lg_desc_op_var(lg_arena *a, const lg_service *s, const char *op)
 static void put_op_open(lg_sb *out, lg_arena *a, const lg_service *s, const char *name, size_t n)
 {
     if (n > 0)
-        lg_sb_printf(out, "static const ladon_member_info %s_params[] = {\n", lg_desc_op_var(a, s, name));
+        lg_sb_printf(out, "static const ladon_member_info %s[] = {\n", var(a, s, "params", name));
 }
 
 static void put_op_close(lg_sb *out, lg_arena *a, const lg_service *s, const char *name, size_t n, const char *doc)
@@ -177,7 +186,7 @@ static void put_op_close(lg_sb *out, lg_arena *a, const lg_service *s, const cha
         lg_sb_puts(out, "};\n");
     lg_sb_printf(out, "static const ladon_op_info %s = {\n    ", v);
     lg_sb_c_string(out, doc);
-    lg_sb_printf(out, ",\n    %s, %zu,\n    ", n > 0 ? lg_printf(a, "%s_params", v) : "NULL", n);
+    lg_sb_printf(out, ",\n    %s, %zu,\n    ", n > 0 ? var(a, s, "params", name) : "NULL", n);
 }
 
 static void put_ops(lg_sb *out, lg_arena *a, const lg_service *s)

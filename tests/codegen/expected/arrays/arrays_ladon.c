@@ -61,80 +61,80 @@ int arrays__count_USCOREall(struct soap *soap, struct arrays__Lists in, struct a
     return ladon_call_finish(call, count_all(call, in, &ladon_response->result));
 }
 
-static const ladon_type_info ladon__arrays_type_Kind;
-static const ladon_type_info ladon__arrays_type_Item;
-static const ladon_type_info ladon__arrays_type_Lists;
+static const ladon_type_info ladon__arrays__type__Kind;
+static const ladon_type_info ladon__arrays__type__Item;
+static const ladon_type_info ladon__arrays__type__Lists;
 
-static const ladon_enum_value ladon__arrays_type_Kind_values[] = {
+static const ladon_enum_value ladon__arrays__values__Kind[] = {
     { "KIND_A", "" },
     { "KIND_B", "" },
 };
-static const ladon_type_info ladon__arrays_type_Kind = {
+static const ladon_type_info ladon__arrays__type__Kind = {
     "Kind",
     "",
     LADON_VALUE_ENUM,
     NULL, 0,
-    ladon__arrays_type_Kind_values, 2,
+    ladon__arrays__values__Kind, 2,
 };
 
-static const ladon_member_info ladon__arrays_type_Item_fields[] = {
+static const ladon_member_info ladon__arrays__fields__Item[] = {
     { "label", "xsd:string", LADON_VALUE_STRING, LADON_OCCURS_ONE, NULL, "" },
     { "weight", "xsd:int", LADON_VALUE_INT, LADON_OCCURS_ONE, NULL, "" },
 };
-static const ladon_type_info ladon__arrays_type_Item = {
+static const ladon_type_info ladon__arrays__type__Item = {
     "Item",
     "",
     LADON_VALUE_STRUCT,
-    ladon__arrays_type_Item_fields, 2,
+    ladon__arrays__fields__Item, 2,
     NULL, 0,
 };
 
-static const ladon_member_info ladon__arrays_type_Lists_fields[] = {
+static const ladon_member_info ladon__arrays__fields__Lists[] = {
     { "ints", "xsd:int", LADON_VALUE_INT, LADON_OCCURS_MANY, NULL, "" },
     { "longs", "xsd:long", LADON_VALUE_LONG, LADON_OCCURS_MANY, NULL, "" },
     { "doubles", "xsd:double", LADON_VALUE_DOUBLE, LADON_OCCURS_MANY, NULL, "" },
     { "flags", "xsd:boolean", LADON_VALUE_BOOLEAN, LADON_OCCURS_MANY, NULL, "" },
     { "strings", "xsd:string", LADON_VALUE_STRING, LADON_OCCURS_MANY, NULL, "" },
-    { "items", "arrays:Item", LADON_VALUE_STRUCT, LADON_OCCURS_MANY, &ladon__arrays_type_Item, "" },
-    { "kinds", "arrays:Kind", LADON_VALUE_ENUM, LADON_OCCURS_MANY, &ladon__arrays_type_Kind, "" },
+    { "items", "arrays:Item", LADON_VALUE_STRUCT, LADON_OCCURS_MANY, &ladon__arrays__type__Item, "" },
+    { "kinds", "arrays:Kind", LADON_VALUE_ENUM, LADON_OCCURS_MANY, &ladon__arrays__type__Kind, "" },
     { "blobs", "xsd:base64Binary", LADON_VALUE_BASE64, LADON_OCCURS_MANY, NULL, "" },
     { "times", "xsd:dateTime", LADON_VALUE_DATETIME, LADON_OCCURS_MANY, NULL, "" },
 };
-static const ladon_type_info ladon__arrays_type_Lists = {
+static const ladon_type_info ladon__arrays__type__Lists = {
     "Lists",
     "",
     LADON_VALUE_STRUCT,
-    ladon__arrays_type_Lists_fields, 9,
+    ladon__arrays__fields__Lists, 9,
     NULL, 0,
 };
 
-static const ladon_member_info ladon__arrays_info_reverse_params[] = {
-    { "in", "arrays:Lists", LADON_VALUE_STRUCT, LADON_OCCURS_ONE, &ladon__arrays_type_Lists, "" },
+static const ladon_member_info ladon__arrays__params__reverse[] = {
+    { "in", "arrays:Lists", LADON_VALUE_STRUCT, LADON_OCCURS_ONE, &ladon__arrays__type__Lists, "" },
 };
-static const ladon_op_info ladon__arrays_info_reverse = {
+static const ladon_op_info ladon__arrays__info__reverse = {
     "Operation reverse.",
-    ladon__arrays_info_reverse_params, 1,
-    { "result", "arrays:Lists", LADON_VALUE_STRUCT, LADON_OCCURS_ONE, &ladon__arrays_type_Lists, "" },
+    ladon__arrays__params__reverse, 1,
+    { "result", "arrays:Lists", LADON_VALUE_STRUCT, LADON_OCCURS_ONE, &ladon__arrays__type__Lists, "" },
 };
 
-static const ladon_member_info ladon__arrays_info_count_all_params[] = {
-    { "in", "arrays:Lists", LADON_VALUE_STRUCT, LADON_OCCURS_ONE, &ladon__arrays_type_Lists, "" },
+static const ladon_member_info ladon__arrays__params__count_all[] = {
+    { "in", "arrays:Lists", LADON_VALUE_STRUCT, LADON_OCCURS_ONE, &ladon__arrays__type__Lists, "" },
 };
-static const ladon_op_info ladon__arrays_info_count_all = {
+static const ladon_op_info ladon__arrays__info__count_all = {
     "Operation count_all.",
-    ladon__arrays_info_count_all_params, 1,
+    ladon__arrays__params__count_all, 1,
     { "result", "xsd:int", LADON_VALUE_INT, LADON_OCCURS_ONE, NULL, "" },
 };
 
 static const ladon_type_info *const ladon__arrays_types[] = {
-    &ladon__arrays_type_Kind,
-    &ladon__arrays_type_Item,
-    &ladon__arrays_type_Lists,
+    &ladon__arrays__type__Kind,
+    &ladon__arrays__type__Item,
+    &ladon__arrays__type__Lists,
 };
 
 static const ladon_operation ladon__arrays_operations[] = {
-    { "reverse", "arrays:reverse", soap_serve_arrays__reverse, LADON_OP_METHOD, NULL, &ladon__arrays_info_reverse },
-    { "count_all", "arrays:count_all", soap_serve_arrays__count_USCOREall, LADON_OP_METHOD, NULL, &ladon__arrays_info_count_all },
+    { "reverse", "arrays:reverse", soap_serve_arrays__reverse, LADON_OP_METHOD, NULL, &ladon__arrays__info__reverse },
+    { "count_all", "arrays:count_all", soap_serve_arrays__count_USCOREall, LADON_OP_METHOD, NULL, &ladon__arrays__info__count_all },
 };
 
 static const char ladon__arrays_wsdl_head[] =

@@ -45,69 +45,69 @@ int binarytime__epoch(struct soap *soap, xsd__dateTime *when, struct binarytime_
     return ladon_call_finish(call, epoch(call, when, &ladon_response->result));
 }
 
-static const ladon_type_info ladon__binarytime_type_Blob;
+static const ladon_type_info ladon__binarytime__type__Blob;
 
-static const ladon_member_info ladon__binarytime_type_Blob_fields[] = {
+static const ladon_member_info ladon__binarytime__fields__Blob[] = {
     { "data", "xsd:base64Binary", LADON_VALUE_BASE64, LADON_OCCURS_ONE, NULL, "" },
     { "thumbnail", "xsd:base64Binary", LADON_VALUE_BASE64, LADON_OCCURS_OPTIONAL, NULL, "" },
     { "created", "xsd:dateTime", LADON_VALUE_DATETIME, LADON_OCCURS_ONE, NULL, "" },
     { "modified", "xsd:dateTime", LADON_VALUE_DATETIME, LADON_OCCURS_OPTIONAL, NULL, "" },
 };
-static const ladon_type_info ladon__binarytime_type_Blob = {
+static const ladon_type_info ladon__binarytime__type__Blob = {
     "Blob",
     "",
     LADON_VALUE_STRUCT,
-    ladon__binarytime_type_Blob_fields, 4,
+    ladon__binarytime__fields__Blob, 4,
     NULL, 0,
 };
 
-static const ladon_member_info ladon__binarytime_info_checksum_params[] = {
+static const ladon_member_info ladon__binarytime__params__checksum[] = {
     { "data", "xsd:base64Binary", LADON_VALUE_BASE64, LADON_OCCURS_ONE, NULL, "" },
 };
-static const ladon_op_info ladon__binarytime_info_checksum = {
+static const ladon_op_info ladon__binarytime__info__checksum = {
     "Operation checksum.",
-    ladon__binarytime_info_checksum_params, 1,
+    ladon__binarytime__params__checksum, 1,
     { "result", "xsd:int", LADON_VALUE_INT, LADON_OCCURS_ONE, NULL, "" },
 };
 
-static const ladon_member_info ladon__binarytime_info_reversed_params[] = {
+static const ladon_member_info ladon__binarytime__params__reversed[] = {
     { "data", "xsd:base64Binary", LADON_VALUE_BASE64, LADON_OCCURS_ONE, NULL, "" },
 };
-static const ladon_op_info ladon__binarytime_info_reversed = {
+static const ladon_op_info ladon__binarytime__info__reversed = {
     "Operation reversed.",
-    ladon__binarytime_info_reversed_params, 1,
+    ladon__binarytime__params__reversed, 1,
     { "result", "xsd:base64Binary", LADON_VALUE_BASE64, LADON_OCCURS_ONE, NULL, "" },
 };
 
-static const ladon_member_info ladon__binarytime_info_touch_params[] = {
-    { "blob", "binarytime:Blob", LADON_VALUE_STRUCT, LADON_OCCURS_ONE, &ladon__binarytime_type_Blob, "" },
+static const ladon_member_info ladon__binarytime__params__touch[] = {
+    { "blob", "binarytime:Blob", LADON_VALUE_STRUCT, LADON_OCCURS_ONE, &ladon__binarytime__type__Blob, "" },
     { "now", "xsd:dateTime", LADON_VALUE_DATETIME, LADON_OCCURS_ONE, NULL, "" },
     { "extra", "xsd:base64Binary", LADON_VALUE_BASE64, LADON_OCCURS_OPTIONAL, NULL, "" },
 };
-static const ladon_op_info ladon__binarytime_info_touch = {
+static const ladon_op_info ladon__binarytime__info__touch = {
     "Operation touch.",
-    ladon__binarytime_info_touch_params, 3,
-    { "result", "binarytime:Blob", LADON_VALUE_STRUCT, LADON_OCCURS_ONE, &ladon__binarytime_type_Blob, "" },
+    ladon__binarytime__params__touch, 3,
+    { "result", "binarytime:Blob", LADON_VALUE_STRUCT, LADON_OCCURS_ONE, &ladon__binarytime__type__Blob, "" },
 };
 
-static const ladon_member_info ladon__binarytime_info_epoch_params[] = {
+static const ladon_member_info ladon__binarytime__params__epoch[] = {
     { "when", "xsd:dateTime", LADON_VALUE_DATETIME, LADON_OCCURS_OPTIONAL, NULL, "" },
 };
-static const ladon_op_info ladon__binarytime_info_epoch = {
+static const ladon_op_info ladon__binarytime__info__epoch = {
     "Operation epoch.",
-    ladon__binarytime_info_epoch_params, 1,
+    ladon__binarytime__params__epoch, 1,
     { "result", "xsd:dateTime", LADON_VALUE_DATETIME, LADON_OCCURS_ONE, NULL, "" },
 };
 
 static const ladon_type_info *const ladon__binarytime_types[] = {
-    &ladon__binarytime_type_Blob,
+    &ladon__binarytime__type__Blob,
 };
 
 static const ladon_operation ladon__binarytime_operations[] = {
-    { "checksum", "binarytime:checksum", soap_serve_binarytime__checksum, LADON_OP_METHOD, NULL, &ladon__binarytime_info_checksum },
-    { "reversed", "binarytime:reversed", soap_serve_binarytime__reversed, LADON_OP_METHOD, NULL, &ladon__binarytime_info_reversed },
-    { "touch", "binarytime:touch", soap_serve_binarytime__touch, LADON_OP_METHOD, NULL, &ladon__binarytime_info_touch },
-    { "epoch", "binarytime:epoch", soap_serve_binarytime__epoch, LADON_OP_METHOD, NULL, &ladon__binarytime_info_epoch },
+    { "checksum", "binarytime:checksum", soap_serve_binarytime__checksum, LADON_OP_METHOD, NULL, &ladon__binarytime__info__checksum },
+    { "reversed", "binarytime:reversed", soap_serve_binarytime__reversed, LADON_OP_METHOD, NULL, &ladon__binarytime__info__reversed },
+    { "touch", "binarytime:touch", soap_serve_binarytime__touch, LADON_OP_METHOD, NULL, &ladon__binarytime__info__touch },
+    { "epoch", "binarytime:epoch", soap_serve_binarytime__epoch, LADON_OP_METHOD, NULL, &ladon__binarytime__info__epoch },
 };
 
 static const char ladon__binarytime_wsdl_head[] =

@@ -48,62 +48,62 @@ int docs__undocumented(struct soap *soap, int x, struct docs__undocumentedRespon
     return ladon_call_finish(call, undocumented(call, x, &ladon_response->result));
 }
 
-static const ladon_type_info ladon__docs_type_Light;
-static const ladon_type_info ladon__docs_type_Note;
+static const ladon_type_info ladon__docs__type__Light;
+static const ladon_type_info ladon__docs__type__Note;
 
-static const ladon_enum_value ladon__docs_type_Light_values[] = {
+static const ladon_enum_value ladon__docs__values__Light[] = {
     { "LIGHT_RED", "stop" },
     { "LIGHT_GREEN", "go" },
 };
-static const ladon_type_info ladon__docs_type_Light = {
+static const ladon_type_info ladon__docs__type__Light = {
     "Light",
     "Traffic light colours.",
     LADON_VALUE_ENUM,
     NULL, 0,
-    ladon__docs_type_Light_values, 2,
+    ladon__docs__values__Light, 2,
 };
 
-static const ladon_member_info ladon__docs_type_Note_fields[] = {
+static const ladon_member_info ladon__docs__fields__Note[] = {
     { "text", "xsd:string", LADON_VALUE_STRING, LADON_OCCURS_ONE, NULL, "the text, with <markup> & \"quotes\"" },
     { "author", "xsd:string", LADON_VALUE_STRING, LADON_OCCURS_OPTIONAL, NULL, "optional author" },
     { "tags", "xsd:string", LADON_VALUE_STRING, LADON_OCCURS_MANY, NULL, "documents the array when the array has no doc" },
-    { "lights", "docs:Light", LADON_VALUE_ENUM, LADON_OCCURS_MANY, &ladon__docs_type_Light, "the lights" },
+    { "lights", "docs:Light", LADON_VALUE_ENUM, LADON_OCCURS_MANY, &ladon__docs__type__Light, "the lights" },
 };
-static const ladon_type_info ladon__docs_type_Note = {
+static const ladon_type_info ladon__docs__type__Note = {
     "Note",
     "A documented record (line comment style).",
     LADON_VALUE_STRUCT,
-    ladon__docs_type_Note_fields, 4,
+    ladon__docs__fields__Note, 4,
     NULL, 0,
 };
 
-static const ladon_member_info ladon__docs_info_store_note_params[] = {
-    { "note", "docs:Note", LADON_VALUE_STRUCT, LADON_OCCURS_ONE, &ladon__docs_type_Note, "the note to store" },
+static const ladon_member_info ladon__docs__params__store_note[] = {
+    { "note", "docs:Note", LADON_VALUE_STRUCT, LADON_OCCURS_ONE, &ladon__docs__type__Note, "the note to store" },
     { "priority", "xsd:int", LADON_VALUE_INT, LADON_OCCURS_ONE, NULL, "a priority, 0-9" },
 };
-static const ladon_op_info ladon__docs_info_store_note = {
+static const ladon_op_info ladon__docs__info__store_note = {
     "Stores a note.",
-    ladon__docs_info_store_note_params, 2,
+    ladon__docs__params__store_note, 2,
     { "result", "xsd:int", LADON_VALUE_INT, LADON_OCCURS_ONE, NULL, "the new note's id" },
 };
 
-static const ladon_member_info ladon__docs_info_undocumented_params[] = {
+static const ladon_member_info ladon__docs__params__undocumented[] = {
     { "x", "xsd:int", LADON_VALUE_INT, LADON_OCCURS_ONE, NULL, "" },
 };
-static const ladon_op_info ladon__docs_info_undocumented = {
+static const ladon_op_info ladon__docs__info__undocumented = {
     "Operation undocumented.",
-    ladon__docs_info_undocumented_params, 1,
+    ladon__docs__params__undocumented, 1,
     { "result", "xsd:int", LADON_VALUE_INT, LADON_OCCURS_ONE, NULL, "" },
 };
 
 static const ladon_type_info *const ladon__docs_types[] = {
-    &ladon__docs_type_Light,
-    &ladon__docs_type_Note,
+    &ladon__docs__type__Light,
+    &ladon__docs__type__Note,
 };
 
 static const ladon_operation ladon__docs_operations[] = {
-    { "store_note", "docs:store_note", soap_serve_docs__store_USCOREnote, LADON_OP_METHOD, NULL, &ladon__docs_info_store_note },
-    { "undocumented", "docs:undocumented", soap_serve_docs__undocumented, LADON_OP_METHOD, NULL, &ladon__docs_info_undocumented },
+    { "store_note", "docs:store_note", soap_serve_docs__store_USCOREnote, LADON_OP_METHOD, NULL, &ladon__docs__info__store_note },
+    { "undocumented", "docs:undocumented", soap_serve_docs__undocumented, LADON_OP_METHOD, NULL, &ladon__docs__info__undocumented },
 };
 
 static const char ladon__docs_wsdl_head[] =

@@ -39,87 +39,87 @@ int enums__mix(struct soap *soap, struct enums__Palette p, struct enums__mixResp
     return ladon_call_finish(call, mix(call, p, &ladon_response->result));
 }
 
-static const ladon_type_info ladon__enums_type_Color;
-static const ladon_type_info ladon__enums_type_Disk_State;
-static const ladon_type_info ladon__enums_type_Palette;
+static const ladon_type_info ladon__enums__type__Color;
+static const ladon_type_info ladon__enums__type__Disk_State;
+static const ladon_type_info ladon__enums__type__Palette;
 
-static const ladon_enum_value ladon__enums_type_Color_values[] = {
+static const ladon_enum_value ladon__enums__values__Color[] = {
     { "RED", "" },
     { "GREEN", "" },
     { "BLUE", "" },
 };
-static const ladon_type_info ladon__enums_type_Color = {
+static const ladon_type_info ladon__enums__type__Color = {
     "Color",
     "",
     LADON_VALUE_ENUM,
     NULL, 0,
-    ladon__enums_type_Color_values, 3,
+    ladon__enums__values__Color, 3,
 };
 
-static const ladon_enum_value ladon__enums_type_Disk_State_values[] = {
+static const ladon_enum_value ladon__enums__values__Disk_State[] = {
     { "DISK_STATE_OFF", "" },
     { "DISK_STATE_ON", "" },
     { "DISK_STATE_BROKEN", "" },
 };
-static const ladon_type_info ladon__enums_type_Disk_State = {
+static const ladon_type_info ladon__enums__type__Disk_State = {
     "Disk_State",
     "",
     LADON_VALUE_ENUM,
     NULL, 0,
-    ladon__enums_type_Disk_State_values, 3,
+    ladon__enums__values__Disk_State, 3,
 };
 
-static const ladon_member_info ladon__enums_type_Palette_fields[] = {
-    { "main", "enums:Color", LADON_VALUE_ENUM, LADON_OCCURS_ONE, &ladon__enums_type_Color, "" },
-    { "accent", "enums:Color", LADON_VALUE_ENUM, LADON_OCCURS_OPTIONAL, &ladon__enums_type_Color, "" },
-    { "colors", "enums:Color", LADON_VALUE_ENUM, LADON_OCCURS_MANY, &ladon__enums_type_Color, "" },
+static const ladon_member_info ladon__enums__fields__Palette[] = {
+    { "main", "enums:Color", LADON_VALUE_ENUM, LADON_OCCURS_ONE, &ladon__enums__type__Color, "" },
+    { "accent", "enums:Color", LADON_VALUE_ENUM, LADON_OCCURS_OPTIONAL, &ladon__enums__type__Color, "" },
+    { "colors", "enums:Color", LADON_VALUE_ENUM, LADON_OCCURS_MANY, &ladon__enums__type__Color, "" },
 };
-static const ladon_type_info ladon__enums_type_Palette = {
+static const ladon_type_info ladon__enums__type__Palette = {
     "Palette",
     "",
     LADON_VALUE_STRUCT,
-    ladon__enums_type_Palette_fields, 3,
+    ladon__enums__fields__Palette, 3,
     NULL, 0,
 };
 
-static const ladon_member_info ladon__enums_info_next_color_params[] = {
-    { "c", "enums:Color", LADON_VALUE_ENUM, LADON_OCCURS_ONE, &ladon__enums_type_Color, "" },
+static const ladon_member_info ladon__enums__params__next_color[] = {
+    { "c", "enums:Color", LADON_VALUE_ENUM, LADON_OCCURS_ONE, &ladon__enums__type__Color, "" },
 };
-static const ladon_op_info ladon__enums_info_next_color = {
+static const ladon_op_info ladon__enums__info__next_color = {
     "Operation next_color.",
-    ladon__enums_info_next_color_params, 1,
-    { "result", "enums:Color", LADON_VALUE_ENUM, LADON_OCCURS_ONE, &ladon__enums_type_Color, "" },
+    ladon__enums__params__next_color, 1,
+    { "result", "enums:Color", LADON_VALUE_ENUM, LADON_OCCURS_ONE, &ladon__enums__type__Color, "" },
 };
 
-static const ladon_member_info ladon__enums_info_disk_state_params[] = {
-    { "s", "enums:Disk_State", LADON_VALUE_ENUM, LADON_OCCURS_ONE, &ladon__enums_type_Disk_State, "" },
-    { "c", "enums:Color", LADON_VALUE_ENUM, LADON_OCCURS_OPTIONAL, &ladon__enums_type_Color, "" },
+static const ladon_member_info ladon__enums__params__disk_state[] = {
+    { "s", "enums:Disk_State", LADON_VALUE_ENUM, LADON_OCCURS_ONE, &ladon__enums__type__Disk_State, "" },
+    { "c", "enums:Color", LADON_VALUE_ENUM, LADON_OCCURS_OPTIONAL, &ladon__enums__type__Color, "" },
 };
-static const ladon_op_info ladon__enums_info_disk_state = {
+static const ladon_op_info ladon__enums__info__disk_state = {
     "Operation disk_state.",
-    ladon__enums_info_disk_state_params, 2,
-    { "result", "enums:Disk_State", LADON_VALUE_ENUM, LADON_OCCURS_ONE, &ladon__enums_type_Disk_State, "" },
+    ladon__enums__params__disk_state, 2,
+    { "result", "enums:Disk_State", LADON_VALUE_ENUM, LADON_OCCURS_ONE, &ladon__enums__type__Disk_State, "" },
 };
 
-static const ladon_member_info ladon__enums_info_mix_params[] = {
-    { "p", "enums:Palette", LADON_VALUE_STRUCT, LADON_OCCURS_ONE, &ladon__enums_type_Palette, "" },
+static const ladon_member_info ladon__enums__params__mix[] = {
+    { "p", "enums:Palette", LADON_VALUE_STRUCT, LADON_OCCURS_ONE, &ladon__enums__type__Palette, "" },
 };
-static const ladon_op_info ladon__enums_info_mix = {
+static const ladon_op_info ladon__enums__info__mix = {
     "Operation mix.",
-    ladon__enums_info_mix_params, 1,
-    { "result", "enums:Palette", LADON_VALUE_STRUCT, LADON_OCCURS_ONE, &ladon__enums_type_Palette, "" },
+    ladon__enums__params__mix, 1,
+    { "result", "enums:Palette", LADON_VALUE_STRUCT, LADON_OCCURS_ONE, &ladon__enums__type__Palette, "" },
 };
 
 static const ladon_type_info *const ladon__enums_types[] = {
-    &ladon__enums_type_Color,
-    &ladon__enums_type_Disk_State,
-    &ladon__enums_type_Palette,
+    &ladon__enums__type__Color,
+    &ladon__enums__type__Disk_State,
+    &ladon__enums__type__Palette,
 };
 
 static const ladon_operation ladon__enums_operations[] = {
-    { "next_color", "enums:next_color", soap_serve_enums__next_USCOREcolor, LADON_OP_METHOD, NULL, &ladon__enums_info_next_color },
-    { "disk_state", "enums:disk_state", soap_serve_enums__disk_USCOREstate, LADON_OP_METHOD, NULL, &ladon__enums_info_disk_state },
-    { "mix", "enums:mix", soap_serve_enums__mix, LADON_OP_METHOD, NULL, &ladon__enums_info_mix },
+    { "next_color", "enums:next_color", soap_serve_enums__next_USCOREcolor, LADON_OP_METHOD, NULL, &ladon__enums__info__next_color },
+    { "disk_state", "enums:disk_state", soap_serve_enums__disk_USCOREstate, LADON_OP_METHOD, NULL, &ladon__enums__info__disk_state },
+    { "mix", "enums:mix", soap_serve_enums__mix, LADON_OP_METHOD, NULL, &ladon__enums__info__mix },
 };
 
 static const char ladon__enums_wsdl_head[] =

@@ -46,35 +46,35 @@ int billing__get_USCOREinvoice(struct soap *soap, int id, struct billing__get_US
     return ladon_call_finish(call, get_invoice(call, id, &ladon_response->result));
 }
 
-static const ladon_type_info ladon__billing_type_Invoice;
+static const ladon_type_info ladon__billing__type__Invoice;
 
-static const ladon_member_info ladon__billing_type_Invoice_fields[] = {
+static const ladon_member_info ladon__billing__fields__Invoice[] = {
     { "id", "xsd:int", LADON_VALUE_INT, LADON_OCCURS_ONE, NULL, "" },
     { "amount", "xsd:double", LADON_VALUE_DOUBLE, LADON_OCCURS_ONE, NULL, "" },
 };
-static const ladon_type_info ladon__billing_type_Invoice = {
+static const ladon_type_info ladon__billing__type__Invoice = {
     "Invoice",
     "",
     LADON_VALUE_STRUCT,
-    ladon__billing_type_Invoice_fields, 2,
+    ladon__billing__fields__Invoice, 2,
     NULL, 0,
 };
 
-static const ladon_member_info ladon__billing_info_get_invoice_params[] = {
+static const ladon_member_info ladon__billing__params__get_invoice[] = {
     { "id", "xsd:int", LADON_VALUE_INT, LADON_OCCURS_ONE, NULL, "" },
 };
-static const ladon_op_info ladon__billing_info_get_invoice = {
+static const ladon_op_info ladon__billing__info__get_invoice = {
     "Operation get_invoice.",
-    ladon__billing_info_get_invoice_params, 1,
-    { "result", "billing:Invoice", LADON_VALUE_STRUCT, LADON_OCCURS_ONE, &ladon__billing_type_Invoice, "" },
+    ladon__billing__params__get_invoice, 1,
+    { "result", "billing:Invoice", LADON_VALUE_STRUCT, LADON_OCCURS_ONE, &ladon__billing__type__Invoice, "" },
 };
 
 static const ladon_type_info *const ladon__billing_types[] = {
-    &ladon__billing_type_Invoice,
+    &ladon__billing__type__Invoice,
 };
 
 static const ladon_operation ladon__billing_operations[] = {
-    { "get_invoice", "billing:get_invoice", soap_serve_billing__get_USCOREinvoice, LADON_OP_METHOD, NULL, &ladon__billing_info_get_invoice },
+    { "get_invoice", "billing:get_invoice", soap_serve_billing__get_USCOREinvoice, LADON_OP_METHOD, NULL, &ladon__billing__info__get_invoice },
 };
 
 static const char ladon__billing_wsdl_head[] =
@@ -181,35 +181,35 @@ int shipping__get_USCOREparcel(struct soap *soap, char *tracking_id, struct ship
     return ladon_call_finish(call, get_parcel(call, tracking_id, &ladon_response->result));
 }
 
-static const ladon_type_info ladon__shipping_type_Parcel;
+static const ladon_type_info ladon__shipping__type__Parcel;
 
-static const ladon_member_info ladon__shipping_type_Parcel_fields[] = {
+static const ladon_member_info ladon__shipping__fields__Parcel[] = {
     { "tracking_id", "xsd:string", LADON_VALUE_STRING, LADON_OCCURS_ONE, NULL, "" },
     { "invoice_id", "xsd:int", LADON_VALUE_INT, LADON_OCCURS_ONE, NULL, "" },
 };
-static const ladon_type_info ladon__shipping_type_Parcel = {
+static const ladon_type_info ladon__shipping__type__Parcel = {
     "Parcel",
     "",
     LADON_VALUE_STRUCT,
-    ladon__shipping_type_Parcel_fields, 2,
+    ladon__shipping__fields__Parcel, 2,
     NULL, 0,
 };
 
-static const ladon_member_info ladon__shipping_info_get_parcel_params[] = {
+static const ladon_member_info ladon__shipping__params__get_parcel[] = {
     { "tracking_id", "xsd:string", LADON_VALUE_STRING, LADON_OCCURS_ONE, NULL, "" },
 };
-static const ladon_op_info ladon__shipping_info_get_parcel = {
+static const ladon_op_info ladon__shipping__info__get_parcel = {
     "Operation get_parcel.",
-    ladon__shipping_info_get_parcel_params, 1,
-    { "result", "shipping:Parcel", LADON_VALUE_STRUCT, LADON_OCCURS_ONE, &ladon__shipping_type_Parcel, "" },
+    ladon__shipping__params__get_parcel, 1,
+    { "result", "shipping:Parcel", LADON_VALUE_STRUCT, LADON_OCCURS_ONE, &ladon__shipping__type__Parcel, "" },
 };
 
 static const ladon_type_info *const ladon__shipping_types[] = {
-    &ladon__shipping_type_Parcel,
+    &ladon__shipping__type__Parcel,
 };
 
 static const ladon_operation ladon__shipping_operations[] = {
-    { "get_parcel", "shipping:get_parcel", soap_serve_shipping__get_USCOREparcel, LADON_OP_METHOD, NULL, &ladon__shipping_info_get_parcel },
+    { "get_parcel", "shipping:get_parcel", soap_serve_shipping__get_USCOREparcel, LADON_OP_METHOD, NULL, &ladon__shipping__info__get_parcel },
 };
 
 static const char ladon__shipping_wsdl_head[] =

@@ -52,35 +52,35 @@ int occurrence__optional_USCOREparams(struct soap *soap, int *i, xsd__long *l, d
     return ladon_call_finish(call, optional_params(call, i, l, d, b, s, t, bin, m, inner, &ladon_response->result));
 }
 
-static const ladon_type_info ladon__occurrence_type_Mode;
-static const ladon_type_info ladon__occurrence_type_Inner;
-static const ladon_type_info ladon__occurrence_type_Required;
-static const ladon_type_info ladon__occurrence_type_Optional;
+static const ladon_type_info ladon__occurrence__type__Mode;
+static const ladon_type_info ladon__occurrence__type__Inner;
+static const ladon_type_info ladon__occurrence__type__Required;
+static const ladon_type_info ladon__occurrence__type__Optional;
 
-static const ladon_enum_value ladon__occurrence_type_Mode_values[] = {
+static const ladon_enum_value ladon__occurrence__values__Mode[] = {
     { "MODE_OFF", "" },
     { "MODE_ON", "" },
 };
-static const ladon_type_info ladon__occurrence_type_Mode = {
+static const ladon_type_info ladon__occurrence__type__Mode = {
     "Mode",
     "",
     LADON_VALUE_ENUM,
     NULL, 0,
-    ladon__occurrence_type_Mode_values, 2,
+    ladon__occurrence__values__Mode, 2,
 };
 
-static const ladon_member_info ladon__occurrence_type_Inner_fields[] = {
+static const ladon_member_info ladon__occurrence__fields__Inner[] = {
     { "v", "xsd:int", LADON_VALUE_INT, LADON_OCCURS_ONE, NULL, "" },
 };
-static const ladon_type_info ladon__occurrence_type_Inner = {
+static const ladon_type_info ladon__occurrence__type__Inner = {
     "Inner",
     "",
     LADON_VALUE_STRUCT,
-    ladon__occurrence_type_Inner_fields, 1,
+    ladon__occurrence__fields__Inner, 1,
     NULL, 0,
 };
 
-static const ladon_member_info ladon__occurrence_type_Required_fields[] = {
+static const ladon_member_info ladon__occurrence__fields__Required[] = {
     { "i", "xsd:int", LADON_VALUE_INT, LADON_OCCURS_ONE, NULL, "" },
     { "l", "xsd:long", LADON_VALUE_LONG, LADON_OCCURS_ONE, NULL, "" },
     { "d", "xsd:double", LADON_VALUE_DOUBLE, LADON_OCCURS_ONE, NULL, "" },
@@ -88,18 +88,18 @@ static const ladon_member_info ladon__occurrence_type_Required_fields[] = {
     { "s", "xsd:string", LADON_VALUE_STRING, LADON_OCCURS_ONE, NULL, "" },
     { "t", "xsd:dateTime", LADON_VALUE_DATETIME, LADON_OCCURS_ONE, NULL, "" },
     { "bin", "xsd:base64Binary", LADON_VALUE_BASE64, LADON_OCCURS_ONE, NULL, "" },
-    { "m", "occurrence:Mode", LADON_VALUE_ENUM, LADON_OCCURS_ONE, &ladon__occurrence_type_Mode, "" },
-    { "inner", "occurrence:Inner", LADON_VALUE_STRUCT, LADON_OCCURS_ONE, &ladon__occurrence_type_Inner, "" },
+    { "m", "occurrence:Mode", LADON_VALUE_ENUM, LADON_OCCURS_ONE, &ladon__occurrence__type__Mode, "" },
+    { "inner", "occurrence:Inner", LADON_VALUE_STRUCT, LADON_OCCURS_ONE, &ladon__occurrence__type__Inner, "" },
 };
-static const ladon_type_info ladon__occurrence_type_Required = {
+static const ladon_type_info ladon__occurrence__type__Required = {
     "Required",
     "",
     LADON_VALUE_STRUCT,
-    ladon__occurrence_type_Required_fields, 9,
+    ladon__occurrence__fields__Required, 9,
     NULL, 0,
 };
 
-static const ladon_member_info ladon__occurrence_type_Optional_fields[] = {
+static const ladon_member_info ladon__occurrence__fields__Optional[] = {
     { "i", "xsd:int", LADON_VALUE_INT, LADON_OCCURS_OPTIONAL, NULL, "" },
     { "l", "xsd:long", LADON_VALUE_LONG, LADON_OCCURS_OPTIONAL, NULL, "" },
     { "d", "xsd:double", LADON_VALUE_DOUBLE, LADON_OCCURS_OPTIONAL, NULL, "" },
@@ -107,28 +107,28 @@ static const ladon_member_info ladon__occurrence_type_Optional_fields[] = {
     { "s", "xsd:string", LADON_VALUE_STRING, LADON_OCCURS_OPTIONAL, NULL, "" },
     { "t", "xsd:dateTime", LADON_VALUE_DATETIME, LADON_OCCURS_OPTIONAL, NULL, "" },
     { "bin", "xsd:base64Binary", LADON_VALUE_BASE64, LADON_OCCURS_OPTIONAL, NULL, "" },
-    { "m", "occurrence:Mode", LADON_VALUE_ENUM, LADON_OCCURS_OPTIONAL, &ladon__occurrence_type_Mode, "" },
-    { "inner", "occurrence:Inner", LADON_VALUE_STRUCT, LADON_OCCURS_OPTIONAL, &ladon__occurrence_type_Inner, "" },
+    { "m", "occurrence:Mode", LADON_VALUE_ENUM, LADON_OCCURS_OPTIONAL, &ladon__occurrence__type__Mode, "" },
+    { "inner", "occurrence:Inner", LADON_VALUE_STRUCT, LADON_OCCURS_OPTIONAL, &ladon__occurrence__type__Inner, "" },
 };
-static const ladon_type_info ladon__occurrence_type_Optional = {
+static const ladon_type_info ladon__occurrence__type__Optional = {
     "Optional",
     "",
     LADON_VALUE_STRUCT,
-    ladon__occurrence_type_Optional_fields, 9,
+    ladon__occurrence__fields__Optional, 9,
     NULL, 0,
 };
 
-static const ladon_member_info ladon__occurrence_info_fields_params[] = {
-    { "r", "occurrence:Required", LADON_VALUE_STRUCT, LADON_OCCURS_ONE, &ladon__occurrence_type_Required, "" },
-    { "o", "occurrence:Optional", LADON_VALUE_STRUCT, LADON_OCCURS_ONE, &ladon__occurrence_type_Optional, "" },
+static const ladon_member_info ladon__occurrence__params__fields[] = {
+    { "r", "occurrence:Required", LADON_VALUE_STRUCT, LADON_OCCURS_ONE, &ladon__occurrence__type__Required, "" },
+    { "o", "occurrence:Optional", LADON_VALUE_STRUCT, LADON_OCCURS_ONE, &ladon__occurrence__type__Optional, "" },
 };
-static const ladon_op_info ladon__occurrence_info_fields = {
+static const ladon_op_info ladon__occurrence__info__fields = {
     "Operation fields.",
-    ladon__occurrence_info_fields_params, 2,
+    ladon__occurrence__params__fields, 2,
     { "result", "xsd:int", LADON_VALUE_INT, LADON_OCCURS_ONE, NULL, "" },
 };
 
-static const ladon_member_info ladon__occurrence_info_required_params_params[] = {
+static const ladon_member_info ladon__occurrence__params__required_params[] = {
     { "i", "xsd:int", LADON_VALUE_INT, LADON_OCCURS_ONE, NULL, "" },
     { "l", "xsd:long", LADON_VALUE_LONG, LADON_OCCURS_ONE, NULL, "" },
     { "d", "xsd:double", LADON_VALUE_DOUBLE, LADON_OCCURS_ONE, NULL, "" },
@@ -136,16 +136,16 @@ static const ladon_member_info ladon__occurrence_info_required_params_params[] =
     { "s", "xsd:string", LADON_VALUE_STRING, LADON_OCCURS_ONE, NULL, "" },
     { "t", "xsd:dateTime", LADON_VALUE_DATETIME, LADON_OCCURS_ONE, NULL, "" },
     { "bin", "xsd:base64Binary", LADON_VALUE_BASE64, LADON_OCCURS_ONE, NULL, "" },
-    { "m", "occurrence:Mode", LADON_VALUE_ENUM, LADON_OCCURS_ONE, &ladon__occurrence_type_Mode, "" },
-    { "inner", "occurrence:Inner", LADON_VALUE_STRUCT, LADON_OCCURS_ONE, &ladon__occurrence_type_Inner, "" },
+    { "m", "occurrence:Mode", LADON_VALUE_ENUM, LADON_OCCURS_ONE, &ladon__occurrence__type__Mode, "" },
+    { "inner", "occurrence:Inner", LADON_VALUE_STRUCT, LADON_OCCURS_ONE, &ladon__occurrence__type__Inner, "" },
 };
-static const ladon_op_info ladon__occurrence_info_required_params = {
+static const ladon_op_info ladon__occurrence__info__required_params = {
     "Operation required_params.",
-    ladon__occurrence_info_required_params_params, 9,
-    { "result", "occurrence:Required", LADON_VALUE_STRUCT, LADON_OCCURS_ONE, &ladon__occurrence_type_Required, "" },
+    ladon__occurrence__params__required_params, 9,
+    { "result", "occurrence:Required", LADON_VALUE_STRUCT, LADON_OCCURS_ONE, &ladon__occurrence__type__Required, "" },
 };
 
-static const ladon_member_info ladon__occurrence_info_optional_params_params[] = {
+static const ladon_member_info ladon__occurrence__params__optional_params[] = {
     { "i", "xsd:int", LADON_VALUE_INT, LADON_OCCURS_OPTIONAL, NULL, "" },
     { "l", "xsd:long", LADON_VALUE_LONG, LADON_OCCURS_OPTIONAL, NULL, "" },
     { "d", "xsd:double", LADON_VALUE_DOUBLE, LADON_OCCURS_OPTIONAL, NULL, "" },
@@ -153,26 +153,26 @@ static const ladon_member_info ladon__occurrence_info_optional_params_params[] =
     { "s", "xsd:string", LADON_VALUE_STRING, LADON_OCCURS_OPTIONAL, NULL, "" },
     { "t", "xsd:dateTime", LADON_VALUE_DATETIME, LADON_OCCURS_OPTIONAL, NULL, "" },
     { "bin", "xsd:base64Binary", LADON_VALUE_BASE64, LADON_OCCURS_OPTIONAL, NULL, "" },
-    { "m", "occurrence:Mode", LADON_VALUE_ENUM, LADON_OCCURS_OPTIONAL, &ladon__occurrence_type_Mode, "" },
-    { "inner", "occurrence:Inner", LADON_VALUE_STRUCT, LADON_OCCURS_OPTIONAL, &ladon__occurrence_type_Inner, "" },
+    { "m", "occurrence:Mode", LADON_VALUE_ENUM, LADON_OCCURS_OPTIONAL, &ladon__occurrence__type__Mode, "" },
+    { "inner", "occurrence:Inner", LADON_VALUE_STRUCT, LADON_OCCURS_OPTIONAL, &ladon__occurrence__type__Inner, "" },
 };
-static const ladon_op_info ladon__occurrence_info_optional_params = {
+static const ladon_op_info ladon__occurrence__info__optional_params = {
     "Operation optional_params.",
-    ladon__occurrence_info_optional_params_params, 9,
+    ladon__occurrence__params__optional_params, 9,
     { "result", "xsd:int", LADON_VALUE_INT, LADON_OCCURS_ONE, NULL, "" },
 };
 
 static const ladon_type_info *const ladon__occurrence_types[] = {
-    &ladon__occurrence_type_Mode,
-    &ladon__occurrence_type_Inner,
-    &ladon__occurrence_type_Required,
-    &ladon__occurrence_type_Optional,
+    &ladon__occurrence__type__Mode,
+    &ladon__occurrence__type__Inner,
+    &ladon__occurrence__type__Required,
+    &ladon__occurrence__type__Optional,
 };
 
 static const ladon_operation ladon__occurrence_operations[] = {
-    { "fields", "occurrence:fields", soap_serve_occurrence__fields, LADON_OP_METHOD, NULL, &ladon__occurrence_info_fields },
-    { "required_params", "occurrence:required_params", soap_serve_occurrence__required_USCOREparams, LADON_OP_METHOD, NULL, &ladon__occurrence_info_required_params },
-    { "optional_params", "occurrence:optional_params", soap_serve_occurrence__optional_USCOREparams, LADON_OP_METHOD, NULL, &ladon__occurrence_info_optional_params },
+    { "fields", "occurrence:fields", soap_serve_occurrence__fields, LADON_OP_METHOD, NULL, &ladon__occurrence__info__fields },
+    { "required_params", "occurrence:required_params", soap_serve_occurrence__required_USCOREparams, LADON_OP_METHOD, NULL, &ladon__occurrence__info__required_params },
+    { "optional_params", "occurrence:optional_params", soap_serve_occurrence__optional_USCOREparams, LADON_OP_METHOD, NULL, &ladon__occurrence__info__optional_params },
 };
 
 static const char ladon__occurrence_wsdl_head[] =

@@ -58,70 +58,70 @@ int scalars__maybe(struct soap *soap, int *opt, double *optd, struct scalars__ma
 }
 
 
-static const ladon_member_info ladon__scalars_info_add_params[] = {
+static const ladon_member_info ladon__scalars__params__add[] = {
     { "a", "xsd:int", LADON_VALUE_INT, LADON_OCCURS_ONE, NULL, "" },
     { "b", "xsd:int", LADON_VALUE_INT, LADON_OCCURS_ONE, NULL, "" },
 };
-static const ladon_op_info ladon__scalars_info_add = {
+static const ladon_op_info ladon__scalars__info__add = {
     "Operation add.",
-    ladon__scalars_info_add_params, 2,
+    ladon__scalars__params__add, 2,
     { "result", "xsd:int", LADON_VALUE_INT, LADON_OCCURS_ONE, NULL, "" },
 };
 
-static const ladon_member_info ladon__scalars_info_add64_params[] = {
+static const ladon_member_info ladon__scalars__params__add64[] = {
     { "a", "xsd:long", LADON_VALUE_LONG, LADON_OCCURS_ONE, NULL, "" },
     { "b", "xsd:long", LADON_VALUE_LONG, LADON_OCCURS_ONE, NULL, "" },
 };
-static const ladon_op_info ladon__scalars_info_add64 = {
+static const ladon_op_info ladon__scalars__info__add64 = {
     "Operation add64.",
-    ladon__scalars_info_add64_params, 2,
+    ladon__scalars__params__add64, 2,
     { "result", "xsd:long", LADON_VALUE_LONG, LADON_OCCURS_ONE, NULL, "" },
 };
 
-static const ladon_member_info ladon__scalars_info_half_params[] = {
+static const ladon_member_info ladon__scalars__params__half[] = {
     { "x", "xsd:double", LADON_VALUE_DOUBLE, LADON_OCCURS_ONE, NULL, "" },
 };
-static const ladon_op_info ladon__scalars_info_half = {
+static const ladon_op_info ladon__scalars__info__half = {
     "Operation half.",
-    ladon__scalars_info_half_params, 1,
+    ladon__scalars__params__half, 1,
     { "result", "xsd:double", LADON_VALUE_DOUBLE, LADON_OCCURS_ONE, NULL, "" },
 };
 
-static const ladon_member_info ladon__scalars_info_negate_params[] = {
+static const ladon_member_info ladon__scalars__params__negate[] = {
     { "flag", "xsd:boolean", LADON_VALUE_BOOLEAN, LADON_OCCURS_ONE, NULL, "" },
 };
-static const ladon_op_info ladon__scalars_info_negate = {
+static const ladon_op_info ladon__scalars__info__negate = {
     "Operation negate.",
-    ladon__scalars_info_negate_params, 1,
+    ladon__scalars__params__negate, 1,
     { "result", "xsd:boolean", LADON_VALUE_BOOLEAN, LADON_OCCURS_ONE, NULL, "" },
 };
 
-static const ladon_member_info ladon__scalars_info_next_day_params[] = {
+static const ladon_member_info ladon__scalars__params__next_day[] = {
     { "when", "xsd:dateTime", LADON_VALUE_DATETIME, LADON_OCCURS_ONE, NULL, "" },
 };
-static const ladon_op_info ladon__scalars_info_next_day = {
+static const ladon_op_info ladon__scalars__info__next_day = {
     "Operation next_day.",
-    ladon__scalars_info_next_day_params, 1,
+    ladon__scalars__params__next_day, 1,
     { "result", "xsd:dateTime", LADON_VALUE_DATETIME, LADON_OCCURS_ONE, NULL, "" },
 };
 
-static const ladon_member_info ladon__scalars_info_maybe_params[] = {
+static const ladon_member_info ladon__scalars__params__maybe[] = {
     { "opt", "xsd:int", LADON_VALUE_INT, LADON_OCCURS_OPTIONAL, NULL, "" },
     { "optd", "xsd:double", LADON_VALUE_DOUBLE, LADON_OCCURS_OPTIONAL, NULL, "" },
 };
-static const ladon_op_info ladon__scalars_info_maybe = {
+static const ladon_op_info ladon__scalars__info__maybe = {
     "Operation maybe.",
-    ladon__scalars_info_maybe_params, 2,
+    ladon__scalars__params__maybe, 2,
     { "result", "xsd:boolean", LADON_VALUE_BOOLEAN, LADON_OCCURS_ONE, NULL, "" },
 };
 
 static const ladon_operation ladon__scalars_operations[] = {
-    { "add", "scalars:add", soap_serve_scalars__add, LADON_OP_METHOD, NULL, &ladon__scalars_info_add },
-    { "add64", "scalars:add64", soap_serve_scalars__add64, LADON_OP_METHOD, NULL, &ladon__scalars_info_add64 },
-    { "half", "scalars:half", soap_serve_scalars__half, LADON_OP_METHOD, NULL, &ladon__scalars_info_half },
-    { "negate", "scalars:negate", soap_serve_scalars__negate, LADON_OP_METHOD, NULL, &ladon__scalars_info_negate },
-    { "next_day", "scalars:next_day", soap_serve_scalars__next_USCOREday, LADON_OP_METHOD, NULL, &ladon__scalars_info_next_day },
-    { "maybe", "scalars:maybe", soap_serve_scalars__maybe, LADON_OP_METHOD, NULL, &ladon__scalars_info_maybe },
+    { "add", "scalars:add", soap_serve_scalars__add, LADON_OP_METHOD, NULL, &ladon__scalars__info__add },
+    { "add64", "scalars:add64", soap_serve_scalars__add64, LADON_OP_METHOD, NULL, &ladon__scalars__info__add64 },
+    { "half", "scalars:half", soap_serve_scalars__half, LADON_OP_METHOD, NULL, &ladon__scalars__info__half },
+    { "negate", "scalars:negate", soap_serve_scalars__negate, LADON_OP_METHOD, NULL, &ladon__scalars__info__negate },
+    { "next_day", "scalars:next_day", soap_serve_scalars__next_USCOREday, LADON_OP_METHOD, NULL, &ladon__scalars__info__next_day },
+    { "maybe", "scalars:maybe", soap_serve_scalars__maybe, LADON_OP_METHOD, NULL, &ladon__scalars__info__maybe },
 };
 
 static const char ladon__scalars_wsdl_head[] =

@@ -73,73 +73,73 @@ int strings__describe(struct soap *soap, struct strings__Team team, struct strin
     return ladon_call_finish(call, describe(call, team, extra, &ladon_response->result));
 }
 
-static const ladon_type_info ladon__strings_type_Person;
-static const ladon_type_info ladon__strings_type_Team;
+static const ladon_type_info ladon__strings__type__Person;
+static const ladon_type_info ladon__strings__type__Team;
 
-static const ladon_member_info ladon__strings_type_Person_fields[] = {
+static const ladon_member_info ladon__strings__fields__Person[] = {
     { "full_name", "xsd:string", LADON_VALUE_STRING, LADON_OCCURS_ONE, NULL, "" },
     { "nickname", "xsd:string", LADON_VALUE_STRING, LADON_OCCURS_OPTIONAL, NULL, "" },
 };
-static const ladon_type_info ladon__strings_type_Person = {
+static const ladon_type_info ladon__strings__type__Person = {
     "Person",
     "",
     LADON_VALUE_STRUCT,
-    ladon__strings_type_Person_fields, 2,
+    ladon__strings__fields__Person, 2,
     NULL, 0,
 };
 
-static const ladon_member_info ladon__strings_type_Team_fields[] = {
+static const ladon_member_info ladon__strings__fields__Team[] = {
     { "team_name", "xsd:string", LADON_VALUE_STRING, LADON_OCCURS_ONE, NULL, "" },
-    { "lead", "strings:Person", LADON_VALUE_STRUCT, LADON_OCCURS_ONE, &ladon__strings_type_Person, "" },
-    { "deputy", "strings:Person", LADON_VALUE_STRUCT, LADON_OCCURS_OPTIONAL, &ladon__strings_type_Person, "" },
-    { "members", "strings:Person", LADON_VALUE_STRUCT, LADON_OCCURS_MANY, &ladon__strings_type_Person, "" },
+    { "lead", "strings:Person", LADON_VALUE_STRUCT, LADON_OCCURS_ONE, &ladon__strings__type__Person, "" },
+    { "deputy", "strings:Person", LADON_VALUE_STRUCT, LADON_OCCURS_OPTIONAL, &ladon__strings__type__Person, "" },
+    { "members", "strings:Person", LADON_VALUE_STRUCT, LADON_OCCURS_MANY, &ladon__strings__type__Person, "" },
 };
-static const ladon_type_info ladon__strings_type_Team = {
+static const ladon_type_info ladon__strings__type__Team = {
     "Team",
     "",
     LADON_VALUE_STRUCT,
-    ladon__strings_type_Team_fields, 4,
+    ladon__strings__fields__Team, 4,
     NULL, 0,
 };
 
-static const ladon_member_info ladon__strings_info_echo_params[] = {
+static const ladon_member_info ladon__strings__params__echo[] = {
     { "text", "xsd:string", LADON_VALUE_STRING, LADON_OCCURS_ONE, NULL, "" },
 };
-static const ladon_op_info ladon__strings_info_echo = {
+static const ladon_op_info ladon__strings__info__echo = {
     "Operation echo.",
-    ladon__strings_info_echo_params, 1,
+    ladon__strings__params__echo, 1,
     { "result", "xsd:string", LADON_VALUE_STRING, LADON_OCCURS_OPTIONAL, NULL, "" },
 };
 
-static const ladon_member_info ladon__strings_info_greet_person_params[] = {
+static const ladon_member_info ladon__strings__params__greet_person[] = {
     { "first_name", "xsd:string", LADON_VALUE_STRING, LADON_OCCURS_ONE, NULL, "" },
     { "title", "xsd:string", LADON_VALUE_STRING, LADON_OCCURS_OPTIONAL, NULL, "" },
 };
-static const ladon_op_info ladon__strings_info_greet_person = {
+static const ladon_op_info ladon__strings__info__greet_person = {
     "Operation greet_person.",
-    ladon__strings_info_greet_person_params, 2,
+    ladon__strings__params__greet_person, 2,
     { "result", "xsd:string", LADON_VALUE_STRING, LADON_OCCURS_OPTIONAL, NULL, "" },
 };
 
-static const ladon_member_info ladon__strings_info_describe_params[] = {
-    { "team", "strings:Team", LADON_VALUE_STRUCT, LADON_OCCURS_ONE, &ladon__strings_type_Team, "" },
-    { "extra", "strings:Person", LADON_VALUE_STRUCT, LADON_OCCURS_OPTIONAL, &ladon__strings_type_Person, "" },
+static const ladon_member_info ladon__strings__params__describe[] = {
+    { "team", "strings:Team", LADON_VALUE_STRUCT, LADON_OCCURS_ONE, &ladon__strings__type__Team, "" },
+    { "extra", "strings:Person", LADON_VALUE_STRUCT, LADON_OCCURS_OPTIONAL, &ladon__strings__type__Person, "" },
 };
-static const ladon_op_info ladon__strings_info_describe = {
+static const ladon_op_info ladon__strings__info__describe = {
     "Operation describe.",
-    ladon__strings_info_describe_params, 2,
-    { "result", "strings:Person", LADON_VALUE_STRUCT, LADON_OCCURS_ONE, &ladon__strings_type_Person, "" },
+    ladon__strings__params__describe, 2,
+    { "result", "strings:Person", LADON_VALUE_STRUCT, LADON_OCCURS_ONE, &ladon__strings__type__Person, "" },
 };
 
 static const ladon_type_info *const ladon__strings_types[] = {
-    &ladon__strings_type_Person,
-    &ladon__strings_type_Team,
+    &ladon__strings__type__Person,
+    &ladon__strings__type__Team,
 };
 
 static const ladon_operation ladon__strings_operations[] = {
-    { "echo", "strings:echo", soap_serve_strings__echo, LADON_OP_METHOD, NULL, &ladon__strings_info_echo },
-    { "greet_person", "strings:greet_person", soap_serve_strings__greet_USCOREperson, LADON_OP_METHOD, NULL, &ladon__strings_info_greet_person },
-    { "describe", "strings:describe", soap_serve_strings__describe, LADON_OP_METHOD, NULL, &ladon__strings_info_describe },
+    { "echo", "strings:echo", soap_serve_strings__echo, LADON_OP_METHOD, NULL, &ladon__strings__info__echo },
+    { "greet_person", "strings:greet_person", soap_serve_strings__greet_USCOREperson, LADON_OP_METHOD, NULL, &ladon__strings__info__greet_person },
+    { "describe", "strings:describe", soap_serve_strings__describe, LADON_OP_METHOD, NULL, &ladon__strings__info__describe },
 };
 
 static const char ladon__strings_wsdl_head[] =

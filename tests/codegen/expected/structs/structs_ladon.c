@@ -33,80 +33,80 @@ int structs__bounds(struct soap *soap, struct structs__Shape shape, struct struc
     return ladon_call_finish(call, bounds(call, shape, origin, &ladon_response->result));
 }
 
-static const ladon_type_info ladon__structs_type_Point;
-static const ladon_type_info ladon__structs_type_Bounding_Box;
-static const ladon_type_info ladon__structs_type_Shape;
+static const ladon_type_info ladon__structs__type__Point;
+static const ladon_type_info ladon__structs__type__Bounding_Box;
+static const ladon_type_info ladon__structs__type__Shape;
 
-static const ladon_member_info ladon__structs_type_Point_fields[] = {
+static const ladon_member_info ladon__structs__fields__Point[] = {
     { "x", "xsd:int", LADON_VALUE_INT, LADON_OCCURS_ONE, NULL, "" },
     { "y", "xsd:int", LADON_VALUE_INT, LADON_OCCURS_ONE, NULL, "" },
 };
-static const ladon_type_info ladon__structs_type_Point = {
+static const ladon_type_info ladon__structs__type__Point = {
     "Point",
     "",
     LADON_VALUE_STRUCT,
-    ladon__structs_type_Point_fields, 2,
+    ladon__structs__fields__Point, 2,
     NULL, 0,
 };
 
-static const ladon_member_info ladon__structs_type_Bounding_Box_fields[] = {
-    { "top_left", "structs:Point", LADON_VALUE_STRUCT, LADON_OCCURS_ONE, &ladon__structs_type_Point, "" },
-    { "bottom_right", "structs:Point", LADON_VALUE_STRUCT, LADON_OCCURS_ONE, &ladon__structs_type_Point, "" },
-    { "center", "structs:Point", LADON_VALUE_STRUCT, LADON_OCCURS_OPTIONAL, &ladon__structs_type_Point, "" },
+static const ladon_member_info ladon__structs__fields__Bounding_Box[] = {
+    { "top_left", "structs:Point", LADON_VALUE_STRUCT, LADON_OCCURS_ONE, &ladon__structs__type__Point, "" },
+    { "bottom_right", "structs:Point", LADON_VALUE_STRUCT, LADON_OCCURS_ONE, &ladon__structs__type__Point, "" },
+    { "center", "structs:Point", LADON_VALUE_STRUCT, LADON_OCCURS_OPTIONAL, &ladon__structs__type__Point, "" },
 };
-static const ladon_type_info ladon__structs_type_Bounding_Box = {
+static const ladon_type_info ladon__structs__type__Bounding_Box = {
     "Bounding_Box",
     "",
     LADON_VALUE_STRUCT,
-    ladon__structs_type_Bounding_Box_fields, 3,
+    ladon__structs__fields__Bounding_Box, 3,
     NULL, 0,
 };
 
-static const ladon_member_info ladon__structs_type_Shape_fields[] = {
-    { "box", "structs:Bounding_Box", LADON_VALUE_STRUCT, LADON_OCCURS_ONE, &ladon__structs_type_Bounding_Box, "" },
-    { "clip", "structs:Bounding_Box", LADON_VALUE_STRUCT, LADON_OCCURS_OPTIONAL, &ladon__structs_type_Bounding_Box, "" },
+static const ladon_member_info ladon__structs__fields__Shape[] = {
+    { "box", "structs:Bounding_Box", LADON_VALUE_STRUCT, LADON_OCCURS_ONE, &ladon__structs__type__Bounding_Box, "" },
+    { "clip", "structs:Bounding_Box", LADON_VALUE_STRUCT, LADON_OCCURS_OPTIONAL, &ladon__structs__type__Bounding_Box, "" },
     { "z_order", "xsd:int", LADON_VALUE_INT, LADON_OCCURS_OPTIONAL, NULL, "" },
     { "opacity", "xsd:double", LADON_VALUE_DOUBLE, LADON_OCCURS_OPTIONAL, NULL, "" },
     { "visible", "xsd:boolean", LADON_VALUE_BOOLEAN, LADON_OCCURS_OPTIONAL, NULL, "" },
 };
-static const ladon_type_info ladon__structs_type_Shape = {
+static const ladon_type_info ladon__structs__type__Shape = {
     "Shape",
     "",
     LADON_VALUE_STRUCT,
-    ladon__structs_type_Shape_fields, 5,
+    ladon__structs__fields__Shape, 5,
     NULL, 0,
 };
 
-static const ladon_member_info ladon__structs_info_move_params[] = {
-    { "p", "structs:Point", LADON_VALUE_STRUCT, LADON_OCCURS_ONE, &ladon__structs_type_Point, "" },
+static const ladon_member_info ladon__structs__params__move[] = {
+    { "p", "structs:Point", LADON_VALUE_STRUCT, LADON_OCCURS_ONE, &ladon__structs__type__Point, "" },
     { "dx", "xsd:int", LADON_VALUE_INT, LADON_OCCURS_ONE, NULL, "" },
     { "dy", "xsd:int", LADON_VALUE_INT, LADON_OCCURS_ONE, NULL, "" },
 };
-static const ladon_op_info ladon__structs_info_move = {
+static const ladon_op_info ladon__structs__info__move = {
     "Operation move.",
-    ladon__structs_info_move_params, 3,
-    { "result", "structs:Point", LADON_VALUE_STRUCT, LADON_OCCURS_ONE, &ladon__structs_type_Point, "" },
+    ladon__structs__params__move, 3,
+    { "result", "structs:Point", LADON_VALUE_STRUCT, LADON_OCCURS_ONE, &ladon__structs__type__Point, "" },
 };
 
-static const ladon_member_info ladon__structs_info_bounds_params[] = {
-    { "shape", "structs:Shape", LADON_VALUE_STRUCT, LADON_OCCURS_ONE, &ladon__structs_type_Shape, "" },
-    { "origin", "structs:Point", LADON_VALUE_STRUCT, LADON_OCCURS_OPTIONAL, &ladon__structs_type_Point, "" },
+static const ladon_member_info ladon__structs__params__bounds[] = {
+    { "shape", "structs:Shape", LADON_VALUE_STRUCT, LADON_OCCURS_ONE, &ladon__structs__type__Shape, "" },
+    { "origin", "structs:Point", LADON_VALUE_STRUCT, LADON_OCCURS_OPTIONAL, &ladon__structs__type__Point, "" },
 };
-static const ladon_op_info ladon__structs_info_bounds = {
+static const ladon_op_info ladon__structs__info__bounds = {
     "Operation bounds.",
-    ladon__structs_info_bounds_params, 2,
-    { "result", "structs:Bounding_Box", LADON_VALUE_STRUCT, LADON_OCCURS_ONE, &ladon__structs_type_Bounding_Box, "" },
+    ladon__structs__params__bounds, 2,
+    { "result", "structs:Bounding_Box", LADON_VALUE_STRUCT, LADON_OCCURS_ONE, &ladon__structs__type__Bounding_Box, "" },
 };
 
 static const ladon_type_info *const ladon__structs_types[] = {
-    &ladon__structs_type_Point,
-    &ladon__structs_type_Bounding_Box,
-    &ladon__structs_type_Shape,
+    &ladon__structs__type__Point,
+    &ladon__structs__type__Bounding_Box,
+    &ladon__structs__type__Shape,
 };
 
 static const ladon_operation ladon__structs_operations[] = {
-    { "move", "structs:move", soap_serve_structs__move, LADON_OP_METHOD, NULL, &ladon__structs_info_move },
-    { "bounds", "structs:bounds", soap_serve_structs__bounds, LADON_OP_METHOD, NULL, &ladon__structs_info_bounds },
+    { "move", "structs:move", soap_serve_structs__move, LADON_OP_METHOD, NULL, &ladon__structs__info__move },
+    { "bounds", "structs:bounds", soap_serve_structs__bounds, LADON_OP_METHOD, NULL, &ladon__structs__info__bounds },
 };
 
 static const char ladon__structs_wsdl_head[] =

@@ -193,246 +193,246 @@ int jobs__status(struct soap *soap, struct jobs__statusResponse *ladon_response)
     return ladon_call_finish(call, status(call, &ladon_response->result));
 }
 
-static const ladon_type_info ladon__jobs_type_Job;
-static const ladon_type_info ladon__jobs_type_Report;
-static const ladon_type_info ladon__jobs_type_TaskState;
-static const ladon_type_info ladon__jobs_type_TaskInfoResponse;
-static const ladon_type_info ladon__jobs_type_TaskProgressResponse;
+static const ladon_type_info ladon__jobs__type__Job;
+static const ladon_type_info ladon__jobs__type__Report;
+static const ladon_type_info ladon__jobs__type__TaskState;
+static const ladon_type_info ladon__jobs__type__TaskInfoResponse;
+static const ladon_type_info ladon__jobs__type__TaskProgressResponse;
 
-static const ladon_member_info ladon__jobs_type_Job_fields[] = {
+static const ladon_member_info ladon__jobs__fields__Job[] = {
     { "name", "xsd:string", LADON_VALUE_STRING, LADON_OCCURS_ONE, NULL, "required" },
     { "steps", "xsd:int", LADON_VALUE_INT, LADON_OCCURS_MANY, NULL, "" },
 };
-static const ladon_type_info ladon__jobs_type_Job = {
+static const ladon_type_info ladon__jobs__type__Job = {
     "Job",
     "",
     LADON_VALUE_STRUCT,
-    ladon__jobs_type_Job_fields, 2,
+    ladon__jobs__fields__Job, 2,
     NULL, 0,
 };
 
-static const ladon_member_info ladon__jobs_type_Report_fields[] = {
+static const ladon_member_info ladon__jobs__fields__Report[] = {
     { "summary", "xsd:string", LADON_VALUE_STRING, LADON_OCCURS_ONE, NULL, "" },
     { "lines", "xsd:string", LADON_VALUE_STRING, LADON_OCCURS_MANY, NULL, "" },
     { "score", "xsd:double", LADON_VALUE_DOUBLE, LADON_OCCURS_OPTIONAL, NULL, "" },
 };
-static const ladon_type_info ladon__jobs_type_Report = {
+static const ladon_type_info ladon__jobs__type__Report = {
     "Report",
     "What a finished job reports.",
     LADON_VALUE_STRUCT,
-    ladon__jobs_type_Report_fields, 3,
+    ladon__jobs__fields__Report, 3,
     NULL, 0,
 };
 
-static const ladon_enum_value ladon__jobs_type_TaskState_values[] = {
+static const ladon_enum_value ladon__jobs__values__TaskState[] = {
     { "queued", "Accepted, waiting for a task worker." },
     { "running", "Running." },
     { "done", "Ended with a result: _result answers it." },
     { "failed", "Ended without a result: message says why, and _result answers that fault." },
     { "cancelled", "Cancelled (_cancel) before or while it ran; it has no result." },
 };
-static const ladon_type_info ladon__jobs_type_TaskState = {
+static const ladon_type_info ladon__jobs__type__TaskState = {
     "TaskState",
     "The state of a task: queued, then running, then done, failed or cancelled.",
     LADON_VALUE_ENUM,
     NULL, 0,
-    ladon__jobs_type_TaskState_values, 5,
+    ladon__jobs__values__TaskState, 5,
 };
 
-static const ladon_member_info ladon__jobs_type_TaskInfoResponse_fields[] = {
+static const ladon_member_info ladon__jobs__fields__TaskInfoResponse[] = {
     { "task_id", "xsd:int", LADON_VALUE_INT, LADON_OCCURS_ONE, NULL, "Its id, for the _progress, _wait, _cancel and _result operations of its method." },
 };
-static const ladon_type_info ladon__jobs_type_TaskInfoResponse = {
+static const ladon_type_info ladon__jobs__type__TaskInfoResponse = {
     "TaskInfoResponse",
     "A task was started.",
     LADON_VALUE_STRUCT,
-    ladon__jobs_type_TaskInfoResponse_fields, 1,
+    ladon__jobs__fields__TaskInfoResponse, 1,
     NULL, 0,
 };
 
-static const ladon_member_info ladon__jobs_type_TaskProgressResponse_fields[] = {
+static const ladon_member_info ladon__jobs__fields__TaskProgressResponse[] = {
     { "task_id", "xsd:int", LADON_VALUE_INT, LADON_OCCURS_ONE, NULL, "The task's id." },
     { "progress", "xsd:double", LADON_VALUE_DOUBLE, LADON_OCCURS_ONE, NULL, "Fraction done, 0.0 to 1.0: 0.0 when created, never decreasing, 1.0 once the task ended." },
     { "duration", "xsd:double", LADON_VALUE_DOUBLE, LADON_OCCURS_ONE, NULL, "Seconds the task has existed so far, or in total once it ended." },
     { "starttime", "xsd:double", LADON_VALUE_DOUBLE, LADON_OCCURS_ONE, NULL, "When the task was created: seconds since 1970-01-01T00:00:00Z." },
-    { "state", "jobs:TaskState", LADON_VALUE_ENUM, LADON_OCCURS_ONE, &ladon__jobs_type_TaskState, "Where the task is in its life: a TaskState." },
+    { "state", "jobs:TaskState", LADON_VALUE_ENUM, LADON_OCCURS_ONE, &ladon__jobs__type__TaskState, "Where the task is in its life: a TaskState." },
     { "message", "xsd:string", LADON_VALUE_STRING, LADON_OCCURS_OPTIONAL, NULL, "Why a failed or cancelled task ended (the text of _result's fault); the last status line of a running task; absent otherwise." },
 };
-static const ladon_type_info ladon__jobs_type_TaskProgressResponse = {
+static const ladon_type_info ladon__jobs__type__TaskProgressResponse = {
     "TaskProgressResponse",
     "How far a task is, and its state.",
     LADON_VALUE_STRUCT,
-    ladon__jobs_type_TaskProgressResponse_fields, 6,
+    ladon__jobs__fields__TaskProgressResponse, 6,
     NULL, 0,
 };
 
-static const ladon_member_info ladon__jobs_info_count_params[] = {
+static const ladon_member_info ladon__jobs__params__count[] = {
     { "label", "xsd:string", LADON_VALUE_STRING, LADON_OCCURS_ONE, NULL, "" },
     { "n", "xsd:int", LADON_VALUE_INT, LADON_OCCURS_ONE, NULL, "" },
 };
-static const ladon_op_info ladon__jobs_info_count = {
+static const ladon_op_info ladon__jobs__info__count = {
     "Counts to n, slowly. Task: returns a TaskInfoResponse at once; follow it with count_progress or count_wait (its task_id), stop it with count_cancel, then call count_result.",
-    ladon__jobs_info_count_params, 2,
-    { "result", "jobs:TaskInfoResponse", LADON_VALUE_STRUCT, LADON_OCCURS_ONE, &ladon__jobs_type_TaskInfoResponse, "" },
+    ladon__jobs__params__count, 2,
+    { "result", "jobs:TaskInfoResponse", LADON_VALUE_STRUCT, LADON_OCCURS_ONE, &ladon__jobs__type__TaskInfoResponse, "" },
 };
 
-static const ladon_member_info ladon__jobs_info_count_progress_params[] = {
+static const ladon_member_info ladon__jobs__params__count_progress[] = {
     { "task_id", "xsd:int", LADON_VALUE_INT, LADON_OCCURS_ONE, NULL, "The task_id that count returned." },
 };
-static const ladon_op_info ladon__jobs_info_count_progress = {
+static const ladon_op_info ladon__jobs__info__count_progress = {
     "Progress of a count task: a TaskProgressResponse.",
-    ladon__jobs_info_count_progress_params, 1,
-    { "result", "jobs:TaskProgressResponse", LADON_VALUE_STRUCT, LADON_OCCURS_ONE, &ladon__jobs_type_TaskProgressResponse, "" },
+    ladon__jobs__params__count_progress, 1,
+    { "result", "jobs:TaskProgressResponse", LADON_VALUE_STRUCT, LADON_OCCURS_ONE, &ladon__jobs__type__TaskProgressResponse, "" },
 };
 
-static const ladon_member_info ladon__jobs_info_count_result_params[] = {
+static const ladon_member_info ladon__jobs__params__count_result[] = {
     { "task_id", "xsd:int", LADON_VALUE_INT, LADON_OCCURS_ONE, NULL, "The task_id that count returned." },
 };
-static const ladon_op_info ladon__jobs_info_count_result = {
+static const ladon_op_info ladon__jobs__info__count_result = {
     "Result of a finished count task; a fault while it is queued or running, when it failed or was cancelled, or when the id is unknown or expired.",
-    ladon__jobs_info_count_result_params, 1,
+    ladon__jobs__params__count_result, 1,
     { "result", "xsd:int", LADON_VALUE_INT, LADON_OCCURS_ONE, NULL, "" },
 };
 
-static const ladon_member_info ladon__jobs_info_count_cancel_params[] = {
+static const ladon_member_info ladon__jobs__params__count_cancel[] = {
     { "task_id", "xsd:int", LADON_VALUE_INT, LADON_OCCURS_ONE, NULL, "The task_id that count returned." },
 };
-static const ladon_op_info ladon__jobs_info_count_cancel = {
+static const ladon_op_info ladon__jobs__info__count_cancel = {
     "Cancels a count task: a queued one never runs, a running one is asked to stop and ends cancelled, an ended one stays as it is; answers its TaskProgressResponse.",
-    ladon__jobs_info_count_cancel_params, 1,
-    { "result", "jobs:TaskProgressResponse", LADON_VALUE_STRUCT, LADON_OCCURS_ONE, &ladon__jobs_type_TaskProgressResponse, "" },
+    ladon__jobs__params__count_cancel, 1,
+    { "result", "jobs:TaskProgressResponse", LADON_VALUE_STRUCT, LADON_OCCURS_ONE, &ladon__jobs__type__TaskProgressResponse, "" },
 };
 
-static const ladon_member_info ladon__jobs_info_count_wait_params[] = {
+static const ladon_member_info ladon__jobs__params__count_wait[] = {
     { "task_id", "xsd:int", LADON_VALUE_INT, LADON_OCCURS_ONE, NULL, "The task_id that count returned." },
     { "timeout", "xsd:double", LADON_VALUE_DOUBLE, LADON_OCCURS_ONE, NULL, "Seconds to wait at most; the server may wait less (--task-wait-max)." },
 };
-static const ladon_op_info ladon__jobs_info_count_wait = {
+static const ladon_op_info ladon__jobs__info__count_wait = {
     "Waits until a count task has ended, or for timeout seconds, then answers its TaskProgressResponse.",
-    ladon__jobs_info_count_wait_params, 2,
-    { "result", "jobs:TaskProgressResponse", LADON_VALUE_STRUCT, LADON_OCCURS_ONE, &ladon__jobs_type_TaskProgressResponse, "" },
+    ladon__jobs__params__count_wait, 2,
+    { "result", "jobs:TaskProgressResponse", LADON_VALUE_STRUCT, LADON_OCCURS_ONE, &ladon__jobs__type__TaskProgressResponse, "" },
 };
 
-static const ladon_member_info ladon__jobs_info_run_job_params[] = {
-    { "job", "jobs:Job", LADON_VALUE_STRUCT, LADON_OCCURS_ONE, &ladon__jobs_type_Job, "" },
+static const ladon_member_info ladon__jobs__params__run_job[] = {
+    { "job", "jobs:Job", LADON_VALUE_STRUCT, LADON_OCCURS_ONE, &ladon__jobs__type__Job, "" },
 };
-static const ladon_op_info ladon__jobs_info_run_job = {
+static const ladon_op_info ladon__jobs__info__run_job = {
     "Operation run_job. Task: returns a TaskInfoResponse at once; follow it with run_job_progress or run_job_wait (its task_id), stop it with run_job_cancel, then call run_job_result.",
-    ladon__jobs_info_run_job_params, 1,
-    { "result", "jobs:TaskInfoResponse", LADON_VALUE_STRUCT, LADON_OCCURS_ONE, &ladon__jobs_type_TaskInfoResponse, "" },
+    ladon__jobs__params__run_job, 1,
+    { "result", "jobs:TaskInfoResponse", LADON_VALUE_STRUCT, LADON_OCCURS_ONE, &ladon__jobs__type__TaskInfoResponse, "" },
 };
 
-static const ladon_member_info ladon__jobs_info_run_job_progress_params[] = {
+static const ladon_member_info ladon__jobs__params__run_job_progress[] = {
     { "task_id", "xsd:int", LADON_VALUE_INT, LADON_OCCURS_ONE, NULL, "The task_id that run_job returned." },
 };
-static const ladon_op_info ladon__jobs_info_run_job_progress = {
+static const ladon_op_info ladon__jobs__info__run_job_progress = {
     "Progress of a run_job task: a TaskProgressResponse.",
-    ladon__jobs_info_run_job_progress_params, 1,
-    { "result", "jobs:TaskProgressResponse", LADON_VALUE_STRUCT, LADON_OCCURS_ONE, &ladon__jobs_type_TaskProgressResponse, "" },
+    ladon__jobs__params__run_job_progress, 1,
+    { "result", "jobs:TaskProgressResponse", LADON_VALUE_STRUCT, LADON_OCCURS_ONE, &ladon__jobs__type__TaskProgressResponse, "" },
 };
 
-static const ladon_member_info ladon__jobs_info_run_job_result_params[] = {
+static const ladon_member_info ladon__jobs__params__run_job_result[] = {
     { "task_id", "xsd:int", LADON_VALUE_INT, LADON_OCCURS_ONE, NULL, "The task_id that run_job returned." },
 };
-static const ladon_op_info ladon__jobs_info_run_job_result = {
+static const ladon_op_info ladon__jobs__info__run_job_result = {
     "Result of a finished run_job task; a fault while it is queued or running, when it failed or was cancelled, or when the id is unknown or expired.",
-    ladon__jobs_info_run_job_result_params, 1,
-    { "result", "jobs:Report", LADON_VALUE_STRUCT, LADON_OCCURS_ONE, &ladon__jobs_type_Report, "" },
+    ladon__jobs__params__run_job_result, 1,
+    { "result", "jobs:Report", LADON_VALUE_STRUCT, LADON_OCCURS_ONE, &ladon__jobs__type__Report, "" },
 };
 
-static const ladon_member_info ladon__jobs_info_run_job_cancel_params[] = {
+static const ladon_member_info ladon__jobs__params__run_job_cancel[] = {
     { "task_id", "xsd:int", LADON_VALUE_INT, LADON_OCCURS_ONE, NULL, "The task_id that run_job returned." },
 };
-static const ladon_op_info ladon__jobs_info_run_job_cancel = {
+static const ladon_op_info ladon__jobs__info__run_job_cancel = {
     "Cancels a run_job task: a queued one never runs, a running one is asked to stop and ends cancelled, an ended one stays as it is; answers its TaskProgressResponse.",
-    ladon__jobs_info_run_job_cancel_params, 1,
-    { "result", "jobs:TaskProgressResponse", LADON_VALUE_STRUCT, LADON_OCCURS_ONE, &ladon__jobs_type_TaskProgressResponse, "" },
+    ladon__jobs__params__run_job_cancel, 1,
+    { "result", "jobs:TaskProgressResponse", LADON_VALUE_STRUCT, LADON_OCCURS_ONE, &ladon__jobs__type__TaskProgressResponse, "" },
 };
 
-static const ladon_member_info ladon__jobs_info_run_job_wait_params[] = {
+static const ladon_member_info ladon__jobs__params__run_job_wait[] = {
     { "task_id", "xsd:int", LADON_VALUE_INT, LADON_OCCURS_ONE, NULL, "The task_id that run_job returned." },
     { "timeout", "xsd:double", LADON_VALUE_DOUBLE, LADON_OCCURS_ONE, NULL, "Seconds to wait at most; the server may wait less (--task-wait-max)." },
 };
-static const ladon_op_info ladon__jobs_info_run_job_wait = {
+static const ladon_op_info ladon__jobs__info__run_job_wait = {
     "Waits until a run_job task has ended, or for timeout seconds, then answers its TaskProgressResponse.",
-    ladon__jobs_info_run_job_wait_params, 2,
-    { "result", "jobs:TaskProgressResponse", LADON_VALUE_STRUCT, LADON_OCCURS_ONE, &ladon__jobs_type_TaskProgressResponse, "" },
+    ladon__jobs__params__run_job_wait, 2,
+    { "result", "jobs:TaskProgressResponse", LADON_VALUE_STRUCT, LADON_OCCURS_ONE, &ladon__jobs__type__TaskProgressResponse, "" },
 };
 
-static const ladon_op_info ladon__jobs_info_ping = {
+static const ladon_op_info ladon__jobs__info__ping = {
     "Operation ping. Task: returns a TaskInfoResponse at once; follow it with ping_progress or ping_wait (its task_id), stop it with ping_cancel, then call ping_result.",
     NULL, 0,
-    { "result", "jobs:TaskInfoResponse", LADON_VALUE_STRUCT, LADON_OCCURS_ONE, &ladon__jobs_type_TaskInfoResponse, "" },
+    { "result", "jobs:TaskInfoResponse", LADON_VALUE_STRUCT, LADON_OCCURS_ONE, &ladon__jobs__type__TaskInfoResponse, "" },
 };
 
-static const ladon_member_info ladon__jobs_info_ping_progress_params[] = {
+static const ladon_member_info ladon__jobs__params__ping_progress[] = {
     { "task_id", "xsd:int", LADON_VALUE_INT, LADON_OCCURS_ONE, NULL, "The task_id that ping returned." },
 };
-static const ladon_op_info ladon__jobs_info_ping_progress = {
+static const ladon_op_info ladon__jobs__info__ping_progress = {
     "Progress of a ping task: a TaskProgressResponse.",
-    ladon__jobs_info_ping_progress_params, 1,
-    { "result", "jobs:TaskProgressResponse", LADON_VALUE_STRUCT, LADON_OCCURS_ONE, &ladon__jobs_type_TaskProgressResponse, "" },
+    ladon__jobs__params__ping_progress, 1,
+    { "result", "jobs:TaskProgressResponse", LADON_VALUE_STRUCT, LADON_OCCURS_ONE, &ladon__jobs__type__TaskProgressResponse, "" },
 };
 
-static const ladon_member_info ladon__jobs_info_ping_result_params[] = {
+static const ladon_member_info ladon__jobs__params__ping_result[] = {
     { "task_id", "xsd:int", LADON_VALUE_INT, LADON_OCCURS_ONE, NULL, "The task_id that ping returned." },
 };
-static const ladon_op_info ladon__jobs_info_ping_result = {
+static const ladon_op_info ladon__jobs__info__ping_result = {
     "Result of a finished ping task; a fault while it is queued or running, when it failed or was cancelled, or when the id is unknown or expired.",
-    ladon__jobs_info_ping_result_params, 1,
+    ladon__jobs__params__ping_result, 1,
     { "result", "xsd:string", LADON_VALUE_STRING, LADON_OCCURS_OPTIONAL, NULL, "" },
 };
 
-static const ladon_member_info ladon__jobs_info_ping_cancel_params[] = {
+static const ladon_member_info ladon__jobs__params__ping_cancel[] = {
     { "task_id", "xsd:int", LADON_VALUE_INT, LADON_OCCURS_ONE, NULL, "The task_id that ping returned." },
 };
-static const ladon_op_info ladon__jobs_info_ping_cancel = {
+static const ladon_op_info ladon__jobs__info__ping_cancel = {
     "Cancels a ping task: a queued one never runs, a running one is asked to stop and ends cancelled, an ended one stays as it is; answers its TaskProgressResponse.",
-    ladon__jobs_info_ping_cancel_params, 1,
-    { "result", "jobs:TaskProgressResponse", LADON_VALUE_STRUCT, LADON_OCCURS_ONE, &ladon__jobs_type_TaskProgressResponse, "" },
+    ladon__jobs__params__ping_cancel, 1,
+    { "result", "jobs:TaskProgressResponse", LADON_VALUE_STRUCT, LADON_OCCURS_ONE, &ladon__jobs__type__TaskProgressResponse, "" },
 };
 
-static const ladon_member_info ladon__jobs_info_ping_wait_params[] = {
+static const ladon_member_info ladon__jobs__params__ping_wait[] = {
     { "task_id", "xsd:int", LADON_VALUE_INT, LADON_OCCURS_ONE, NULL, "The task_id that ping returned." },
     { "timeout", "xsd:double", LADON_VALUE_DOUBLE, LADON_OCCURS_ONE, NULL, "Seconds to wait at most; the server may wait less (--task-wait-max)." },
 };
-static const ladon_op_info ladon__jobs_info_ping_wait = {
+static const ladon_op_info ladon__jobs__info__ping_wait = {
     "Waits until a ping task has ended, or for timeout seconds, then answers its TaskProgressResponse.",
-    ladon__jobs_info_ping_wait_params, 2,
-    { "result", "jobs:TaskProgressResponse", LADON_VALUE_STRUCT, LADON_OCCURS_ONE, &ladon__jobs_type_TaskProgressResponse, "" },
+    ladon__jobs__params__ping_wait, 2,
+    { "result", "jobs:TaskProgressResponse", LADON_VALUE_STRUCT, LADON_OCCURS_ONE, &ladon__jobs__type__TaskProgressResponse, "" },
 };
 
-static const ladon_op_info ladon__jobs_info_status = {
+static const ladon_op_info ladon__jobs__info__status = {
     "Operation status.",
     NULL, 0,
     { "result", "xsd:int", LADON_VALUE_INT, LADON_OCCURS_ONE, NULL, "" },
 };
 
 static const ladon_type_info *const ladon__jobs_types[] = {
-    &ladon__jobs_type_Job,
-    &ladon__jobs_type_Report,
-    &ladon__jobs_type_TaskState,
-    &ladon__jobs_type_TaskInfoResponse,
-    &ladon__jobs_type_TaskProgressResponse,
+    &ladon__jobs__type__Job,
+    &ladon__jobs__type__Report,
+    &ladon__jobs__type__TaskState,
+    &ladon__jobs__type__TaskInfoResponse,
+    &ladon__jobs__type__TaskProgressResponse,
 };
 
 static const ladon_operation ladon__jobs_operations[] = {
-    { "count", "jobs:count", soap_serve_jobs__count, LADON_OP_TASK_START, &ladon__jobs_count_task, &ladon__jobs_info_count },
-    { "count_progress", "jobs:count_progress", soap_serve_jobs__count_USCOREprogress, LADON_OP_TASK_PROGRESS, &ladon__jobs_count_task, &ladon__jobs_info_count_progress },
-    { "count_result", "jobs:count_result", soap_serve_jobs__count_USCOREresult, LADON_OP_TASK_RESULT, &ladon__jobs_count_task, &ladon__jobs_info_count_result },
-    { "count_cancel", "jobs:count_cancel", soap_serve_jobs__count_USCOREcancel, LADON_OP_TASK_CANCEL, &ladon__jobs_count_task, &ladon__jobs_info_count_cancel },
-    { "count_wait", "jobs:count_wait", soap_serve_jobs__count_USCOREwait, LADON_OP_TASK_WAIT, &ladon__jobs_count_task, &ladon__jobs_info_count_wait },
-    { "run_job", "jobs:run_job", soap_serve_jobs__run_USCOREjob, LADON_OP_TASK_START, &ladon__jobs_run_job_task, &ladon__jobs_info_run_job },
-    { "run_job_progress", "jobs:run_job_progress", soap_serve_jobs__run_USCOREjob_USCOREprogress, LADON_OP_TASK_PROGRESS, &ladon__jobs_run_job_task, &ladon__jobs_info_run_job_progress },
-    { "run_job_result", "jobs:run_job_result", soap_serve_jobs__run_USCOREjob_USCOREresult, LADON_OP_TASK_RESULT, &ladon__jobs_run_job_task, &ladon__jobs_info_run_job_result },
-    { "run_job_cancel", "jobs:run_job_cancel", soap_serve_jobs__run_USCOREjob_USCOREcancel, LADON_OP_TASK_CANCEL, &ladon__jobs_run_job_task, &ladon__jobs_info_run_job_cancel },
-    { "run_job_wait", "jobs:run_job_wait", soap_serve_jobs__run_USCOREjob_USCOREwait, LADON_OP_TASK_WAIT, &ladon__jobs_run_job_task, &ladon__jobs_info_run_job_wait },
-    { "ping", "jobs:ping", soap_serve_jobs__ping, LADON_OP_TASK_START, &ladon__jobs_ping_task, &ladon__jobs_info_ping },
-    { "ping_progress", "jobs:ping_progress", soap_serve_jobs__ping_USCOREprogress, LADON_OP_TASK_PROGRESS, &ladon__jobs_ping_task, &ladon__jobs_info_ping_progress },
-    { "ping_result", "jobs:ping_result", soap_serve_jobs__ping_USCOREresult, LADON_OP_TASK_RESULT, &ladon__jobs_ping_task, &ladon__jobs_info_ping_result },
-    { "ping_cancel", "jobs:ping_cancel", soap_serve_jobs__ping_USCOREcancel, LADON_OP_TASK_CANCEL, &ladon__jobs_ping_task, &ladon__jobs_info_ping_cancel },
-    { "ping_wait", "jobs:ping_wait", soap_serve_jobs__ping_USCOREwait, LADON_OP_TASK_WAIT, &ladon__jobs_ping_task, &ladon__jobs_info_ping_wait },
-    { "status", "jobs:status", soap_serve_jobs__status, LADON_OP_METHOD, NULL, &ladon__jobs_info_status },
+    { "count", "jobs:count", soap_serve_jobs__count, LADON_OP_TASK_START, &ladon__jobs_count_task, &ladon__jobs__info__count },
+    { "count_progress", "jobs:count_progress", soap_serve_jobs__count_USCOREprogress, LADON_OP_TASK_PROGRESS, &ladon__jobs_count_task, &ladon__jobs__info__count_progress },
+    { "count_result", "jobs:count_result", soap_serve_jobs__count_USCOREresult, LADON_OP_TASK_RESULT, &ladon__jobs_count_task, &ladon__jobs__info__count_result },
+    { "count_cancel", "jobs:count_cancel", soap_serve_jobs__count_USCOREcancel, LADON_OP_TASK_CANCEL, &ladon__jobs_count_task, &ladon__jobs__info__count_cancel },
+    { "count_wait", "jobs:count_wait", soap_serve_jobs__count_USCOREwait, LADON_OP_TASK_WAIT, &ladon__jobs_count_task, &ladon__jobs__info__count_wait },
+    { "run_job", "jobs:run_job", soap_serve_jobs__run_USCOREjob, LADON_OP_TASK_START, &ladon__jobs_run_job_task, &ladon__jobs__info__run_job },
+    { "run_job_progress", "jobs:run_job_progress", soap_serve_jobs__run_USCOREjob_USCOREprogress, LADON_OP_TASK_PROGRESS, &ladon__jobs_run_job_task, &ladon__jobs__info__run_job_progress },
+    { "run_job_result", "jobs:run_job_result", soap_serve_jobs__run_USCOREjob_USCOREresult, LADON_OP_TASK_RESULT, &ladon__jobs_run_job_task, &ladon__jobs__info__run_job_result },
+    { "run_job_cancel", "jobs:run_job_cancel", soap_serve_jobs__run_USCOREjob_USCOREcancel, LADON_OP_TASK_CANCEL, &ladon__jobs_run_job_task, &ladon__jobs__info__run_job_cancel },
+    { "run_job_wait", "jobs:run_job_wait", soap_serve_jobs__run_USCOREjob_USCOREwait, LADON_OP_TASK_WAIT, &ladon__jobs_run_job_task, &ladon__jobs__info__run_job_wait },
+    { "ping", "jobs:ping", soap_serve_jobs__ping, LADON_OP_TASK_START, &ladon__jobs_ping_task, &ladon__jobs__info__ping },
+    { "ping_progress", "jobs:ping_progress", soap_serve_jobs__ping_USCOREprogress, LADON_OP_TASK_PROGRESS, &ladon__jobs_ping_task, &ladon__jobs__info__ping_progress },
+    { "ping_result", "jobs:ping_result", soap_serve_jobs__ping_USCOREresult, LADON_OP_TASK_RESULT, &ladon__jobs_ping_task, &ladon__jobs__info__ping_result },
+    { "ping_cancel", "jobs:ping_cancel", soap_serve_jobs__ping_USCOREcancel, LADON_OP_TASK_CANCEL, &ladon__jobs_ping_task, &ladon__jobs__info__ping_cancel },
+    { "ping_wait", "jobs:ping_wait", soap_serve_jobs__ping_USCOREwait, LADON_OP_TASK_WAIT, &ladon__jobs_ping_task, &ladon__jobs__info__ping_wait },
+    { "status", "jobs:status", soap_serve_jobs__status, LADON_OP_METHOD, NULL, &ladon__jobs__info__status },
 };
 
 static const char ladon__jobs_wsdl_head[] =
