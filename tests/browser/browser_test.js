@@ -93,7 +93,13 @@ async function main() {
     await page.fill(".try[data-op=add] [name=a]", "two");
     await page.click(".try[data-op=add] button.primary");
     await page.waitForFunction(() => document.querySelector(".try[data-op=add] .outcome .status").textContent.includes("not a valid"));
-    check("a bad int is refused in the page", true);
+    const refused = await page.textContent(".try[data-op=add] .outcome .status");
+    check("a bad int is refused in the page", refused === 'a: not a valid xsd:int: "two"', refused);
+    // as is a character XML cannot carry
+    await page.fill(".try[data-op=echo] [name=text]", "bell\u0007");
+    await page.click(".try[data-op=echo] button.primary");
+    await page.waitForFunction(() => (document.querySelector(".try[data-op=echo] .outcome .status") || {}).textContent === 'text: not a valid xsd:string: "bell\\u0007"');
+    check("a control character is refused in the page", true);
 
     // echo a value that tries to close a textarea and inject markup
     const evil = "</textarea><img src=x onerror=\"window.__injected.push(1)\"><b id=\"evil\">x</b>&amp;";
@@ -181,7 +187,8 @@ async function main() {
     }, T, { timeout: 10000 });
     await page.click(T + "button.cancel");
     await page.waitForFunction((sel) => document.querySelector(sel + ".state").textContent === "cancelled", T, { timeout: 10000 });
-    check("a cancelled task shows cancelled", true);
+    check("a cancelled task shows cancelled", (await page.textContent(T + ".state")) === "cancelled" &&
+          (await page.$(T + ".watch .outcome pre.result")) === null && await page.isDisabled(T + "button.cancel"));
     const cancelMsg = await page.textContent(T + ".message");
     check("and its message", cancelMsg.length > 0, JSON.stringify(cancelMsg));
 

@@ -285,8 +285,8 @@ def check_wsdls(checks, apache, label, services=SERVICES):
 
 def check_browser_pages(checks, apache, label):
     """The service browser under the prefix (docs/browser.md): the home page links each service's
-    page and WSDL with Apache's URL, a service page links home relatively, and its form posts to
-    its own path, which Apache passes on."""
+    page and WSDL with Apache's URL, and a service page links home relatively (its form posts to
+    the page's own path, /soap/Calculator, whose POSTs check_zeep_add sends)."""
     status, headers, home = request(apache.port, "GET", "/soap/")
     checks.equal("%s: GET /soap/ (the browser's home) through Apache" % label, status, 200)
     for svc in SERVICES:

@@ -64,7 +64,7 @@
       var body = el("div");
       wrap.appendChild(body);
       if (include) {
-        /* built when first asked for: a type may contain itself through optional members */
+        /* built when first asked for (hand-made tables may nest deeply) */
         include.addEventListener("change", function () {
           if (include.checked && !inner) { inner = structFields(m.type, path, depth + 1); body.appendChild(inner.node); }
           body.hidden = !include.checked;
@@ -96,6 +96,8 @@
 
   function checkValue(m, v, path) {
     var bad = function () { throw new Error(path + ": not a valid " + m.xml + ": " + JSON.stringify(v)); };
+    /* characters XML 1.0 cannot carry: the request would not be well-formed */
+    if (/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/.test(v)) bad();
     if (m.kind === "int" || m.kind === "long") { v = v.trim(); if (!/^[-+]?[0-9]+$/.test(v)) bad(); }
     if (m.kind === "double") { v = v.trim(); if (!/^([-+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][-+]?[0-9]+)?|-?INF|NaN)$/.test(v)) bad(); }
     if (m.kind === "base64") { v = v.replace(/\s+/g, ""); if (!/^[A-Za-z0-9+\/]*={0,2}$/.test(v)) bad(); }
@@ -108,11 +110,11 @@
     box.appendChild(el("legend", null, m.name + " (" + m.xml + ", array)"));
     var list = el("div");
     box.appendChild(list);
-    var items = [];
+    var items = [], made = 0;
     var add = el("button", { type: "button", class: "add", "data-path": path }, "Add item");
     add.addEventListener("click", function () {
       var one = { name: m.name, xml: m.xml, kind: m.kind, occurs: "one", type: m.type };
-      var i = items.length;
+      var i = made++; /* never reused: after a Remove, names stay unique */
       var row = el("div", { class: "item" });
       var f = memberField(one, path + "." + i, depth + 1);
       var entry = { row: row, f: f };
@@ -259,10 +261,11 @@
     line.appendChild(timeEl);
     var cancel = el("button", { type: "button", class: "cancel" }, "Cancel");
     cancel.disabled = true;
-    var result = el("div", { class: "outcome" });
+    var result = el("div", { class: "outcome" }), cancelled = el("div", { class: "cancel-outcome" });
     w.appendChild(bar);
     w.appendChild(line);
     w.appendChild(cancel);
+    w.appendChild(cancelled);
     w.appendChild(result);
     box.appendChild(w);
 
@@ -284,8 +287,9 @@
       if (taskId === null || !ops[m + "_cancel"]) return;
       cancel.disabled = true;
       call(m + "_cancel", "<task_id>" + taskId + "</task_id>").then(function (out) {
-        if (out.fault) showOutcome(result, out); else show(fields(out.result));
-      }, function (e) { showError(result, e); });
+        if (ended) return; /* the task's own end came first */
+        if (out.fault || !out.result) showOutcome(cancelled, out); else show(fields(out.result));
+      }, function (e) { showError(cancelled, e); });
     });
 
     return call(m, inner).then(function (out) {
@@ -298,8 +302,15 @@
           ? call(waitOp.name, "<task_id>" + taskId + "</task_id><timeout>0.5</timeout>")
           : sleep(400).then(function () { return call(progressOp.name, "<task_id>" + taskId + "</task_id>"); });
         return next.then(function (o) {
-          if (o.fault) { showOutcome(result, o); return; }
-          show(fields(o.result));
+          var p = fields(o.result);
+          if (o.fault || !p.state) {
+            /* a fault, or an answer without a TaskProgressResponse: stop following */
+            cancel.disabled = true;
+            showOutcome(result, o);
+            if (!o.fault) result.appendChild(el("div", { class: "status fault" }, "the answer holds no task state"));
+            return;
+          }
+          show(p);
           if (!ended) return loop();
           cancel.disabled = true;
           if (state.textContent === "done")
@@ -307,7 +318,7 @@
         });
       };
       return loop();
-    }).catch(function (e) { showError(result, e); });
+    }).catch(function (e) { cancel.disabled = true; showError(result, e); });
   }
 
   /* --- wiring ----------------------------------------------------------------------------- */

@@ -1,7 +1,7 @@
 /* rt_service_other.h - the service Other of the runtime's unit tests: a
  * second service in the binding "rt" (see rt_service_test.h), with its own
  * namespace and path, and no service documentation.  ping's doc comments try to break out
- * of the service browser's page (test_router.c, tests/browser/browser_test.js): a script
+ * of the service browser's page (test_browser.c, tests/browser/browser_test.js): a script
  * element, and the end of a textarea and of the JSON model's script element.
  *
  * Copyright (C) 2026 the Ladon-C authors. GPL-2.0-or-later.
