@@ -129,6 +129,8 @@ long lt_raw(unsigned port, const char *cmd, size_t cmdlen, char *reply,
         reply[got] = '\0';
         if (got >= ulen && memcmp(reply + got - ulen, until, ulen) == 0)
             break;
+        if (strncmp(reply, "BUSY ", 5) == 0 && strstr(reply, "\r\n") != NULL)
+            break;
     }
     reply[got] = '\0';
     close(fd);

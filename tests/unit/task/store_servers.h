@@ -46,7 +46,8 @@ int lt_store_server_restart(lt_store_server *s);
 void lt_store_server_stop(lt_store_server *s, int sig);
 
 /* Sends cmd to 127.0.0.1:port and reads the answer until it ends with
- * `until` (or 2 s pass); returns the bytes read (NUL-terminated in reply),
+ * `until`, or is memcached's one-line "BUSY ...\r\n" (its crawler serves
+ * someone else), or 2 s pass; returns the bytes read (NUL-terminated in reply),
  * or -1 when no connection could be made. */
 long lt_raw(unsigned port, const char *cmd, size_t cmdlen, char *reply,
             size_t replysz, const char *until);
