@@ -32,6 +32,7 @@ void ladon__call_reset(ladon_call *call, struct soap *soap, const ladon_service 
     call->parked = 0;
     call->fault_msg[0] = '\0';
     call->error_msg[0] = '\0';
+    call->user[0] = '\0';
     if (soap != NULL)
         soap->user = call;
 }
@@ -109,6 +110,13 @@ void ladon_update_status(ladon_call *call, const char *fmt, ...)
 int ladon_should_stop(const ladon_call *call)
 {
     return call != NULL && call->task != NULL && ladon_task_stopping(call->task);
+}
+
+const char *ladon_call_user(const ladon_call *call)
+{
+    if (call == NULL || call->user[0] == '\0')
+        return NULL;
+    return call->user;
 }
 
 const char *ladon_call_operation(const ladon_call *call)

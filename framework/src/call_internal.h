@@ -29,6 +29,9 @@ struct ladon_call {
     int parked;                 /* m_wait parked the request (park.c): no answer now */
     char fault_msg[1024];       /* faultstring given to ladon_fault() */
     char error_msg[1024];       /* faultstring of a request-level error */
+    /* the authenticated caller (ladon_call_user), "" when anonymous; set
+     * by dispatch.c from the request before the operation runs */
+    char user[LADON_USER_MAX];
     /* taskcall.c's (m_result): a gSOAP context that reads stored results,
      * created on first use and kept; the stored result being read */
     struct soap *data;

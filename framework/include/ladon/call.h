@@ -80,4 +80,13 @@ LADON_EXTERN void ladon_call_wait_end(ladon_call *call);
 /* Name of the operation being served ("add"); never NULL. */
 LADON_EXTERN const char *ladon_call_operation(const ladon_call *call);
 
+/* Longest caller name, with its NUL byte (docs/security.md). */
+#define LADON_USER_MAX 256
+
+/* The authenticated caller of this request (docs/security.md: the built-in
+ * HTTP Basic check of --auth-file, or the header a --trusted-proxy names),
+ * or NULL for an anonymous caller.  In a task body: the user who started the
+ * task.  Valid until the method or task body returns. */
+LADON_EXTERN const char *ladon_call_user(const ladon_call *call);
+
 #endif /* LADON_CALL_H */
