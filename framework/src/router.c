@@ -31,6 +31,11 @@
 #include "ladon/error.h"
 #include "log.h"
 
+/* Room for one service's address (ladon__service_address): scheme, a Host
+ * or X-Forwarded-Host of up to 255 bytes, an X-Forwarded-Prefix of up to
+ * 255, the service name; a longer one is refused as an invalid Host. */
+enum { ADDRESS_MAX = 2048 };
+
 /* ---- trusted proxies ---------------------------------------------------- */
 
 int ladon__proxies_parse(ladon__proxies *p, const char *s, char *err, size_t errlen)
@@ -481,11 +486,12 @@ static int build_page(const ladon__router *r, const ladon__http_req *req, unsign
     }
     for (size_t i = 0; i < n; i++) {
         const ladon_service *s = only != NULL ? only : b->services[i];
-        if ((addrs[i] = malloc(2048)) == NULL) {
-            LADON_LOGE("out of memory (2048 bytes)");
+        if ((addrs[i] = malloc(ADDRESS_MAX)) == NULL) {
+            LADON_LOGE("out of memory (%d bytes)", ADDRESS_MAX);
             goto out;
         }
-        if (ladon__service_address(r, req, hops, fallback_host, s->name, addrs[i], 2048) != 0) {
+        if (ladon__service_address(r, req, hops, fallback_host, s->name, addrs[i],
+                                   ADDRESS_MAX) != 0) {
             rc = plain(res, 400, "invalid Host header\n");
             goto out;
         }
@@ -540,7 +546,7 @@ int ladon__route(const ladon__router *r, const ladon__http_req *req, const struc
     if (svc == NULL)
         return plain(res, 404, "not found\n");
     if (strcasecmp(req->query, "wsdl") == 0) {
-        char addr[2048];
+        char addr[ADDRESS_MAX];
         if (ladon__service_address(r, req, hops, fallback_host, svc->name, addr,
                                    sizeof addr) != 0)
             return plain(res, 400, "invalid Host header\n");

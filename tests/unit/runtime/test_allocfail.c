@@ -6,6 +6,9 @@
  * be answered correctly; and the number of live allocations must come
  * back to what it was (nothing leaked).
  *
+ * The kinds: calls (plain, fault, rewritten, gzip, UTF-16, chunked), the
+ * WSDL and the service browser's pages.
+ *
  * This executable replaces malloc, calloc, realloc, free and the aligned
  * allocators for the whole process (glibc supports that; the replacements
  * count and delegate to __libc_*), so gSOAP's allocations fail too.  It is
@@ -332,6 +335,18 @@ static void test_wsdl(void)
     run_kind("WSDL", r, sizeof r - 1);
 }
 
+static void test_browser_home(void)
+{
+    static const char r[] = "GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
+    run_kind("browser home page", r, sizeof r - 1);
+}
+
+static void test_browser_service(void)
+{
+    static const char r[] = "GET /Test HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
+    run_kind("browser service page", r, sizeof r - 1);
+}
+
 static int suite_init(void)
 {
     ladon_config cfg;
@@ -358,6 +373,8 @@ int main(void)
         {"a UTF-16 request", test_utf16},
         {"a chunked request", test_chunked},
         {"a WSDL", test_wsdl},
+        {"the service browser's home page", test_browser_home},
+        {"a service browser page", test_browser_service},
         {NULL, NULL},
     };
     return rt_run("allocation failures", tests, suite_init, suite_cleanup);
