@@ -345,6 +345,10 @@ static int server_new(ladon_server **out, const ladon_config *cfg, const ladon_b
                                      srv->cfg.task_probe_window_s,
                                      srv->cfg.task_probe_cooldown_s) != 0)
         rc = LADON_ENOMEM;
+    if (rc == 0 && ladon__auth_init(&srv->auth, &srv->cfg, err, sizeof err) != 0) {
+        LADON_LOGE("%s", err);
+        rc = LADON_EINVAL;
+    }
     if (rc == 0)
         rc = epoll_add(srv->epfd, srv->listen_fd, EPOLLIN, LADON__KEY_LISTEN);
     if (rc == 0)
@@ -423,6 +427,7 @@ void ladon_server_free(ladon_server *srv)
     ladon__dispatch_free(srv);
     ladon__conntab_destroy(&srv->conns);
     ladon__probe_destroy(&srv->probe);
+    ladon__auth_destroy(&srv->auth);
     if (srv->locks_ready) {
         pthread_mutex_destroy(&srv->accept_lock);
         pthread_mutex_destroy(&srv->rq_lock);
