@@ -758,10 +758,17 @@ bool ladon__dispatch(ladon__worker *w, ladon__conn *c)
         log_request(w, c, NULL, 500, t0);
         return false;
     }
-    ladon__auth_identify(&srv->auth, c->buf + c->rpos, c->req.head_len,
-                         ladon__proxies_match(&srv->router.proxies,
-                                              (const struct sockaddr *)&c->peer),
-                         res.status == 0, &ans);
+    {
+        /* failed logins are counted by the client address of the log line */
+        char client[sizeof c->peer_str] = "";
+        if (srv->auth.file[0] != '\0')
+            ladon__client(&srv->router.proxies, &c->req, (const struct sockaddr *)&c->peer,
+                          c->peer_str, client, sizeof client);
+        ladon__auth_identify(&srv->auth, c->buf + c->rpos, c->req.head_len,
+                             ladon__proxies_match(&srv->router.proxies,
+                                                  (const struct sockaddr *)&c->peer),
+                             res.status == 0, client, t0, &ans);
+    }
     if (ans.status != 0) {
         /* no identity where one is needed, or a wrong one: nothing is served */
         free(res.body);
