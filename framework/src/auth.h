@@ -36,10 +36,6 @@
 /* Failed logins are counted per client over this window, and a client over
  * --auth-fail-limit is refused (429) for as long. */
 #define LADON__AUTH_FAIL_WINDOW_S 60
-/* Longest Authorization value taken (longer: 400). */
-#define LADON__AUTH_MAX_VALUE 2048
-/* Longest password (bytes after the user's ':'). */
-#define LADON__AUTH_MAX_PASSWORD 1023
 
 typedef struct ladon__auth {
     char user_header[64];  /* "" = no proxy header */
@@ -77,18 +73,6 @@ void ladon__auth_destroy(ladon__auth *a);
  * the cache of successful logins is forgotten; a file that cannot be read
  * or is bad keeps the old users and logs an error.  0 or -1. */
 int ladon__auth_reload(ladon__auth *a);
-
-/* Splits an Authorization value v[0..n) of scheme Basic into user and
- * password (NUL-terminated; *plen the password's length).  0 on success, 1
- * when the scheme is not Basic (not credentials of ours), -1 when it is
- * malformed (bad base64, no ':', too long, a NUL byte or invalid user
- * name).  user has LADON_USER_MAX bytes, password
- * LADON__AUTH_MAX_PASSWORD + 1; both are wiped on failure. */
-int ladon__auth_parse_basic(const char *v, size_t n, char *user, char *password, size_t *plen);
-
-/* Is v[0..n) acceptable as a user name?  1..LADON_USER_MAX-1 bytes of
- * UTF-8 without control characters. */
-bool ladon__auth_user_valid(const char *v, size_t n);
 
 /* Decides who sent the request whose head (accepted by the HTTP parser) is
  * head[0..head_len): trusted_peer says whether the TCP peer is a

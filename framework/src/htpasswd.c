@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "auth.h"
+#include "credentials.h"
 
 typedef struct entry {
     char *user;
@@ -81,7 +81,7 @@ static int add_line(ladon__htpasswd *h, const char *line, size_t n, const char *
         return -1;
     }
     size_t ulen = (size_t)(colon - line), hlen = n - ulen - 1;
-    if (!ladon__auth_user_valid(line, ulen)) {
+    if (!ladon__user_name_valid(line, ulen)) {
         *why = "invalid user name (1..255 bytes of UTF-8 without control characters)";
         return -1;
     }

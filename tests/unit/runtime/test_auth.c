@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "auth.h"
+#include "credentials.h"
 #include "http.h"
 #include "ladon/error.h"
 #include "ladon/server.h"
@@ -311,9 +312,9 @@ static void test_htpasswd_bad(void)
 
 static void test_parse_basic(void)
 {
-    char user[LADON_USER_MAX], pw[LADON__AUTH_MAX_PASSWORD + 1];
+    char user[LADON_USER_MAX], pw[LADON__BASIC_MAX_PASSWORD + 1];
     size_t plen;
-#define PB(s) ladon__auth_parse_basic(s, strlen(s), user, pw, &plen)
+#define PB(s) ladon__basic_parse(s, strlen(s), user, pw, &plen)
     CU_ASSERT_EQUAL(PB("Basic YWxpY2U6cmlnaHQgaG9yc2U="), 0); /* alice:right horse */
     CU_ASSERT_STRING_EQUAL(user, "alice");
     CU_ASSERT_STRING_EQUAL(pw, "right horse");
@@ -343,7 +344,7 @@ static void test_parse_basic(void)
         CU_ASSERT_STRING_EQUAL(pw, "");
     }
     /* too long */
-    char big[LADON__AUTH_MAX_VALUE + 16] = "Basic ";
+    char big[LADON__BASIC_MAX_VALUE + 16] = "Basic ";
     memset(big + 6, 'Q', sizeof big - 7);
     big[sizeof big - 1] = '\0';
     CU_ASSERT_EQUAL(PB(big), -1);
