@@ -197,7 +197,12 @@ bool ladon__bcrypt_verify(const char *hash, const char *password, size_t passwor
     cd = calloc(1, sizeof *cd); /* 32 KiB: not on a request thread's stack */
     if (cd == NULL)
         return false;
-    res = crypt_r(password, hash, cd);
+    /* crypt_rn is libcrypt's crypt_r with the size of its data and NULL
+     * instead of a failure token.  It is called rather than crypt_r because
+     * AddressSanitizer's runtime defines crypt_r itself: an executable that
+     * links it then drops libcrypt (--as-needed) and its crypt_r calls
+     * address 0 (our ASan unit tests did). */
+    res = crypt_rn(password, hash, cd, (int)sizeof *cd);
     if (res != NULL && strlen(res) == n) {
         unsigned char diff = 0;
         for (size_t i = 0; i < n; i++)

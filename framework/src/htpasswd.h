@@ -38,7 +38,8 @@ size_t ladon__htpasswd_count(const ladon__htpasswd *h);
  * when the file has no such user. */
 bool ladon__htpasswd_find(const ladon__htpasswd *h, const char *user, char *hash);
 
-/* Whether password matches the bcrypt hash (crypt_r, then a constant-time
+/* Whether password matches the bcrypt hash (libcrypt's crypt_rn, the
+ * reentrant crypt_r with an explicit size, then a constant-time
  * comparison of the whole result).  A password holding a NUL byte never
  * matches (crypt would stop at it).  false also when crypt fails or is out
  * of memory. */
