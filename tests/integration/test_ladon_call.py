@@ -25,6 +25,7 @@ $LADON_CALL_CAPTURE (meson sets it to a file in the build folder) for docs/ladon
 usage: /usr/bin/python3 test_ladon_call.py LADON_EXAMPLES LADON_CALL PLAIN_GSOAP
 """
 
+import base64
 import fcntl
 import json
 import os
@@ -634,6 +635,80 @@ def php_service():
         log.close()
 
 
+# --- HTTP Basic (--user) against ladon-examples --auth-file ----------------------------------
+
+ALICE_PW = "s3cret-of-alice"
+
+
+def basic_auth():
+    with tempfile.TemporaryDirectory(prefix="ladon-call-auth-") as tmp:
+        basic_auth_in(tmp)
+
+
+def basic_auth_in(tmp):
+    users = os.path.join(tmp, "users")
+    subprocess.run(["htpasswd", "-c", "-B", "-b", users, "alice", ALICE_PW], check=True,
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    srv = Server(EXAMPLES, args=["--data-dir", quiet_data_dir(tempfile.mkdtemp(dir=tmp)),
+                                 "--auth-file", users, "--auth-required=all"],
+                 services=("Calculator",))
+    srv.start()
+    try:
+        calc = srv.url("Calculator")
+        token = base64.b64encode(("alice:" + ALICE_PW).encode()).decode()
+        expect("no --user: 401 is a transport error", [calc, "add", "a=2", "b=3"], 3,
+               err="HTTP 401: the server needs a user name and password (--user)")
+        expect("a wrong password", ["-u", "alice:wrong", calc, "add", "a=2", "b=3"], 3,
+               err="HTTP 401: the server refused the user name or password")
+        expect("USER:PASSWORD", ["-u", "alice:" + ALICE_PW, calc, "add", "a=2", "b=3"], 0,
+               out="result: 5")
+        rc, o, e = lc("-v", "-u", "alice:" + ALICE_PW, calc, "add", "a=2", "b=3")
+        checks.ok("-v: the Authorization line is hidden, no password or token on stderr",
+                  rc == 0 and "> Authorization: (hidden)" in e and ALICE_PW not in e
+                  and token not in e, e[-2000:])
+        # the password from the environment
+        p = subprocess.run([LC, "-u", "alice", calc, "add", "a=2", "b=3"],
+                           env=dict(os.environ, LADON_CALL_PASSWORD=ALICE_PW),
+                           stdin=subprocess.DEVNULL, capture_output=True, timeout=60,
+                           start_new_session=True)
+        checks.ok("$LADON_CALL_PASSWORD", p.returncode == 0 and p.stdout.strip() == b"result: 5",
+                  repr((p.returncode, p.stdout, p.stderr)))
+        # no password, no variable, no terminal: a usage error, nothing sent
+        env = {k: v for k, v in os.environ.items() if k != "LADON_CALL_PASSWORD"}
+        p = subprocess.run([LC, "-u", "alice", calc, "add", "a=2", "b=3"], env=env,
+                           stdin=subprocess.DEVNULL, capture_output=True, timeout=60,
+                           start_new_session=True)
+        checks.ok("--user without a password and without a terminal: exit status 2",
+                  p.returncode == 2 and b"needs a password" in p.stderr,
+                  repr((p.returncode, p.stderr)))
+        # asked on the terminal, not echoed
+        run = PtyRun(["-u", "alice", calc, "add", "a=2", "b=3"])
+        asked = run.wait_for(r"password for alice: ", timeout=20)
+        if asked:
+            run.write((ALICE_PW + "\n").encode())
+        rc, out = run.finish()
+        checks.ok("the password is asked on the terminal and not echoed",
+                  asked is not None and rc == 0 and out.strip() == "result: 5"
+                  and ALICE_PW not in run.text(), repr((rc, out, run.text())))
+        # a password on the command line is blanked out of /proc/PID/cmdline
+        port, close = never_answering_server()
+        try:
+            pr = subprocess.Popen([LC, "-t", "5", "-u", "alice:" + ALICE_PW,
+                                   "http://127.0.0.1:%d/" % port], stdin=subprocess.DEVNULL,
+                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            time.sleep(0.5)
+            with open("/proc/%d/cmdline" % pr.pid, "rb") as f:
+                cmdline = f.read()
+            pr.kill()
+            pr.wait()
+        finally:
+            close()
+        checks.ok("the password on the command line is blanked out of it",
+                  b"alice" in cmdline and ALICE_PW.encode() not in cmdline, repr(cmdline))
+    finally:
+        checks.server_stopped(srv)
+
+
 def main():
     datadir = quiet_data_dir(tempfile.mkdtemp(prefix="ladon-call-"))
     env = dict(os.environ, LADON_EXAMPLE_STEP_MS="50")
@@ -656,6 +731,7 @@ def main():
         checks.run("Ctrl-C", lambda: ctrl_c(slow))
         checks.run("plain gSOAP", plain_gsoap)
         checks.run("PHP SoapServer", php_service)
+        checks.run("HTTP Basic", basic_auth)
     finally:
         checks.server_stopped(srv)
         checks.server_stopped(slow)

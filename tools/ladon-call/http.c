@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <curl/curl.h>
 
@@ -23,6 +24,7 @@ struct lc_http {
     int verbose;
     volatile sig_atomic_t *interrupt;
     int too_big, nomem;
+    bool has_user;
     char errbuf[CURL_ERROR_SIZE];
 };
 
@@ -90,7 +92,10 @@ static int on_debug(CURL *c, curl_infotype type, char *data, size_t size, void *
             size_t n = nl != NULL ? (size_t)(nl - p) : (size_t)(end - p);
             if (n > 0 && p[n - 1] == '\r')
                 n--;
-            if (n > 0)
+            /* never the credentials: Basic is base64 of "user:password" */
+            if (n >= 14 && strncasecmp(p, "Authorization:", 14) == 0)
+                fputs("> Authorization: (hidden)\n", stderr);
+            else if (n > 0)
                 fprintf(stderr, "> %.*s\n", (int)n, p);
             p = nl != NULL ? nl + 1 : end;
         }
@@ -131,6 +136,17 @@ void lc_http_free(lc_http *h)
         return;
     curl_easy_cleanup(h->curl);
     free(h);
+}
+
+int lc_http_set_basic_auth(lc_http *h, const char *user, const char *password, lc_err *err)
+{
+    /* libcurl copies the strings */
+    if (curl_easy_setopt(h->curl, CURLOPT_HTTPAUTH, (long)CURLAUTH_BASIC) != CURLE_OK ||
+        curl_easy_setopt(h->curl, CURLOPT_USERNAME, user) != CURLE_OK ||
+        curl_easy_setopt(h->curl, CURLOPT_PASSWORD, password) != CURLE_OK)
+        return lc_err_set(err, LC_EXIT_TRANSPORT, "libcurl does not take the credentials");
+    h->has_user = true;
+    return 0;
 }
 
 void lc_http_set_interrupt(lc_http *h, volatile sig_atomic_t *flag)
@@ -192,6 +208,10 @@ static int perform(lc_http *h, const char *url, bool show, lc_buf *out, long *st
                           h->errbuf[0] != '\0' ? h->errbuf : curl_easy_strerror(rc));
     if (curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, status) != CURLE_OK)
         *status = 0;
+    if (*status == 401)
+        return lc_err_set(err, LC_EXIT_TRANSPORT, "%s: HTTP 401: %s", url,
+                          h->has_user ? "the server refused the user name or password"
+                                      : "the server needs a user name and password (--user)");
     if (out->data == NULL) { /* an empty body: still a string */
         if ((out->data = malloc(1)) == NULL)
             return lc_err_nomem(err);

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <termios.h>
 #include <unistd.h>
 
 #include <curl/curl.h>
@@ -38,6 +39,8 @@ static void usage(FILE *f)
           "  -e, --endpoint URL       send requests there instead of the WSDL's soap:address\n"
           "  -t, --timeout SECONDS    limit of each whole request (default 60)\n"
           "  -c, --connect-timeout SECONDS  limit of each connection set-up (default 10)\n"
+          "  -u, --user USER[:PASSWORD]  HTTP Basic credentials; without :PASSWORD it is read\n"
+          "                           from $LADON_CALL_PASSWORD, else asked on the terminal\n"
           "  -n, --no-wait            for a task: print its id only, do not follow it\n"
           "  -f, --follow ID          for a task: follow the running task ID (no new start)\n"
           "  -v, --verbose            print each request and response (headers, XML) on stderr\n"
@@ -47,6 +50,87 @@ static void usage(FILE *f)
           "3 transport error, 130 interrupted (Ctrl-C while following a task).\n"
           "Manual: docs/ladon-call.md.\n",
           f);
+}
+
+typedef struct options {
+    bool json, no_wait, verbose, follow;
+    long long follow_id;
+    const char *args_file, *endpoint;
+    long timeout_ms, connect_ms;
+    char *user, *password; /* malloc'ed copies (--user), or NULL */
+} options;
+
+/* ---- --user ---------------------------------------------------------------------------- */
+
+static void forget_user(options *o)
+{
+    if (o->password != NULL)
+        explicit_bzero(o->password, strlen(o->password));
+    free(o->user);
+    free(o->password);
+    o->user = o->password = NULL;
+}
+
+/* Reads a password from the terminal without echo; NULL when there is none. */
+static char *ask_password(const char *user)
+{
+    FILE *tty = fopen("/dev/tty", "r+");
+    if (tty == NULL)
+        return NULL;
+    struct termios old, quiet;
+    int fd = fileno(tty), echo_off = tcgetattr(fd, &old) == 0;
+    if (echo_off) {
+        quiet = old;
+        quiet.c_lflag &= ~(tcflag_t)ECHO;
+        echo_off = tcsetattr(fd, TCSAFLUSH, &quiet) == 0;
+    }
+    fprintf(tty, "password for %s: ", user);
+    fflush(tty);
+    char line[1024];
+    char *got = fgets(line, sizeof line, tty);
+    if (echo_off)
+        (void)tcsetattr(fd, TCSAFLUSH, &old);
+    fputc('\n', tty);
+    fclose(tty);
+    if (got == NULL)
+        return NULL;
+    line[strcspn(line, "\r\n")] = '\0';
+    char *p = strdup(line);
+    explicit_bzero(line, sizeof line);
+    return p;
+}
+
+/* --user USER[:PASSWORD]: the password given is blanked out of the command line (as curl
+ * does), so ps shows it only for a moment; better $LADON_CALL_PASSWORD or the prompt. */
+static int user_option(options *o, char *arg)
+{
+    forget_user(o);
+    char *colon = strchr(arg, ':');
+    size_t ulen = colon != NULL ? (size_t)(colon - arg) : strlen(arg);
+    if (ulen == 0) {
+        fprintf(stderr, "ladon-call: --user needs a user name: --user USER[:PASSWORD]\n");
+        return -1;
+    }
+    if ((o->user = strndup(arg, ulen)) == NULL) {
+        fprintf(stderr, "ladon-call: out of memory\n");
+        return -1;
+    }
+    const char *env = getenv("LADON_CALL_PASSWORD");
+    if (colon != NULL) {
+        o->password = strdup(colon + 1);
+        explicit_bzero(colon + 1, strlen(colon + 1));
+    } else if (env != NULL) {
+        o->password = strdup(env);
+    } else if ((o->password = ask_password(o->user)) == NULL) {
+        fprintf(stderr, "ladon-call: --user %s needs a password: --user USER:PASSWORD, "
+                        "$LADON_CALL_PASSWORD or a terminal to ask on\n", o->user);
+        return -1;
+    }
+    if (o->password == NULL) {
+        fprintf(stderr, "ladon-call: out of memory\n");
+        return -1;
+    }
+    return 0;
 }
 
 static int seconds(const char *opt, const char *v, long *ms)
@@ -65,12 +149,6 @@ static int seconds(const char *opt, const char *v, long *ms)
     return 0;
 }
 
-typedef struct options {
-    bool json, no_wait, verbose, follow;
-    long long follow_id;
-    const char *args_file, *endpoint;
-    long timeout_ms, connect_ms;
-} options;
 
 typedef struct found {
     const lc_service *svc;
@@ -190,7 +268,9 @@ static int run(const options *o, int argc, char **argv, lc_err *err)
     int rc = -1;
     lc_wsdl **w;
     size_t nw;
-    if (h == NULL || lc_discover(h, a, url, &w, &nw, err) != 0)
+    if (h == NULL ||
+        (o->user != NULL && lc_http_set_basic_auth(h, o->user, o->password, err) != 0) ||
+        lc_discover(h, a, url, &w, &nw, err) != 0)
         goto done;
     lc_client c = {.http = h, .endpoint = o->endpoint};
     found f;
@@ -210,7 +290,7 @@ done:
     return rc;
 }
 
-int main(int argc, char **argv)
+static int cli(int argc, char **argv, options *po)
 {
     static const struct option longopts[] = {
         {"json", no_argument, NULL, 'j'},         {"args", required_argument, NULL, 'a'},
@@ -218,35 +298,39 @@ int main(int argc, char **argv)
         {"connect-timeout", required_argument, NULL, 'c'},
         {"no-wait", no_argument, NULL, 'n'},      {"follow", required_argument, NULL, 'f'},
         {"verbose", no_argument, NULL, 'v'},      {"help", no_argument, NULL, 'h'},
+        {"user", required_argument, NULL, 'u'},
         {"version", no_argument, NULL, 'V'},      {NULL, 0, NULL, 0},
     };
-    options o = {.timeout_ms = 60000, .connect_ms = 10000};
     int ch;
-    while ((ch = getopt_long(argc, argv, "ja:e:t:c:nf:vhV", longopts, NULL)) != -1) {
+    while ((ch = getopt_long(argc, argv, "ja:e:t:c:u:nf:vhV", longopts, NULL)) != -1) {
         char *end;
         switch (ch) {
-        case 'j': o.json = true; break;
-        case 'a': o.args_file = optarg; break;
-        case 'e': o.endpoint = optarg; break;
+        case 'j': po->json = true; break;
+        case 'a': po->args_file = optarg; break;
+        case 'e': po->endpoint = optarg; break;
         case 't':
-            if (seconds("--timeout", optarg, &o.timeout_ms) != 0)
+            if (seconds("--timeout", optarg, &po->timeout_ms) != 0)
                 return LC_EXIT_USAGE;
             break;
         case 'c':
-            if (seconds("--connect-timeout", optarg, &o.connect_ms) != 0)
+            if (seconds("--connect-timeout", optarg, &po->connect_ms) != 0)
                 return LC_EXIT_USAGE;
             break;
-        case 'n': o.no_wait = true; break;
+        case 'u':
+            if (user_option(po, optarg) != 0)
+                return LC_EXIT_USAGE;
+            break;
+        case 'n': po->no_wait = true; break;
         case 'f':
             errno = 0;
-            o.follow_id = strtoll(optarg, &end, 10);
+            po->follow_id = strtoll(optarg, &end, 10);
             if (errno != 0 || end == optarg || *end != '\0') {
                 fprintf(stderr, "ladon-call: --follow needs a task id, not '%s'\n", optarg);
                 return LC_EXIT_USAGE;
             }
-            o.follow = true;
+            po->follow = true;
             break;
-        case 'v': o.verbose = true; break;
+        case 'v': po->verbose = true; break;
         case 'h': usage(stdout); return 0;
         case 'V': printf("ladon-call %s\n", LC_VERSION); return 0;
         default: usage(stderr); return LC_EXIT_USAGE;
@@ -256,7 +340,7 @@ int main(int argc, char **argv)
         usage(stderr);
         return LC_EXIT_USAGE;
     }
-    if (o.follow && o.no_wait) {
+    if (po->follow && po->no_wait) {
         fprintf(stderr, "ladon-call: --follow and --no-wait do not go together\n");
         return LC_EXIT_USAGE;
     }
@@ -266,7 +350,7 @@ int main(int argc, char **argv)
     }
     xmlInitParser();
     lc_err err = {0};
-    int rc = run(&o, argc - optind, argv + optind, &err) == 0 ? 0 : err.code;
+    int rc = run(po, argc - optind, argv + optind, &err) == 0 ? 0 : err.code;
     if (rc != 0)
         fprintf(stderr, "ladon-call: %s\n", err.msg);
     if (fflush(stdout) != 0 && rc == 0) {
@@ -275,5 +359,13 @@ int main(int argc, char **argv)
     }
     xmlCleanupParser();
     curl_global_cleanup();
+    return rc;
+}
+
+int main(int argc, char **argv)
+{
+    options o = {.timeout_ms = 60000, .connect_ms = 10000};
+    int rc = cli(argc, argv, &o);
+    forget_user(&o);
     return rc;
 }
