@@ -23,7 +23,12 @@
  *               ladon__taskcall_end).
  *
  * Tasks are recorded in the store under "Service.m", so an id of another
- * method (or service) is unknown to its operations.
+ * method (or service) is unknown to its operations.  A task started by a
+ * caller with an identity (call->user) is that user's: the engine's _as
+ * functions answer LADON_ENOTFOUND to anyone else, so progress, result,
+ * cancel and wait answer them exactly as an unknown id (the same fault,
+ * counted by the probe limiter the same way), and m_list lists only the
+ * caller's own tasks.  In the task body ladon_call_user() is the owner.
  *
  * Copyright (C) 2026 the Ladon-C authors. GPL-2.0-or-later.
  */
@@ -268,6 +273,8 @@ static int job_run(ladon_task_ctx *ctx, void *arg)
     ladon__call_reset(&call, soap, j->service, NULL);
     call.op = j->op;
     call.task = ctx;
+    /* the body acts for the user who started it */
+    snprintf(call.user, sizeof call.user, "%s", ladon_task_owner(ctx));
     if (soap_begin_recv(soap) != SOAP_OK || (args = tm->read_args(soap)) == NULL ||
         soap_end_recv(soap) != SOAP_OK)
         rc = LADON_ESYS;
@@ -404,6 +411,7 @@ int ladon_call_task_start(ladon_call *call, const ladon_task_desc *tm, void *arg
         .free_arg = job_free,
         .idempotency_key = has_key ? ikey : NULL,
         .args_hash = has_key ? args_hash(j->args) : 0,
+        .owner = call->user,
     };
     store_wait_begin(w);
     rc = ladon_task_submit_start(eng, &start, &id, &existed);
@@ -413,6 +421,12 @@ int ladon_call_task_start(ladon_call *call, const ladon_task_desc *tm, void *arg
     if (rc == LADON_ECONFLICT) {
         snprintf(call->error_msg, sizeof call->error_msg,
                  "Idempotency-Key '%s' was used with other arguments", ikey);
+        return soap_sender_fault(call->soap, call->error_msg, NULL);
+    }
+    if (rc == LADON_EINVAL && has_key) {
+        /* the key scoped by the user does not fit (task_engine.c) */
+        snprintf(call->error_msg, sizeof call->error_msg,
+                 "bad Idempotency-Key header: too long with this user's name");
         return soap_sender_fault(call->soap, call->error_msg, NULL);
     }
     if (rc != 0)
@@ -465,9 +479,9 @@ static int task_view(ladon_call *call, const ladon_task_desc *tm, int task_id,
         return task_fault(call, LADON_ENOTFOUND, (int32_t)task_id, NULL, NULL);
     store_wait_begin(call->worker);
     if (what == VIEW_CANCEL)
-        rc = ladon_task_cancel(eng, key, (int32_t)task_id, &rec);
+        rc = ladon_task_cancel_as(eng, key, call->user, (int32_t)task_id, &rec);
     else
-        rc = ladon_task_query(eng, key, (int32_t)task_id, &rec);
+        rc = ladon_task_query_as(eng, key, call->user, (int32_t)task_id, &rec);
     ladon__worker_wait_end(call->worker);
     if (rc != 0)
         return task_fault(call, rc, (int32_t)task_id, NULL, NULL);
@@ -552,7 +566,7 @@ int ladon_call_task_result(ladon_call *call, const ladon_task_desc *tm, int task
     if (task_id <= 0)
         return task_fault(call, LADON_ENOTFOUND, (int32_t)task_id, NULL, NULL);
     store_wait_begin(w);
-    rc = ladon_task_fetch(eng, key, (int32_t)task_id, &rec);
+    rc = ladon_task_fetch_as(eng, key, call->user, (int32_t)task_id, &rec);
     ladon__worker_wait_end(w);
     if (rc != 0)
         return task_fault(call, rc, (int32_t)task_id, NULL, NULL);
