@@ -11,10 +11,11 @@ set -euo pipefail
 
 what=${1:-build}
 build_pkgs=(gcc libc6-dev pkg-config meson ninja-build gsoap libgsoap-dev libxml2-dev
-            zlib1g-dev libssl-dev libmemcached-dev libhiredis-dev libcurl4-openssl-dev libjansson-dev)
+            zlib1g-dev libssl-dev libmemcached-dev libhiredis-dev libcurl4-openssl-dev libjansson-dev
+            libcrypt-dev)
 fuzz_pkgs=(clang libclang-rt-14-dev)
 test_pkgs=(libcunit1-dev python3 python3-zeep php-cli php-soap curl libxml2-utils valgrind
-           memcached redis-server apache2 jaxws default-jdk-headless chromium nodejs jq
+           memcached redis-server apache2 apache2-utils jaxws default-jdk-headless chromium nodejs jq
            "${fuzz_pkgs[@]}")
 bench_pkgs=(wrk nginx-light memcached redis-server curl valgrind)
 

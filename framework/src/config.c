@@ -40,6 +40,10 @@ enum opt_type {
     OPT_PUBLIC_URL,
     OPT_PROXIES,
     OPT_PATH,
+    OPT_FILE,     /* auth_file: a non-empty path, checked when the server starts */
+    OPT_HEADER_NAME, /* trusted_user_header: an HTTP header name */
+    OPT_REALM,    /* auth_realm: printable ASCII without " and \ */
+    OPT_AUTH_REQUIRED, /* --auth-required[=none|soap|all] */
     OPT_GZIP,     /* --gzip, LADON_GZIP=1|0|... */
     OPT_NO_GZIP,  /* --no-gzip */
     OPT_LOG_LEVEL,
@@ -85,6 +89,20 @@ static const struct opt opts[] = {
      "external base URL used in WSDL addresses (default: from the Host header)"},
     {"--trusted-proxy", "LADON_TRUSTED_PROXY", OPT_PROXIES, OFF(trusted_proxies), 0, 0,
      "ADDR[,ADDR...]", "proxies whose X-Forwarded-* headers are believed (ADDR or ADDR/BITS)"},
+    {"--trusted-user-header", "LADON_TRUSTED_USER_HEADER", OPT_HEADER_NAME,
+     OFF(trusted_user_header), 1, 63, "NAME",
+     "header naming the authenticated user, believed from --trusted-proxy peers only "
+     "(default X-Remote-User)"},
+    {"--auth-file", "LADON_AUTH_FILE", OPT_FILE, OFF(auth_file), 1, 1023, "FILE",
+     "htpasswd file (bcrypt entries, htpasswd -B) for HTTP Basic; reloaded on SIGHUP"},
+    {"--auth-realm", "LADON_AUTH_REALM", OPT_REALM, OFF(auth_realm), 1, 127, "REALM",
+     "realm of the 401 answers' WWW-Authenticate (default Ladon-C)"},
+    {"--auth-required", "LADON_AUTH_REQUIRED", OPT_AUTH_REQUIRED, OFF(auth_required), 0, 0, NULL,
+     "every SOAP call needs an identity (--auth-required=all: every request, WSDL and "
+     "pages too; =none: off, the default)"},
+    {"--auth-fail-limit", "LADON_AUTH_FAIL_LIMIT", OPT_UNSIGNED, OFF(auth_fail_limit), 0, 100000,
+     "N", "failed logins of one client per minute before its logins are refused for a "
+     "minute, 0..100000; 0 = no limit (default 10)"},
     {"--data-dir", "LADON_DATA_DIR", OPT_PATH, OFF(data_dir), 0, 0, "DIR",
      "data folder of the example services"},
     {"--max-request-size", "LADON_MAX_REQUEST_SIZE", OPT_SIZE, OFF(max_request_bytes), 1024,
@@ -158,6 +176,10 @@ void ladon_config_init(ladon_config *cfg)
     cfg->task_probe_limit = 20;
     cfg->task_probe_window_s = 10;
     cfg->task_probe_cooldown_s = 60;
+    strcpy(cfg->trusted_user_header, "X-Remote-User");
+    strcpy(cfg->auth_realm, "Ladon-C");
+    cfg->auth_required = LADON_AUTH_NONE;
+    cfg->auth_fail_limit = 10;
     cfg->shutdown_grace_ms = 10000;
     strcpy(cfg->store_prefix, "ladon:");
     cfg->store_timeout_ms = 1000;
@@ -440,7 +462,9 @@ static void print_help(const char *prog)
     for (size_t i = 0; i < N_OPTS; i++) {
         char lhs[64];
         snprintf(lhs, sizeof lhs, "%s%s%s", opts[i].flag, opts[i].arg ? " " : "",
-                 opts[i].arg ? opts[i].arg : "");
+                 opts[i].arg                         ? opts[i].arg
+                 : opts[i].type == OPT_AUTH_REQUIRED ? "[=soap|all|none]"
+                                                     : "");
         printf("  %-32s %s", lhs, opts[i].help);
         if (opts[i].type == OPT_STORE) {
             char forms[512];
@@ -498,6 +522,39 @@ static int apply(ladon_config *cfg, const struct opt *o, const char *name, const
         if (v[0] == '\0')
             return fail(err, errlen, "%s: empty path", name);
         return set_string(cfg->data_dir, sizeof cfg->data_dir, name, v, err, errlen);
+    case OPT_FILE:
+    case OPT_HEADER_NAME:
+    case OPT_REALM: {
+        size_t n = strlen(v);
+        if (n < o->min || n > o->max)
+            return fail(err, errlen, "%s: invalid value '%s' (expected %llu..%llu bytes)", name,
+                        v, (unsigned long long)o->min, (unsigned long long)o->max);
+        for (size_t i = 0; i < n; i++) {
+            unsigned char c = (unsigned char)v[i];
+            bool ok = o->type == OPT_HEADER_NAME ? (isalnum(c) || strchr("!#$%&'*+-.^_`|~", c))
+                      : o->type == OPT_REALM     ? (c >= 0x20 && c < 0x7f && c != '"' && c != '\\')
+                                                 : c >= 0x20 && c != 0x7f;
+            if (!ok)
+                return fail(err, errlen, "%s: invalid value '%s' (%s)", name, v,
+                            o->type == OPT_HEADER_NAME
+                                ? "not an HTTP header name"
+                                : o->type == OPT_REALM ? "printable ASCII without \" or \\ expected"
+                                                       : "control character in path");
+        }
+        memcpy((char *)cfg + o->offset, v, n + 1);
+        return 0;
+    }
+    case OPT_AUTH_REQUIRED:
+        if (v == NULL || strcmp(v, "soap") == 0 || (from_env && strcmp(v, "1") == 0))
+            cfg->auth_required = LADON_AUTH_SOAP;
+        else if (strcmp(v, "all") == 0)
+            cfg->auth_required = LADON_AUTH_ALL;
+        else if (strcmp(v, "none") == 0 || (from_env && strcmp(v, "0") == 0))
+            cfg->auth_required = LADON_AUTH_NONE;
+        else
+            return fail(err, errlen, "%s: invalid value '%s' (expected none, soap or all)", name,
+                        v);
+        return 0;
     case OPT_GZIP:
         if (from_env)
             return set_bool_env(cfg, name, v, err, errlen);
@@ -567,6 +624,8 @@ int ladon_config_parse(ladon_config *cfg, int argc, char **argv, char *err, size
             } else {
                 return fail(err, errlen, "%s: missing value (%s %s)", o->flag, o->flag, o->arg);
             }
+        } else if (eq != NULL && o->type == OPT_AUTH_REQUIRED) {
+            value = eq + 1; /* the one flag with an optional value */
         } else if (eq != NULL) {
             return fail(err, errlen, "%s takes no value", o->flag);
         }

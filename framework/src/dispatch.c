@@ -528,7 +528,8 @@ static void end_request(struct soap *soap)
 }
 
 /* Serves a SOAP POST with gSOAP; returns whether the connection stays open. */
-static bool serve_soap(ladon__worker *w, ladon__conn *c, const ladon_service *svc, int64_t t0)
+static bool serve_soap(ladon__worker *w, ladon__conn *c, const ladon_service *svc,
+                       const char *user, int64_t t0)
 {
     struct soap *soap = w->soap;
     struct http_pipe_data *pipe = soap_lookup_plugin(soap, http_pipe_id);
@@ -545,6 +546,7 @@ static bool serve_soap(ladon__worker *w, ladon__conn *c, const ladon_service *sv
     w->sent_any = false;
     out_reset(w);
     ladon__call_reset(&w->call, soap, svc, w);
+    snprintf(w->call.user, sizeof w->call.user, "%s", user);
     soap->socket = c->fd;
     soap->bufidx = 0;
     soap->buflen = 0;
@@ -738,6 +740,7 @@ bool ladon__dispatch(ladon__worker *w, ladon__conn *c)
     struct ladon_server *srv = w->srv;
     int64_t t0 = ladon__now_ms();
     ladon__route_result res;
+    ladon__auth_answer ans;
     bool keep;
 
     if (c->early_status != 0) {
@@ -755,8 +758,31 @@ bool ladon__dispatch(ladon__worker *w, ladon__conn *c)
         log_request(w, c, NULL, 500, t0);
         return false;
     }
+    {
+        /* failed logins are counted by the client address of the log line */
+        char client[sizeof c->peer_str] = "";
+        if (srv->auth.file[0] != '\0')
+            ladon__client(&srv->router.proxies, &c->req, (const struct sockaddr *)&c->peer,
+                          c->peer_str, client, sizeof client);
+        ladon__auth_identify(&srv->auth, c->buf + c->rpos, c->req.head_len,
+                             ladon__proxies_match(&srv->router.proxies,
+                                                  (const struct sockaddr *)&c->peer),
+                             res.status == 0, client, t0, &ans);
+    }
+    if (ans.status != 0) {
+        /* no identity where one is needed, or a wrong one: nothing is served */
+        free(res.body);
+        keep = c->req.keep_alive && !atomic_load(&srv->stop_requested);
+        if (send_http(w, c, ans.status, "text/plain; charset=utf-8", ans.headers, ans.text,
+                      strlen(ans.text), strcmp(c->req.method, "HEAD") == 0, keep) != 0)
+            keep = false;
+        log_request(w, c, NULL, ans.status, t0);
+        if (keep)
+            c->rpos += c->req_len;
+        return keep;
+    }
     if (res.status == 0)
-        return serve_soap(w, c, res.service, t0);
+        return serve_soap(w, c, res.service, ans.user, t0);
 
     keep = c->req.keep_alive && !atomic_load(&srv->stop_requested);
     if (send_http(w, c, res.status, res.content_type, res.extra_headers, res.body,

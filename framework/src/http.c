@@ -19,6 +19,7 @@ const char *ladon__http_reason(int status)
     case 100: return "Continue";
     case 200: return "OK";
     case 400: return "Bad Request";
+    case 401: return "Unauthorized";
     case 404: return "Not Found";
     case 405: return "Method Not Allowed";
     case 408: return "Request Timeout";
@@ -26,6 +27,7 @@ const char *ladon__http_reason(int status)
     case 413: return "Payload Too Large";
     case 414: return "URI Too Long";
     case 415: return "Unsupported Media Type";
+    case 429: return "Too Many Requests";
     case 431: return "Request Header Fields Too Large";
     case 500: return "Internal Server Error";
     case 501: return "Not Implemented";
@@ -338,4 +340,43 @@ int ladon__http_parse_head(const char *buf, size_t len, ladon__http_req *req)
     req->keep_alive = !conn_close && (req->minor >= 1 || conn_keep);
     req->head_len = pos;
     return (int)pos;
+}
+
+unsigned ladon__http_header(const char *head, size_t head_len, const char *name,
+                            const char **val, size_t *vlen)
+{
+    size_t pos = 0, nlen = strlen(name);
+    unsigned found = 0;
+    bool first = true;
+
+    *val = NULL;
+    *vlen = 0;
+    while (pos < head_len && (head[pos] == '\r' || head[pos] == '\n'))
+        pos++;
+    while (pos < head_len) {
+        const char *l = head + pos, *nl = memchr(l, '\n', head_len - pos);
+        size_t n = nl != NULL ? (size_t)(nl - l) : head_len - pos;
+        pos += n + 1;
+        if (n > 0 && l[n - 1] == '\r')
+            n--;
+        if (first) { /* the request line */
+            first = false;
+            continue;
+        }
+        if (n == 0)
+            break;
+        if (n > nlen && l[nlen] == ':' && strncasecmp(l, name, nlen) == 0) {
+            const char *v = l + nlen + 1;
+            size_t k = n - nlen - 1;
+            while (k > 0 && (*v == ' ' || *v == '\t'))
+                v++, k--;
+            while (k > 0 && (v[k - 1] == ' ' || v[k - 1] == '\t'))
+                k--;
+            if (found++ == 0) {
+                *val = v;
+                *vlen = k;
+            }
+        }
+    }
+    return found;
 }

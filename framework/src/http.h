@@ -58,6 +58,16 @@ int ladon__http_parse_head(const char *buf, size_t len, ladon__http_req *req);
  * needed, -400 when malformed, -413 when the data exceeds max_body. */
 int ladon__http_chunked_end(const char *p, size_t n, uint64_t max_body, size_t *end);
 
+/* Finds header `name` (case-insensitive) in a head that
+ * ladon__http_parse_head accepted: head[0..head_len).  Returns how many
+ * lines carry it (0: absent); for the first, *val and *vlen give its value
+ * without surrounding blanks (pointing into head).  For headers the parser
+ * does not copy because their name is configured (--trusted-user-header) or
+ * because they hold secrets (Authorization stays in the connection buffer,
+ * never in a copy). */
+unsigned ladon__http_header(const char *head, size_t head_len, const char *name,
+                            const char **val, size_t *vlen);
+
 /* Reason phrase of an HTTP status ("Not Found"). */
 const char *ladon__http_reason(int status);
 

@@ -660,6 +660,9 @@ static void scan(ladon__worker *w, int64_t now)
     }
     pthread_mutex_unlock(&srv->scan_lock);
     resume_accepting(srv);
+    /* SIGHUP (server.c): read --auth-file again, on this thread, once */
+    if (atomic_exchange(&srv->auth.reload_requested, false))
+        ladon__auth_reload(&srv->auth);
 }
 
 static void on_event(ladon__worker *w, uint64_t key, int64_t now)

@@ -15,6 +15,10 @@
  * push one out of the table early, but never make it grow.  An IPv6 client
  * is counted by its /64 (one host usually holds a whole /64).
  *
+ * The same table counts failed logins per client (auth.c, --auth-fail-limit):
+ * "unknown" there is a wrong password, "blocked" a client whose logins are
+ * refused.
+ *
  * Thread-safe (one mutex; only unknown-id answers and lookups take it).
  *
  * Copyright (C) 2026 the Ladon-C authors. GPL-2.0-or-later.

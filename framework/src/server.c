@@ -345,6 +345,13 @@ static int server_new(ladon_server **out, const ladon_config *cfg, const ladon_b
                                      srv->cfg.task_probe_window_s,
                                      srv->cfg.task_probe_cooldown_s) != 0)
         rc = LADON_ENOMEM;
+    if (rc == 0) {
+        char why[1280];
+        if (ladon__auth_init(&srv->auth, &srv->cfg, why, sizeof why) != 0) {
+            LADON_LOGE("--auth-file: %s", why);
+            rc = LADON_EINVAL;
+        }
+    }
     if (rc == 0)
         rc = epoll_add(srv->epfd, srv->listen_fd, EPOLLIN, LADON__KEY_LISTEN);
     if (rc == 0)
@@ -423,6 +430,7 @@ void ladon_server_free(ladon_server *srv)
     ladon__dispatch_free(srv);
     ladon__conntab_destroy(&srv->conns);
     ladon__probe_destroy(&srv->probe);
+    ladon__auth_destroy(&srv->auth);
     if (srv->locks_ready) {
         pthread_mutex_destroy(&srv->accept_lock);
         pthread_mutex_destroy(&srv->rq_lock);
@@ -441,6 +449,15 @@ static void on_signal(int sig)
 {
     (void)sig;
     ladon_server_stop(atomic_load(&main_server));
+}
+
+/* SIGHUP: --auth-file is read again by the next timeout scan (loop.c). */
+static void on_hup(int sig)
+{
+    ladon_server *srv = atomic_load(&main_server);
+    (void)sig;
+    if (srv != NULL)
+        atomic_store(&srv->auth.reload_requested, true);
 }
 
 int ladon_main(int argc, char **argv, const ladon_binding *binding)
@@ -484,8 +501,9 @@ int ladon__serve(const ladon_config *cfg, const ladon_binding *binding, int list
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = on_signal;
     sigemptyset(&sa.sa_mask);
-    if (sigaction(SIGTERM, &sa, NULL) != 0 || sigaction(SIGINT, &sa, NULL) != 0) {
-        ladon__log_errno(errno, "sigaction(SIGTERM/SIGINT)");
+    if (sigaction(SIGTERM, &sa, NULL) != 0 || sigaction(SIGINT, &sa, NULL) != 0 ||
+        (sa.sa_handler = on_hup, sigaction(SIGHUP, &sa, NULL)) != 0) {
+        ladon__log_errno(errno, "sigaction(SIGTERM/SIGINT/SIGHUP)");
         atomic_store(&main_server, NULL);
         ladon_server_free(srv);
         if (ready_fd >= 0)
@@ -553,6 +571,16 @@ int ladon_main_init(int argc, char **argv, const ladon_binding *binding, ladon_i
                 "redis://...): %s\n",
                 prog, cfg.processes, why);
         return 2;
+    }
+    if (cfg.auth_file[0] != '\0') {
+        /* a bad --auth-file is a configuration error, found before any fork */
+        ladon__htpasswd *users;
+        char why[1280];
+        if (ladon__htpasswd_load(cfg.auth_file, &users, why, sizeof why) != 0) {
+            fprintf(stderr, "%s: --auth-file: %s\n", prog, why);
+            return 2;
+        }
+        ladon__htpasswd_free(users);
     }
     if (init != NULL) {
         err[0] = '\0';

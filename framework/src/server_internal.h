@@ -20,6 +20,7 @@
 #include "ladon/server.h"
 #include "ladon/store.h"
 #include "ladon/task.h"
+#include "auth.h"
 #include "probe.h"
 #include "router.h"
 #include "worker.h"
@@ -77,6 +78,7 @@ struct ladon_server {
     int (*gsoap_fresponse)(struct soap *, int, ULONG64); /* gSOAP's own (dispatch.c) */
     int (*gsoap_fposthdr)(struct soap *, const char *, const char *); /* same */
     ladon__probe probe;        /* clients sweeping task ids (probe.h, taskcall.c) */
+    ladon__auth auth;          /* who the caller is (auth.h, dispatch.c) */
     ladon_store *store;        /* task store; NULL when no service has tasks */
     ladon_task_engine *tasks;  /* task engine; NULL when no service has tasks */
     bool locks_ready;

@@ -10,7 +10,9 @@
  * task engine and store connections, nothing shared but the socket and the
  * store) and reports "ready" over a pipe.  When all are ready the parent
  * prints the WSDL lines.  The parent is single-threaded and never serves: it
- * blocks SIGTERM, SIGINT and SIGCHLD and takes them with sigtimedwait().
+ * blocks SIGTERM, SIGINT, SIGCHLD and SIGHUP and takes them with
+ * sigtimedwait().  SIGHUP is passed on to every worker (each reloads
+ * --auth-file).
  * SIGTERM/SIGINT: it closes its copy of the socket and forwards the signal
  * to every worker, which shuts down as a lone server would; it returns 0
  * when all exited 0.  A worker that dies otherwise is logged and restarted:
@@ -251,6 +253,7 @@ int ladon__run_processes(const ladon_config *cfg, const ladon_binding *binding)
     sigaddset(&sv.signals, SIGTERM);
     sigaddset(&sv.signals, SIGINT);
     sigaddset(&sv.signals, SIGCHLD);
+    sigaddset(&sv.signals, SIGHUP);
     if (sigprocmask(SIG_BLOCK, &sv.signals, &sv.old_mask) != 0) {
         ladon__log_errno(errno, "sigprocmask");
         free(sv.w);
@@ -290,6 +293,11 @@ int ladon__run_processes(const ladon_config *cfg, const ladon_binding *binding)
         /* take every pending signal before acting on deaths */
         for (int sig = sigtimedwait(&sv.signals, &si, &ts); sig > 0;
              sig = sigtimedwait(&sv.signals, &si, &(struct timespec){0, 0})) {
+            if (sig == SIGHUP && !stopping) {
+                /* every worker reads --auth-file again (server.c) */
+                signal_all(&sv, SIGHUP);
+                continue;
+            }
             if (sig != SIGTERM && sig != SIGINT)
                 continue;
             if (!stopping) {

@@ -62,7 +62,26 @@ typedef struct ladon_config {
     unsigned task_probe_window_s;  /* --task-probe-window, seconds (default 10) */
     unsigned task_probe_cooldown_s;/* --task-probe-cooldown: how long they are refused,
                                       seconds (default 60) */
+    char trusted_user_header[64];  /* --trusted-user-header: the header naming the
+                                      authenticated user, believed from a
+                                      --trusted-proxy peer only (default
+                                      "X-Remote-User") */
+    char auth_file[1024];          /* --auth-file: htpasswd file (bcrypt entries) of
+                                      the built-in HTTP Basic check; "" = none */
+    char auth_realm[128];          /* --auth-realm: realm of WWW-Authenticate
+                                      (default "Ladon-C") */
+    int auth_required;             /* --auth-required[=soap|all]: LADON_AUTH_NONE
+                                      (default), _SOAP (every SOAP call needs an
+                                      identity), _ALL (every request) */
+    unsigned auth_fail_limit;      /* --auth-fail-limit: failed logins of one client
+                                      per minute before its logins are refused for a
+                                      minute; 0 = no limit (default 10) */
 } ladon_config;
+
+/* ladon_config.auth_required */
+#define LADON_AUTH_NONE 0
+#define LADON_AUTH_SOAP 1
+#define LADON_AUTH_ALL 2
 
 #define LADON_WAIT_THREADS_AUTO UINT32_MAX
 

@@ -84,6 +84,13 @@ int fail(ladon_call *call, int kind, int *result)
     }
 }
 
+int whoami(ladon_call *call, char **result)
+{
+    const char *user = ladon_call_user(call);
+    *result = ladon_strdup(call, user != NULL ? user : "");
+    return *result != NULL ? LADON_OK : ladon_fault(call, LADON_FAULT_SERVER, "out of memory");
+}
+
 /* ---- Other ------------------------------------------------------------------ */
 
 int ping(ladon_call *call, int x, int *result)

@@ -46,4 +46,8 @@ LADON_METHOD int overlap_ms(ladon_call *call, int ms, int *result);
  * kind. */
 LADON_METHOD int fail(ladon_call *call, int kind, int *result);
 
+/** The caller's identity as the service sees it (ladon_call_user): the user name, or "" for an
+ * anonymous caller (tests/integration/test_auth_*.py). */
+LADON_METHOD int whoami(ladon_call *call, char **result);
+
 #endif /* RT_SERVICE_TEST_H */
