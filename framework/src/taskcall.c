@@ -48,6 +48,8 @@
 #include "taskcall.h"
 #include "worker.h"
 
+_Static_assert(LADON_TASK_OWNER_MAX == LADON_USER_MAX, "a caller's name is a task's owner");
+
 /* The engine of the server serving call, or NULL (with an error logged). */
 static ladon_task_engine *engine_of(ladon_call *call)
 {
