@@ -1462,6 +1462,55 @@ static void test_list_expiry(void)
     ladon_store_close(st);
 }
 
+/* 4 threads add (and end) owned tasks while the main thread lists: every listing is in order
+ * and holds no task twice; in the end all are listed. */
+#define LIST_ADDERS 4
+#define LIST_ADDS 100
+
+typedef struct list_adder {
+    ladon_store *st;
+    _Atomic long errors;
+} list_adder;
+
+static void *list_adder_main(void *p)
+{
+    list_adder *a = p;
+    for (int i = 0; i < LIST_ADDS; i++) {
+        int32_t id = 0;
+        if (ladon_store_create_owned(a->st, "m", "carol", &id) != 0 ||
+            ladon_store_start(a->st, id, NULL) != 0 ||
+            (i % 2 == 0 && ladon_store_finish(a->st, id, "r", 1, 1000) != 0))
+            atomic_fetch_add(&a->errors, 1);
+    }
+    return NULL;
+}
+
+static void test_list_concurrent(void)
+{
+    ladon_store *st = open_default();
+    list_adder a = {st, 0};
+    pthread_t th[LIST_ADDERS];
+    for (int i = 0; i < LIST_ADDERS; i++)
+        CU_ASSERT_EQUAL_FATAL(pthread_create(&th[i], NULL, list_adder_main, &a), 0);
+    int32_t *seen = calloc(LIST_ADDERS * LIST_ADDS, sizeof *seen);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(seen);
+    for (int round = 0; round < 20; round++) {
+        size_t n = list_all(st, "m", "carol", 25, seen, LIST_ADDERS * LIST_ADDS);
+        CU_ASSERT(n <= LIST_ADDERS * LIST_ADDS);
+        size_t m = n < LIST_ADDERS * LIST_ADDS ? n : LIST_ADDERS * LIST_ADDS;
+        qsort(seen, m, sizeof *seen, cmp_i32);
+        for (size_t i = 1; i < m; i++)
+            CU_ASSERT(seen[i] != seen[i - 1]);
+    }
+    for (int i = 0; i < LIST_ADDERS; i++)
+        pthread_join(th[i], NULL);
+    CU_ASSERT_EQUAL(atomic_load(&a.errors), 0);
+    CU_ASSERT_EQUAL(list_all(st, "m", "carol", 1000, seen, LIST_ADDERS * LIST_ADDS),
+                    (size_t)(LIST_ADDERS * LIST_ADDS));
+    free(seen);
+    ladon_store_close(st);
+}
+
 static int suite_init(void)
 {
     if (strcmp(backend, "memory") == 0) {
@@ -1523,6 +1572,7 @@ int main(int argc, char **argv)
         {"list: own tasks only, newest first", test_list_own},
         {"list: 250 tasks in pages, stable under inserts", test_list_paging},
         {"list: expired tasks pruned", test_list_expiry},
+        {"list: 4 threads add while listing", test_list_concurrent},
         {NULL, NULL},
     };
     char name[64];
