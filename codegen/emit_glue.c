@@ -7,8 +7,8 @@
  * ladon_task_desc of one-line wrappers (gSOAP's serializers of its
  * arguments and result, the implementation, its LADON_CHECK), the start
  * function that packs the arguments, and one call of the runtime for each
- * of m_progress, m_result, m_cancel and m_wait; the runtime
- * (framework/src/taskcall.c) does what the five operations do. */
+ * of m_progress, m_result, m_cancel, m_wait and m_list; the runtime
+ * (framework/src/taskcall.c) does what the six operations do. */
 #include <string.h>
 
 #include "emit.h"
@@ -170,14 +170,14 @@ static void task_call(lg_sb *out, const lg_op *op, const char *fn)
 /* Task m's ladon_task_desc (service.h, ABI 3): one-line wrappers around
  * gSOAP's serializers of its request struct P__m (the arguments) and of
  * m_result's response struct, around m and around its LADON_CHECK.  The
- * runtime does the rest of the five operations.  Their parameters are
+ * runtime does the rest of the six operations.  Their parameters are
  * ladon_*: the user's names cannot start with ladon_. */
 static void emit_task_method(lg_sb *out, lg_arena *a, const lg_service *s, const lg_op *op)
 {
     const char *m = op->name, *tm = task_table(a, s, op);
     const char *req = lg_name_op(a, s, m), *res = lg_name_response(a, s, lg_printf(a, "%s_result", m));
     const char *args = op->n_params > 0 ? lg_printf(a, "struct %s *a = ladon_args; ", req) : "(void)ladon_args; ";
-    lg_sb_printf(out, "/* Task %s: what the runtime needs to run its five operations. */\n", m);
+    lg_sb_printf(out, "/* Task %s: what the runtime needs to run its six operations. */\n", m);
     lg_sb_printf(out, "static int %s_write_args(struct soap *soap, const void *ladon_args) "
                       "{ return soap_serialize_%s(soap, ladon_args), soap_put_%s(soap, ladon_args, NULL, \"\"); }\n",
                  tm, req, req);
@@ -215,7 +215,7 @@ static void emit_task_start(lg_sb *out, lg_arena *a, const lg_service *s, const 
                  call, task_table(a, s, op));
 }
 
-/* m_progress, m_result, m_cancel and m_wait of task m: each one call of
+/* m_progress, m_result, m_cancel, m_wait and m_list of task m: each one call of
  * the runtime. */
 static void emit_task_companions(lg_sb *out, lg_arena *a, const lg_service *s, const lg_op *op)
 {

@@ -33,7 +33,7 @@ typedef enum ladon_op_kind {
 } ladon_op_kind;
 
 /* One task method m, for the runtime (ABI 3): the runtime does everything
- * its five operations do, through these generated one-line wrappers around
+ * its six operations do, through these generated one-line wrappers around
  * gSOAP's serializers and the implementation.  `args` is m's request struct
  * (struct P__m: the arguments), `result` m_result's response struct
  * (struct P__m_USCOREresultResponse). */

@@ -67,7 +67,7 @@ static int ladon__jobs_list(int rc, struct soap *soap, const ladon_task_page *pg
     return SOAP_OK;
 }
 
-/* Task count: what the runtime needs to run its five operations. */
+/* Task count: what the runtime needs to run its six operations. */
 static int ladon__jobs_count_task_write_args(struct soap *soap, const void *ladon_args) { return soap_serialize_jobs__count(soap, ladon_args), soap_put_jobs__count(soap, ladon_args, NULL, ""); }
 static void *ladon__jobs_count_task_read_args(struct soap *soap) { return soap_get_jobs__count(soap, soap_new_jobs__count(soap, -1), NULL, NULL); }
 static void *ladon__jobs_count_task_new_result(struct soap *soap) { return soap_new_jobs__count_USCOREresultResponse(soap, -1); }
@@ -121,7 +121,7 @@ int jobs__count_USCORElist(struct soap *soap, int *limit, char *page_token, stru
     return ladon__jobs_list(ladon_call_task_list(ladon_call_get(soap), &ladon__jobs_count_task, limit, page_token, &pg), soap, &pg, &ladon_response->result);
 }
 
-/* Task run_job: what the runtime needs to run its five operations. */
+/* Task run_job: what the runtime needs to run its six operations. */
 static int ladon__jobs_run_job_task_write_args(struct soap *soap, const void *ladon_args) { return soap_serialize_jobs__run_USCOREjob(soap, ladon_args), soap_put_jobs__run_USCOREjob(soap, ladon_args, NULL, ""); }
 static void *ladon__jobs_run_job_task_read_args(struct soap *soap) { return soap_get_jobs__run_USCOREjob(soap, soap_new_jobs__run_USCOREjob(soap, -1), NULL, NULL); }
 static void *ladon__jobs_run_job_task_new_result(struct soap *soap) { return soap_new_jobs__run_USCOREjob_USCOREresultResponse(soap, -1); }
@@ -174,7 +174,7 @@ int jobs__run_USCOREjob_USCORElist(struct soap *soap, int *limit, char *page_tok
     return ladon__jobs_list(ladon_call_task_list(ladon_call_get(soap), &ladon__jobs_run_job_task, limit, page_token, &pg), soap, &pg, &ladon_response->result);
 }
 
-/* Task ping: what the runtime needs to run its five operations. */
+/* Task ping: what the runtime needs to run its six operations. */
 static int ladon__jobs_ping_task_write_args(struct soap *soap, const void *ladon_args) { return soap_serialize_jobs__ping(soap, ladon_args), soap_put_jobs__ping(soap, ladon_args, NULL, ""); }
 static void *ladon__jobs_ping_task_read_args(struct soap *soap) { return soap_get_jobs__ping(soap, soap_new_jobs__ping(soap, -1), NULL, NULL); }
 static void *ladon__jobs_ping_task_new_result(struct soap *soap) { return soap_new_jobs__ping_USCOREresultResponse(soap, -1); }
