@@ -1,6 +1,6 @@
 /* emit_desc.c - writes a service's description tables into NAME_ladon.c:
  * one ladon_type_info per type, one ladon_op_info per operation (service
- * ABI 4, framework/include/ladon/service.h).
+ * ABI 5, framework/include/ladon/service.h).
  *
  * Why tables and not the WSDL: the service browser (docs/browser.md)
  * renders its pages and try-it forms at run time, and reading them from the
@@ -80,6 +80,10 @@ static void put_model_member(lg_sb *out, lg_arena *a, const lg_service *s, const
 
 static void put_task_member(lg_sb *out, lg_arena *a, const lg_service *s, const lg_task_field *f)
 {
+    if (f->base == LG_STRUCT) {
+        put_member(out, a, s, f->name, f->base, f->of->name, LG_ARRAY, f->doc);
+        return;
+    }
     put_member(out, a, s, f->name, f->base, f->base == LG_ENUM ? lg_task_state.name : NULL,
                f->optional ? LG_OPTIONAL : LG_REQUIRED, f->doc);
 }
@@ -121,8 +125,8 @@ static void put_types(lg_sb *out, lg_arena *a, const lg_service *s)
         lg_sb_printf(out, "static const ladon_type_info %s;\n", type_var(a, s, s->types[i]->name));
     if (tasks) {
         lg_sb_printf(out, "static const ladon_type_info %s;\n", type_var(a, s, lg_task_state.name));
-        lg_sb_printf(out, "static const ladon_type_info %s;\n", type_var(a, s, lg_task_info.name));
-        lg_sb_printf(out, "static const ladon_type_info %s;\n", type_var(a, s, lg_task_progress.name));
+        for (size_t k = 0; k < lg_n_task_types; k++)
+            lg_sb_printf(out, "static const ladon_type_info %s;\n", type_var(a, s, lg_task_types[k]->name));
     }
     lg_sb_putc(out, '\n');
 
@@ -153,8 +157,8 @@ static void put_types(lg_sb *out, lg_arena *a, const lg_service *s)
         put_value(out, lg_task_state.values[k].name, lg_task_state.values[k].doc);
     lg_sb_puts(out, "};\n");
     put_type_info(out, a, s, lg_task_state.name, lg_task_state.doc, true, 0, lg_task_state.n_values);
-    const lg_task_type *tt[] = {&lg_task_info, &lg_task_progress};
-    for (size_t i = 0; i < 2; i++) {
+    const lg_task_type *const *tt = lg_task_types;
+    for (size_t i = 0; i < lg_n_task_types; i++) {
         lg_sb_printf(out, "static const ladon_member_info %s[] = {\n", var(a, s, "fields", tt[i]->name));
         for (size_t k = 0; k < tt[i]->n_fields; k++) {
             lg_sb_puts(out, "    ");
@@ -216,8 +220,19 @@ static void put_ops(lg_sb *out, lg_arena *a, const lg_service *s)
         for (size_t c = 0; c < lg_n_task_companions; c++) {
             const lg_task_companion *tc = &lg_task_companions[c];
             const char *name = lg_task_op_name(a, op, tc);
-            size_t n = tc->op == LG_TASK_WAIT ? 2 : 1;
+            size_t n = tc->op == LG_TASK_WAIT || tc->op == LG_TASK_LIST ? 2 : 1;
             put_op_open(out, a, s, name, n);
+            if (tc->op == LG_TASK_LIST) {
+                lg_sb_puts(out, "    ");
+                put_member(out, a, s, "limit", LG_INT, NULL, LG_OPTIONAL, lg_doc_limit());
+                lg_sb_puts(out, ",\n    ");
+                put_member(out, a, s, "page_token", LG_STRING, NULL, LG_OPTIONAL, lg_doc_page_token());
+                lg_sb_puts(out, ",\n");
+                put_op_close(out, a, s, name, n, lg_doc_companion(a, op, tc));
+                put_member(out, a, s, "result", LG_STRUCT, lg_task_list.name, LG_REQUIRED, NULL);
+                lg_sb_puts(out, ",\n};\n\n");
+                continue;
+            }
             lg_sb_puts(out, "    ");
             put_member(out, a, s, "task_id", LG_INT, NULL, LG_REQUIRED, lg_doc_task_id(a, op));
             lg_sb_puts(out, ",\n");
@@ -240,7 +255,7 @@ void lg_emit_desc(lg_sb *out, lg_arena *a, const lg_service *s)
 {
     put_types(out, a, s);
     put_ops(out, a, s);
-    size_t n = s->n_types + (lg_service_has_tasks(s) ? 3 : 0);
+    size_t n = lg_desc_n_types(s);
     if (n == 0)
         return;
     lg_sb_printf(out, "static const ladon_type_info *const ladon__%s_types[] = {\n", s->prefix);
@@ -248,13 +263,13 @@ void lg_emit_desc(lg_sb *out, lg_arena *a, const lg_service *s)
         lg_sb_printf(out, "    &%s,\n", type_var(a, s, s->types[i]->name));
     if (lg_service_has_tasks(s)) {
         lg_sb_printf(out, "    &%s,\n", type_var(a, s, lg_task_state.name));
-        lg_sb_printf(out, "    &%s,\n", type_var(a, s, lg_task_info.name));
-        lg_sb_printf(out, "    &%s,\n", type_var(a, s, lg_task_progress.name));
+        for (size_t k = 0; k < lg_n_task_types; k++)
+            lg_sb_printf(out, "    &%s,\n", type_var(a, s, lg_task_types[k]->name));
     }
     lg_sb_puts(out, "};\n\n");
 }
 
 size_t lg_desc_n_types(const lg_service *s)
 {
-    return s->n_types + (lg_service_has_tasks(s) ? 3 : 0);
+    return s->n_types + (lg_service_has_tasks(s) ? 1 + lg_n_task_types : 0);
 }

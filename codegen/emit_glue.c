@@ -7,8 +7,8 @@
  * ladon_task_desc of one-line wrappers (gSOAP's serializers of its
  * arguments and result, the implementation, its LADON_CHECK), the start
  * function that packs the arguments, and one call of the runtime for each
- * of m_progress, m_result, m_cancel and m_wait; the runtime
- * (framework/src/taskcall.c) does what the five operations do. */
+ * of m_progress, m_result, m_cancel, m_wait and m_list; the runtime
+ * (framework/src/taskcall.c) does what the six operations do. */
 #include <string.h>
 
 #include "emit.h"
@@ -170,14 +170,14 @@ static void task_call(lg_sb *out, const lg_op *op, const char *fn)
 /* Task m's ladon_task_desc (service.h, ABI 3): one-line wrappers around
  * gSOAP's serializers of its request struct P__m (the arguments) and of
  * m_result's response struct, around m and around its LADON_CHECK.  The
- * runtime does the rest of the five operations.  Their parameters are
+ * runtime does the rest of the six operations.  Their parameters are
  * ladon_*: the user's names cannot start with ladon_. */
 static void emit_task_method(lg_sb *out, lg_arena *a, const lg_service *s, const lg_op *op)
 {
     const char *m = op->name, *tm = task_table(a, s, op);
     const char *req = lg_name_op(a, s, m), *res = lg_name_response(a, s, lg_printf(a, "%s_result", m));
     const char *args = op->n_params > 0 ? lg_printf(a, "struct %s *a = ladon_args; ", req) : "(void)ladon_args; ";
-    lg_sb_printf(out, "/* Task %s: what the runtime needs to run its five operations. */\n", m);
+    lg_sb_printf(out, "/* Task %s: what the runtime needs to run its six operations. */\n", m);
     lg_sb_printf(out, "static int %s_write_args(struct soap *soap, const void *ladon_args) "
                       "{ return soap_serialize_%s(soap, ladon_args), soap_put_%s(soap, ladon_args, NULL, \"\"); }\n",
                  tm, req, req);
@@ -215,7 +215,7 @@ static void emit_task_start(lg_sb *out, lg_arena *a, const lg_service *s, const 
                  call, task_table(a, s, op));
 }
 
-/* m_progress, m_result, m_cancel and m_wait of task m: each one call of
+/* m_progress, m_result, m_cancel, m_wait and m_list of task m: each one call of
  * the runtime. */
 static void emit_task_companions(lg_sb *out, lg_arena *a, const lg_service *s, const lg_op *op)
 {
@@ -224,6 +224,14 @@ static void emit_task_companions(lg_sb *out, lg_arena *a, const lg_service *s, c
         const lg_task_companion *tc = &lg_task_companions[c];
         const char *co = lg_task_op_name(a, op, tc);
         bool wait = tc->op == LG_TASK_WAIT;
+        if (tc->op == LG_TASK_LIST) {
+            lg_sb_printf(out, "int %s(struct soap *soap, int *limit, char *page_token, struct %s *ladon_response)\n{\n",
+                         lg_name_op(a, s, co), lg_name_response(a, s, co));
+            lg_sb_printf(out, "    ladon_task_page pg;\n    return ladon__%s_list(%s(ladon_call_get(soap), &%s, limit, page_token, "
+                              "&pg), soap, &pg, &ladon_response->result);\n}\n\n",
+                         s->prefix, tc->call, tm);
+            continue;
+        }
         lg_sb_printf(out, "int %s(struct soap *soap, int task_id, %sstruct %s *ladon_response)\n{\n",
                      lg_name_op(a, s, co), wait ? "double timeout, " : "", lg_name_response(a, s, co));
         if (tc->op == LG_TASK_RESULT) {
@@ -252,6 +260,19 @@ static void emit_progress_copy(lg_sb *out, const lg_service *s)
                       "    r->task_id = v->task_id;\n    r->progress = v->progress;\n    r->duration = v->duration;\n"
                       "    r->starttime = v->starttime;\n    r->state = (enum %s__TaskState)v->state;\n"
                       "    r->message = (char *)v->message;\n    return SOAP_OK;\n}\n\n",
+                 p, p, p);
+    lg_sb_printf(out, "/* rc, after copying *pg into *r when rc is SOAP_OK. */\n"
+                      "static int ladon__%s_list(int rc, struct soap *soap, const ladon_task_page *pg, struct %s__TaskListResponse *r)\n{\n"
+                      "    if (rc != SOAP_OK)\n        return rc;\n"
+                      "    r->__sizetasks = pg->n;\n    r->tasks = NULL;\n"
+                      "    if (pg->n > 0 && (r->tasks = soap_malloc(soap, (size_t)pg->n * sizeof *r->tasks)) == NULL)\n"
+                      "        return soap_receiver_fault(soap, \"out of memory\", NULL);\n"
+                      "    for (int i = 0; i < pg->n; i++) {\n"
+                      "        r->tasks[i].task_id = pg->tasks[i].task_id;\n"
+                      "        r->tasks[i].state = (enum %s__TaskState)pg->tasks[i].state;\n"
+                      "        r->tasks[i].progress = pg->tasks[i].progress;\n"
+                      "        r->tasks[i].starttime = pg->tasks[i].starttime;\n    }\n"
+                      "    r->next_page_token = (char *)pg->next_page_token;\n    return SOAP_OK;\n}\n\n",
                  p, p, p);
 }
 
@@ -395,7 +416,7 @@ int lg_emit_glue_c(lg_sb *out, lg_model *m, const char *name, const char *const 
                       " * namespaces table and the binding's descriptor (docs/internals.md). */\n"
                       "#include \"soapH.h\"\n#include <ladon/error.h>\n#include <ladon/service.h>\n%s#include \"%s_ladon.h\"\n\n",
                  has_tasks ? "#include <ladon/store.h>\n" : "", name);
-    lg_sb_printf(out, "#if LADON_SERVICE_ABI != 4\n"
+    lg_sb_printf(out, "#if LADON_SERVICE_ABI != 5\n"
                       "#error \"%s_ladon.c was generated for another Ladon-C version: regenerate it\"\n"
                       "#endif\n\n",
                  name);

@@ -87,6 +87,12 @@ static void emit_directives(lg_sb *out, lg_arena *a, const lg_service *s)
             const lg_task_companion *tc = &lg_task_companions[c];
             const char *co = lg_task_op_name(a, op, tc);
             doc_line(out, p, "service method-documentation:", lg_name_doc_op(a, co), lg_doc_companion(a, op, tc));
+            if (tc->op == LG_TASK_LIST) {
+                doc_line(out, p, "schema type-documentation:", lg_name_doc_param(a, co, "limit"), lg_doc_limit());
+                doc_line(out, p, "schema type-documentation:", lg_name_doc_param(a, co, "page_token"),
+                         lg_doc_page_token());
+                continue;
+            }
             doc_line(out, p, "schema type-documentation:", lg_name_doc_param(a, co, "task_id"), lg_doc_task_id(a, op));
             if (tc->op == LG_TASK_WAIT)
                 doc_line(out, p, "schema type-documentation:", lg_name_doc_param(a, co, "timeout"), lg_doc_timeout());
@@ -96,13 +102,16 @@ static void emit_directives(lg_sb *out, lg_arena *a, const lg_service *s)
                  op->result.doc);
     }
     if (lg_service_has_tasks(s)) {
-        const lg_task_type *tt[] = {&lg_task_info, &lg_task_progress};
-        for (size_t i = 0; i < 2; i++) {
-            lg_type t = {.name = tt[i]->name};
-            doc_line(out, p, "schema type-documentation:", lg_name_doc_type(a, &t), tt[i]->doc);
-            for (size_t k = 0; k < tt[i]->n_fields; k++)
-                doc_line(out, p, "schema type-documentation:", lg_name_doc_field(a, &t, tt[i]->fields[k].name),
-                         tt[i]->fields[k].doc);
+        for (size_t i = 0; i < lg_n_task_types; i++) {
+            const lg_task_type *tt = lg_task_types[i];
+            lg_type t = {.name = tt->name};
+            doc_line(out, p, "schema type-documentation:", lg_name_doc_type(a, &t), tt->doc);
+            for (size_t k = 0; k < tt->n_fields; k++) /* an array by its count member */
+                doc_line(out, p, "schema type-documentation:",
+                         lg_name_doc_field(a, &t, tt->fields[k].base == LG_STRUCT
+                                                      ? lg_printf(a, "__size%s", tt->fields[k].name)
+                                                      : tt->fields[k].name),
+                         tt->fields[k].doc);
         }
         /* soapcpp2 knows the enumerators by their C names (task_state_value) */
         lg_type t = {.name = lg_task_state.name};
@@ -180,8 +189,12 @@ static void emit_task_type(lg_sb *out, lg_arena *a, const lg_service *s, const l
     for (size_t i = 0; i < t->n_fields; i++) {
         const lg_task_field *f = &t->fields[i];
         const char *ty = lg_task_field_gsoap_type(a, s, f);
-        /* a required string would be `char *name 1`: the task types have none */
-        lg_sb_printf(out, "    %s%s%s;\n", ty, f->base == LG_STRING ? "" : " ", lg_name_member(a, f->name));
+        if (f->base == LG_STRUCT) { /* repeated elements: a count and an array */
+            lg_sb_printf(out, "    $int __size%s;\n    %s *%s;\n", f->name, ty, lg_name_member(a, f->name));
+            continue;
+        }
+        lg_sb_printf(out, "    %s%s%s%s;\n", ty, f->base == LG_STRING ? "" : " ", lg_name_member(a, f->name),
+                     f->base == LG_STRING && !f->optional ? " 1" : "");
     }
     lg_sb_puts(out, "};\n");
 }
@@ -216,6 +229,12 @@ static void emit_op(lg_sb *out, lg_arena *a, const lg_service *s, const lg_op *o
     for (size_t c = 0; c < lg_n_task_companions; c++) {
         const lg_task_companion *tc = &lg_task_companions[c];
         const char *co = lg_task_op_name(a, op, tc), *cresp = lg_name_response(a, s, co);
+        if (tc->op == LG_TASK_LIST) {
+            lg_sb_printf(out, "struct %s { struct %s__%s result; };\n", cresp, s->prefix, lg_task_list.name);
+            lg_sb_printf(out, "int %s(int *limit `limit`, char *page_token `page_token`, struct %s *ladon_response);\n",
+                         lg_name_op(a, s, co), cresp);
+            continue;
+        }
         if (tc->op == LG_TASK_RESULT)
             lg_sb_printf(out, "struct %s { %s; };\n", cresp, member_decl(a, &op->result, true));
         else
@@ -245,8 +264,8 @@ void lg_emit_gsoap(lg_sb *out, lg_model *m, const char *name)
             emit_type(out, &a, s->types[j]);
         if (lg_service_has_tasks(s)) {
             emit_task_enum(out, &a, s, &lg_task_state);
-            emit_task_type(out, &a, s, &lg_task_info);
-            emit_task_type(out, &a, s, &lg_task_progress);
+            for (size_t k = 0; k < lg_n_task_types; k++)
+                emit_task_type(out, &a, s, lg_task_types[k]);
         }
         for (size_t j = 0; j < s->n_ops; j++)
             emit_op(out, &a, s, &s->ops[j]);

@@ -17,8 +17,8 @@
  *   - operation m: the element m of an anonymous complexType, a sequence of
  *     the parameters, and the element mResponse of the complexType
  *     mResponse, a sequence of one element named after the result
- *     parameter (`result` for what a task's m, m_progress, m_cancel and m_wait
- *     answer); a task's TaskState: a simpleType like a user enum;
+ *     parameter (`result` for what a task's m, m_progress, m_cancel, m_wait
+ *     and m_list answer; m_list's inputs limit and page_token are optional); a task's TaskState: a simpleType like a user enum;
  *   - occurrence: required 1..1 (a required string too: the glue answers a
  *     fault for a missing one), optional 0..1, an array 0..unbounded
  *     (repeated elements, no wrapper), a string result 0..1; never nillable
@@ -142,9 +142,12 @@ static void put_task_type(lg_sb *out, lg_arena *a, const lg_service *s, const lg
     lg_sb_printf(out, "    <complexType name=\"%s\">\n", t->name);
     put_doc(out, 6, t->doc, true);
     lg_sb_puts(out, "      <sequence>\n");
-    for (size_t i = 0; i < t->n_fields; i++)
-        put_element(out, 8, t->fields[i].name, lg_task_field_xml_type(a, s, &t->fields[i]),
-                    t->fields[i].optional ? "0" : "1", "1", t->fields[i].doc);
+    for (size_t i = 0; i < t->n_fields; i++) {
+        const lg_task_field *f = &t->fields[i];
+        bool many = f->base == LG_STRUCT;
+        put_element(out, 8, f->name, lg_task_field_xml_type(a, s, f), f->optional || many ? "0" : "1",
+                    many ? "unbounded" : "1", f->doc);
+    }
     lg_sb_puts(out, "      </sequence>\n    </complexType>\n");
 }
 
@@ -177,7 +180,13 @@ static void put_operation(lg_sb *out, lg_arena *a, const lg_service *s, const ch
                           size_t n, const char *task_id_doc, bool timeout, result r)
 {
     lg_sb_printf(out, "    <element name=\"%s\">\n      <complexType>\n", m);
-    if (n == 0 && task_id_doc == NULL) {
+    if (r.xml_type != NULL && strcmp(r.xml_type, lg_printf(a, "%s:%s", s->prefix, lg_task_list.name)) == 0) {
+        /* m_list: both inputs optional */
+        lg_sb_puts(out, "        <sequence>\n");
+        put_element(out, 10, "limit", lg_name_xml_type(a, LG_INT, NULL), "0", "1", lg_doc_limit());
+        put_element(out, 10, "page_token", lg_name_xml_type(a, LG_STRING, NULL), "0", "1", lg_doc_page_token());
+        lg_sb_puts(out, "        </sequence>\n");
+    } else if (n == 0 && task_id_doc == NULL) {
         lg_sb_puts(out, "        <sequence/>\n");
     } else {
         lg_sb_puts(out, "        <sequence>\n");
@@ -237,8 +246,8 @@ static void put_schema(lg_sb *out, lg_arena *a, const lg_service *s)
         put_type(out, a, s->types[i]);
     if (lg_service_has_tasks(s)) {
         put_task_enum(out, &lg_task_state);
-        put_task_type(out, a, s, &lg_task_info);
-        put_task_type(out, a, s, &lg_task_progress);
+        for (size_t k = 0; k < lg_n_task_types; k++)
+            put_task_type(out, a, s, lg_task_types[k]);
     }
     for (size_t i = 0; i < s->n_ops; i++) {
         const lg_op *op = &s->ops[i];
@@ -252,11 +261,13 @@ static void put_schema(lg_sb *out, lg_arena *a, const lg_service *s)
         /* the result's doc comment documents m_result's result */
         result info = {"result", lg_printf(a, "%s:%s", p, lg_task_info.name), "1", NULL};
         result prog = {"result", lg_printf(a, "%s:%s", p, lg_task_progress.name), "1", NULL};
+        result list = {"result", lg_printf(a, "%s:%s", p, lg_task_list.name), "1", NULL};
         put_operation(out, a, s, op->name, op->params, op->n_params, NULL, false, info);
         for (size_t c = 0; c < lg_n_task_companions; c++) {
             const lg_task_companion *tc = &lg_task_companions[c];
             put_operation(out, a, s, lg_task_op_name(a, op, tc), NULL, 0, lg_doc_task_id(a, op),
-                          tc->op == LG_TASK_WAIT, tc->op == LG_TASK_RESULT ? r : prog);
+                          tc->op == LG_TASK_WAIT,
+                          tc->op == LG_TASK_RESULT ? r : tc->op == LG_TASK_LIST ? list : prog);
         }
     }
     lg_sb_puts(out, "  </schema>\n</types>\n\n");

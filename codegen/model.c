@@ -192,7 +192,7 @@ int lg_model_validate(lg_model *m, lg_diag *d)
             seen_add(&tmp, &local, resp, op->loc);
         }
         /* the names a task m adds: its companions (m_progress, m_result,
-         * m_cancel, m_wait) and their responses, and the task types of
+         * m_cancel, m_wait, m_list) and their responses, and the task types of
          * the service */
         for (size_t j = 0; j < s->n_ops; j++) {
             lg_op *op = &s->ops[j];
@@ -213,7 +213,8 @@ int lg_model_validate(lg_model *m, lg_diag *d)
         /* reserved in every service, with or without tasks, so a WSDL
          * checker can tell a task group by its types (wsdl/wsdl_tasks.c) */
         {
-            const char *const task_types[] = {lg_task_info.name, lg_task_progress.name, lg_task_state.name};
+            const char *const task_types[] = {lg_task_info.name, lg_task_progress.name, lg_task_state.name,
+                                              lg_task_summary.name, lg_task_list.name};
             for (size_t k = 0; k < sizeof task_types / sizeof task_types[0]; k++) {
                 const seen_name *clash = seen_find(&local, task_types[k]);
                 if (clash != NULL) {

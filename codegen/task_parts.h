@@ -1,8 +1,9 @@
 /* task_parts.h - what ladon-gen adds to a service for its LADON_TASK
  * methods and writes in its own words: the task types (TaskInfoResponse,
- * TaskProgressResponse and the enumeration TaskState: their fields, values
- * and documentation, docs/design.md section 6), the four operations a task m
- * gets beside m (m_progress, m_result, m_cancel, m_wait) and the
+ * TaskProgressResponse, TaskSummary, TaskListResponse and the enumeration
+ * TaskState: their fields, values and documentation, docs/design.md section
+ * 6), the five operations a task m gets beside m (m_progress, m_result,
+ * m_cancel, m_wait, m_list) and the
  * documentation of each, plus the text of an operation without a doc
  * comment.
  *
@@ -20,19 +21,23 @@
 #include "model.h"
 #include "util.h"
 
+typedef struct lg_task_type lg_task_type;
+
 typedef struct lg_task_field {
     const char *name; /* XML and C name */
-    lg_base base;     /* LG_INT, LG_DOUBLE, LG_STRING, or LG_ENUM: a TaskState */
+    lg_base base;     /* LG_INT, LG_DOUBLE, LG_STRING, LG_ENUM: a TaskState, or
+                       * LG_STRUCT: repeated elements (0..unbounded) of type of */
     bool optional;    /* minOccurs 0 (a string that may be NULL) */
     const char *doc;
+    const lg_task_type *of; /* LG_STRUCT: the task type of its elements */
 } lg_task_field;
 
-typedef struct lg_task_type {
+struct lg_task_type {
     const char *name; /* "TaskInfoResponse": the XML type, p__NAME in gSOAP */
     const char *doc;
     const lg_task_field *fields;
     size_t n_fields;
-} lg_task_type;
+};
 
 typedef struct lg_task_value {
     const char *name; /* the XML value: "queued" */
@@ -53,6 +58,16 @@ typedef struct lg_task_enum {
 extern const lg_task_type lg_task_info;
 extern const lg_task_type lg_task_progress;
 extern const lg_task_enum lg_task_state;
+/* TaskSummary { task_id, state, progress, starttime } and TaskListResponse
+ * { tasks: TaskSummary 0..unbounded, next_page_token }: what m_list
+ * answers, defined once in each service that has a task. */
+extern const lg_task_type lg_task_summary;
+extern const lg_task_type lg_task_list;
+/* Every task type of a service, in the order of its WSDL and tables:
+ * TaskInfoResponse, TaskProgressResponse, TaskSummary, TaskListResponse
+ * (TaskState before them). */
+extern const lg_task_type *const lg_task_types[];
+extern const size_t lg_n_task_types;
 
 /* The operations a task m has beside m, in the order of the WSDL:
  * m_progress, m_result, m_cancel, m_wait.  Each takes task_id (and m_wait
@@ -61,7 +76,8 @@ typedef enum lg_task_op {
     LG_TASK_PROGRESS, /* m_progress(task_id) -> TaskProgressResponse */
     LG_TASK_RESULT,   /* m_result(task_id) -> m's declared result */
     LG_TASK_CANCEL,   /* m_cancel(task_id) -> TaskProgressResponse */
-    LG_TASK_WAIT      /* m_wait(task_id, timeout: xsd:double seconds) -> TaskProgressResponse */
+    LG_TASK_WAIT,     /* m_wait(task_id, timeout: xsd:double seconds) -> TaskProgressResponse */
+    LG_TASK_LIST      /* m_list(limit?: xsd:int, page_token?: xsd:string) -> TaskListResponse */
 } lg_task_op;
 
 typedef struct lg_task_companion {
@@ -86,6 +102,8 @@ const char *lg_doc_op(lg_arena *a, const lg_op *op);
 const char *lg_doc_companion(lg_arena *a, const lg_op *op, const lg_task_companion *c);
 const char *lg_doc_task_id(lg_arena *a, const lg_op *op);
 const char *lg_doc_timeout(void);
+const char *lg_doc_limit(void);
+const char *lg_doc_page_token(void);
 
 /* The type of a task type's field f in the WSDL ("xsd:int", "p:TaskState")
  * and in the gSOAP header ("int", "enum p__TaskState", "char *"), for

@@ -9,8 +9,12 @@
  *   m_result    request: one element `task_id` (xsd:int); response: m's declared result (free)
  *   m_cancel    request: one element `task_id` (xsd:int); response as m_progress
  *   m_wait      request: `task_id` (xsd:int) then `timeout` (xsd:double); response as m_progress
- * TaskInfoResponse and TaskProgressResponse are complexTypes of the WSDL's targetNamespace with
- * exactly the fields of task_info_fields / task_progress_fields, in that order (Ladon's four
+ *   m_list      request: `limit` (xsd:int) then `page_token` (xsd:string), both optional;
+ *               response: one `result` of type TaskListResponse
+ * (so a task method is six operations).
+ * TaskInfoResponse, TaskProgressResponse, TaskSummary and TaskListResponse are complexTypes of
+ * the WSDL's targetNamespace with exactly the fields of task_info_fields / task_progress_fields /
+ * task_summary_fields / task_list_fields, in that order (Ladon's four
  * elements of TaskProgressResponse first, then state and an optional message); TaskState, when
  * declared, is a simpleType restricting xsd:string to exactly task_states.  An operation is a
  * "task start" when its response's `result` is a TaskInfoResponse; X_progress, ... are checked
@@ -35,6 +39,8 @@
 #define TASK_INFO "TaskInfoResponse"
 #define TASK_PROGRESS "TaskProgressResponse"
 #define TASK_STATE "TaskState"
+#define TASK_SUMMARY "TaskSummary"
+#define TASK_LIST "TaskListResponse"
 
 /* A field a record must have: element NAME of type {NS}LOCAL, SHOWN so in messages (NS NULL: the
  * WSDL's targetNamespace), occurring once (OPTIONAL: at most once, minOccurs="0"). */
@@ -44,32 +50,48 @@ typedef struct field_want {
     const char *local;
     const char *shown;
     bool optional;
+    bool many; /* repeated: minOccurs="0" maxOccurs="unbounded" */
 } field_want;
 
 #define N_OF(a) (sizeof(a) / sizeof((a)[0]))
 
 static const field_want task_info_fields[] = {
-    { "task_id", NS_XSD, "int", "xsd:int", false },
+    { "task_id", NS_XSD, "int", "xsd:int", false, false },
 };
 /* Ladon's four (LADON_FIELDS of them), then the task lifecycle's two */
 #define LADON_FIELDS 4
 static const field_want task_progress_fields[] = {
-    { "task_id", NS_XSD, "int", "xsd:int", false },
-    { "progress", NS_XSD, "double", "xsd:double", false },
-    { "duration", NS_XSD, "double", "xsd:double", false },
-    { "starttime", NS_XSD, "double", "xsd:double", false },
-    { "state", NULL, TASK_STATE, TASK_STATE, false },
-    { "message", NS_XSD, "string", "xsd:string", true },
+    { "task_id", NS_XSD, "int", "xsd:int", false, false },
+    { "progress", NS_XSD, "double", "xsd:double", false, false },
+    { "duration", NS_XSD, "double", "xsd:double", false, false },
+    { "starttime", NS_XSD, "double", "xsd:double", false, false },
+    { "state", NULL, TASK_STATE, TASK_STATE, false, false },
+    { "message", NS_XSD, "string", "xsd:string", true, false },
 };
+static const field_want task_summary_fields[] = {
+    { "task_id", NS_XSD, "int", "xsd:int", false, false },
+    { "state", NULL, TASK_STATE, TASK_STATE, false, false },
+    { "progress", NS_XSD, "double", "xsd:double", false, false },
+    { "starttime", NS_XSD, "double", "xsd:double", false, false },
+};
+static const field_want task_list_fields[] = {
+    { "tasks", NULL, TASK_SUMMARY, TASK_SUMMARY, false, true },
+    { "next_page_token", NS_XSD, "string", "xsd:string", false, false },
+};
+static const field_want want_list[] = {
+    { "limit", NS_XSD, "int", "xsd:int", true, false },
+    { "page_token", NS_XSD, "string", "xsd:string", true, false },
+};
+static const field_want want_list_result[] = { { "result", NULL, TASK_LIST, TASK_LIST, false, false } };
 static const char *const task_states[] = { "queued", "running", "done", "failed", "cancelled" };
-static const field_want want_task_id[] = { { "task_id", NS_XSD, "int", "xsd:int", false } };
+static const field_want want_task_id[] = { { "task_id", NS_XSD, "int", "xsd:int", false, false } };
 static const field_want want_wait[] = {
-    { "task_id", NS_XSD, "int", "xsd:int", false },
-    { "timeout", NS_XSD, "double", "xsd:double", false },
+    { "task_id", NS_XSD, "int", "xsd:int", false, false },
+    { "timeout", NS_XSD, "double", "xsd:double", false, false },
 };
-static const field_want want_info_result[] = { { "result", NULL, TASK_INFO, TASK_INFO, false } };
+static const field_want want_info_result[] = { { "result", NULL, TASK_INFO, TASK_INFO, false, false } };
 static const field_want want_progress_result[] = {
-    { "result", NULL, TASK_PROGRESS, TASK_PROGRESS, false },
+    { "result", NULL, TASK_PROGRESS, TASK_PROGRESS, false, false },
 };
 
 /* The companions of task m, in the order they are checked: suffix, request, response (NULL:
@@ -86,6 +108,7 @@ static const companion companions[] = {
     { "_result", want_task_id, 1, NULL },
     { "_cancel", want_task_id, 1, want_progress_result },
     { "_wait", want_wait, 2, want_progress_result },
+    { "_list", want_list, 2, want_list_result },
 };
 
 /* What is wrong with a shape, and the node whose line to report. */
@@ -196,13 +219,14 @@ static bool field_is(chk *c, xmlNodePtr f, const field_want *w, const char *wher
     }
     const xmlChar *lo = attr(f, "minOccurs");
     const xmlChar *hi = attr(f, "maxOccurs");
-    const char *min = w->optional ? "0" : "1";
+    const char *min = w->optional || w->many ? "0" : "1", *max = w->many ? "unbounded" : "1";
     if (!xmlStrEqual(lo != NULL ? lo : BAD_CAST "1", BAD_CAST min)
-        || (hi != NULL && !xmlStrEqual(hi, BAD_CAST "1"))) {
+        || !xmlStrEqual(hi != NULL ? hi : BAD_CAST "1", BAD_CAST max)) {
         snprintf(mm->why, sizeof mm->why,
-                 "%selement '%s' must %s (minOccurs=\"%s\" maxOccurs=\"1\"; it has "
+                 "%selement '%s' must %s (minOccurs=\"%s\" maxOccurs=\"%s\"; it has "
                  "minOccurs=\"%s\" maxOccurs=\"%s\")",
-                 where, w->name, w->optional ? "be optional" : "occur exactly once", min,
+                 where, w->name,
+                 w->many ? "repeat" : w->optional ? "be optional" : "occur exactly once", min, max,
                  lo != NULL ? s(lo) : "1", hi != NULL ? s(hi) : "1");
         return false;
     }
@@ -344,13 +368,15 @@ static void check_task_companions(chk *c, xmlNodePtr pt, xmlNodePtr op, const xm
         if (c->oom)
             return;
     }
-    /* companions[]: _progress, _result, then the lifecycle's _cancel, _wait */
-    bool ladon_three = ops[0] != NULL && ops[1] != NULL && ops[2] == NULL && ops[3] == NULL;
+    /* companions[]: _progress, _result, then the lifecycle's _cancel, _wait, then _list */
+    bool ladon_three = ops[0] != NULL && ops[1] != NULL && ops[2] == NULL && ops[3] == NULL &&
+                       ops[4] == NULL;
     if (ladon_three)
         report(c, line_of(op), "task-group",
                "task '%s' has Ladon's three operations only (%s, %s_progress, %s_result): a WSDL "
-               "from before the task lifecycle; portType '%s' must also have %s_cancel and %s_wait",
-               s(task), s(task), s(task), s(task), s(attr(pt, "name")), s(task), s(task));
+               "from before the task lifecycle; portType '%s' must also have %s_cancel, %s_wait "
+               "and %s_list",
+               s(task), s(task), s(task), s(task), s(attr(pt, "name")), s(task), s(task), s(task));
     for (size_t i = 0; i < N_OF(companions); i++) {
         const companion *k = &companions[i];
         if (ops[i] == NULL) {
@@ -502,6 +528,8 @@ void ladon__wsdl_check_tasks(chk *c)
     } else {
         check_task_type(c, TASK_PROGRESS, task_progress_fields, N_OF(task_progress_fields));
     }
+    check_task_type(c, TASK_SUMMARY, task_summary_fields, N_OF(task_summary_fields));
+    check_task_type(c, TASK_LIST, task_list_fields, N_OF(task_list_fields));
     check_task_state(c);
     FOR_CHILD(pt, c->defs) {
         if (!is_el(pt, NS_WSDL, "portType"))

@@ -150,6 +150,7 @@ static const char *op_kind_word(ladon_op_kind k)
     case LADON_OP_TASK_RESULT: return "result";
     case LADON_OP_TASK_CANCEL: return "cancel";
     case LADON_OP_TASK_WAIT: return "wait";
+    case LADON_OP_TASK_LIST: return "list";
     }
     return "method";
 }

@@ -23,7 +23,12 @@
  *               ladon__taskcall_end).
  *
  * Tasks are recorded in the store under "Service.m", so an id of another
- * method (or service) is unknown to its operations.
+ * method (or service) is unknown to its operations.  A task started by a
+ * caller with an identity (call->user) is that user's: the engine's _as
+ * functions answer LADON_ENOTFOUND to anyone else, so progress, result,
+ * cancel and wait answer them exactly as an unknown id (the same fault,
+ * counted by the probe limiter the same way), and m_list lists only the
+ * caller's own tasks.  In the task body ladon_call_user() is the owner.
  *
  * Copyright (C) 2026 the Ladon-C authors. GPL-2.0-or-later.
  */
@@ -42,6 +47,8 @@
 #include "server_internal.h"
 #include "taskcall.h"
 #include "worker.h"
+
+_Static_assert(LADON_TASK_OWNER_MAX == LADON_USER_MAX, "a caller's name is a task's owner");
 
 /* The engine of the server serving call, or NULL (with an error logged). */
 static ladon_task_engine *engine_of(ladon_call *call)
@@ -268,6 +275,8 @@ static int job_run(ladon_task_ctx *ctx, void *arg)
     ladon__call_reset(&call, soap, j->service, NULL);
     call.op = j->op;
     call.task = ctx;
+    /* the body acts for the user who started it */
+    snprintf(call.user, sizeof call.user, "%s", ladon_task_owner(ctx));
     if (soap_begin_recv(soap) != SOAP_OK || (args = tm->read_args(soap)) == NULL ||
         soap_end_recv(soap) != SOAP_OK)
         rc = LADON_ESYS;
@@ -404,6 +413,7 @@ int ladon_call_task_start(ladon_call *call, const ladon_task_desc *tm, void *arg
         .free_arg = job_free,
         .idempotency_key = has_key ? ikey : NULL,
         .args_hash = has_key ? args_hash(j->args) : 0,
+        .owner = call->user,
     };
     store_wait_begin(w);
     rc = ladon_task_submit_start(eng, &start, &id, &existed);
@@ -413,6 +423,12 @@ int ladon_call_task_start(ladon_call *call, const ladon_task_desc *tm, void *arg
     if (rc == LADON_ECONFLICT) {
         snprintf(call->error_msg, sizeof call->error_msg,
                  "Idempotency-Key '%s' was used with other arguments", ikey);
+        return soap_sender_fault(call->soap, call->error_msg, NULL);
+    }
+    if (rc == LADON_EINVAL && has_key) {
+        /* the key scoped by the user does not fit (task_engine.c) */
+        snprintf(call->error_msg, sizeof call->error_msg,
+                 "bad Idempotency-Key header: too long with this user's name");
         return soap_sender_fault(call->soap, call->error_msg, NULL);
     }
     if (rc != 0)
@@ -465,9 +481,9 @@ static int task_view(ladon_call *call, const ladon_task_desc *tm, int task_id,
         return task_fault(call, LADON_ENOTFOUND, (int32_t)task_id, NULL, NULL);
     store_wait_begin(call->worker);
     if (what == VIEW_CANCEL)
-        rc = ladon_task_cancel(eng, key, (int32_t)task_id, &rec);
+        rc = ladon_task_cancel_as(eng, key, call->user, (int32_t)task_id, &rec);
     else
-        rc = ladon_task_query(eng, key, (int32_t)task_id, &rec);
+        rc = ladon_task_query_as(eng, key, call->user, (int32_t)task_id, &rec);
     ladon__worker_wait_end(call->worker);
     if (rc != 0)
         return task_fault(call, rc, (int32_t)task_id, NULL, NULL);
@@ -528,6 +544,133 @@ int ladon_call_task_wait(ladon_call *call, const ladon_task_desc *tm, int task_i
     return rc;
 }
 
+/* ---- m_list ------------------------------------------------------------------ */
+
+/* A page token: "1" (its version), then 16 hex digits of the starttime's
+ * bits, 8 of the id, and 16 of a check: FNV-1a of those and the method and
+ * user, so a token is refused by another method's or another user's list
+ * (and a garbled one anywhere).  It names a position, never an offset:
+ * pages that follow stay exact however many tasks are added meanwhile.
+ * Not a secret - it holds nothing but a position in the caller's own list. */
+#define TOKEN_LEN 41
+
+static uint64_t token_check(const char *head, const char *method, const char *user)
+{
+    uint64_t h = 1469598103934665603ull;
+    const char *parts[3] = {head, method, user};
+    for (int i = 0; i < 3; i++) {
+        for (const unsigned char *p = (const unsigned char *)parts[i]; *p != '\0'; p++) {
+            h ^= *p;
+            h *= 1099511628211ull;
+        }
+        h ^= 0xff; /* a separator no string holds */
+        h *= 1099511628211ull;
+    }
+    return h;
+}
+
+static void token_make(char *out, const ladon_task_pos *p, const char *method, const char *user)
+{
+    uint64_t bits;
+    memcpy(&bits, &p->starttime, sizeof bits);
+    snprintf(out, TOKEN_LEN + 1, "1%016llx%08lx", (unsigned long long)bits,
+             (unsigned long)(uint32_t)p->id);
+    snprintf(out + 25, TOKEN_LEN + 1 - 25, "%016llx",
+             (unsigned long long)token_check(out, method, user));
+}
+
+/* 0 with *p from token, -1 when it is not one of this list's. */
+static int token_read(const char *token, ladon_task_pos *p, const char *method, const char *user)
+{
+    char want[TOKEN_LEN + 1];
+    if (strnlen(token, TOKEN_LEN + 1) != TOKEN_LEN || token[0] != '1')
+        return -1;
+    for (size_t i = 1; i < TOKEN_LEN; i++)
+        if (!((token[i] >= '0' && token[i] <= '9') || (token[i] >= 'a' && token[i] <= 'f')))
+            return -1;
+    char part[17];
+    memcpy(part, token + 1, 16);
+    part[16] = '\0';
+    unsigned long long bits = strtoull(part, NULL, 16);
+    memcpy(part, token + 17, 8);
+    part[8] = '\0';
+    unsigned long id = strtoul(part, NULL, 16);
+    uint64_t b = bits;
+    memcpy(&p->starttime, &b, sizeof b);
+    p->id = (int32_t)id;
+    if (id == 0 || id > INT32_MAX || !isfinite(p->starttime))
+        return -1;
+    token_make(want, p, method, user);
+    return strcmp(want, token) == 0 ? 0 : -1;
+}
+
+int ladon_call_task_list(ladon_call *call, const ladon_task_desc *tm, const int *limit,
+                         const char *page_token, ladon_task_page *out)
+{
+    ladon_task_engine *eng;
+    char key[LADON_TASK_METHOD_MAX];
+    ladon_task_pos after;
+    int rc;
+
+    if (call == NULL || call->soap == NULL)
+        return SOAP_FATAL_ERROR;
+    eng = engine_of(call);
+    if (eng == NULL || tm == NULL || out == NULL ||
+        method_key(key, sizeof key, call, tm->name) != 0)
+        return internal_error(call);
+    out->tasks = NULL;
+    out->n = 0;
+    out->next_page_token = "";
+    if (call->user[0] == '\0')
+        return soap_sender_fault(call->soap, "listing tasks needs an identity", NULL);
+    if (limit != NULL && *limit < 0)
+        return soap_sender_fault(call->soap, "limit must be 0 or more", NULL);
+    size_t n = limit == NULL || *limit == 0 ? LADON_TASK_LIST_DEFAULT
+               : *limit > LADON_TASK_LIST_MAX ? LADON_TASK_LIST_MAX
+                                              : (size_t)*limit;
+    bool from = page_token != NULL && page_token[0] != '\0';
+    if (from && token_read(page_token, &after, key, call->user) != 0)
+        return soap_sender_fault(call->soap, "bad page_token", NULL);
+    ladon_task_info *infos = malloc(n * sizeof *infos);
+    if (infos == NULL)
+        return task_fault(call, LADON_ENOMEM, 0, NULL, NULL);
+    size_t got = 0;
+    int more = 0;
+    store_wait_begin(call->worker);
+    rc = ladon_task_list(eng, key, call->user, from ? &after : NULL, n, infos, &got, &more);
+    ladon__worker_wait_end(call->worker);
+    if (rc != 0) {
+        free(infos);
+        return task_fault(call, rc, 0, NULL, NULL);
+    }
+    if (got > 0) {
+        out->tasks = soap_malloc(call->soap, got * sizeof *out->tasks);
+        if (out->tasks == NULL) {
+            free(infos);
+            return task_fault(call, LADON_ENOMEM, 0, NULL, NULL);
+        }
+    }
+    for (size_t i = 0; i < got; i++) {
+        out->tasks[i].task_id = (int)infos[i].id;
+        out->tasks[i].state = (int)infos[i].state;
+        out->tasks[i].progress = infos[i].progress;
+        out->tasks[i].starttime = infos[i].starttime;
+    }
+    out->n = (int)got;
+    if (more && got > 0) {
+        char *t = soap_malloc(call->soap, TOKEN_LEN + 1);
+        if (t == NULL) {
+            free(infos);
+            return task_fault(call, LADON_ENOMEM, 0, NULL, NULL);
+        }
+        ladon_task_pos last = {infos[got - 1].starttime, infos[got - 1].id};
+        token_make(t, &last, key, call->user);
+        out->next_page_token = t;
+    }
+    free(infos);
+    return SOAP_OK;
+}
+
 /* ---- m_result -------------------------------------------------------------- */
 
 int ladon_call_task_result(ladon_call *call, const ladon_task_desc *tm, int task_id,
@@ -552,7 +695,7 @@ int ladon_call_task_result(ladon_call *call, const ladon_task_desc *tm, int task
     if (task_id <= 0)
         return task_fault(call, LADON_ENOTFOUND, (int32_t)task_id, NULL, NULL);
     store_wait_begin(w);
-    rc = ladon_task_fetch(eng, key, (int32_t)task_id, &rec);
+    rc = ladon_task_fetch_as(eng, key, call->user, (int32_t)task_id, &rec);
     ladon__worker_wait_end(w);
     if (rc != 0)
         return task_fault(call, rc, (int32_t)task_id, NULL, NULL);

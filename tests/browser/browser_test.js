@@ -151,7 +151,7 @@ async function main() {
     // --- a task: start and watch, then cancel another --------------------------------------
     await page.goto(examples + "/TaskService", { waitUntil: "load" });
     const taskRows = await page.$$eval("#task-taskExample table.task-ops tbody tr", (rs) => rs.map((r) => r.firstChild.textContent));
-    check("the task shows its five operations", JSON.stringify(taskRows) === JSON.stringify(["taskExample", "taskExample_progress", "taskExample_result", "taskExample_cancel", "taskExample_wait"]), JSON.stringify(taskRows));
+    check("the task shows its six operations", JSON.stringify(taskRows) === JSON.stringify(["taskExample", "taskExample_progress", "taskExample_result", "taskExample_cancel", "taskExample_wait", "taskExample_list"]), JSON.stringify(taskRows));
     const T = ".try[data-op=taskExample][data-task] ";
     await page.fill(T + "[name=session_id]", "s1");
     await page.fill(T + "[name=counter]", "41");

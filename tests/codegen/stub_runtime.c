@@ -218,6 +218,30 @@ int ladon_call_task_wait(ladon_call *call, const ladon_task_desc *tm, int task_i
     return view(call, task_id, LADON_TASK_DONE, NULL, out);
 }
 
+/* Two pages: the first (no token) of two tasks and a token, the second
+ * (that token) of one and none; limit, when given, must be the requests'
+ * 2, so the glue is seen to pass both inputs on. */
+int ladon_call_task_list(ladon_call *call, const ladon_task_desc *tm, const int *limit, const char *page_token,
+                         ladon_task_page *out)
+{
+    static ladon_task_summary tasks[3] = {
+        {7, LADON_TASK_RUNNING, 0.25, 1700000002.5},
+        {5, LADON_TASK_DONE, 1.0, 1700000001.5},
+        {3, LADON_TASK_CANCELLED, 1.0, 1700000000.5},
+    };
+    (void)tm;
+    if (limit != NULL && *limit != 2)
+        return soap_receiver_fault(call->soap, "stub: unexpected limit", NULL);
+    if (page_token == NULL || page_token[0] == '\0') {
+        *out = (ladon_task_page){tasks, 2, "tok2"};
+        return SOAP_OK;
+    }
+    if (strcmp(page_token, "tok2") != 0)
+        return soap_sender_fault(call->soap, "bad page_token", NULL);
+    *out = (ladon_task_page){tasks + 2, 1, ""};
+    return SOAP_OK;
+}
+
 /* The result is read on a context of its own, whose memory must outlive the
  * response: the stub keeps it (one request per process). */
 static struct soap *result_soap;

@@ -70,7 +70,8 @@ def wsdl_view(wsdl):
         result = ctypes[name + "Response"]
         ops.append({"name": name, "params": params, "result": result[0] if len(result) == 1 else result})
     for name, fields in ctypes.items():
-        if not name.endswith("Response") or name in ("TaskInfoResponse", "TaskProgressResponse"):
+        if not name.endswith("Response") or name in ("TaskInfoResponse", "TaskProgressResponse",
+                                                     "TaskListResponse"):
             types[name] = {"kind": "struct", "fields": fields}
     docs = [d.text for d in root.iter() if d.tag in (XSD + "documentation", WSDL + "documentation") and d.text]
     return {"ops": ops, "types": types, "docs": docs}

@@ -413,6 +413,19 @@ def task_state(url, tid):
 
 def tasks(srv):
     url = srv.url("TaskService")
+    # m_list is listed as an operation of its own, not a task to follow
+    expect("list: taskExample_list", [url], 0,
+           out=["taskExample_list(limit?: xsd:int, page_token?: xsd:string)\n",
+                "taskExample(session_id: xsd:string, counter: xsd:int)  [task]\n"])
+    rc, o, _ = lc(url)
+    checks.ok("list: taskExample_list is not marked a task", "taskExample_list(limit?: xsd:int, "
+              "page_token?: xsd:string)  [task]" not in o, o)
+    expect("describe taskExample_list", [url, "describe", "taskExample_list"], 0,
+           out=["limit: xsd:int  optional", "tasks: TaskSummary[]  array 0..unbounded",
+                "next_page_token: xsd:string  required"])
+    # without an identity (ladon-examples behind no proxy here): the Client fault
+    expect("taskExample_list anonymously", [url, "taskExample_list", "limit=5"], 1,
+           err="listing tasks needs an identity")
     # in a pseudo-terminal: the bar
     run = PtyRun([url, "taskExample", "session_id=pty", "counter=7"])
     rc, out = run.finish()

@@ -192,6 +192,23 @@ attempt('lifecycle', function () use ($client, $wsdl, &$issued) {
     }, 'Client', "Idempotency-Key 'php-key-1' was used with other arguments");
 });
 
+// m_list (docs/tasks.md "Ownership and m_list"): this server believes no identity (no
+// --trusted-proxy, no --auth-file), so the listing is refused, with and without its optional
+// inputs; with a user header PHP could send, the server would not believe it either.
+attempt('m_list', function () use ($client, $wsdl) {
+    expect_fault('taskExample_list anonymously', function () use ($client) {
+        return $client->taskExample_list([]);
+    }, 'Client', 'listing tasks needs an identity');
+    expect_fault('taskExample_list anonymously, with limit and page_token', function () use ($client) {
+        return $client->taskExample_list(['limit' => 5, 'page_token' => '']);
+    }, 'Client', 'listing tasks needs an identity');
+    $ctx = stream_context_create(['http' => ['header' => "X-Remote-User: alice\r\n"]]);
+    $uc = new SoapClient($wsdl, ['stream_context' => $ctx, 'cache_wsdl' => WSDL_CACHE_NONE]);
+    expect_fault('taskExample_list with an X-Remote-User from an untrusted peer', function () use ($uc) {
+        return $uc->taskExample_list(['limit' => 5]);
+    }, 'Client', 'listing tasks needs an identity');
+});
+
 // Ids never issued.
 attempt('unknown ids', function () use ($client, $issued) {
     $unknown = [0, -1];

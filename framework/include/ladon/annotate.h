@@ -25,7 +25,7 @@
 /* Marks a function as a plain (synchronous) SOAP operation. */
 #define LADON_METHOD
 /* Marks a function as a long-running task: exposed as m, m_progress,
- * m_result, m_cancel and m_wait (docs/tasks.md). */
+ * m_result, m_cancel, m_wait and m_list (docs/tasks.md). */
 #define LADON_TASK
 /* Marks the early check of task m: a function named m_check taking the
  * ladon_call and exactly m's inputs (no result), declared in the same

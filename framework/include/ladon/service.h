@@ -20,7 +20,7 @@ struct Namespace;
 
 /* Version of this contract; generated code checks it and fails with
  * "regenerate" when it differs. */
-#define LADON_SERVICE_ABI 4
+#define LADON_SERVICE_ABI 5
 
 typedef enum ladon_op_kind {
     LADON_OP_METHOD = 0,        /* plain operation */
@@ -28,11 +28,12 @@ typedef enum ladon_op_kind {
     LADON_OP_TASK_PROGRESS = 2, /* m_progress */
     LADON_OP_TASK_RESULT = 3,   /* m_result */
     LADON_OP_TASK_CANCEL = 4,   /* m_cancel */
-    LADON_OP_TASK_WAIT = 5      /* m_wait */
+    LADON_OP_TASK_WAIT = 5,     /* m_wait */
+    LADON_OP_TASK_LIST = 6      /* m_list (ABI 5) */
 } ladon_op_kind;
 
 /* One task method m, for the runtime (ABI 3): the runtime does everything
- * its five operations do, through these generated one-line wrappers around
+ * its six operations do, through these generated one-line wrappers around
  * gSOAP's serializers and the implementation.  `args` is m's request struct
  * (struct P__m: the arguments), `result` m_result's response struct
  * (struct P__m_USCOREresultResponse). */
@@ -179,6 +180,35 @@ typedef struct ladon_task_view {
     int state;           /* a ladon_task_state */
     const char *message; /* in the request's memory; NULL: absent */
 } ladon_task_view;
+
+/* One task of an m_list answer (TaskSummary). */
+typedef struct ladon_task_summary {
+    int task_id;
+    int state; /* a ladon_task_state */
+    double progress, starttime;
+} ladon_task_summary;
+
+/* An m_list answer as the runtime fills it (TaskListResponse): n tasks, in
+ * the request's memory; next_page_token "" on the last page. */
+typedef struct ladon_task_page {
+    ladon_task_summary *tasks;
+    int n;
+    const char *next_page_token;
+} ladon_task_page;
+
+/* Default, and largest, number of tasks of one m_list page. */
+#define LADON_TASK_LIST_DEFAULT 50
+#define LADON_TASK_LIST_MAX 1000
+
+/* m_list (limit and page_token may be NULL: absent): the caller's own tasks
+ * of tm, newest first, a page of at most *limit (absent or 0: the default;
+ * above the maximum: the maximum; negative: a Client fault), from
+ * page_token (absent or "": the newest).  SOAP_OK with *out filled, or the
+ * fault: an anonymous caller's ("listing tasks needs an identity"), a bad
+ * token's ("bad page_token"). */
+LADON_EXTERN int ladon_call_task_list(ladon_call *call, const ladon_task_desc *tm,
+                                      const int *limit, const char *page_token,
+                                      ladon_task_page *out);
 
 /* m: runs tm->check (its fault answers the start, nothing is created), then
  * starts the task with a deep copy of *args (the request struct; the

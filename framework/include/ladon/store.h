@@ -86,6 +86,17 @@
  *    (method, key) -> (id, hash of the arguments), so of two processes
  *    racing with the same key exactly one claims it and the other reads
  *    the winner's id and hash.
+ *  - Owners (ops->add_owned, libladon.so.4): a record may name the user
+ *    who started it (ladon_task_record.owner; "" for a task started
+ *    anonymously).  The owner is set when the record is added and never
+ *    changes; it is a user name, never a credential.  The store keeps it
+ *    and answers it; who may see a record is the engine's rule
+ *    (ladon/task.h, "Ownership"), not the store's.
+ *  - Listing (ops->list): the records of one (owner, method), newest
+ *    first by (starttime, id), from a position (ladon_task_pos), so a
+ *    page that follows another neither repeats nor skips a record however
+ *    many are added meanwhile (they are newer).  Records that expired are
+ *    not listed.
  *
  * Copyright (C) 2026 the Ladon-C authors. GPL-2.0-or-later.
  */
@@ -115,6 +126,9 @@
 #define LADON_TASK_STATUS_MAX 256
 /* Longest idempotency key, including the NUL. */
 #define LADON_TASK_KEY_MAX 256
+/* Longest owner (user name) of a task, including the NUL; the same as
+ * LADON_USER_MAX (ladon/call.h). */
+#define LADON_TASK_OWNER_MAX 256
 /* Message of a cancelled task. */
 #define LADON_TASK_CANCELLED_MESSAGE "cancelled"
 /* How often a waiting process reads a shared store's change counter. */
@@ -179,7 +193,17 @@ typedef struct ladon_task_record {
     /* QUEUED|RUNNING in a store with leases: when the lease passes (seconds
      * since the epoch); 0 otherwise. */
     double lease_until;
+    /* Who started the task (libladon.so.4): a user name, "" when it was
+     * started anonymously (or the store keeps no owners). */
+    char owner[LADON_TASK_OWNER_MAX];
 } ladon_task_record;
+
+/* A position in a listing: the (starttime, id) of a record.  Records are
+ * listed newest first: by starttime, descending, then id, descending. */
+typedef struct ladon_task_pos {
+    double starttime;
+    int32_t id;
+} ladon_task_pos;
 
 /* Record counts, for tests and monitoring. */
 typedef struct ladon_store_stats {
@@ -273,6 +297,24 @@ LADON_EXTERN void ladon_store_set_clock(ladon_store *st, const ladon_clock *clk)
  * when the back end is unreachable. */
 LADON_EXTERN int ladon_store_create(ladon_store *st, const char *method,
                                     int32_t *id_out);
+/* ladon_store_create() of a record owned by owner (NULL or "": none, as
+ * ladon_store_create).  LADON_EINVAL also for an owner of
+ * LADON_TASK_OWNER_MAX bytes or more; LADON_ENOTSUP for an owner on a store
+ * without ops->add_owned (it could not keep it: the task is not created). */
+LADON_EXTERN int ladon_store_create_owned(ladon_store *st, const char *method,
+                                          const char *owner, int32_t *id_out);
+/* The tasks of method owned by owner (not empty), newest first, from after
+ * (NULL: the newest; else strictly older than that position): at most
+ * limit (>= 1) of them into out[0..*n_out), each as ladon_store_get()
+ * reports it (a lease that passed is recorded lost).  *more is set to 1
+ * when older ones remain (the position of out[*n_out - 1] continues the
+ * listing), else 0.  Records found expired are dropped from the store's
+ * index on the way.  LADON_EINVAL for bad arguments; LADON_ENOTSUP for a
+ * store without ops->list; LADON_ESTORE, LADON_ENOMEM. */
+LADON_EXTERN int ladon_store_list(ladon_store *st, const char *method,
+                                  const char *owner, const ladon_task_pos *after,
+                                  size_t limit, ladon_task_info *out,
+                                  size_t *n_out, int *more);
 /* QUEUED -> RUNNING.  live may be NULL; a store with the live-progress
  * capability keeps a reference to it until the task ends. */
 LADON_EXTERN int ladon_store_start(ladon_store *st, int32_t id,
@@ -432,11 +474,28 @@ typedef struct ladon_store_ops {
                  uint64_t *hash_out);
     int (*unclaim)(ladon_store *st, const char *method, const char *key,
                    int32_t id);
+    /* Owners and listing (libladon.so.4).  add_owned: add with an owner
+     * (not empty) kept with the record, answered by get and cancel in
+     * out->owner, and entered in the index of (owner, method) that list
+     * reads.  NULL: owned tasks cannot be created (LADON_ENOTSUP).
+     * list: positions of owner's records of method, newest first, strictly
+     * after *after (NULL: from the newest), at most max, into
+     * out[0..*n_out).  It may answer positions whose record is gone (the
+     * wrapper reads each with get and skips those); gone[0..ngone) are ids
+     * the wrapper found gone: the store drops them from the index first
+     * (max may then be 0).  NULL: LADON_ENOTSUP. */
+    int (*add_owned)(ladon_store *st, int32_t id, const char *method,
+                     const char *owner, double starttime);
+    int (*list)(ladon_store *st, const char *method, const char *owner,
+                const ladon_task_pos *after, const int32_t *gone,
+                size_t ngone, ladon_task_pos *out, size_t max,
+                size_t *n_out);
     /* Members are only ever added at the end, so a table written for an
      * older version of this header still compiles (the new members are
      * NULL); a program built against an older header must be rebuilt: the
      * library's soname changes with the layout (libladon.so.1 has form and
-     * check; libladon.so.2 the lifecycle members after them). */
+     * check; libladon.so.2 the lifecycle members after them; libladon.so.4
+     * add_owned and list, and ladon_task_record with owner). */
 } ladon_store_ops;
 
 /* The common head of every store object. */

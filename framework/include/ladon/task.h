@@ -112,6 +112,11 @@ typedef struct ladon_task_start {
      * task's id; with another args_hash it is LADON_ECONFLICT. */
     const char *idempotency_key;
     uint64_t args_hash; /* hash of the arguments (with idempotency_key) */
+    /* Who starts it (libladon.so.4): a user name, or NULL or "" for an
+     * anonymous start.  The task is then that user's (see "Ownership"
+     * below) and its idempotency key is that user's: the same key sent by
+     * another user (or anonymously) names another task. */
+    const char *owner;
 } ladon_task_start;
 
 /* As ladon_task_submit(); *existed (may be NULL) is set to 1 when the key
@@ -122,6 +127,29 @@ typedef struct ladon_task_start {
 LADON_EXTERN int ladon_task_submit_start(ladon_task_engine *eng,
                                          const ladon_task_start *start,
                                          int32_t *id_out, int *existed);
+
+/* Ownership.  A task started with an owner is visible only to that owner:
+ * the _as functions below, given any other caller (another user, or NULL
+ * or "" for an anonymous one), answer LADON_ENOTFOUND exactly as for an id
+ * that does not exist, and change nothing.  A task started anonymously is
+ * visible to every caller.  The functions without _as do not check (for
+ * the server's own use). */
+LADON_EXTERN int ladon_task_query_as(ladon_task_engine *eng, const char *method,
+                                     const char *caller, int32_t id,
+                                     ladon_task_record *out);
+LADON_EXTERN int ladon_task_fetch_as(ladon_task_engine *eng, const char *method,
+                                     const char *caller, int32_t id,
+                                     ladon_task_record *out);
+LADON_EXTERN int ladon_task_cancel_as(ladon_task_engine *eng, const char *method,
+                                      const char *caller, int32_t id,
+                                      ladon_task_record *out);
+/* m_list: caller's (not empty) tasks of method, newest first, strictly
+ * older than after (NULL: from the newest), at most limit (>= 1), as
+ * ladon_store_list().  LADON_EINVAL for an empty caller. */
+LADON_EXTERN int ladon_task_list(ladon_task_engine *eng, const char *method,
+                                 const char *caller, const ladon_task_pos *after,
+                                 size_t limit, ladon_task_info *out,
+                                 size_t *n_out, int *more);
 
 /* What m_progress, m_cancel and m_wait answer: the record without its
  * result (state, progress, times, message, flags).  0, or LADON_ENOTFOUND
@@ -258,5 +286,7 @@ LADON_EXTERN void ladon_task_update_status(ladon_task_ctx *ctx, const char *fmt,
 LADON_EXTERN int ladon_task_stopping(const ladon_task_ctx *ctx);
 LADON_EXTERN int32_t ladon_task_id(const ladon_task_ctx *ctx);
 LADON_EXTERN const char *ladon_task_method(const ladon_task_ctx *ctx);
+/* The user who started the task; "" when it was started anonymously. */
+LADON_EXTERN const char *ladon_task_owner(const ladon_task_ctx *ctx);
 
 #endif /* LADON_TASK_H */

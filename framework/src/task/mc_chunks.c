@@ -35,8 +35,8 @@ static size_t chunk_key(const mcstore *ms, int32_t id, uint64_t gen,
 
 uint32_t ladon__mc_chunks_for(const mcstore *ms, size_t len)
 {
-    /* inline when it fits with the longest method; else chunks */
-    if (len <= ms->chunk_max - REC_HEAD - LADON_TASK_METHOD_MAX)
+    /* inline when it fits with the longest method and owner; else chunks */
+    if (len <= ms->chunk_max - REC_HEAD - LADON_TASK_METHOD_MAX - LADON_TASK_OWNER_MAX)
         return 0;
     return (uint32_t)((len + ms->chunk_max - 1) / ms->chunk_max);
 }

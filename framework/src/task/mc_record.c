@@ -77,10 +77,10 @@ uint64_t ladon__fnv1a64(const void *data, size_t len)
 
 int ladon__mcrec_encode(const mcrec *r, unsigned char **out, size_t *len_out)
 {
-    size_t mlen = strlen(r->method), msglen = strlen(r->message);
+    size_t mlen = strlen(r->method), olen = strlen(r->owner), msglen = strlen(r->message);
     int chunked = (r->flags & F_CHUNKED) != 0;
     size_t inl = chunked ? 0 : (size_t)r->result_len;
-    size_t len = REC_HEAD + (chunked ? REC_CHUNK_DESC : 0) + mlen + msglen;
+    size_t len = REC_HEAD + (chunked ? REC_CHUNK_DESC : 0) + mlen + olen + msglen;
     if (inl > SIZE_MAX - len)
         return LADON_ENOMEM;
     len += inl;
@@ -98,6 +98,8 @@ int ladon__mcrec_encode(const mcrec *r, unsigned char **out, size_t *len_out)
     put_f64(b + 24, r->progress);
     put_f64(b + 32, r->lease_until);
     put_u64(b + 40, r->result_len);
+    b[48] = (unsigned char)olen;
+    memset(b + 49, 0, REC_HEAD - 49);
     unsigned char *p = b + REC_HEAD;
     if (chunked) {
         put_u64(p, r->gen);
@@ -108,6 +110,8 @@ int ladon__mcrec_encode(const mcrec *r, unsigned char **out, size_t *len_out)
     }
     memcpy(p, r->method, mlen);
     p += mlen;
+    memcpy(p, r->owner, olen);
+    p += olen;
     memcpy(p, r->message, msglen);
     p += msglen;
     if (inl > 0)
@@ -120,8 +124,18 @@ int ladon__mcrec_encode(const mcrec *r, unsigned char **out, size_t *len_out)
 int ladon__mcrec_decode(mcrec *r, const unsigned char *b, size_t len)
 {
     memset(r, 0, sizeof *r);
-    if (len < REC_HEAD || b[0] != REC_VERSION)
+    if (len < REC_HEAD_V2 || (b[0] != REC_VERSION && b[0] != 2))
         return LADON_ESTORE;
+    size_t head = b[0] == 2 ? REC_HEAD_V2 : REC_HEAD;
+    if (len < head)
+        return LADON_ESTORE;
+    size_t olen = 0;
+    if (b[0] == REC_VERSION) {
+        olen = b[48];
+        for (size_t i = 49; i < REC_HEAD; i++)
+            if (b[i] != 0)
+                return LADON_ESTORE;
+    }
     unsigned state = b[1], flags = b[2], mlen = b[3];
     size_t msglen = get_u16(b + 4);
     unsigned tflags = get_u16(b + 6);
@@ -137,7 +151,7 @@ int ladon__mcrec_decode(mcrec *r, const unsigned char *b, size_t len)
     r->progress = get_f64(b + 24);
     r->lease_until = get_f64(b + 32);
     r->result_len = get_u64(b + 40);
-    size_t off = REC_HEAD;
+    size_t off = head;
     if (flags & F_CHUNKED) {
         if (len < off + REC_CHUNK_DESC)
             return LADON_ESTORE;
@@ -152,20 +166,23 @@ int ladon__mcrec_decode(mcrec *r, const unsigned char *b, size_t len)
             r->result_len > (uint64_t)r->nchunks * r->chunk_size)
             return LADON_ESTORE;
     }
-    if (len - off < mlen + msglen)
+    if (len - off < mlen + olen + msglen)
         return LADON_ESTORE;
     uint64_t inl = (flags & F_CHUNKED) ? 0 : r->result_len;
-    if (inl != (uint64_t)(len - off - mlen - msglen))
+    if (inl != (uint64_t)(len - off - mlen - olen - msglen))
         return LADON_ESTORE;
     if (inl > 0 && r->state != LADON_TASK_DONE)
         return LADON_ESTORE;
     if (memchr(b + off, '\0', mlen) != NULL ||
-        memchr(b + off + mlen, '\0', msglen) != NULL)
+        memchr(b + off + mlen, '\0', olen) != NULL ||
+        memchr(b + off + mlen + olen, '\0', msglen) != NULL)
         return LADON_ESTORE;
     memcpy(r->method, b + off, mlen);
     r->method[mlen] = '\0';
-    memcpy(r->message, b + off + mlen, msglen);
+    memcpy(r->owner, b + off + mlen, olen);
+    r->owner[olen] = '\0';
+    memcpy(r->message, b + off + mlen + olen, msglen);
     r->message[msglen] = '\0';
-    r->inline_result = b + off + mlen + msglen;
+    r->inline_result = b + off + mlen + olen + msglen;
     return 0;
 }

@@ -6,12 +6,16 @@
  * its own file because it is a parser of bytes any process sharing the
  * store can write: tests/fuzz/fuzz_mcrecord.c feeds it arbitrary items.
  *
- * Layout (little-endian): version (2), state (1..5), flags, method length
+ * Layout (little-endian): version (3), state (1..5), flags, method length
  * (1 byte each); message length (u16); the task's flags
  * (LADON_TASK_CANCEL_REQUESTED, LADON_TASK_CLIENT_FAULT; u16); starttime, ended, progress,
- * lease_until (f64); result length (u64) = REC_HEAD bytes; with
- * F_CHUNKED: generation, checksum (u64), chunk count, chunk size (u32);
- * then the method, the message and (not chunked) the result.
+ * lease_until (f64); result length (u64); owner length (1 byte), 7 bytes
+ * zero = REC_HEAD bytes; with F_CHUNKED: generation, checksum (u64), chunk
+ * count, chunk size (u32); then the method, the owner, the message and
+ * (not chunked) the result.  Version 2 (before owners: REC_HEAD_V2 bytes of
+ * head, no owner length, no owner) is still read, as owned by no one, so
+ * servers of both versions can share a memcached while they are upgraded;
+ * only version 3 is written.
  *
  * Copyright (C) 2026 the Ladon-C authors. GPL-2.0-or-later.
  */
@@ -23,8 +27,9 @@
 
 #include "ladon/store.h"
 
-#define REC_VERSION 2
-#define REC_HEAD 48u
+#define REC_VERSION 3
+#define REC_HEAD 56u
+#define REC_HEAD_V2 48u
 #define REC_CHUNK_DESC 24u
 #define F_CHUNKED 1u
 #define MAX_CHUNKS 64u
@@ -38,6 +43,7 @@ typedef struct mcrec {
     uint64_t gen, sum;
     uint32_t nchunks, chunk_size;
     char method[LADON_TASK_METHOD_MAX];
+    char owner[LADON_TASK_OWNER_MAX]; /* "": none */
     char message[LADON_TASK_MESSAGE_MAX];
     const unsigned char *inline_result; /* !chunked: result_len bytes */
 } mcrec;

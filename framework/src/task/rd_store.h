@@ -26,7 +26,7 @@
 #define HOST_MAX 256
 
 /* The scripts of the transitions (store_redis.c). */
-enum { S_ADD, S_START, S_PROGRESS, S_TOUCH, S_FINISH, S_FAIL, S_CANCEL, S_SYNC, S_UNCLAIM,
+enum { S_ADD, S_ADD_OWNED, S_START, S_PROGRESS, S_TOUCH, S_FINISH, S_FAIL, S_CANCEL, S_SYNC, S_UNCLAIM,
        S_COUNT };
 
 /* What a redis URL names. */

@@ -214,6 +214,116 @@ int ladon_store_create(ladon_store *st, const char *method, int32_t *id_out)
     return LADON_EBUSY;
 }
 
+static int owner_ok(const char *owner)
+{
+    return owner != NULL && strnlen(owner, LADON_TASK_OWNER_MAX) < LADON_TASK_OWNER_MAX;
+}
+
+int ladon_store_create_owned(ladon_store *st, const char *method,
+                             const char *owner, int32_t *id_out)
+{
+    if (owner == NULL || owner[0] == '\0')
+        return ladon_store_create(st, method, id_out);
+    if (st == NULL || id_out == NULL || !method_ok(method) || !owner_ok(owner))
+        return LADON_EINVAL;
+    if (st->ops->add_owned == NULL)
+        return LADON_ENOTSUP;
+    double starttime = ladon__store_realtime(st);
+    for (int i = 0; i < ID_TRIES; i++) {
+        int32_t id;
+        int rc = ladon__random_id(&id);
+        if (rc != 0)
+            return rc;
+        rc = st->ops->add_owned(st, id, method, owner, starttime);
+        if (rc == LADON_STORE_EXISTS)
+            continue;
+        if (rc == 0)
+            *id_out = id;
+        return rc;
+    }
+    return LADON_EBUSY;
+}
+
+/* Ids the listing found gone, handed to the store in batches. */
+#define LIST_GONE_MAX 64
+/* Positions asked of the store at a time (more than a page may need, since
+ * some may be gone). */
+#define LIST_BATCH_MIN 16
+
+int ladon_store_list(ladon_store *st, const char *method, const char *owner,
+                     const ladon_task_pos *after, size_t limit,
+                     ladon_task_info *out, size_t *n_out, int *more)
+{
+    if (n_out != NULL)
+        *n_out = 0;
+    if (more != NULL)
+        *more = 0;
+    if (st == NULL || out == NULL || n_out == NULL || more == NULL || limit == 0 ||
+        limit > SIZE_MAX / 2 || !method_ok(method) || !owner_ok(owner) || owner[0] == '\0')
+        return LADON_EINVAL;
+    if (st->ops->list == NULL)
+        return LADON_ENOTSUP;
+    /* one more than the page: whether older ones remain */
+    size_t batch = limit + 1 < LIST_BATCH_MIN ? LIST_BATCH_MIN : limit + 1;
+    ladon_task_pos *pos = malloc(batch * sizeof *pos);
+    if (pos == NULL)
+        return LADON_ENOMEM;
+    int32_t gone[LIST_GONE_MAX];
+    size_t ngone = 0, got = 0;
+    ladon_task_pos cur = {0};
+    const ladon_task_pos *from = after;
+    int rc = 0, done = 0;
+    while (!done) {
+        size_t n = 0;
+        rc = st->ops->list(st, method, owner, from, gone, ngone, pos, batch, &n);
+        if (rc != 0)
+            break;
+        ngone = 0;
+        if (n < batch)
+            done = 1; /* the index has no more */
+        for (size_t i = 0; i < n && rc == 0; i++) {
+            ladon_task_record rec;
+            cur = pos[i];
+            from = &cur;
+            int grc = ladon_store_get(st, method, pos[i].id, &rec, 0);
+            if (grc == LADON_ENOTFOUND) {
+                if (ngone == LIST_GONE_MAX) {
+                    size_t dummy;
+                    rc = st->ops->list(st, method, owner, NULL, gone, ngone, pos + i, 0, &dummy);
+                    ngone = 0;
+                }
+                gone[ngone++] = pos[i].id;
+                continue;
+            }
+            if (grc != 0) {
+                rc = grc;
+                break;
+            }
+            if (strcmp(rec.owner, owner) != 0)
+                continue; /* another's (an index shared by a hash collision) */
+            if (got == limit) {
+                *more = 1;
+                done = 1;
+                break;
+            }
+            out[got++] = rec.info;
+        }
+        if (rc != 0)
+            break;
+    }
+    if (rc == 0 && ngone > 0) {
+        size_t dummy;
+        rc = st->ops->list(st, method, owner, NULL, gone, ngone, pos, 0, &dummy);
+    }
+    free(pos);
+    if (rc != 0) {
+        *more = 0;
+        return rc;
+    }
+    *n_out = got;
+    return 0;
+}
+
 int ladon_store_start(ladon_store *st, int32_t id, ladon_task_live *live)
 {
     if (st == NULL || id <= 0)

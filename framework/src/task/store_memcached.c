@@ -25,6 +25,21 @@
  * as too big, fails the task with LADON_TASK_TOO_LARGE_MESSAGE and finish
  * returns LADON_EINVAL.
  *
+ * Owners' indexes.  A record added with an owner (add_owned) is entered
+ * in the index of its (owner, method): one item "<prefix>l<16 hex digits
+ * of FNV-1a of owner\0method>" holding the positions (starttime, id) of
+ * its records in ascending order, updated with gets + cas like a record
+ * (add when absent).  memcached cannot scan, so this item is what list
+ * reads; it is bounded: at most LIST_MAX positions, the oldest dropped
+ * when a newer one comes (so a listing shows at most the newest LIST_MAX
+ * tasks of a user and method).  Positions of records that expired are
+ * dropped when a listing finds them gone (ops->list's gone).  Two pairs
+ * whose hashes collide share an item; the listing reads every record and
+ * skips another's, so that costs room, never a leak.  The item does not
+ * expire (memcached may evict it like any item: a listing then misses the
+ * tasks it named).  The record is added first: a failure to enter it in
+ * the index removes it again, so an owned task is always listed.
+ *
  * Leases.  lease_until = now + lease_s on add, start and touch (touch is
  * one gets + cas, raising the progress too).  Times come from the store's
  * clock (realtime).
@@ -331,8 +346,203 @@ static int transition(mcstore *ms, int32_t id, change *ch)
 
 /* ---- ops --------------------------------------------------------------- */
 
-static int mc_add(ladon_store *st, int32_t id, const char *method,
-                  double starttime)
+/* ---- owners' indexes ---------------------------------------------------- */
+
+#define LIST_MAX 1000u
+#define INDEX_MAGIC "LX1"
+#define INDEX_HEAD 8u /* magic, NUL, u32 count */
+#define INDEX_ENTRY 12u /* f64 starttime, u32 id */
+
+static size_t index_key(const mcstore *ms, const char *owner, const char *method, char *buf)
+{
+    char name[LADON_TASK_OWNER_MAX + LADON_TASK_METHOD_MAX];
+    size_t ol = strlen(owner) + 1, ml = strlen(method);
+    memcpy(name, owner, ol);
+    memcpy(name + ol, method, ml);
+    int n = snprintf(buf, KEY_MAX, "%sl%016" PRIx64, ms->prefix, ladon__fnv1a64(name, ol + ml));
+    return n > 0 ? (size_t)n : 0;
+}
+
+static int pos_cmp(const ladon_task_pos *a, const ladon_task_pos *b)
+{
+    if (a->starttime != b->starttime)
+        return a->starttime < b->starttime ? -1 : 1;
+    return a->id < b->id ? -1 : a->id > b->id;
+}
+
+/* An index's positions from its bytes (malloc()ed *out, may be NULL when
+ * none): 0 or LADON_ESTORE (not an index of ours), LADON_ENOMEM. */
+static int index_decode(const unsigned char *b, size_t len, ladon_task_pos **out, size_t *n)
+{
+    *out = NULL;
+    *n = 0;
+    if (len < INDEX_HEAD || memcmp(b, INDEX_MAGIC, 4) != 0)
+        return LADON_ESTORE;
+    uint32_t count = (uint32_t)b[4] | (uint32_t)b[5] << 8 | (uint32_t)b[6] << 16 |
+                     (uint32_t)b[7] << 24;
+    if (count > LIST_MAX || len != INDEX_HEAD + (size_t)count * INDEX_ENTRY)
+        return LADON_ESTORE;
+    if (count == 0)
+        return 0;
+    ladon_task_pos *v = malloc(count * sizeof *v);
+    if (v == NULL)
+        return LADON_ENOMEM;
+    for (uint32_t i = 0; i < count; i++) {
+        const unsigned char *e = b + INDEX_HEAD + (size_t)i * INDEX_ENTRY;
+        uint64_t u = 0;
+        for (int k = 7; k >= 0; k--)
+            u = u << 8 | e[k];
+        memcpy(&v[i].starttime, &u, sizeof u);
+        uint32_t id = (uint32_t)e[8] | (uint32_t)e[9] << 8 | (uint32_t)e[10] << 16 |
+                      (uint32_t)e[11] << 24;
+        if (id == 0 || id > INT32_MAX || (i > 0 && pos_cmp(&v[i - 1], &(ladon_task_pos){v[i].starttime, (int32_t)id}) >= 0)) {
+            free(v);
+            return LADON_ESTORE;
+        }
+        v[i].id = (int32_t)id;
+    }
+    *out = v;
+    *n = count;
+    return 0;
+}
+
+/* v[0..n) as an index's bytes into a malloc()ed *out; LADON_ENOMEM. */
+static int index_encode(const ladon_task_pos *v, size_t n, unsigned char **out, size_t *len)
+{
+    size_t l = INDEX_HEAD + n * INDEX_ENTRY;
+    unsigned char *b = malloc(l);
+    if (b == NULL)
+        return LADON_ENOMEM;
+    memcpy(b, INDEX_MAGIC, 4);
+    for (int k = 0; k < 4; k++)
+        b[4 + k] = (unsigned char)((uint32_t)n >> (8 * k));
+    for (size_t i = 0; i < n; i++) {
+        unsigned char *e = b + INDEX_HEAD + i * INDEX_ENTRY;
+        uint64_t u;
+        memcpy(&u, &v[i].starttime, sizeof u);
+        for (int k = 0; k < 8; k++)
+            e[k] = (unsigned char)(u >> (8 * k));
+        for (int k = 0; k < 4; k++)
+            e[8 + k] = (unsigned char)((uint32_t)v[i].id >> (8 * k));
+    }
+    *out = b;
+    *len = l;
+    return 0;
+}
+
+/* Changes the index at key: inserts *add (may be NULL), then drops the ids
+ * in gone[0..ngone); gets + cas (add when absent), retried on a conflict.
+ * Nothing to change is 0. */
+static int index_change(memcached_st *mc, const char *key, size_t klen,
+                        const ladon_task_pos *add, const int32_t *gone, size_t ngone)
+{
+    for (int tries = 0; tries < CAS_TRIES; tries++) {
+        unsigned char *val = NULL, *enc = NULL;
+        size_t len = 0, n = 0, elen = 0;
+        uint64_t cas = 0;
+        ladon_task_pos *v = NULL;
+        int rc = ladon__mc_item_gets(mc, key, klen, &val, &len, &cas);
+        int absent = rc == LADON_ENOTFOUND;
+        if (absent && add == NULL)
+            return 0;
+        if (rc != 0 && !absent)
+            return rc;
+        if (!absent) {
+            rc = index_decode(val, len, &v, &n);
+            free(val);
+            if (rc != 0)
+                return rc;
+        }
+        size_t cap = n + 1;
+        ladon_task_pos *w = malloc(cap * sizeof *w);
+        if (w == NULL) {
+            free(v);
+            return LADON_ENOMEM;
+        }
+        size_t m = 0;
+        int changed = 0, placed = add == NULL;
+        for (size_t i = 0; i <= n; i++) {
+            if (!placed && (i == n || pos_cmp(add, &v[i]) < 0)) {
+                w[m++] = *add;
+                placed = changed = 1;
+            }
+            if (i == n)
+                break;
+            int drop = add != NULL && v[i].id == add->id && v[i].starttime == add->starttime;
+            for (size_t g = 0; !drop && g < ngone; g++)
+                drop = v[i].id == gone[g];
+            if (drop)
+                changed = 1;
+            else
+                w[m++] = v[i];
+        }
+        free(v);
+        if (!changed) {
+            free(w);
+            return 0;
+        }
+        size_t from = m > LIST_MAX ? m - LIST_MAX : 0; /* the oldest go */
+        rc = index_encode(w + from, m - from, &enc, &elen);
+        free(w);
+        if (rc != 0)
+            return rc;
+        memcached_return_t r = absent
+                                   ? memcached_add(mc, key, klen, (const char *)enc, elen, 0, 0)
+                                   : memcached_cas(mc, key, klen, (const char *)enc, elen, 0, 0, cas);
+        free(enc);
+        if (r == MEMCACHED_DATA_EXISTS || r == MEMCACHED_NOTSTORED || r == MEMCACHED_NOTFOUND) {
+            conflict_backoff(tries); /* written, added or evicted meanwhile */
+            continue;
+        }
+        rc = ladon__mc_map_rc(r);
+        return rc == 0 || rc == LADON_ENOMEM ? rc : LADON_ESTORE;
+    }
+    return LADON_ESTORE;
+}
+
+static int mc_list(ladon_store *st, const char *method, const char *owner,
+                   const ladon_task_pos *after, const int32_t *gone, size_t ngone,
+                   ladon_task_pos *out, size_t max, size_t *n_out)
+{
+    mcstore *ms = (mcstore *)st;
+    *n_out = 0;
+    char key[KEY_MAX];
+    size_t klen = index_key(ms, owner, method, key);
+    memcached_st *mc;
+    int rc = ladon__mc_conn_get(ms, &mc);
+    if (rc != 0)
+        return rc;
+    if (ngone > 0)
+        rc = index_change(mc, key, klen, NULL, gone, ngone);
+    unsigned char *val = NULL;
+    size_t len = 0, n = 0;
+    uint64_t cas;
+    ladon_task_pos *v = NULL;
+    if (rc == 0 && max > 0) {
+        rc = ladon__mc_item_gets(mc, key, klen, &val, &len, &cas);
+        if (rc == 0)
+            rc = index_decode(val, len, &v, &n);
+        else if (rc == LADON_ENOTFOUND)
+            rc = 0; /* no index: no tasks */
+        free(val);
+    }
+    ladon__mc_conn_put(ms, mc);
+    if (rc != 0)
+        return rc;
+    size_t at = n, k = 0;
+    while (after != NULL && at > 0 && pos_cmp(&v[at - 1], after) >= 0)
+        at--;
+    while (at > 0 && k < max)
+        out[k++] = v[--at];
+    free(v);
+    *n_out = k;
+    return 0;
+}
+
+/* ---- ops --------------------------------------------------------------- */
+
+static int mc_add_owned(ladon_store *st, int32_t id, const char *method, const char *owner,
+                        double starttime)
 {
     mcstore *ms = (mcstore *)st;
     mcrec r;
@@ -341,6 +551,8 @@ static int mc_add(ladon_store *st, int32_t id, const char *method,
     r.starttime = starttime;
     r.lease_until = ladon__store_realtime(st) + st->lease_s;
     snprintf(r.method, sizeof r.method, "%s", method);
+    if (owner != NULL)
+        snprintf(r.owner, sizeof r.owner, "%s", owner);
     unsigned char *enc;
     size_t elen;
     int rc = ladon__mcrec_encode(&r, &enc, &elen);
@@ -360,10 +572,23 @@ static int mc_add(ladon_store *st, int32_t id, const char *method,
             rc = LADON_ENOMEM;
         else if (m != MEMCACHED_SUCCESS)
             rc = LADON_ESTORE;
+        if (rc == 0 && owner != NULL) {
+            char ikey[KEY_MAX];
+            size_t ilen = index_key(ms, owner, method, ikey);
+            ladon_task_pos p = {starttime, id};
+            rc = index_change(mc, ikey, ilen, &p, NULL, 0);
+            if (rc != 0) /* an owned task that could not be listed is not created */
+                (void)memcached_delete(mc, key, klen, 0);
+        }
         ladon__mc_conn_put(ms, mc);
     }
     free(enc);
     return rc;
+}
+
+static int mc_add(ladon_store *st, int32_t id, const char *method, double starttime)
+{
+    return mc_add_owned(st, id, method, NULL, starttime);
 }
 
 static int mc_start(ladon_store *st, int32_t id, ladon_task_live *live)
@@ -476,6 +701,7 @@ static int mc_get(ladon_store *st, const char *method, int32_t id,
         out->lease_until = r.lease_until;
     }
     memcpy(out->method, r.method, sizeof out->method);
+    memcpy(out->owner, r.owner, sizeof out->owner);
     memcpy(out->message, r.message, sizeof out->message);
     out->flags = r.tflags;
     if (want_result && r.state == LADON_TASK_DONE) {
@@ -717,4 +943,6 @@ const ladon_store_ops ladon__store_memcached_ops = {
     .changes = mc_changes,
     .claim = mc_claim,
     .unclaim = mc_unclaim,
+    .add_owned = mc_add_owned,
+    .list = mc_list,
 };

@@ -28,6 +28,14 @@
  * Progress of a RUNNING task is read from its live cell (a reference is kept
  * from start() until the task ends): updates cost the task no lock at all.
  *
+ * Owners: a record's owner is an interned name like its method's (the
+ * same table), NULL for a task started anonymously.  Each (owner, method)
+ * with records has an index (struct mindex): the positions (starttime, id)
+ * of its records in ascending order, a sorted array, so a listing page is a
+ * binary search and a walk back, an add (nearly always the newest) an
+ * append, and a record freed (expired, removed) leaves its index in the
+ * same step.  An index is freed with its last record.
+ *
  * URL: "memory:" (or "memory://").  "memory:?live_progress=0" makes the
  * store ignore live cells, so that the engine's publishing path (used by
  * remote stores) can be tested against it.
@@ -89,6 +97,7 @@ struct mrec {
     };
     mrec *enext; /* ended: the expiry list */
     mname *method;
+    mname *owner; /* NULL: started anonymously */
     int32_t id;
     unsigned state : 4; /* ladon_task_state */
     unsigned flags : 2; /* LADON_TASK_CANCEL_REQUESTED, LADON_TASK_CLIENT_FAULT */
@@ -125,6 +134,17 @@ struct mkey {
 };
 #define KEY_BUCKETS 1024u
 
+/* The records of one (owner, method), for listing: their positions in
+ * ascending (starttime, id) order.  Holds a reference to both names. */
+typedef struct mindex mindex;
+struct mindex {
+    mindex *next;
+    mname *owner, *method;
+    ladon_task_pos *v;
+    size_t n, cap;
+};
+#define INDEX_BUCKETS 256u
+
 typedef struct mstore {
     ladon_store base;
     pthread_mutex_t mu;
@@ -135,6 +155,7 @@ typedef struct mstore {
     size_t released; /* records expired since the last malloc_trim() */
     mkey *keys[KEY_BUCKETS];
     mname *names[NAME_BUCKETS];
+    mindex *indexes[INDEX_BUCKETS];
 } mstore;
 
 /* After this many records were released, the periodic sweep gives the free
@@ -206,6 +227,116 @@ static mrec **find_link(mstore *ms, int32_t id)
     return link;
 }
 
+/* ---- owners' indexes ------------------------------------------------- */
+
+static size_t index_bucket(const mname *owner, const mname *method)
+{
+    uint64_t h = ((uint64_t)(uintptr_t)owner * 0x9E3779B97F4A7C15ull) ^ (uint64_t)(uintptr_t)method;
+    h *= 0xff51afd7ed558ccdull;
+    return (size_t)(h >> 40) % INDEX_BUCKETS;
+}
+
+/* The index of (owner, method), or NULL; *link its link.  Caller holds mu. */
+static mindex *index_find(mstore *ms, const mname *owner, const mname *method, mindex ***link)
+{
+    mindex **l = &ms->indexes[index_bucket(owner, method)];
+    while (*l != NULL && ((*l)->owner != owner || (*l)->method != method))
+        l = &(*l)->next;
+    *link = l;
+    return *l;
+}
+
+/* -1, 0, 1 as a is older than, the same as, newer than b. */
+static int pos_cmp(const ladon_task_pos *a, const ladon_task_pos *b)
+{
+    if (a->starttime != b->starttime)
+        return a->starttime < b->starttime ? -1 : 1;
+    return a->id < b->id ? -1 : a->id > b->id;
+}
+
+/* The first index in x->v whose position is not older than p. */
+static size_t index_lower(const mindex *x, const ladon_task_pos *p)
+{
+    size_t lo = 0, hi = x->n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (pos_cmp(&x->v[mid], p) < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+static void name_unref(mstore *ms, mname *name);
+
+/* Unlinks index *link and frees it.  Caller holds mu. */
+static void index_free(mstore *ms, mindex **link)
+{
+    mindex *x = *link;
+    *link = x->next;
+    name_unref(ms, x->owner);
+    name_unref(ms, x->method);
+    free(x->v);
+    free(x);
+}
+
+/* Enters r (owned) in its index; 0 or LADON_ENOMEM.  Caller holds mu. */
+static int index_add(mstore *ms, const mrec *r)
+{
+    mindex **link, *x = index_find(ms, r->owner, r->method, &link);
+    if (x == NULL) {
+        if ((x = calloc(1, sizeof *x)) == NULL)
+            return LADON_ENOMEM;
+        x->owner = r->owner;
+        x->method = r->method;
+        x->owner->refs++;
+        x->method->refs++;
+        *link = x;
+    }
+    if (x->n == x->cap) {
+        size_t cap = x->cap != 0 ? x->cap * 2 : 8;
+        ladon_task_pos *v = cap <= SIZE_MAX / sizeof *v ? realloc(x->v, cap * sizeof *v) : NULL;
+        if (v == NULL) {
+            if (x->n == 0)
+                index_free(ms, link);
+            return LADON_ENOMEM;
+        }
+        x->v = v;
+        x->cap = cap;
+    }
+    ladon_task_pos p = {r->starttime, r->id};
+    size_t at = index_lower(x, &p);
+    memmove(x->v + at + 1, x->v + at, (x->n - at) * sizeof *x->v);
+    x->v[at] = p;
+    x->n++;
+    return 0;
+}
+
+/* Takes r (owned) out of its index, freeing an index left empty.  Caller
+ * holds mu. */
+static void index_remove(mstore *ms, const mrec *r)
+{
+    mindex **link, *x = index_find(ms, r->owner, r->method, &link);
+    if (x == NULL)
+        return;
+    ladon_task_pos p = {r->starttime, r->id};
+    size_t at = index_lower(x, &p);
+    if (at < x->n && x->v[at].id == r->id) {
+        memmove(x->v + at, x->v + at + 1, (x->n - at - 1) * sizeof *x->v);
+        x->n--;
+    }
+    if (x->n == 0)
+        index_free(ms, link);
+    else if (x->cap > 64 && x->n < x->cap / 4) {
+        ladon_task_pos *v = realloc(x->v, x->cap / 2 * sizeof *v);
+        if (v != NULL) { /* else the larger array still serves */
+            x->v = v;
+            x->cap /= 2;
+        }
+    }
+}
+
 /* Rehashes into nb buckets; on allocation failure keeps the old table, which
  * still works, with longer chains. */
 static void resize(mstore *ms, size_t nb)
@@ -267,6 +398,10 @@ static void expiry_unlink(mstore *ms, mrec *r)
 /* Frees r (caller holds mu, for its name). */
 static void rec_free(mstore *ms, mrec *r)
 {
+    if (r->owner != NULL) {
+        index_remove(ms, r);
+        name_unref(ms, r->owner);
+    }
     name_unref(ms, r->method);
     if (!is_ended(r)) /* else live is eprev */
         ladon_task_live_unref(r->live);
@@ -379,8 +514,8 @@ static void mem_close(ladon_store *st)
     free(ms);
 }
 
-static int mem_add(ladon_store *st, int32_t id, const char *method,
-                   double starttime)
+static int mem_add_owned(ladon_store *st, int32_t id, const char *method,
+                         const char *owner, double starttime)
 {
     mstore *ms = (mstore *)st;
     mrec *r = calloc(1, sizeof *r);
@@ -410,6 +545,15 @@ static int mem_add(ladon_store *st, int32_t id, const char *method,
         free(r);
         return LADON_ENOMEM;
     }
+    if (owner != NULL &&
+        ((r->owner = name_ref(ms, owner)) == NULL || index_add(ms, r) != 0)) {
+        if (r->owner != NULL)
+            name_unref(ms, r->owner);
+        name_unref(ms, r->method);
+        pthread_mutex_unlock(&ms->mu);
+        free(r);
+        return LADON_ENOMEM;
+    }
     if (ms->count + 1 > ms->nbuckets && ms->nbuckets < MAX_BUCKETS)
         resize(ms, ms->nbuckets * 2);
     link = &ms->buckets[bucket_of(id, ms->nbuckets)];
@@ -418,6 +562,12 @@ static int mem_add(ladon_store *st, int32_t id, const char *method,
     ms->count++;
     pthread_mutex_unlock(&ms->mu);
     return 0;
+}
+
+static int mem_add(ladon_store *st, int32_t id, const char *method,
+                   double starttime)
+{
+    return mem_add_owned(st, id, method, NULL, starttime);
 }
 
 static int mem_start(ladon_store *st, int32_t id, ladon_task_live *live)
@@ -656,6 +806,8 @@ static void fill_out(const mrec *r, ladon_task_record *out, double now)
     else
         out->info.duration = now > r->mono_start ? now - r->mono_start : 0.0;
     memcpy(out->method, r->method->name, strlen(r->method->name) + 1);
+    if (r->owner != NULL)
+        snprintf(out->owner, sizeof out->owner, "%s", r->owner->name);
     if (r->message != NULL)
         snprintf(out->message, sizeof out->message, "%s", r->message);
     out->flags = r->flags;
@@ -868,6 +1020,39 @@ out:
     return rc;
 }
 
+/* The index is kept exact (records leave it when freed), so gone is only
+ * what expired but was not released yet: it leaves when released. */
+static int mem_list(ladon_store *st, const char *method, const char *owner,
+                    const ladon_task_pos *after, const int32_t *gone, size_t ngone,
+                    ladon_task_pos *out, size_t max, size_t *n_out)
+{
+    mstore *ms = (mstore *)st;
+    (void)gone;
+    (void)ngone;
+    *n_out = 0;
+    if (max == 0)
+        return 0;
+    pthread_mutex_lock(&ms->mu);
+    mname *o = NULL, *m = NULL;
+    size_t len = strlen(owner);
+    for (o = ms->names[fnv1a(owner, len) % NAME_BUCKETS]; o != NULL && strcmp(o->name, owner) != 0;
+         o = o->next)
+        ;
+    len = strlen(method);
+    for (m = ms->names[fnv1a(method, len) % NAME_BUCKETS]; m != NULL && strcmp(m->name, method) != 0;
+         m = m->next)
+        ;
+    mindex **link, *x = o != NULL && m != NULL ? index_find(ms, o, m, &link) : NULL;
+    if (x != NULL) {
+        size_t at = after != NULL ? index_lower(x, after) : x->n, n = 0;
+        while (at > 0 && n < max)
+            out[n++] = x->v[--at];
+        *n_out = n;
+    }
+    pthread_mutex_unlock(&ms->mu);
+    return 0;
+}
+
 static int mem_remove(ladon_store *st, int32_t id)
 {
     mstore *ms = (mstore *)st;
@@ -929,4 +1114,6 @@ const ladon_store_ops ladon__store_memory_ops = {
     .sync = mem_sync,
     .claim = mem_claim,
     .unclaim = mem_unclaim,
+    .add_owned = mem_add_owned,
+    .list = mem_list,
 };

@@ -59,6 +59,14 @@ static const char *const script_src[S_COUNT] = {
     "           'p', '0', 'l', ARGV[3])\n"
     "redis.call('PEXPIRE', KEYS[1], ARGV[4])\n"
     "return 0\n",
+    [S_ADD_OWNED] = /* KEYS[3]: the owner's set; ARGV: method, starttime, lease_until, expiry_ms,
+                     * owner, member */
+    "if redis.call('EXISTS', KEYS[1]) == 1 then return 1 end\n"
+    "redis.call('HSET', KEYS[1], 'm', ARGV[1], 's', '1', 't', ARGV[2],\n"
+    "           'p', '0', 'l', ARGV[3], 'o', ARGV[5])\n"
+    "redis.call('PEXPIRE', KEYS[1], ARGV[4])\n"
+    "redis.call('ZADD', KEYS[3], ARGV[2], ARGV[6])\n"
+    "return 0\n",
     [S_START] = /* ARGV: lease_until, expiry_ms */
     "local s = redis.call('HGET', KEYS[1], 's')\n"
     "if not s then return -1 end\n"
@@ -166,6 +174,7 @@ static size_t make_key(const rstore *rs, int32_t id, char *key)
 #define EVAL_ARGS_MAX 6
 
 #define ARGS0 5 /* EVAL script 2 key changes */
+#define ARGS0_MAX 6 /* ... and a third key */
 
 static size_t changes_key(const rstore *rs, char *key)
 {
@@ -175,21 +184,27 @@ static size_t changes_key(const rstore *rs, char *key)
 
 /* Runs script s on key (and the change counter) with args; its integer
  * answer in *answer. */
-static int eval_on(rstore *rs, int s, const char *key, size_t keylen, int nargs,
-                   const char **args, const size_t *lens, long long *answer)
+static int eval_keys(rstore *rs, int s, const char *key, size_t keylen, const char *key3,
+                     size_t key3len, int nargs, const char **args, const size_t *lens,
+                     long long *answer)
 {
     char ckey[KEY_MAX];
-    const char *argv[ARGS0 + EVAL_ARGS_MAX];
-    size_t argl[ARGS0 + EVAL_ARGS_MAX];
-    argv[2] = "2";
+    const char *argv[ARGS0_MAX + EVAL_ARGS_MAX];
+    size_t argl[ARGS0_MAX + EVAL_ARGS_MAX];
+    int a0 = key3 != NULL ? ARGS0_MAX : ARGS0;
+    argv[2] = key3 != NULL ? "3" : "2";
     argl[2] = 1;
     argl[3] = keylen;
     argv[3] = key;
     argl[4] = changes_key(rs, ckey);
     argv[4] = ckey;
+    if (key3 != NULL) {
+        argv[5] = key3;
+        argl[5] = key3len;
+    }
     for (int i = 0; i < nargs; i++) {
-        argv[ARGS0 + i] = args[i];
-        argl[ARGS0 + i] = lens[i];
+        argv[a0 + i] = args[i];
+        argl[a0 + i] = lens[i];
     }
     redisContext *c;
     int rc = ladon__rd_conn_get(rs, &c);
@@ -201,7 +216,7 @@ static int eval_on(rstore *rs, int s, const char *key, size_t keylen, int nargs,
         argl[0] = strlen(argv[0]);
         argv[1] = use_sha ? rs->sha[s] : script_src[s];
         argl[1] = strlen(argv[1]);
-        redisReply *r = ladon__rd_command(c, ARGS0 + nargs, argv, argl);
+        redisReply *r = ladon__rd_command(c, a0 + nargs, argv, argl);
         if (r == NULL) {
             broken = 1;
             rc = c->err == REDIS_ERR_OOM ? LADON_ENOMEM : LADON_ESTORE;
@@ -224,6 +239,12 @@ static int eval_on(rstore *rs, int s, const char *key, size_t keylen, int nargs,
     }
     ladon__rd_conn_put(rs, c, broken);
     return rc;
+}
+
+static int eval_on(rstore *rs, int s, const char *key, size_t keylen, int nargs,
+                   const char **args, const size_t *lens, long long *answer)
+{
+    return eval_keys(rs, s, key, keylen, NULL, 0, nargs, args, lens, answer);
 }
 
 /* Runs script s on id's record. */
@@ -307,6 +328,43 @@ static int rd_add(ladon_store *st, int32_t id, const char *method,
                       fmt_unended_ms(st, x, sizeof x)};
     long long a;
     int rc = eval((rstore *)st, S_ADD, id, 4, args, lens, &a);
+    if (rc != 0)
+        return rc;
+    return a == 1 ? LADON_STORE_EXISTS : answer_rc(a);
+}
+
+/* "<prefix>l:<len>:<owner>:<method>" into a malloc()ed *out; its length,
+ * 0 when out of memory. */
+static size_t list_key(const rstore *rs, const char *owner, const char *method, char **out)
+{
+    size_t size = strlen(rs->prefix) + strlen(owner) + strlen(method) + 32;
+    char *k = malloc(size);
+    int n = k != NULL ? snprintf(k, size, "%sl:%zu:%s:%s", rs->prefix, strlen(owner), owner, method)
+                      : -1;
+    if (n <= 0 || (size_t)n >= size) {
+        free(k);
+        return 0;
+    }
+    *out = k;
+    return (size_t)n;
+}
+
+static int rd_add_owned(ladon_store *st, int32_t id, const char *method, const char *owner,
+                        double starttime)
+{
+    rstore *rs = (rstore *)st;
+    char t[32], l[32], x[32], mem[16], rkey[KEY_MAX], *lkey = NULL;
+    size_t ll = list_key(rs, owner, method, &lkey);
+    if (ll == 0)
+        return LADON_ENOMEM;
+    const char *args[6] = {method, t, l, x, owner, mem};
+    size_t lens[6] = {strlen(method), fmt_double(t, sizeof t, starttime),
+                      fmt_double(l, sizeof l, ladon__store_realtime(st) + st->lease_s),
+                      fmt_unended_ms(st, x, sizeof x), strlen(owner),
+                      (size_t)snprintf(mem, sizeof mem, "%010" PRId32, id)};
+    long long a;
+    int rc = eval_keys(rs, S_ADD_OWNED, rkey, make_key(rs, id, rkey), lkey, ll, 6, args, lens, &a);
+    free(lkey);
     if (rc != 0)
         return rc;
     return a == 1 ? LADON_STORE_EXISTS : answer_rc(a);
@@ -413,7 +471,7 @@ static int parse_double(const redisReply *r, double *out)
     return 0;
 }
 
-enum { F_M, F_S, F_T, F_E, F_P, F_L, F_MSG, F_F, F_R, F_COUNT };
+enum { F_M, F_S, F_T, F_E, F_P, F_L, F_MSG, F_F, F_O, F_R, F_COUNT };
 
 static int rd_get(ladon_store *st, const char *method, int32_t id,
                   ladon_task_record *out, int want_result)
@@ -421,9 +479,9 @@ static int rd_get(ladon_store *st, const char *method, int32_t id,
     rstore *rs = (rstore *)st;
     char key[KEY_MAX];
     const char *argv[2 + F_COUNT] = {"HMGET", key, "m", "s", "t", "e",
-                                     "p",     "l", "msg", "f", "r"};
+                                     "p",     "l", "msg", "f", "o", "r"};
     size_t argl[2 + F_COUNT] = {5, make_key(rs, id, key), 1, 1, 1, 1, 1, 1,
-                                3, 1, 1};
+                                3, 1, 1, 1};
     int argc = want_result ? 2 + F_COUNT : 2 + F_COUNT - 1;
     redisContext *c;
     int rc = ladon__rd_conn_get(rs, &c);
@@ -475,6 +533,12 @@ static int rd_get(ladon_store *st, const char *method, int32_t id,
         out->lease_until = x;
     }
     snprintf(out->method, sizeof out->method, "%s", method);
+    if (f[F_O]->type == REDIS_REPLY_STRING) {
+        if (f[F_O]->len >= sizeof out->owner || memchr(f[F_O]->str, '\0', f[F_O]->len) != NULL)
+            goto out;
+        memcpy(out->owner, f[F_O]->str, f[F_O]->len);
+        out->owner[f[F_O]->len] = '\0';
+    }
     if (f[F_F]->type == REDIS_REPLY_STRING && f[F_F]->len > 0 && f[F_F]->len < 4)
         out->flags = (unsigned)atoi(f[F_F]->str) & LADON_TASK_FLAGS_MASK;
     if (state == LADON_TASK_FAILED || state == LADON_TASK_CANCELLED ||
@@ -609,6 +673,89 @@ static int rd_changes(ladon_store *st, uint64_t *out)
     return rc;
 }
 
+/* Members fetched at a time beyond the page (ties on a starttime). */
+#define LIST_SLACK 8
+
+static int rd_list(ladon_store *st, const char *method, const char *owner,
+                   const ladon_task_pos *after, const int32_t *gone, size_t ngone,
+                   ladon_task_pos *out, size_t max, size_t *n_out)
+{
+    rstore *rs = (rstore *)st;
+    char *lkey = NULL;
+    size_t ll = list_key(rs, owner, method, &lkey);
+    int rc = 0;
+    *n_out = 0;
+    if (ll == 0)
+        return LADON_ENOMEM;
+    if (ngone > 0) {
+        const char **argv = malloc((ngone + 2) * sizeof *argv);
+        size_t *argl = malloc((ngone + 2) * sizeof *argl);
+        char (*mem)[16] = malloc(ngone * sizeof *mem);
+        if (argv == NULL || argl == NULL || mem == NULL) {
+            rc = LADON_ENOMEM;
+        } else {
+            argv[0] = "ZREM";
+            argl[0] = 4;
+            argv[1] = lkey;
+            argl[1] = ll;
+            for (size_t i = 0; i < ngone; i++) {
+                argl[i + 2] = (size_t)snprintf(mem[i], sizeof mem[i], "%010" PRId32, gone[i]);
+                argv[i + 2] = mem[i];
+            }
+            redisReply *r = command(rs, (int)ngone + 2, argv, argl, &rc);
+            if (r != NULL)
+                freeReplyObject(r);
+        }
+        free(argv);
+        free(argl);
+        free(mem);
+    }
+    /* newest first from after's starttime (inclusive: ties are filtered
+     * here by id), LIST_SLACK more at a time for such ties */
+    size_t k = 0, offset = 0;
+    char top[40], off[24], cnt[24];
+    size_t tl = after != NULL ? fmt_double(top, sizeof top, after->starttime)
+                              : (size_t)snprintf(top, sizeof top, "+inf");
+    while (rc == 0 && k < max) {
+        size_t want = max - k + LIST_SLACK;
+        const char *argv[8] = {"ZREVRANGEBYSCORE", lkey, top, "-inf", "WITHSCORES", "LIMIT", off, cnt};
+        size_t argl[8] = {16, ll, tl, 4, 10, 5, (size_t)snprintf(off, sizeof off, "%zu", offset),
+                          (size_t)snprintf(cnt, sizeof cnt, "%zu", want)};
+        redisReply *r = command(rs, 8, argv, argl, &rc);
+        if (r == NULL)
+            break;
+        if (r->type != REDIS_REPLY_ARRAY || r->elements % 2 != 0) {
+            freeReplyObject(r);
+            rc = LADON_ESTORE;
+            break;
+        }
+        size_t got = r->elements / 2;
+        for (size_t i = 0; i < got && k < max; i++) {
+            redisReply *m = r->element[2 * i], *sc = r->element[2 * i + 1];
+            char *end;
+            long long id = m->type == REDIS_REPLY_STRING ? strtoll(m->str, &end, 10) : 0;
+            double t;
+            if (id <= 0 || id > INT32_MAX || *end != '\0' || parse_double(sc, &t) != 0) {
+                rc = LADON_ESTORE;
+                break;
+            }
+            ladon_task_pos p = {t, (int32_t)id};
+            if (after != NULL && p.starttime == after->starttime && p.id >= after->id)
+                continue; /* not older than after */
+            out[k++] = p;
+        }
+        freeReplyObject(r);
+        if (got < want)
+            break; /* the set has no more */
+        offset += got;
+    }
+    free(lkey);
+    if (rc != 0)
+        return rc;
+    *n_out = k;
+    return 0;
+}
+
 /* "<prefix>k:<method>:<key>" (method and key are printable, key has no
  * spaces: store.c checks). */
 static size_t claim_key(const rstore *rs, const char *method, const char *key, char *buf,
@@ -698,4 +845,6 @@ const ladon_store_ops ladon__store_redis_ops = {
     .changes = rd_changes,
     .claim = rd_claim,
     .unclaim = rd_unclaim,
+    .add_owned = rd_add_owned,
+    .list = rd_list,
 };

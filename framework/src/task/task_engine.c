@@ -249,12 +249,11 @@ int ladon_task_submit(ladon_task_engine *eng, const char *method,
  * (*id_out is that task; the new record is removed); or an error (the new
  * record is removed). */
 static int claim_key(ladon_task_engine *eng, const ladon_task_start *start,
-                     ladon_task_ctx *ctx, int32_t *id_out)
+                     ladon_task_ctx *ctx, const char *key, int32_t *id_out)
 {
     int32_t holder = 0;
     uint64_t hash = 0;
-    int rc = ladon_store_claim(eng->store, start->method,
-                               start->idempotency_key, start->args_hash,
+    int rc = ladon_store_claim(eng->store, start->method, key, start->args_hash,
                                ctx->id, eng->cfg.ttl_s, &holder, &hash);
     if (rc == 0)
         return 0;
@@ -272,6 +271,40 @@ static int claim_key(ladon_task_engine *eng, const ladon_task_start *start,
     return 1;
 }
 
+/* The idempotency key as the store claims it: the client's key for an
+ * anonymous start; for an owner's, "~" + the owner percent-encoded (its
+ * bytes outside 0x21..0x7e, and '%' and '~') + "~" + the key, so that
+ * another user's same key is another claim.  0, or LADON_EINVAL when that
+ * does not fit in LADON_TASK_KEY_MAX - 1 bytes. */
+static int scoped_key(const char *owner, const char *key, char *out)
+{
+    size_t n = 0, kl = strlen(key);
+    if (owner == NULL || owner[0] == '\0') {
+        if (kl >= LADON_TASK_KEY_MAX)
+            return LADON_EINVAL;
+        memcpy(out, key, kl + 1);
+        return 0;
+    }
+    static const char hex[] = "0123456789ABCDEF";
+    out[n++] = '~';
+    for (const unsigned char *p = (const unsigned char *)owner; *p != '\0'; p++) {
+        if (n + 4 >= LADON_TASK_KEY_MAX)
+            return LADON_EINVAL;
+        if (*p < 0x21 || *p > 0x7e || *p == '%' || *p == '~') {
+            out[n++] = '%';
+            out[n++] = hex[*p >> 4];
+            out[n++] = hex[*p & 15];
+        } else {
+            out[n++] = (char)*p;
+        }
+    }
+    out[n++] = '~';
+    if (n + kl >= LADON_TASK_KEY_MAX)
+        return LADON_EINVAL;
+    memcpy(out + n, key, kl + 1);
+    return 0;
+}
+
 int ladon_task_submit_start(ladon_task_engine *eng,
                             const ladon_task_start *start, int32_t *id_out,
                             int *existed)
@@ -283,6 +316,13 @@ int ladon_task_submit_start(ladon_task_engine *eng,
         return LADON_EINVAL;
     size_t mlen = strnlen(start->method, LADON_TASK_METHOD_MAX);
     if (mlen == 0 || mlen >= LADON_TASK_METHOD_MAX)
+        return LADON_EINVAL;
+    const char *owner = start->owner != NULL ? start->owner : "";
+    size_t olen = strnlen(owner, LADON_TASK_OWNER_MAX);
+    if (olen >= LADON_TASK_OWNER_MAX)
+        return LADON_EINVAL;
+    char key[LADON_TASK_KEY_MAX];
+    if (start->idempotency_key != NULL && scoped_key(owner, start->idempotency_key, key) != 0)
         return LADON_EINVAL;
 
     pthread_mutex_lock(&eng->mu);
@@ -308,11 +348,12 @@ int ladon_task_submit_start(ladon_task_engine *eng,
         atomic_init(&ctx->ending, 0);
         atomic_init(&ctx->cancel, 0);
         memcpy(ctx->method, start->method, mlen + 1);
+        memcpy(ctx->owner, owner, olen + 1);
         /* the lease runs from the add: renew it a period later */
         ctx->next_touch = store_now(eng) + eng->touch_period;
-        rc = ladon_store_create(eng->store, start->method, &ctx->id);
+        rc = ladon_store_create_owned(eng->store, start->method, owner, &ctx->id);
         if (rc == 0 && start->idempotency_key != NULL)
-            rc = claim_key(eng, start, ctx, &earlier);
+            rc = claim_key(eng, start, ctx, key, &earlier);
     }
 
     pthread_mutex_lock(&eng->mu);
@@ -547,6 +588,62 @@ int ladon_task_fetch(ladon_task_engine *eng, const char *method, int32_t id,
     if (eng == NULL || out == NULL)
         return LADON_EINVAL;
     return ladon_store_get(eng->store, method, id, out, 1);
+}
+
+/* Whether caller may see rec: its owner's, or nobody's. */
+static int visible(const ladon_task_record *rec, const char *caller)
+{
+    return rec->owner[0] == '\0' || (caller != NULL && strcmp(rec->owner, caller) == 0);
+}
+
+/* out as an unknown id leaves it (ladon_store_get's failure). */
+static int unknown(ladon_task_record *out)
+{
+    free(out->result);
+    memset(out, 0, sizeof *out);
+    return LADON_ENOTFOUND;
+}
+
+int ladon_task_query_as(ladon_task_engine *eng, const char *method, const char *caller,
+                        int32_t id, ladon_task_record *out)
+{
+    int rc = ladon_task_query(eng, method, id, out);
+    return rc == 0 && !visible(out, caller) ? unknown(out) : rc;
+}
+
+int ladon_task_fetch_as(ladon_task_engine *eng, const char *method, const char *caller,
+                        int32_t id, ladon_task_record *out)
+{
+    int rc = ladon_task_fetch(eng, method, id, out);
+    return rc == 0 && !visible(out, caller) ? unknown(out) : rc;
+}
+
+int ladon_task_cancel_as(ladon_task_engine *eng, const char *method, const char *caller,
+                         int32_t id, ladon_task_record *out)
+{
+    /* The owner never changes, so reading it first decides: only a record
+     * that expired and whose id was drawn again between the two calls could
+     * differ (a finished task's ttl and a 1 in 2^31 draw), and the check
+     * after the cancel catches even that in the answer. */
+    int rc = ladon_task_query_as(eng, method, caller, id, out);
+    if (rc != 0)
+        return rc;
+    rc = ladon_task_cancel(eng, method, id, out);
+    if (rc == 0 && !visible(out, caller)) {
+        LADON_LOGW("task %ld of %s: its id was taken by another owner's task during a cancel",
+                   (long)id, method);
+        return unknown(out);
+    }
+    return rc;
+}
+
+int ladon_task_list(ladon_task_engine *eng, const char *method, const char *caller,
+                    const ladon_task_pos *after, size_t limit, ladon_task_info *out,
+                    size_t *n_out, int *more)
+{
+    if (eng == NULL || caller == NULL || caller[0] == '\0')
+        return LADON_EINVAL;
+    return ladon_store_list(eng->store, method, caller, after, limit, out, n_out, more);
 }
 
 /* Takes a queued task of this engine off the ring, or returns NULL. */

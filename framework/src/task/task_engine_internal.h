@@ -56,6 +56,7 @@ struct ladon_task_ctx {
     size_t result_len;
     char message[LADON_TASK_MESSAGE_MAX];
     char method[LADON_TASK_METHOD_MAX];
+    char owner[LADON_TASK_OWNER_MAX]; /* who started it; "" anonymous */
     /* a deferred outcome (pending list) */
     enum outcome outcome;
     unsigned retries;

@@ -244,3 +244,8 @@ const char *ladon_task_method(const ladon_task_ctx *ctx)
 {
     return ctx->method;
 }
+
+const char *ladon_task_owner(const ladon_task_ctx *ctx)
+{
+    return ctx->owner;
+}

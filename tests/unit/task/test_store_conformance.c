@@ -1219,6 +1219,298 @@ static void test_race_cancel_lost(void)
     ladon_store_close(st);
 }
 
+/* ---- owners and listing ------------------------------------------------- */
+
+static int32_t owned_task(ladon_store *st, const char *method, const char *owner)
+{
+    int32_t id = 0;
+    CU_ASSERT_EQUAL(ladon_store_create_owned(st, method, owner, &id), 0);
+    advance(0.001); /* distinct starttimes: the order is known */
+    return id;
+}
+
+static void owner_is(ladon_store *st, const char *method, int32_t id, const char *want)
+{
+    ladon_task_record rec;
+    CU_ASSERT_EQUAL_FATAL(ladon_store_get(st, method, id, &rec, 0), 0);
+    CU_ASSERT_STRING_EQUAL(rec.owner, want);
+}
+
+static void test_owner_roundtrip(void)
+{
+    ladon_store *st = open_default();
+    char longname[LADON_TASK_OWNER_MAX + 1];
+    memset(longname, 'u', sizeof longname);
+    longname[LADON_TASK_OWNER_MAX - 1] = '\0'; /* the longest */
+    int32_t a = owned_task(st, "m", "alice");
+    int32_t anon = owned_task(st, "m", "");
+    int32_t anon2 = owned_task(st, "m", NULL);
+    int32_t lng = owned_task(st, "m", longname);
+    int32_t utf = owned_task(st, "m", "j\xc3\xb6rg o'neil:x y");
+    owner_is(st, "m", a, "alice");
+    owner_is(st, "m", anon, "");
+    owner_is(st, "m", anon2, "");
+    owner_is(st, "m", lng, longname);
+    owner_is(st, "m", utf, "j\xc3\xb6rg o'neil:x y");
+    /* kept through every transition */
+    CU_ASSERT_EQUAL(ladon_store_start(st, a, NULL), 0);
+    owner_is(st, "m", a, "alice");
+    CU_ASSERT_EQUAL(ladon_store_sync(st, a, 0.5, "half", 1, NULL), 0);
+    owner_is(st, "m", a, "alice");
+    CU_ASSERT_EQUAL(ladon_store_finish(st, a, "<r/>", 4, 100), 0);
+    owner_is(st, "m", a, "alice");
+    ladon_task_record rec;
+    CU_ASSERT_EQUAL(ladon_store_get(st, "m", a, &rec, 1), 0);
+    CU_ASSERT_STRING_EQUAL(rec.owner, "alice");
+    CU_ASSERT_EQUAL(rec.result_len, 4);
+    free(rec.result);
+    CU_ASSERT_EQUAL(ladon_store_cancel(st, "m", lng, 100, &rec), 0);
+    CU_ASSERT_EQUAL(rec.info.state, LADON_TASK_CANCELLED);
+    CU_ASSERT_STRING_EQUAL(rec.owner, longname);
+    CU_ASSERT_EQUAL(ladon_store_fail(st, utf, "no", 100), 0);
+    owner_is(st, "m", utf, "j\xc3\xb6rg o'neil:x y");
+    /* too long an owner is refused, and nothing is created */
+    int32_t id = 0;
+    longname[LADON_TASK_OWNER_MAX - 1] = 'u';
+    longname[LADON_TASK_OWNER_MAX] = '\0';
+    CU_ASSERT_EQUAL(ladon_store_create_owned(st, "m", longname, &id), LADON_EINVAL);
+    CU_ASSERT_EQUAL(id, 0);
+    ladon_store_close(st);
+}
+
+/* The whole listing of owner's tasks of method, pages of limit; the ids
+ * into ids[] (at most max), their count.  Checks the order and that every
+ * page but the last is full and says more. */
+static size_t list_all(ladon_store *st, const char *method, const char *owner, size_t limit,
+                       int32_t *ids, size_t max)
+{
+    ladon_task_info *page = calloc(limit, sizeof *page);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(page);
+    ladon_task_pos pos = {0}, prev = {0};
+    size_t total = 0;
+    int more = 1, first = 1;
+    for (int pages = 0; more && pages < 10000; pages++) {
+        size_t n = 99999;
+        CU_ASSERT_EQUAL_FATAL(ladon_store_list(st, method, owner, first ? NULL : &pos, limit, page,
+                                               &n, &more), 0);
+        CU_ASSERT(n <= limit);
+        if (more)
+            CU_ASSERT_EQUAL(n, limit);
+        for (size_t i = 0; i < n; i++) {
+            ladon_task_pos p = {page[i].starttime, page[i].id};
+            if (total > 0) /* strictly older than the one before */
+                CU_ASSERT(p.starttime < prev.starttime ||
+                          (p.starttime == prev.starttime && p.id < prev.id));
+            prev = p;
+            if (total < max)
+                ids[total] = page[i].id;
+            total++;
+        }
+        if (n > 0)
+            pos = prev;
+        first = 0;
+        if (n == 0)
+            break;
+    }
+    CU_ASSERT_EQUAL(more, 0);
+    free(page);
+    return total;
+}
+
+static void test_list_own(void)
+{
+    ladon_store *st = open_default();
+    int32_t a1 = owned_task(st, "m", "alice");
+    int32_t b1 = owned_task(st, "m", "bob");
+    int32_t a2 = owned_task(st, "m", "alice");
+    int32_t an = owned_task(st, "n", "alice"); /* another method's */
+    (void)owned_task(st, "m", NULL);           /* nobody's */
+    int32_t a3 = owned_task(st, "m", "alice");
+    int32_t b2 = owned_task(st, "m", "bob");
+    (void)owned_task(st, "m", "alice2");       /* a name alice is a prefix of */
+    CU_ASSERT_EQUAL(ladon_store_start(st, a2, NULL), 0);
+    CU_ASSERT_EQUAL(ladon_store_progress(st, a2, 0.25), 0);
+    CU_ASSERT_EQUAL(ladon_store_start(st, a3, NULL), 0);
+    CU_ASSERT_EQUAL(ladon_store_finish(st, a3, "x", 1, 100), 0);
+
+    ladon_task_info page[10];
+    size_t n = 0;
+    int more = 1;
+    CU_ASSERT_EQUAL_FATAL(ladon_store_list(st, "m", "alice", NULL, 10, page, &n, &more), 0);
+    CU_ASSERT_EQUAL_FATAL(n, 3);
+    CU_ASSERT_EQUAL(more, 0);
+    /* newest first, as get reports them */
+    CU_ASSERT_EQUAL(page[0].id, a3);
+    CU_ASSERT_EQUAL(page[0].state, LADON_TASK_DONE);
+    CU_ASSERT_EQUAL(page[0].progress, 1.0);
+    CU_ASSERT_EQUAL(page[1].id, a2);
+    CU_ASSERT_EQUAL(page[1].state, LADON_TASK_RUNNING);
+    CU_ASSERT_EQUAL(page[1].progress, 0.25);
+    CU_ASSERT_EQUAL(page[2].id, a1);
+    CU_ASSERT_EQUAL(page[2].state, LADON_TASK_QUEUED);
+    CU_ASSERT(page[0].starttime > page[1].starttime && page[1].starttime > page[2].starttime);
+    ladon_task_record rec;
+    CU_ASSERT_EQUAL(ladon_store_get(st, "m", a1, &rec, 0), 0);
+    CU_ASSERT_EQUAL(page[2].starttime, rec.info.starttime);
+
+    CU_ASSERT_EQUAL(ladon_store_list(st, "m", "bob", NULL, 10, page, &n, &more), 0);
+    CU_ASSERT_EQUAL_FATAL(n, 2);
+    CU_ASSERT_EQUAL(page[0].id, b2);
+    CU_ASSERT_EQUAL(page[1].id, b1);
+    CU_ASSERT_EQUAL(ladon_store_list(st, "n", "alice", NULL, 10, page, &n, &more), 0);
+    CU_ASSERT_EQUAL_FATAL(n, 1);
+    CU_ASSERT_EQUAL(page[0].id, an);
+    CU_ASSERT_EQUAL(ladon_store_list(st, "n", "bob", NULL, 10, page, &n, &more), 0);
+    CU_ASSERT_EQUAL(n, 0);
+    CU_ASSERT_EQUAL(ladon_store_list(st, "m", "carol", NULL, 10, page, &n, &more), 0);
+    CU_ASSERT_EQUAL(n, 0);
+    CU_ASSERT_EQUAL(more, 0);
+    /* a removed record is not listed */
+    CU_ASSERT_EQUAL(ladon_store_remove(st, a2), 0);
+    CU_ASSERT_EQUAL(ladon_store_list(st, "m", "alice", NULL, 10, page, &n, &more), 0);
+    CU_ASSERT_EQUAL_FATAL(n, 2);
+    CU_ASSERT_EQUAL(page[0].id, a3);
+    CU_ASSERT_EQUAL(page[1].id, a1);
+    /* pages of one */
+    CU_ASSERT_EQUAL(ladon_store_list(st, "m", "alice", NULL, 1, page, &n, &more), 0);
+    CU_ASSERT_EQUAL(n, 1);
+    CU_ASSERT_EQUAL(more, 1);
+    ladon_task_pos pos = {page[0].starttime, page[0].id};
+    CU_ASSERT_EQUAL(ladon_store_list(st, "m", "alice", &pos, 1, page, &n, &more), 0);
+    CU_ASSERT_EQUAL(n, 1);
+    CU_ASSERT_EQUAL(page[0].id, a1);
+    CU_ASSERT_EQUAL(more, 0);
+    /* bad arguments */
+    CU_ASSERT_EQUAL(ladon_store_list(st, "m", "", NULL, 10, page, &n, &more), LADON_EINVAL);
+    CU_ASSERT_EQUAL(ladon_store_list(st, "m", NULL, NULL, 10, page, &n, &more), LADON_EINVAL);
+    CU_ASSERT_EQUAL(ladon_store_list(st, "m", "alice", NULL, 0, page, &n, &more), LADON_EINVAL);
+    ladon_store_close(st);
+}
+
+#define PAGED 250
+
+static void test_list_paging(void)
+{
+    ladon_store *st = open_default();
+    int32_t made[PAGED], seen[PAGED + 100];
+    for (int i = 0; i < PAGED; i++)
+        made[i] = owned_task(st, "m", "alice");
+    for (int i = 0; i < 20; i++)
+        (void)owned_task(st, "m", "bob");
+    static const size_t limits[] = {1, 7, 50, 249, 250, 1000};
+    for (size_t l = 0; l < sizeof limits / sizeof limits[0]; l++) {
+        size_t n = list_all(st, "m", "alice", limits[l], seen, PAGED + 100);
+        CU_ASSERT_EQUAL_FATAL(n, PAGED);
+        for (int i = 0; i < PAGED; i++) /* newest first: made in reverse */
+            CU_ASSERT_EQUAL(seen[i], made[PAGED - 1 - i]);
+    }
+    /* stable under inserts: tasks added while paging are newer, so the pages
+     * that follow neither repeat nor skip one */
+    ladon_task_info page[40];
+    ladon_task_pos pos;
+    size_t total = 0, n = 0;
+    int more = 1, first = 1;
+    while (more) {
+        CU_ASSERT_EQUAL_FATAL(ladon_store_list(st, "m", "alice", first ? NULL : &pos, 40, page,
+                                               &n, &more), 0);
+        for (size_t i = 0; i < n && total < PAGED; i++)
+            seen[total++] = page[i].id;
+        if (n > 0)
+            pos = (ladon_task_pos){page[n - 1].starttime, page[n - 1].id};
+        first = 0;
+        (void)owned_task(st, "m", "alice");
+        (void)owned_task(st, "m", "alice");
+        if (n == 0)
+            break;
+    }
+    CU_ASSERT_EQUAL(total, PAGED);
+    for (size_t i = 0; i < total; i++)
+        CU_ASSERT_EQUAL(seen[i], made[PAGED - 1 - i]);
+    ladon_store_close(st);
+}
+
+static void test_list_expiry(void)
+{
+    ladon_store *st = open_opts(30, 2);
+    int32_t keep = owned_task(st, "m", "alice");
+    int32_t gone1 = owned_task(st, "m", "alice");
+    int32_t gone2 = owned_task(st, "m", "alice");
+    int32_t done = owned_task(st, "m", "alice");
+    CU_ASSERT_EQUAL(ladon_store_start(st, gone1, NULL), 0);
+    CU_ASSERT_EQUAL(ladon_store_finish(st, gone1, "x", 1, 2), 0);
+    CU_ASSERT_EQUAL(ladon_store_fail(st, gone2, "x", 2), 0);
+    CU_ASSERT_EQUAL(ladon_store_start(st, done, NULL), 0);
+    CU_ASSERT_EQUAL(ladon_store_finish(st, done, "y", 1, 1000), 0);
+    ladon_task_info page[10];
+    size_t n = 0;
+    int more = 0;
+    CU_ASSERT_EQUAL(ladon_store_list(st, "m", "alice", NULL, 10, page, &n, &more), 0);
+    CU_ASSERT_EQUAL(n, 4);
+    expire_wait(3.2);
+    (void)ladon_store_sweep(st);
+    CU_ASSERT_EQUAL(ladon_store_list(st, "m", "alice", NULL, 10, page, &n, &more), 0);
+    CU_ASSERT_EQUAL_FATAL(n, 2);
+    CU_ASSERT_EQUAL(page[0].id, done);
+    CU_ASSERT_EQUAL(page[1].id, keep);
+    /* the listing pruned the index: the store itself no longer names them */
+    ladon_task_pos raw[10];
+    size_t rn = 0;
+    CU_ASSERT_EQUAL(st->ops->list(st, "m", "alice", NULL, NULL, 0, raw, 10, &rn), 0);
+    CU_ASSERT_EQUAL(rn, 2);
+    for (size_t i = 0; i < rn; i++)
+        CU_ASSERT(raw[i].id != gone1 && raw[i].id != gone2);
+    ladon_store_close(st);
+}
+
+/* 4 threads add (and end) owned tasks while the main thread lists: every listing is in order
+ * and holds no task twice; in the end all are listed. */
+#define LIST_ADDERS 4
+#define LIST_ADDS 100
+
+typedef struct list_adder {
+    ladon_store *st;
+    _Atomic long errors;
+} list_adder;
+
+static void *list_adder_main(void *p)
+{
+    list_adder *a = p;
+    for (int i = 0; i < LIST_ADDS; i++) {
+        int32_t id = 0;
+        if (ladon_store_create_owned(a->st, "m", "carol", &id) != 0 ||
+            ladon_store_start(a->st, id, NULL) != 0 ||
+            (i % 2 == 0 && ladon_store_finish(a->st, id, "r", 1, 1000) != 0))
+            atomic_fetch_add(&a->errors, 1);
+    }
+    return NULL;
+}
+
+static void test_list_concurrent(void)
+{
+    ladon_store *st = open_default();
+    list_adder a = {st, 0};
+    pthread_t th[LIST_ADDERS];
+    for (int i = 0; i < LIST_ADDERS; i++)
+        CU_ASSERT_EQUAL_FATAL(pthread_create(&th[i], NULL, list_adder_main, &a), 0);
+    int32_t *seen = calloc(LIST_ADDERS * LIST_ADDS, sizeof *seen);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(seen);
+    for (int round = 0; round < 20; round++) {
+        size_t n = list_all(st, "m", "carol", 25, seen, LIST_ADDERS * LIST_ADDS);
+        CU_ASSERT(n <= LIST_ADDERS * LIST_ADDS);
+        size_t m = n < LIST_ADDERS * LIST_ADDS ? n : LIST_ADDERS * LIST_ADDS;
+        qsort(seen, m, sizeof *seen, cmp_i32);
+        for (size_t i = 1; i < m; i++)
+            CU_ASSERT(seen[i] != seen[i - 1]);
+    }
+    for (int i = 0; i < LIST_ADDERS; i++)
+        pthread_join(th[i], NULL);
+    CU_ASSERT_EQUAL(atomic_load(&a.errors), 0);
+    CU_ASSERT_EQUAL(list_all(st, "m", "carol", 1000, seen, LIST_ADDERS * LIST_ADDS),
+                    (size_t)(LIST_ADDERS * LIST_ADDS));
+    free(seen);
+    ladon_store_close(st);
+}
+
 static int suite_init(void)
 {
     if (strcmp(backend, "memory") == 0) {
@@ -1276,6 +1568,11 @@ int main(int argc, char **argv)
         {"8 threads race for one key", test_race_keys},
         {"8 threads race cancel vs finish", test_race_cancel_finish},
         {"8 threads race cancel vs lease loss", test_race_cancel_lost},
+        {"owner kept through every transition", test_owner_roundtrip},
+        {"list: own tasks only, newest first", test_list_own},
+        {"list: 250 tasks in pages, stable under inserts", test_list_paging},
+        {"list: expired tasks pruned", test_list_expiry},
+        {"list: 4 threads add while listing", test_list_concurrent},
         {NULL, NULL},
     };
     char name[64];

@@ -1022,6 +1022,162 @@ static void test_idempotency_key(void)
     ladon_store_close(st);
 }
 
+/* ---- ownership (issue 16) ---------------------------------------------- */
+
+static int body_owner(ladon_task_ctx *ctx, void *arg)
+{
+    (void)arg;
+    const char *o = ladon_task_owner(ctx);
+    return ladon_task_set_result(ctx, o, strlen(o));
+}
+
+/* What every _as query answers for id as caller: its rc; a non-zero rc
+ * must leave the record as an unknown id does (all zero). */
+static int seen_as(ladon_task_engine *eng, const char *caller, int32_t id)
+{
+    static const ladon_task_record zero;
+    ladon_task_record rec;
+    int q = ladon_task_query_as(eng, "m", caller, id, &rec);
+    if (q != 0)
+        CU_ASSERT(memcmp(&rec, &zero, sizeof rec) == 0);
+    int f = ladon_task_fetch_as(eng, "m", caller, id, &rec);
+    if (f == 0)
+        free(rec.result);
+    else
+        CU_ASSERT(memcmp(&rec, &zero, sizeof rec) == 0);
+    CU_ASSERT_EQUAL(q, f);
+    return q;
+}
+
+static void test_ownership(void)
+{
+    ladon_store *st = open_store("memory:");
+    ladon_task_engine *eng = new_engine(st, 2, 16, 3600);
+    int32_t a = 0, anon = 0, unknown_id = 0;
+    ladon_task_start s = {.method = "m", .run = body_owner, .owner = "alice"};
+    CU_ASSERT_EQUAL_FATAL(ladon_task_submit_start(eng, &s, &a, NULL), 0);
+    s.owner = NULL;
+    CU_ASSERT_EQUAL_FATAL(ladon_task_submit_start(eng, &s, &anon, NULL), 0);
+    CU_ASSERT_EQUAL(wait_end(eng, "m", a).state, LADON_TASK_DONE);
+    CU_ASSERT_EQUAL(wait_end(eng, "m", anon).state, LADON_TASK_DONE);
+    do
+        unknown_id = (int32_t)(random() & 0x7fffffff);
+    while (unknown_id == 0 || unknown_id == a || unknown_id == anon);
+
+    /* the body ran as its owner */
+    ladon_task_record rec;
+    CU_ASSERT_EQUAL_FATAL(ladon_task_fetch_as(eng, "m", "alice", a, &rec), 0);
+    CU_ASSERT_EQUAL(rec.result_len, 5);
+    CU_ASSERT_NSTRING_EQUAL(rec.result, "alice", 5);
+    CU_ASSERT_STRING_EQUAL(rec.owner, "alice");
+    free(rec.result);
+    CU_ASSERT_EQUAL_FATAL(ladon_task_fetch_as(eng, "m", NULL, anon, &rec), 0);
+    CU_ASSERT_EQUAL(rec.result_len, 0);
+    free(rec.result);
+
+    /* alice's: hers only; bob, anonymous, a near name: as unknown */
+    CU_ASSERT_EQUAL(seen_as(eng, "alice", a), 0);
+    CU_ASSERT_EQUAL(seen_as(eng, "bob", a), LADON_ENOTFOUND);
+    CU_ASSERT_EQUAL(seen_as(eng, NULL, a), LADON_ENOTFOUND);
+    CU_ASSERT_EQUAL(seen_as(eng, "", a), LADON_ENOTFOUND);
+    CU_ASSERT_EQUAL(seen_as(eng, "alice ", a), LADON_ENOTFOUND);
+    CU_ASSERT_EQUAL(seen_as(eng, "bob", unknown_id), LADON_ENOTFOUND);
+    /* an anonymous task: everyone's */
+    CU_ASSERT_EQUAL(seen_as(eng, NULL, anon), 0);
+    CU_ASSERT_EQUAL(seen_as(eng, "bob", anon), 0);
+    CU_ASSERT_EQUAL(seen_as(eng, "alice", anon), 0);
+
+    /* cancel by another changes nothing and answers as unknown */
+    stepper sp = {0}, sp2 = {0};
+    gate_init(&sp.in);
+    gate_init(&sp.out);
+    gate_init(&sp2.in);
+    gate_init(&sp2.out);
+    int32_t q = 0;
+    s.run = body_never;
+    s.owner = "alice";
+    /* a queued one: fill the workers first with two blocked tasks */
+    int32_t b1 = 0, b2 = 0;
+    ladon_task_start blk = {.method = "blk", .run = body_block, .arg = &sp};
+    CU_ASSERT_EQUAL_FATAL(ladon_task_submit_start(eng, &blk, &b1, NULL), 0);
+    blk.arg = &sp2;
+    CU_ASSERT_EQUAL_FATAL(ladon_task_submit_start(eng, &blk, &b2, NULL), 0);
+    gate_wait(&sp.out, 1);
+    gate_wait(&sp2.out, 1);
+    CU_ASSERT_EQUAL_FATAL(ladon_task_submit_start(eng, &s, &q, NULL), 0);
+    static const ladon_task_record zero;
+    CU_ASSERT_EQUAL(ladon_task_cancel_as(eng, "m", "bob", q, &rec), LADON_ENOTFOUND);
+    CU_ASSERT(memcmp(&rec, &zero, sizeof rec) == 0);
+    CU_ASSERT_EQUAL(ladon_task_cancel_as(eng, "m", NULL, q, &rec), LADON_ENOTFOUND);
+    CU_ASSERT_EQUAL(ladon_task_cancel_as(eng, "m", "bob", unknown_id, &rec), LADON_ENOTFOUND);
+    CU_ASSERT_EQUAL(ladon_task_query(eng, "m", q, &rec), 0);
+    CU_ASSERT_EQUAL(rec.info.state, LADON_TASK_QUEUED);
+    CU_ASSERT_EQUAL(ladon_task_cancel_as(eng, "m", "alice", q, &rec), 0);
+    CU_ASSERT_EQUAL(rec.info.state, LADON_TASK_CANCELLED);
+    gate_set(&sp.in, 1);
+    gate_set(&sp2.in, 1);
+    CU_ASSERT_EQUAL(wait_end(eng, "blk", b1).state, LADON_TASK_DONE);
+    CU_ASSERT_EQUAL(wait_end(eng, "blk", b2).state, LADON_TASK_DONE);
+
+    /* listing: alice's own of the method, newest first; never anonymous */
+    ladon_task_info page[8];
+    size_t n = 0;
+    int more = 1;
+    CU_ASSERT_EQUAL(ladon_task_list(eng, "m", "alice", NULL, 8, page, &n, &more), 0);
+    CU_ASSERT_EQUAL_FATAL(n, 2);
+    CU_ASSERT_EQUAL(page[0].id, q);
+    CU_ASSERT_EQUAL(page[1].id, a);
+    CU_ASSERT_EQUAL(more, 0);
+    CU_ASSERT_EQUAL(ladon_task_list(eng, "m", "bob", NULL, 8, page, &n, &more), 0);
+    CU_ASSERT_EQUAL(n, 0);
+    CU_ASSERT_EQUAL(ladon_task_list(eng, "m", NULL, NULL, 8, page, &n, &more), LADON_EINVAL);
+    CU_ASSERT_EQUAL(ladon_task_list(eng, "m", "", NULL, 8, page, &n, &more), LADON_EINVAL);
+
+    /* an idempotency key is its user's: the same key of bob, of an
+     * anonymous caller, is another task; alice's again is hers */
+    int32_t ka = 0, kb = 0, kn = 0, ka2 = 0;
+    int existed = -1;
+    ladon_task_start k = {.method = "m", .run = body_owner, .idempotency_key = "same",
+                          .args_hash = 7, .owner = "alice"};
+    CU_ASSERT_EQUAL(ladon_task_submit_start(eng, &k, &ka, &existed), 0);
+    CU_ASSERT_EQUAL(existed, 0);
+    k.owner = "bob";
+    CU_ASSERT_EQUAL(ladon_task_submit_start(eng, &k, &kb, &existed), 0);
+    CU_ASSERT_EQUAL(existed, 0);
+    CU_ASSERT_NOT_EQUAL(kb, ka);
+    k.owner = NULL;
+    CU_ASSERT_EQUAL(ladon_task_submit_start(eng, &k, &kn, &existed), 0);
+    CU_ASSERT_EQUAL(existed, 0);
+    CU_ASSERT(kn != ka && kn != kb);
+    k.owner = "alice";
+    CU_ASSERT_EQUAL(ladon_task_submit_start(eng, &k, &ka2, &existed), 0);
+    CU_ASSERT_EQUAL(existed, 1);
+    CU_ASSERT_EQUAL(ka2, ka);
+    /* a name ending like a scope does not reach another's claim */
+    k.owner = "alice~same";
+    k.idempotency_key = "x";
+    CU_ASSERT_EQUAL(ladon_task_submit_start(eng, &k, &kb, &existed), 0);
+    CU_ASSERT_EQUAL(existed, 0);
+    /* a key too long once scoped by a long name is refused */
+    char lname[200], lkey[200];
+    memset(lname, 'n', sizeof lname - 1);
+    lname[sizeof lname - 1] = '\0';
+    memset(lkey, 'k', sizeof lkey - 1);
+    lkey[sizeof lkey - 1] = '\0';
+    k.owner = lname;
+    k.idempotency_key = lkey;
+    CU_ASSERT_EQUAL(ladon_task_submit_start(eng, &k, &kb, &existed), LADON_EINVAL);
+    k.owner = NULL; /* anonymous, the same key fits */
+    CU_ASSERT_EQUAL(ladon_task_submit_start(eng, &k, &kb, &existed), 0);
+
+    ladon_task_engine_free(eng);
+    gate_destroy(&sp.in);
+    gate_destroy(&sp.out);
+    gate_destroy(&sp2.in);
+    gate_destroy(&sp2.out);
+    ladon_store_close(st);
+}
+
 /* free without stop: the configured grace applies; idle engine exits fast */
 static void test_free_idle(void)
 {
@@ -1051,6 +1207,7 @@ int main(void)
         {"free idle engines", test_free_idle},
         {"cancel, wake, status, client fault", test_cancel_and_wake},
         {"idempotency keys", test_idempotency_key},
+        {"ownership: as unknown to others, keys and lists per user", test_ownership},
         {NULL, NULL},
     };
     return lg_run_suite_with("task_engine", NULL, NULL, tests);

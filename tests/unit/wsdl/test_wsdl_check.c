@@ -222,6 +222,28 @@ static void test_tasks_missing_wait(void)
                  "in portType 'TasksPortType'");
 }
 
+static void test_tasks_missing_list(void)
+{
+    expect_group("tasks-missing-list.wsdl", 208,
+                 "task 'count' (its result is a TaskInfoResponse) has no operation 'count_list' "
+                 "in portType 'TasksPortType'");
+}
+
+/* TaskSummary with a wrong field type and TaskListResponse whose tasks do not repeat: one error
+ * each, both on the line the types are on. */
+static void test_tasks_list_types(void)
+{
+    found f;
+    check_fixture("tasks-list-types.wsdl", &f);
+    expect_only("tasks-list-types.wsdl", "task-group");
+    CU_ASSERT_EQUAL_FATAL(f.n, 2);
+    CU_ASSERT_EQUAL(f.lines[0], 155);
+    CU_ASSERT_STRING_EQUAL(f.first_detail,
+                           "complexType 'TaskSummary': element 'progress' has type 'xsd:string', must be "
+                           "xsd:double");
+    CU_ASSERT_EQUAL(f.lines[1], 155);
+}
+
 static void test_tasks_progress_field_type(void)
 {
     expect_group("tasks-progress-field-type.wsdl", 23,
@@ -452,6 +474,8 @@ int main(int argc, char **argv)
         { "task group: missing-result", test_tasks_missing_result },
         { "task group: missing-cancel", test_tasks_missing_cancel },
         { "task group: missing-wait", test_tasks_missing_wait },
+        { "task group: missing-list", test_tasks_missing_list },
+        { "task group: TaskSummary, TaskListResponse", test_tasks_list_types },
         { "task group: progress-field-type", test_tasks_progress_field_type },
         { "task group: progress-missing-field", test_tasks_progress_missing_field },
         { "task group: progress-order", test_tasks_progress_order },

@@ -6,7 +6,7 @@
 #include <ladon/service.h>
 #include "arrays_ladon.h"
 
-#if LADON_SERVICE_ABI != 4
+#if LADON_SERVICE_ABI != 5
 #error "arrays_ladon.c was generated for another Ladon-C version: regenerate it"
 #endif
 

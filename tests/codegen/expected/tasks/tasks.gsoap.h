@@ -18,6 +18,9 @@
 //gsoap jobs service method-documentation: count_USCOREwait Waits until a count task has ended, or for timeout seconds, then answers its TaskProgressResponse.
 //gsoap jobs schema type-documentation: count_wait::task_id The task_id that count returned.
 //gsoap jobs schema type-documentation: count_wait::timeout Seconds to wait at most; the server may wait less (--task-wait-max).
+//gsoap jobs service method-documentation: count_USCORElist Lists the caller's own count tasks, newest first, a page at a time: a TaskListResponse. Needs an identity (a fault for an anonymous caller).
+//gsoap jobs schema type-documentation: count_list::limit Tasks on a page at most: absent or 0 for 50, at most 1000 (more is cut to 1000); negative is a fault.
+//gsoap jobs schema type-documentation: count_list::page_token The next_page_token of the page before; absent or empty for the first page.
 //gsoap jobs service method-documentation: run_USCOREjob Operation run_job. Task: returns a TaskInfoResponse at once; follow it with run_job_progress or run_job_wait (its task_id), stop it with run_job_cancel, then call run_job_result.
 //gsoap jobs service method-documentation: run_USCOREjob_USCOREprogress Progress of a run_job task: a TaskProgressResponse.
 //gsoap jobs schema type-documentation: run_job_progress::task_id The task_id that run_job returned.
@@ -28,6 +31,9 @@
 //gsoap jobs service method-documentation: run_USCOREjob_USCOREwait Waits until a run_job task has ended, or for timeout seconds, then answers its TaskProgressResponse.
 //gsoap jobs schema type-documentation: run_job_wait::task_id The task_id that run_job returned.
 //gsoap jobs schema type-documentation: run_job_wait::timeout Seconds to wait at most; the server may wait less (--task-wait-max).
+//gsoap jobs service method-documentation: run_USCOREjob_USCORElist Lists the caller's own run_job tasks, newest first, a page at a time: a TaskListResponse. Needs an identity (a fault for an anonymous caller).
+//gsoap jobs schema type-documentation: run_job_list::limit Tasks on a page at most: absent or 0 for 50, at most 1000 (more is cut to 1000); negative is a fault.
+//gsoap jobs schema type-documentation: run_job_list::page_token The next_page_token of the page before; absent or empty for the first page.
 //gsoap jobs service method-documentation: ping Operation ping. Task: returns a TaskInfoResponse at once; follow it with ping_progress or ping_wait (its task_id), stop it with ping_cancel, then call ping_result.
 //gsoap jobs service method-documentation: ping_USCOREprogress Progress of a ping task: a TaskProgressResponse.
 //gsoap jobs schema type-documentation: ping_progress::task_id The task_id that ping returned.
@@ -38,6 +44,9 @@
 //gsoap jobs service method-documentation: ping_USCOREwait Waits until a ping task has ended, or for timeout seconds, then answers its TaskProgressResponse.
 //gsoap jobs schema type-documentation: ping_wait::task_id The task_id that ping returned.
 //gsoap jobs schema type-documentation: ping_wait::timeout Seconds to wait at most; the server may wait less (--task-wait-max).
+//gsoap jobs service method-documentation: ping_USCORElist Lists the caller's own ping tasks, newest first, a page at a time: a TaskListResponse. Needs an identity (a fault for an anonymous caller).
+//gsoap jobs schema type-documentation: ping_list::limit Tasks on a page at most: absent or 0 for 50, at most 1000 (more is cut to 1000); negative is a fault.
+//gsoap jobs schema type-documentation: ping_list::page_token The next_page_token of the page before; absent or empty for the first page.
 //gsoap jobs service method-documentation: status Operation status.
 //gsoap jobs schema type-documentation: TaskInfoResponse A task was started.
 //gsoap jobs schema type-documentation: TaskInfoResponse::task_id Its id, for the _progress, _wait, _cancel and _result operations of its method.
@@ -48,6 +57,14 @@
 //gsoap jobs schema type-documentation: TaskProgressResponse::starttime When the task was created: seconds since 1970-01-01T00:00:00Z.
 //gsoap jobs schema type-documentation: TaskProgressResponse::state Where the task is in its life: a TaskState.
 //gsoap jobs schema type-documentation: TaskProgressResponse::message Why a failed or cancelled task ended (the text of _result's fault); the last status line of a running task; absent otherwise.
+//gsoap jobs schema type-documentation: TaskSummary One task of a listing.
+//gsoap jobs schema type-documentation: TaskSummary::task_id The task's id.
+//gsoap jobs schema type-documentation: TaskSummary::state Where the task is in its life: a TaskState.
+//gsoap jobs schema type-documentation: TaskSummary::progress Fraction done, 0.0 to 1.0 (as _progress answers it).
+//gsoap jobs schema type-documentation: TaskSummary::starttime When the task was created: seconds since 1970-01-01T00:00:00Z.
+//gsoap jobs schema type-documentation: TaskListResponse A page of the caller's own tasks of one task method.
+//gsoap jobs schema type-documentation: TaskListResponse::__sizetasks The caller's tasks of this page, newest first.
+//gsoap jobs schema type-documentation: TaskListResponse::next_page_token Give it as page_token for the next page; empty on the last page.
 //gsoap jobs schema type-documentation: TaskState The state of a task: queued, then running, then done, failed or cancelled.
 //gsoap jobs schema type-documentation: TaskState::jobs__TaskState__queued Accepted, waiting for a task worker.
 //gsoap jobs schema type-documentation: TaskState::jobs__TaskState__running Running.
@@ -92,6 +109,17 @@ struct jobs__TaskProgressResponse {
     enum jobs__TaskState state;
     char *message;
 };
+struct jobs__TaskSummary {
+    int task_id `task_id`;
+    enum jobs__TaskState state;
+    double progress;
+    double starttime;
+};
+struct jobs__TaskListResponse {
+    $int __sizetasks;
+    struct jobs__TaskSummary *tasks;
+    char *next_page_token `next_page_token` 1;
+};
 struct jobs__countResponse { struct jobs__TaskInfoResponse result; };
 int jobs__count(char *label 1, int n, struct jobs__countResponse *ladon_response);
 struct jobs__count_USCOREprogressResponse { struct jobs__TaskProgressResponse result; };
@@ -102,6 +130,8 @@ struct jobs__count_USCOREcancelResponse { struct jobs__TaskProgressResponse resu
 int jobs__count_USCOREcancel(int task_id `task_id`, struct jobs__count_USCOREcancelResponse *ladon_response);
 struct jobs__count_USCOREwaitResponse { struct jobs__TaskProgressResponse result; };
 int jobs__count_USCOREwait(int task_id `task_id`, double timeout, struct jobs__count_USCOREwaitResponse *ladon_response);
+struct jobs__count_USCORElistResponse { struct jobs__TaskListResponse result; };
+int jobs__count_USCORElist(int *limit `limit`, char *page_token `page_token`, struct jobs__count_USCORElistResponse *ladon_response);
 struct jobs__run_USCOREjobResponse { struct jobs__TaskInfoResponse result; };
 int jobs__run_USCOREjob(struct jobs__Job job, struct jobs__run_USCOREjobResponse *ladon_response);
 struct jobs__run_USCOREjob_USCOREprogressResponse { struct jobs__TaskProgressResponse result; };
@@ -112,6 +142,8 @@ struct jobs__run_USCOREjob_USCOREcancelResponse { struct jobs__TaskProgressRespo
 int jobs__run_USCOREjob_USCOREcancel(int task_id `task_id`, struct jobs__run_USCOREjob_USCOREcancelResponse *ladon_response);
 struct jobs__run_USCOREjob_USCOREwaitResponse { struct jobs__TaskProgressResponse result; };
 int jobs__run_USCOREjob_USCOREwait(int task_id `task_id`, double timeout, struct jobs__run_USCOREjob_USCOREwaitResponse *ladon_response);
+struct jobs__run_USCOREjob_USCORElistResponse { struct jobs__TaskListResponse result; };
+int jobs__run_USCOREjob_USCORElist(int *limit `limit`, char *page_token `page_token`, struct jobs__run_USCOREjob_USCORElistResponse *ladon_response);
 struct jobs__pingResponse { struct jobs__TaskInfoResponse result; };
 int jobs__ping(struct jobs__pingResponse *ladon_response);
 struct jobs__ping_USCOREprogressResponse { struct jobs__TaskProgressResponse result; };
@@ -122,5 +154,7 @@ struct jobs__ping_USCOREcancelResponse { struct jobs__TaskProgressResponse resul
 int jobs__ping_USCOREcancel(int task_id `task_id`, struct jobs__ping_USCOREcancelResponse *ladon_response);
 struct jobs__ping_USCOREwaitResponse { struct jobs__TaskProgressResponse result; };
 int jobs__ping_USCOREwait(int task_id `task_id`, double timeout, struct jobs__ping_USCOREwaitResponse *ladon_response);
+struct jobs__ping_USCORElistResponse { struct jobs__TaskListResponse result; };
+int jobs__ping_USCORElist(int *limit `limit`, char *page_token `page_token`, struct jobs__ping_USCORElistResponse *ladon_response);
 struct jobs__statusResponse { int result; };
 int jobs__status(struct jobs__statusResponse *ladon_response);

@@ -7,7 +7,7 @@
 #include <ladon/store.h>
 #include "tasks_ladon.h"
 
-#if LADON_SERVICE_ABI != 4
+#if LADON_SERVICE_ABI != 5
 #error "tasks_ladon.c was generated for another Ladon-C version: regenerate it"
 #endif
 
@@ -48,7 +48,26 @@ static int ladon__jobs_progress(int rc, const ladon_task_view *v, struct jobs__T
     return SOAP_OK;
 }
 
-/* Task count: what the runtime needs to run its five operations. */
+/* rc, after copying *pg into *r when rc is SOAP_OK. */
+static int ladon__jobs_list(int rc, struct soap *soap, const ladon_task_page *pg, struct jobs__TaskListResponse *r)
+{
+    if (rc != SOAP_OK)
+        return rc;
+    r->__sizetasks = pg->n;
+    r->tasks = NULL;
+    if (pg->n > 0 && (r->tasks = soap_malloc(soap, (size_t)pg->n * sizeof *r->tasks)) == NULL)
+        return soap_receiver_fault(soap, "out of memory", NULL);
+    for (int i = 0; i < pg->n; i++) {
+        r->tasks[i].task_id = pg->tasks[i].task_id;
+        r->tasks[i].state = (enum jobs__TaskState)pg->tasks[i].state;
+        r->tasks[i].progress = pg->tasks[i].progress;
+        r->tasks[i].starttime = pg->tasks[i].starttime;
+    }
+    r->next_page_token = (char *)pg->next_page_token;
+    return SOAP_OK;
+}
+
+/* Task count: what the runtime needs to run its six operations. */
 static int ladon__jobs_count_task_write_args(struct soap *soap, const void *ladon_args) { return soap_serialize_jobs__count(soap, ladon_args), soap_put_jobs__count(soap, ladon_args, NULL, ""); }
 static void *ladon__jobs_count_task_read_args(struct soap *soap) { return soap_get_jobs__count(soap, soap_new_jobs__count(soap, -1), NULL, NULL); }
 static void *ladon__jobs_count_task_new_result(struct soap *soap) { return soap_new_jobs__count_USCOREresultResponse(soap, -1); }
@@ -96,7 +115,13 @@ int jobs__count_USCOREwait(struct soap *soap, int task_id, double timeout, struc
     return ladon__jobs_progress(ladon_call_task_wait(ladon_call_get(soap), &ladon__jobs_count_task, task_id, timeout, &v), &v, &ladon_response->result);
 }
 
-/* Task run_job: what the runtime needs to run its five operations. */
+int jobs__count_USCORElist(struct soap *soap, int *limit, char *page_token, struct jobs__count_USCORElistResponse *ladon_response)
+{
+    ladon_task_page pg;
+    return ladon__jobs_list(ladon_call_task_list(ladon_call_get(soap), &ladon__jobs_count_task, limit, page_token, &pg), soap, &pg, &ladon_response->result);
+}
+
+/* Task run_job: what the runtime needs to run its six operations. */
 static int ladon__jobs_run_job_task_write_args(struct soap *soap, const void *ladon_args) { return soap_serialize_jobs__run_USCOREjob(soap, ladon_args), soap_put_jobs__run_USCOREjob(soap, ladon_args, NULL, ""); }
 static void *ladon__jobs_run_job_task_read_args(struct soap *soap) { return soap_get_jobs__run_USCOREjob(soap, soap_new_jobs__run_USCOREjob(soap, -1), NULL, NULL); }
 static void *ladon__jobs_run_job_task_new_result(struct soap *soap) { return soap_new_jobs__run_USCOREjob_USCOREresultResponse(soap, -1); }
@@ -143,7 +168,13 @@ int jobs__run_USCOREjob_USCOREwait(struct soap *soap, int task_id, double timeou
     return ladon__jobs_progress(ladon_call_task_wait(ladon_call_get(soap), &ladon__jobs_run_job_task, task_id, timeout, &v), &v, &ladon_response->result);
 }
 
-/* Task ping: what the runtime needs to run its five operations. */
+int jobs__run_USCOREjob_USCORElist(struct soap *soap, int *limit, char *page_token, struct jobs__run_USCOREjob_USCORElistResponse *ladon_response)
+{
+    ladon_task_page pg;
+    return ladon__jobs_list(ladon_call_task_list(ladon_call_get(soap), &ladon__jobs_run_job_task, limit, page_token, &pg), soap, &pg, &ladon_response->result);
+}
+
+/* Task ping: what the runtime needs to run its six operations. */
 static int ladon__jobs_ping_task_write_args(struct soap *soap, const void *ladon_args) { return soap_serialize_jobs__ping(soap, ladon_args), soap_put_jobs__ping(soap, ladon_args, NULL, ""); }
 static void *ladon__jobs_ping_task_read_args(struct soap *soap) { return soap_get_jobs__ping(soap, soap_new_jobs__ping(soap, -1), NULL, NULL); }
 static void *ladon__jobs_ping_task_new_result(struct soap *soap) { return soap_new_jobs__ping_USCOREresultResponse(soap, -1); }
@@ -187,6 +218,12 @@ int jobs__ping_USCOREwait(struct soap *soap, int task_id, double timeout, struct
     return ladon__jobs_progress(ladon_call_task_wait(ladon_call_get(soap), &ladon__jobs_ping_task, task_id, timeout, &v), &v, &ladon_response->result);
 }
 
+int jobs__ping_USCORElist(struct soap *soap, int *limit, char *page_token, struct jobs__ping_USCORElistResponse *ladon_response)
+{
+    ladon_task_page pg;
+    return ladon__jobs_list(ladon_call_task_list(ladon_call_get(soap), &ladon__jobs_ping_task, limit, page_token, &pg), soap, &pg, &ladon_response->result);
+}
+
 int jobs__status(struct soap *soap, struct jobs__statusResponse *ladon_response)
 {
     ladon_call *call = ladon_call_get(soap);
@@ -198,6 +235,8 @@ static const ladon_type_info ladon__jobs__type__Report;
 static const ladon_type_info ladon__jobs__type__TaskState;
 static const ladon_type_info ladon__jobs__type__TaskInfoResponse;
 static const ladon_type_info ladon__jobs__type__TaskProgressResponse;
+static const ladon_type_info ladon__jobs__type__TaskSummary;
+static const ladon_type_info ladon__jobs__type__TaskListResponse;
 
 static const ladon_member_info ladon__jobs__fields__Job[] = {
     { "name", "xsd:string", LADON_VALUE_STRING, LADON_OCCURS_ONE, NULL, "required" },
@@ -266,6 +305,32 @@ static const ladon_type_info ladon__jobs__type__TaskProgressResponse = {
     NULL, 0,
 };
 
+static const ladon_member_info ladon__jobs__fields__TaskSummary[] = {
+    { "task_id", "xsd:int", LADON_VALUE_INT, LADON_OCCURS_ONE, NULL, "The task's id." },
+    { "state", "jobs:TaskState", LADON_VALUE_ENUM, LADON_OCCURS_ONE, &ladon__jobs__type__TaskState, "Where the task is in its life: a TaskState." },
+    { "progress", "xsd:double", LADON_VALUE_DOUBLE, LADON_OCCURS_ONE, NULL, "Fraction done, 0.0 to 1.0 (as _progress answers it)." },
+    { "starttime", "xsd:double", LADON_VALUE_DOUBLE, LADON_OCCURS_ONE, NULL, "When the task was created: seconds since 1970-01-01T00:00:00Z." },
+};
+static const ladon_type_info ladon__jobs__type__TaskSummary = {
+    "TaskSummary",
+    "One task of a listing.",
+    LADON_VALUE_STRUCT,
+    ladon__jobs__fields__TaskSummary, 4,
+    NULL, 0,
+};
+
+static const ladon_member_info ladon__jobs__fields__TaskListResponse[] = {
+    { "tasks", "jobs:TaskSummary", LADON_VALUE_STRUCT, LADON_OCCURS_MANY, &ladon__jobs__type__TaskSummary, "The caller's tasks of this page, newest first." },
+    { "next_page_token", "xsd:string", LADON_VALUE_STRING, LADON_OCCURS_ONE, NULL, "Give it as page_token for the next page; empty on the last page." },
+};
+static const ladon_type_info ladon__jobs__type__TaskListResponse = {
+    "TaskListResponse",
+    "A page of the caller's own tasks of one task method.",
+    LADON_VALUE_STRUCT,
+    ladon__jobs__fields__TaskListResponse, 2,
+    NULL, 0,
+};
+
 static const ladon_member_info ladon__jobs__params__count[] = {
     { "label", "xsd:string", LADON_VALUE_STRING, LADON_OCCURS_ONE, NULL, "" },
     { "n", "xsd:int", LADON_VALUE_INT, LADON_OCCURS_ONE, NULL, "" },
@@ -311,6 +376,16 @@ static const ladon_op_info ladon__jobs__info__count_wait = {
     "Waits until a count task has ended, or for timeout seconds, then answers its TaskProgressResponse.",
     ladon__jobs__params__count_wait, 2,
     { "result", "jobs:TaskProgressResponse", LADON_VALUE_STRUCT, LADON_OCCURS_ONE, &ladon__jobs__type__TaskProgressResponse, "" },
+};
+
+static const ladon_member_info ladon__jobs__params__count_list[] = {
+    { "limit", "xsd:int", LADON_VALUE_INT, LADON_OCCURS_OPTIONAL, NULL, "Tasks on a page at most: absent or 0 for 50, at most 1000 (more is cut to 1000); negative is a fault." },
+    { "page_token", "xsd:string", LADON_VALUE_STRING, LADON_OCCURS_OPTIONAL, NULL, "The next_page_token of the page before; absent or empty for the first page." },
+};
+static const ladon_op_info ladon__jobs__info__count_list = {
+    "Lists the caller's own count tasks, newest first, a page at a time: a TaskListResponse. Needs an identity (a fault for an anonymous caller).",
+    ladon__jobs__params__count_list, 2,
+    { "result", "jobs:TaskListResponse", LADON_VALUE_STRUCT, LADON_OCCURS_ONE, &ladon__jobs__type__TaskListResponse, "" },
 };
 
 static const ladon_member_info ladon__jobs__params__run_job[] = {
@@ -359,6 +434,16 @@ static const ladon_op_info ladon__jobs__info__run_job_wait = {
     { "result", "jobs:TaskProgressResponse", LADON_VALUE_STRUCT, LADON_OCCURS_ONE, &ladon__jobs__type__TaskProgressResponse, "" },
 };
 
+static const ladon_member_info ladon__jobs__params__run_job_list[] = {
+    { "limit", "xsd:int", LADON_VALUE_INT, LADON_OCCURS_OPTIONAL, NULL, "Tasks on a page at most: absent or 0 for 50, at most 1000 (more is cut to 1000); negative is a fault." },
+    { "page_token", "xsd:string", LADON_VALUE_STRING, LADON_OCCURS_OPTIONAL, NULL, "The next_page_token of the page before; absent or empty for the first page." },
+};
+static const ladon_op_info ladon__jobs__info__run_job_list = {
+    "Lists the caller's own run_job tasks, newest first, a page at a time: a TaskListResponse. Needs an identity (a fault for an anonymous caller).",
+    ladon__jobs__params__run_job_list, 2,
+    { "result", "jobs:TaskListResponse", LADON_VALUE_STRUCT, LADON_OCCURS_ONE, &ladon__jobs__type__TaskListResponse, "" },
+};
+
 static const ladon_op_info ladon__jobs__info__ping = {
     "Operation ping. Task: returns a TaskInfoResponse at once; follow it with ping_progress or ping_wait (its task_id), stop it with ping_cancel, then call ping_result.",
     NULL, 0,
@@ -402,6 +487,16 @@ static const ladon_op_info ladon__jobs__info__ping_wait = {
     { "result", "jobs:TaskProgressResponse", LADON_VALUE_STRUCT, LADON_OCCURS_ONE, &ladon__jobs__type__TaskProgressResponse, "" },
 };
 
+static const ladon_member_info ladon__jobs__params__ping_list[] = {
+    { "limit", "xsd:int", LADON_VALUE_INT, LADON_OCCURS_OPTIONAL, NULL, "Tasks on a page at most: absent or 0 for 50, at most 1000 (more is cut to 1000); negative is a fault." },
+    { "page_token", "xsd:string", LADON_VALUE_STRING, LADON_OCCURS_OPTIONAL, NULL, "The next_page_token of the page before; absent or empty for the first page." },
+};
+static const ladon_op_info ladon__jobs__info__ping_list = {
+    "Lists the caller's own ping tasks, newest first, a page at a time: a TaskListResponse. Needs an identity (a fault for an anonymous caller).",
+    ladon__jobs__params__ping_list, 2,
+    { "result", "jobs:TaskListResponse", LADON_VALUE_STRUCT, LADON_OCCURS_ONE, &ladon__jobs__type__TaskListResponse, "" },
+};
+
 static const ladon_op_info ladon__jobs__info__status = {
     "Operation status.",
     NULL, 0,
@@ -414,6 +509,8 @@ static const ladon_type_info *const ladon__jobs_types[] = {
     &ladon__jobs__type__TaskState,
     &ladon__jobs__type__TaskInfoResponse,
     &ladon__jobs__type__TaskProgressResponse,
+    &ladon__jobs__type__TaskSummary,
+    &ladon__jobs__type__TaskListResponse,
 };
 
 static const ladon_operation ladon__jobs_operations[] = {
@@ -422,16 +519,19 @@ static const ladon_operation ladon__jobs_operations[] = {
     { "count_result", "jobs:count_result", soap_serve_jobs__count_USCOREresult, LADON_OP_TASK_RESULT, &ladon__jobs_count_task, &ladon__jobs__info__count_result },
     { "count_cancel", "jobs:count_cancel", soap_serve_jobs__count_USCOREcancel, LADON_OP_TASK_CANCEL, &ladon__jobs_count_task, &ladon__jobs__info__count_cancel },
     { "count_wait", "jobs:count_wait", soap_serve_jobs__count_USCOREwait, LADON_OP_TASK_WAIT, &ladon__jobs_count_task, &ladon__jobs__info__count_wait },
+    { "count_list", "jobs:count_list", soap_serve_jobs__count_USCORElist, LADON_OP_TASK_LIST, &ladon__jobs_count_task, &ladon__jobs__info__count_list },
     { "run_job", "jobs:run_job", soap_serve_jobs__run_USCOREjob, LADON_OP_TASK_START, &ladon__jobs_run_job_task, &ladon__jobs__info__run_job },
     { "run_job_progress", "jobs:run_job_progress", soap_serve_jobs__run_USCOREjob_USCOREprogress, LADON_OP_TASK_PROGRESS, &ladon__jobs_run_job_task, &ladon__jobs__info__run_job_progress },
     { "run_job_result", "jobs:run_job_result", soap_serve_jobs__run_USCOREjob_USCOREresult, LADON_OP_TASK_RESULT, &ladon__jobs_run_job_task, &ladon__jobs__info__run_job_result },
     { "run_job_cancel", "jobs:run_job_cancel", soap_serve_jobs__run_USCOREjob_USCOREcancel, LADON_OP_TASK_CANCEL, &ladon__jobs_run_job_task, &ladon__jobs__info__run_job_cancel },
     { "run_job_wait", "jobs:run_job_wait", soap_serve_jobs__run_USCOREjob_USCOREwait, LADON_OP_TASK_WAIT, &ladon__jobs_run_job_task, &ladon__jobs__info__run_job_wait },
+    { "run_job_list", "jobs:run_job_list", soap_serve_jobs__run_USCOREjob_USCORElist, LADON_OP_TASK_LIST, &ladon__jobs_run_job_task, &ladon__jobs__info__run_job_list },
     { "ping", "jobs:ping", soap_serve_jobs__ping, LADON_OP_TASK_START, &ladon__jobs_ping_task, &ladon__jobs__info__ping },
     { "ping_progress", "jobs:ping_progress", soap_serve_jobs__ping_USCOREprogress, LADON_OP_TASK_PROGRESS, &ladon__jobs_ping_task, &ladon__jobs__info__ping_progress },
     { "ping_result", "jobs:ping_result", soap_serve_jobs__ping_USCOREresult, LADON_OP_TASK_RESULT, &ladon__jobs_ping_task, &ladon__jobs__info__ping_result },
     { "ping_cancel", "jobs:ping_cancel", soap_serve_jobs__ping_USCOREcancel, LADON_OP_TASK_CANCEL, &ladon__jobs_ping_task, &ladon__jobs__info__ping_cancel },
     { "ping_wait", "jobs:ping_wait", soap_serve_jobs__ping_USCOREwait, LADON_OP_TASK_WAIT, &ladon__jobs_ping_task, &ladon__jobs__info__ping_wait },
+    { "ping_list", "jobs:ping_list", soap_serve_jobs__ping_USCORElist, LADON_OP_TASK_LIST, &ladon__jobs_ping_task, &ladon__jobs__info__ping_list },
     { "status", "jobs:status", soap_serve_jobs__status, LADON_OP_METHOD, NULL, &ladon__jobs__info__status },
 };
 
@@ -519,6 +619,34 @@ static const char ladon__jobs_wsdl_head[] =
     "        </element>\n"
     "      </sequence>\n"
     "    </complexType>\n"
+    "    <complexType name=\"TaskSummary\">\n"
+    "      <annotation><documentation>One task of a listing.</documentation></annotation>\n"
+    "      <sequence>\n"
+    "        <element name=\"task_id\" type=\"xsd:int\" minOccurs=\"1\" maxOccurs=\"1\">\n"
+    "          <annotation><documentation>The task's id.</documentation></annotation>\n"
+    "        </element>\n"
+    "        <element name=\"state\" type=\"jobs:TaskState\" minOccurs=\"1\" maxOccurs=\"1\">\n"
+    "          <annotation><documentation>Where the task is in its life: a TaskState.</documentation></annotation>\n"
+    "        </element>\n"
+    "        <element name=\"progress\" type=\"xsd:double\" minOccurs=\"1\" maxOccurs=\"1\">\n"
+    "          <annotation><documentation>Fraction done, 0.0 to 1.0 (as _progress answers it).</documentation></annotation>\n"
+    "        </element>\n"
+    "        <element name=\"starttime\" type=\"xsd:double\" minOccurs=\"1\" maxOccurs=\"1\">\n"
+    "          <annotation><documentation>When the task was created: seconds since 1970-01-01T00:00:00Z.</documentation></annotation>\n"
+    "        </element>\n"
+    "      </sequence>\n"
+    "    </complexType>\n"
+    "    <complexType name=\"TaskListResponse\">\n"
+    "      <annotation><documentation>A page of the caller's own tasks of one task method.</documentation></annotation>\n"
+    "      <sequence>\n"
+    "        <element name=\"tasks\" type=\"jobs:TaskSummary\" minOccurs=\"0\" maxOccurs=\"unbounded\">\n"
+    "          <annotation><documentation>The caller's tasks of this page, newest first.</documentation></annotation>\n"
+    "        </element>\n"
+    "        <element name=\"next_page_token\" type=\"xsd:string\" minOccurs=\"1\" maxOccurs=\"1\">\n"
+    "          <annotation><documentation>Give it as page_token for the next page; empty on the last page.</documentation></annotation>\n"
+    "        </element>\n"
+    "      </sequence>\n"
+    "    </complexType>\n"
     "    <element name=\"count\">\n"
     "      <complexType>\n"
     "        <sequence>\n"
@@ -594,6 +722,24 @@ static const char ladon__jobs_wsdl_head[] =
     "    <complexType name=\"count_waitResponse\">\n"
     "      <sequence>\n"
     "        <element name=\"result\" type=\"jobs:TaskProgressResponse\" minOccurs=\"1\" maxOccurs=\"1\"/>\n"
+    "      </sequence>\n"
+    "    </complexType>\n"
+    "    <element name=\"count_list\">\n"
+    "      <complexType>\n"
+    "        <sequence>\n"
+    "          <element name=\"limit\" type=\"xsd:int\" minOccurs=\"0\" maxOccurs=\"1\">\n"
+    "            <annotation><documentation>Tasks on a page at most: absent or 0 for 50, at most 1000 (more is cut to 1000); negative is a fault.</documentation></annotation>\n"
+    "          </element>\n"
+    "          <element name=\"page_token\" type=\"xsd:string\" minOccurs=\"0\" maxOccurs=\"1\">\n"
+    "            <annotation><documentation>The next_page_token of the page before; absent or empty for the first page.</documentation></annotation>\n"
+    "          </element>\n"
+    "        </sequence>\n"
+    "      </complexType>\n"
+    "    </element>\n"
+    "    <element name=\"count_listResponse\" type=\"jobs:count_listResponse\"/>\n"
+    "    <complexType name=\"count_listResponse\">\n"
+    "      <sequence>\n"
+    "        <element name=\"result\" type=\"jobs:TaskListResponse\" minOccurs=\"1\" maxOccurs=\"1\"/>\n"
     "      </sequence>\n"
     "    </complexType>\n"
     "    <element name=\"run_job\">\n"
@@ -672,6 +818,24 @@ static const char ladon__jobs_wsdl_head[] =
     "        <element name=\"result\" type=\"jobs:TaskProgressResponse\" minOccurs=\"1\" maxOccurs=\"1\"/>\n"
     "      </sequence>\n"
     "    </complexType>\n"
+    "    <element name=\"run_job_list\">\n"
+    "      <complexType>\n"
+    "        <sequence>\n"
+    "          <element name=\"limit\" type=\"xsd:int\" minOccurs=\"0\" maxOccurs=\"1\">\n"
+    "            <annotation><documentation>Tasks on a page at most: absent or 0 for 50, at most 1000 (more is cut to 1000); negative is a fault.</documentation></annotation>\n"
+    "          </element>\n"
+    "          <element name=\"page_token\" type=\"xsd:string\" minOccurs=\"0\" maxOccurs=\"1\">\n"
+    "            <annotation><documentation>The next_page_token of the page before; absent or empty for the first page.</documentation></annotation>\n"
+    "          </element>\n"
+    "        </sequence>\n"
+    "      </complexType>\n"
+    "    </element>\n"
+    "    <element name=\"run_job_listResponse\" type=\"jobs:run_job_listResponse\"/>\n"
+    "    <complexType name=\"run_job_listResponse\">\n"
+    "      <sequence>\n"
+    "        <element name=\"result\" type=\"jobs:TaskListResponse\" minOccurs=\"1\" maxOccurs=\"1\"/>\n"
+    "      </sequence>\n"
+    "    </complexType>\n"
     "    <element name=\"ping\">\n"
     "      <complexType>\n"
     "        <sequence/>\n"
@@ -746,6 +910,24 @@ static const char ladon__jobs_wsdl_head[] =
     "        <element name=\"result\" type=\"jobs:TaskProgressResponse\" minOccurs=\"1\" maxOccurs=\"1\"/>\n"
     "      </sequence>\n"
     "    </complexType>\n"
+    "    <element name=\"ping_list\">\n"
+    "      <complexType>\n"
+    "        <sequence>\n"
+    "          <element name=\"limit\" type=\"xsd:int\" minOccurs=\"0\" maxOccurs=\"1\">\n"
+    "            <annotation><documentation>Tasks on a page at most: absent or 0 for 50, at most 1000 (more is cut to 1000); negative is a fault.</documentation></annotation>\n"
+    "          </element>\n"
+    "          <element name=\"page_token\" type=\"xsd:string\" minOccurs=\"0\" maxOccurs=\"1\">\n"
+    "            <annotation><documentation>The next_page_token of the page before; absent or empty for the first page.</documentation></annotation>\n"
+    "          </element>\n"
+    "        </sequence>\n"
+    "      </complexType>\n"
+    "    </element>\n"
+    "    <element name=\"ping_listResponse\" type=\"jobs:ping_listResponse\"/>\n"
+    "    <complexType name=\"ping_listResponse\">\n"
+    "      <sequence>\n"
+    "        <element name=\"result\" type=\"jobs:TaskListResponse\" minOccurs=\"1\" maxOccurs=\"1\"/>\n"
+    "      </sequence>\n"
+    "    </complexType>\n"
     "    <element name=\"status\">\n"
     "      <complexType>\n"
     "        <sequence/>\n"
@@ -800,6 +982,14 @@ static const char ladon__jobs_wsdl_head[] =
     "  <part name=\"parameters\" element=\"jobs:count_waitResponse\"/>\n"
     "</message>\n"
     "\n"
+    "<message name=\"count_list\">\n"
+    "  <part name=\"parameters\" element=\"jobs:count_list\"/>\n"
+    "</message>\n"
+    "\n"
+    "<message name=\"count_listResponse\">\n"
+    "  <part name=\"parameters\" element=\"jobs:count_listResponse\"/>\n"
+    "</message>\n"
+    "\n"
     "<message name=\"run_job\">\n"
     "  <part name=\"parameters\" element=\"jobs:run_job\"/>\n"
     "</message>\n"
@@ -838,6 +1028,14 @@ static const char ladon__jobs_wsdl_head[] =
     "\n"
     "<message name=\"run_job_waitResponse\">\n"
     "  <part name=\"parameters\" element=\"jobs:run_job_waitResponse\"/>\n"
+    "</message>\n"
+    "\n"
+    "<message name=\"run_job_list\">\n"
+    "  <part name=\"parameters\" element=\"jobs:run_job_list\"/>\n"
+    "</message>\n"
+    "\n"
+    "<message name=\"run_job_listResponse\">\n"
+    "  <part name=\"parameters\" element=\"jobs:run_job_listResponse\"/>\n"
     "</message>\n"
     "\n"
     "<message name=\"ping\">\n"
@@ -880,6 +1078,14 @@ static const char ladon__jobs_wsdl_head[] =
     "  <part name=\"parameters\" element=\"jobs:ping_waitResponse\"/>\n"
     "</message>\n"
     "\n"
+    "<message name=\"ping_list\">\n"
+    "  <part name=\"parameters\" element=\"jobs:ping_list\"/>\n"
+    "</message>\n"
+    "\n"
+    "<message name=\"ping_listResponse\">\n"
+    "  <part name=\"parameters\" element=\"jobs:ping_listResponse\"/>\n"
+    "</message>\n"
+    "\n"
     "<message name=\"status\">\n"
     "  <part name=\"parameters\" element=\"jobs:status\"/>\n"
     "</message>\n"
@@ -914,6 +1120,11 @@ static const char ladon__jobs_wsdl_head[] =
     "    <input message=\"tns:count_wait\"/>\n"
     "    <output message=\"tns:count_waitResponse\"/>\n"
     "  </operation>\n"
+    "  <operation name=\"count_list\">\n"
+    "    <documentation>Lists the caller's own count tasks, newest first, a page at a time: a TaskListResponse. Needs an identity (a fault for an anonymous caller).</documentation>\n"
+    "    <input message=\"tns:count_list\"/>\n"
+    "    <output message=\"tns:count_listResponse\"/>\n"
+    "  </operation>\n"
     "  <operation name=\"run_job\">\n"
     "    <documentation>Operation run_job. Task: returns a TaskInfoResponse at once; follow it with run_job_progress or run_job_wait (its task_id), stop it with run_job_cancel, then call run_job_result.</documentation>\n"
     "    <input message=\"tns:run_job\"/>\n"
@@ -939,6 +1150,11 @@ static const char ladon__jobs_wsdl_head[] =
     "    <input message=\"tns:run_job_wait\"/>\n"
     "    <output message=\"tns:run_job_waitResponse\"/>\n"
     "  </operation>\n"
+    "  <operation name=\"run_job_list\">\n"
+    "    <documentation>Lists the caller's own run_job tasks, newest first, a page at a time: a TaskListResponse. Needs an identity (a fault for an anonymous caller).</documentation>\n"
+    "    <input message=\"tns:run_job_list\"/>\n"
+    "    <output message=\"tns:run_job_listResponse\"/>\n"
+    "  </operation>\n"
     "  <operation name=\"ping\">\n"
     "    <documentation>Operation ping. Task: returns a TaskInfoResponse at once; follow it with ping_progress or ping_wait (its task_id), stop it with ping_cancel, then call ping_result.</documentation>\n"
     "    <input message=\"tns:ping\"/>\n"
@@ -963,6 +1179,11 @@ static const char ladon__jobs_wsdl_head[] =
     "    <documentation>Waits until a ping task has ended, or for timeout seconds, then answers its TaskProgressResponse.</documentation>\n"
     "    <input message=\"tns:ping_wait\"/>\n"
     "    <output message=\"tns:ping_waitResponse\"/>\n"
+    "  </operation>\n"
+    "  <operation name=\"ping_list\">\n"
+    "    <documentation>Lists the caller's own ping tasks, newest first, a page at a time: a TaskListResponse. Needs an identity (a fault for an anonymous caller).</documentation>\n"
+    "    <input message=\"tns:ping_list\"/>\n"
+    "    <output message=\"tns:ping_listResponse\"/>\n"
     "  </operation>\n"
     "  <operation name=\"status\">\n"
     "    <documentation>Operation status.</documentation>\n"
@@ -1018,6 +1239,15 @@ static const char ladon__jobs_wsdl_head[] =
     "      <SOAP:body use=\"literal\" parts=\"parameters\"/>\n"
     "    </output>\n"
     "  </operation>\n"
+    "  <operation name=\"count_list\">\n"
+    "    <SOAP:operation soapAction=\"\"/>\n"
+    "    <input>\n"
+    "      <SOAP:body use=\"literal\" parts=\"parameters\"/>\n"
+    "    </input>\n"
+    "    <output>\n"
+    "      <SOAP:body use=\"literal\" parts=\"parameters\"/>\n"
+    "    </output>\n"
+    "  </operation>\n"
     "  <operation name=\"run_job\">\n"
     "    <SOAP:operation soapAction=\"\"/>\n"
     "    <input>\n"
@@ -1055,6 +1285,15 @@ static const char ladon__jobs_wsdl_head[] =
     "    </output>\n"
     "  </operation>\n"
     "  <operation name=\"run_job_wait\">\n"
+    "    <SOAP:operation soapAction=\"\"/>\n"
+    "    <input>\n"
+    "      <SOAP:body use=\"literal\" parts=\"parameters\"/>\n"
+    "    </input>\n"
+    "    <output>\n"
+    "      <SOAP:body use=\"literal\" parts=\"parameters\"/>\n"
+    "    </output>\n"
+    "  </operation>\n"
+    "  <operation name=\"run_job_list\">\n"
     "    <SOAP:operation soapAction=\"\"/>\n"
     "    <input>\n"
     "      <SOAP:body use=\"literal\" parts=\"parameters\"/>\n"
@@ -1108,6 +1347,15 @@ static const char ladon__jobs_wsdl_head[] =
     "      <SOAP:body use=\"literal\" parts=\"parameters\"/>\n"
     "    </output>\n"
     "  </operation>\n"
+    "  <operation name=\"ping_list\">\n"
+    "    <SOAP:operation soapAction=\"\"/>\n"
+    "    <input>\n"
+    "      <SOAP:body use=\"literal\" parts=\"parameters\"/>\n"
+    "    </input>\n"
+    "    <output>\n"
+    "      <SOAP:body use=\"literal\" parts=\"parameters\"/>\n"
+    "    </output>\n"
+    "  </operation>\n"
     "  <operation name=\"status\">\n"
     "    <SOAP:operation soapAction=\"\"/>\n"
     "    <input>\n"
@@ -1139,10 +1387,10 @@ static const ladon_service ladon__jobs_service = {
     ladon__jobs_wsdl_head,
     ladon__jobs_wsdl_tail,
     ladon__jobs_operations,
-    16,
+    19,
     namespaces,
     ladon__jobs_types,
-    5,
+    7,
 };
 
 static const ladon_service *const ladon__services[] = {
