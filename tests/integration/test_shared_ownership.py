@@ -172,6 +172,22 @@ def part_isolation(checks, a, b, ctx):
     checks.equal("1: bob's own task is his", bob_b.taskExample_result(task_id=bob_k1), counter)
 
 
+def doc_example(checks, srv, want_ids):
+    """docs/tasks.md's m_list example, run as it is shown, lists exactly alice's tasks."""
+    with open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "docs",
+                           "tasks.md"), encoding="utf-8") as f:
+        text = f.read()
+    section = text[text.index("## Ownership and m_list"):]
+    code = section[section.index("```python\n") + 10:section.index("```\n", section.index("```python"))]
+    printed = []
+    env = {"requests": requests, "zeep": zeep, "Transport": Transport,
+           "wsdl": srv.wsdl_url("TaskService"),
+           "print": lambda *a: printed.append(a)}
+    exec(compile(code, "docs/tasks.md (m_list example)", "exec"), env)  # noqa: S102
+    checks.equal("2: docs/tasks.md's m_list example prints alice's tasks, newest first",
+                 [a[0] for a in printed], want_ids)
+
+
 def part_list(checks, a, b, ctx):
     anon_b, bob_b, alice_b = svc(b), svc(b, "bob"), svc(b, "alice")
     checks.equal("2: anonymous m_list: Client fault", fault_of(anon_b.taskExample_list),
@@ -215,6 +231,7 @@ def part_list(checks, a, b, ctx):
               all(t.state in ("queued", "running", "done", "failed", "cancelled") for t in got))
     checks.ok("2: bob's and the anonymous task are not in alice's list",
               not (set(got_ids) & set(ctx["bob"])))
+    doc_example(checks, b, got_ids)
 
     first, tok = page(alice_b)
     checks.equal("2: without limit a page holds 50", len(first), 50)
