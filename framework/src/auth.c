@@ -156,6 +156,7 @@ static bool check_basic(ladon__auth *a, const char *head, size_t head_len, const
     ok = ladon__bcrypt_verify(known ? hash : dummy_hash, password, plen) && known;
     atomic_fetch_sub(&a->verifying, 1);
     explicit_bzero(password, sizeof password);
+    explicit_bzero(hash, sizeof hash);
     if (ok) {
         ladon__authcache_put(&a->cache, tag, gen, now_ms);
         memcpy(ans->user, user, strlen(user) + 1);

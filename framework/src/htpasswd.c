@@ -30,6 +30,8 @@ void ladon__htpasswd_free(ladon__htpasswd *h)
         return;
     for (size_t i = 0; i < h->n; i++)
         free(h->e[i].user);
+    if (h->e != NULL) /* the hashes: not left in freed memory */
+        explicit_bzero(h->e, h->n * sizeof *h->e);
     free(h->e);
     free(h);
 }
@@ -88,12 +90,18 @@ static int add_line(ladon__htpasswd *h, const char *line, size_t n, const char *
     if ((*why = bcrypt_refusal(colon + 1, hlen)) != NULL)
         return -1;
     if (h->n == h->cap) {
+        /* not realloc: the old array's hashes are wiped, not left behind */
         size_t cap = h->cap ? h->cap * 2 : 16;
-        entry *e = realloc(h->e, cap * sizeof *e);
+        entry *e = malloc(cap * sizeof *e);
         if (e == NULL) {
             *why = "out of memory";
             return -1;
         }
+        if (h->n > 0) {
+            memcpy(e, h->e, h->n * sizeof *e);
+            explicit_bzero(h->e, h->n * sizeof *e);
+        }
+        free(h->e);
         h->e = e;
         h->cap = cap;
     }
