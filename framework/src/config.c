@@ -92,7 +92,7 @@ static const struct opt opts[] = {
     {"--trusted-user-header", "LADON_TRUSTED_USER_HEADER", OPT_HEADER_NAME,
      OFF(trusted_user_header), 1, 63, "NAME",
      "header naming the authenticated user, believed from --trusted-proxy peers only "
-     "(default X-Remote-User)"},
+     "(default X-Remote-User; none: no such header)"},
     {"--auth-file", "LADON_AUTH_FILE", OPT_FILE, OFF(auth_file), 1, 1023, "FILE",
      "htpasswd file (bcrypt entries, htpasswd -B) for HTTP Basic; reloaded on SIGHUP"},
     {"--auth-realm", "LADON_AUTH_REALM", OPT_REALM, OFF(auth_realm), 1, 127, "REALM",
@@ -526,6 +526,11 @@ static int apply(ladon_config *cfg, const struct opt *o, const char *name, const
     case OPT_HEADER_NAME:
     case OPT_REALM: {
         size_t n = strlen(v);
+        if (o->type == OPT_HEADER_NAME && strcmp(v, "none") == 0) {
+            /* no user header at all: identities from --auth-file only */
+            *((char *)cfg + o->offset) = '\0';
+            return 0;
+        }
         if (n < o->min || n > o->max)
             return fail(err, errlen, "%s: invalid value '%s' (expected %llu..%llu bytes)", name,
                         v, (unsigned long long)o->min, (unsigned long long)o->max);

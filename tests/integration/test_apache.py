@@ -321,6 +321,8 @@ def part_single(checks, binary, doc, modules, doc_args, mc_port, root):
         checks.run("single: WSDLs", lambda: check_wsdls(checks, apache, "single"))
         checks.run("single: zeep", lambda: check_zeep_add(checks, apache, "single"))
         checks.run("single: browser pages", lambda: check_browser_pages(checks, apache, "single"))
+        checks.run("single: forged X-Remote-User",
+                   lambda: check_forged_user(checks, apache, backend.port, "single"))
         checks.ok("single: the backend logged the calls with the client's address",
                   len(wait_log(backend, r" info  127\.0\.0\.1 POST /Calculator add 200 ", count=2)) >= 2,
                   backend.output()[-2000:])
@@ -328,6 +330,27 @@ def part_single(checks, binary, doc, modules, doc_args, mc_port, root):
         if apache is not None:
             checks.ok("single: Apache stops on SIGTERM to its PID", apache.stop() == 0)
         checks.server_stopped(backend)
+
+
+def check_forged_user(checks, apache, backend_port, label):
+    """A client's own X-Remote-User does not pass the documented site (RequestHeader unset
+    ... early): a task started through Apache with X-Remote-User: alice is anonymous, so an
+    anonymous poll sent to the backend directly sees it (were it alice's, the poll would be
+    answered as an unknown id)."""
+    start = envelope('<t:taskExample xmlns:t="urn:ladon:examples:tasks"><session_id>forged'
+                     '</session_id><counter>1</counter></t:taskExample>')
+    status, _, body = request(apache.port, "POST", "/soap/TaskService", start,
+                              dict(SOAP_HEADERS, **{"X-Remote-User": "alice"}))
+    m = re.search(rb"<task_id>(\d+)</task_id>", body)
+    checks.ok("%s: a start with a forged X-Remote-User through Apache answers a task id"
+              % label, status == 200 and m is not None, body[:500])
+    if m is None:
+        return
+    poll = envelope('<t:taskExample_progress xmlns:t="urn:ladon:examples:tasks"><task_id>%s'
+                    '</task_id></t:taskExample_progress>' % m.group(1).decode())
+    p_status, _, p_body = request(backend_port, "POST", "/TaskService", poll, SOAP_HEADERS)
+    checks.ok("%s: the task is not alice's: an anonymous poll at the backend sees it" % label,
+              p_status == 200 and b"<progress>" in p_body, p_body[:500])
 
 
 def check_forged_through_apache(checks, apache):
@@ -449,6 +472,8 @@ def part_balancer(checks, binary, doc, modules, doc_args, mc_port, root):
         checks.ok("balancer: Apache started with the site-balancer block of the docs", True)
         checks.run("balancer: WSDLs", lambda: check_wsdls(checks, apache, "balancer"))
         checks.run("balancer: forged headers", lambda: check_forged_through_apache(checks, apache))
+        checks.run("balancer: forged X-Remote-User",
+                   lambda: check_forged_user(checks, apache, backends[0].port, "balancer"))
         checks.run("balancer: zeep add", lambda: check_zeep_add(checks, apache, "balancer"))
         if mc_port is None:
             checks.ok("balancer: taskExample polled over both backends needs the memcached "

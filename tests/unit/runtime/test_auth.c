@@ -137,6 +137,16 @@ static void test_header_name(void)
     char *bad[] = {"prog", "--trusted-user-header", "X Remote", NULL};
     CU_ASSERT_EQUAL(ladon_config_parse(&cfg, 3, bad, err, sizeof err), LADON_EINVAL);
     CU_ASSERT_PTR_NOT_NULL(strstr(err, "--trusted-user-header"));
+    /* none: no header names a user, not even from a trusted proxy */
+    char *none[] = {"prog", "--trusted-user-header", "none", NULL};
+    CU_ASSERT_EQUAL_FATAL(ladon_config_parse(&cfg, 3, none, err, sizeof err), 0);
+    CU_ASSERT_STRING_EQUAL(cfg.trusted_user_header, "");
+    CU_ASSERT_EQUAL_FATAL(ladon__auth_init(&a, &cfg, err, sizeof err), 0);
+    identify(&a, "POST /Test HTTP/1.1\r\nX-Remote-User: alice\r\nnone: bob\r\n\r\n", true,
+             true, &ans);
+    CU_ASSERT_EQUAL(ans.status, 0);
+    CU_ASSERT_STRING_EQUAL(ans.user, "");
+    ladon__auth_destroy(&a);
 }
 
 static void test_required(void)
