@@ -27,6 +27,7 @@ usage: /usr/bin/python3 test_ladon_call.py LADON_EXAMPLES LADON_CALL PLAIN_GSOAP
 
 import base64
 import fcntl
+import http.server
 import json
 import os
 import re
@@ -41,6 +42,7 @@ import tempfile
 import termios
 import threading
 import time
+import urllib.request
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
@@ -718,8 +720,69 @@ def basic_auth_in(tmp):
             close()
         checks.ok("the password on the command line is blanked out of it",
                   b"alice" in cmdline and ALICE_PW.encode() not in cmdline, repr(cmdline))
+        wsdl_elsewhere(calc)
     finally:
         checks.server_stopped(srv)
+
+
+def wsdl_elsewhere(calc):
+    """--user goes to the URL given and --endpoint only, never to a host a WSDL names: a WSDL
+    served by one server (the URL given) whose soap:address is another one."""
+    req = urllib.request.Request(calc + "?wsdl", headers={"Authorization": "Basic " +
+                                 base64.b64encode(("alice:" + ALICE_PW).encode()).decode()})
+    wsdl = urllib.request.urlopen(req, timeout=30).read()
+    seen = {}
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+        def answer(self, status, body, ctype):
+            seen.setdefault(self.server.server_port, []).append(
+                self.headers.get("Authorization"))
+            self.send_response(status)
+            self.send_header("Content-Type", ctype)
+            self.send_header("Content-Length", str(len(body)))
+            if status == 401:
+                self.send_header("WWW-Authenticate", 'Basic realm="x"')
+            self.end_headers()
+            self.wfile.write(body)
+
+        def do_GET(self):
+            self.answer(200, self.server.wsdl, "text/xml")
+
+        def do_POST(self):
+            self.rfile.read(int(self.headers.get("Content-Length", "0")))
+            self.answer(401, b"no\n", "text/plain")
+
+    servers = [http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler) for _ in range(2)]
+    other = servers[1].server_port
+    servers[0].wsdl = re.sub(rb'location="[^"]*"', b'location="http://127.0.0.1:%d/Calculator"'
+                             % other, wsdl)
+    servers[1].wsdl = b""
+    threads = [threading.Thread(target=x.serve_forever, daemon=True) for x in servers]
+    for t in threads:
+        t.start()
+    try:
+        given = "http://127.0.0.1:%d/Calculator?wsdl" % servers[0].server_port
+        expect("a WSDL naming another host: the call goes there without credentials",
+               ["-u", "alice:" + ALICE_PW, given, "add", "a=2", "b=3"], 3,
+               err="--user goes only to the URL given and --endpoint")
+    finally:
+        for x in servers:
+            x.shutdown()
+            x.server_close()
+    checks.ok("the server of the URL given got the credentials",
+              seen.get(servers[0].server_port, [None])[0] is not None, repr(seen))
+    checks.equal("the host the WSDL names got none", seen.get(other), [None])
+    # --endpoint is the user's own choice: the credentials go there
+    path = os.path.join(tempfile.mkdtemp(), "Calculator.wsdl")
+    with open(path, "wb") as f:
+        f.write(servers[0].wsdl)
+    expect("a WSDL file with --endpoint: the credentials go to the endpoint",
+           ["-u", "alice:" + ALICE_PW, path, "--endpoint", calc, "add", "a=2", "b=3"], 0,
+           out="result: 5")
+    shutil.rmtree(os.path.dirname(path), ignore_errors=True)
 
 
 def main():

@@ -24,9 +24,57 @@ struct lc_http {
     int verbose;
     volatile sig_atomic_t *interrupt;
     int too_big, nomem;
-    bool has_user;
+    bool has_user, sent_user;
+    char *user, *password;   /* malloc'ed copies (--user), or NULL */
+    char *origins[2];        /* "scheme://host:port" the credentials go to */
+    size_t n_origins;
     char errbuf[CURL_ERROR_SIZE];
 };
+
+/* "scheme://host:port" of url (lower case, default port filled in), malloc'ed; NULL when
+ * url has no host (a file name) or on error. */
+static char *origin_of(const char *url)
+{
+    CURLU *u = curl_url();
+    char *scheme = NULL, *host = NULL, *port = NULL, *out = NULL;
+    if (u == NULL)
+        return NULL;
+    if (curl_url_set(u, CURLUPART_URL, url, 0) == CURLUE_OK &&
+        curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) == CURLUE_OK &&
+        curl_url_get(u, CURLUPART_HOST, &host, 0) == CURLUE_OK &&
+        curl_url_get(u, CURLUPART_PORT, &port, CURLU_DEFAULT_PORT) == CURLUE_OK) {
+        size_t n = strlen(scheme) + strlen(host) + strlen(port) + sizeof "://:";
+        if ((out = malloc(n)) != NULL) {
+            snprintf(out, n, "%s://%s:%s", scheme, host, port);
+            for (char *q = out; *q != '\0'; q++)
+                if (*q >= 'A' && *q <= 'Z')
+                    *q = (char)(*q - 'A' + 'a');
+        }
+    }
+    curl_free(scheme);
+    curl_free(host);
+    curl_free(port);
+    curl_url_cleanup(u);
+    return out;
+}
+
+/* Sets or clears the credentials for a request to url. */
+static int credentials_for(lc_http *h, const char *url)
+{
+    bool send = false;
+    if (h->has_user) {
+        char *o = origin_of(url);
+        for (size_t i = 0; o != NULL && i < h->n_origins; i++)
+            send = send || strcmp(o, h->origins[i]) == 0;
+        free(o);
+    }
+    if (curl_easy_setopt(h->curl, CURLOPT_HTTPAUTH, (long)CURLAUTH_BASIC) != CURLE_OK ||
+        curl_easy_setopt(h->curl, CURLOPT_USERNAME, send ? h->user : NULL) != CURLE_OK ||
+        curl_easy_setopt(h->curl, CURLOPT_PASSWORD, send ? h->password : NULL) != CURLE_OK)
+        return -1;
+    h->sent_user = send;
+    return 0;
+}
 
 void lc_buf_free(lc_buf *b)
 {
@@ -112,6 +160,19 @@ static int on_debug(CURL *c, curl_infotype type, char *data, size_t size, void *
 }
 
 
+static void forget_credentials(lc_http *h)
+{
+    if (h->password != NULL)
+        explicit_bzero(h->password, strlen(h->password));
+    free(h->user);
+    free(h->password);
+    for (size_t i = 0; i < h->n_origins; i++)
+        free(h->origins[i]);
+    h->user = h->password = NULL;
+    h->n_origins = 0;
+    h->has_user = false;
+}
+
 lc_http *lc_http_new(long timeout_ms, long connect_timeout_ms, int verbose, lc_err *err)
 {
     lc_http *h = calloc(1, sizeof *h);
@@ -135,16 +196,23 @@ void lc_http_free(lc_http *h)
     if (h == NULL)
         return;
     curl_easy_cleanup(h->curl);
+    forget_credentials(h);
     free(h);
 }
 
-int lc_http_set_basic_auth(lc_http *h, const char *user, const char *password, lc_err *err)
+int lc_http_set_basic_auth(lc_http *h, const char *user, const char *password,
+                           const char *const *origins, size_t n, lc_err *err)
 {
-    /* libcurl copies the strings */
-    if (curl_easy_setopt(h->curl, CURLOPT_HTTPAUTH, (long)CURLAUTH_BASIC) != CURLE_OK ||
-        curl_easy_setopt(h->curl, CURLOPT_USERNAME, user) != CURLE_OK ||
-        curl_easy_setopt(h->curl, CURLOPT_PASSWORD, password) != CURLE_OK)
-        return lc_err_set(err, LC_EXIT_TRANSPORT, "libcurl does not take the credentials");
+    forget_credentials(h);
+    if ((h->user = strdup(user)) == NULL || (h->password = strdup(password)) == NULL) {
+        forget_credentials(h);
+        return lc_err_nomem(err);
+    }
+    for (size_t i = 0; i < n && h->n_origins < sizeof h->origins / sizeof h->origins[0]; i++) {
+        char *o = origins[i] != NULL ? origin_of(origins[i]) : NULL;
+        if (o != NULL)
+            h->origins[h->n_origins++] = o;
+    }
     h->has_user = true;
     return 0;
 }
@@ -189,7 +257,8 @@ static int perform(lc_http *h, const char *url, bool show, lc_buf *out, long *st
         curl_easy_setopt(c, CURLOPT_USERAGENT, "ladon-call/" LC_VERSION) != CURLE_OK ||
         curl_easy_setopt(c, CURLOPT_ERRORBUFFER, h->errbuf) != CURLE_OK ||
         curl_easy_setopt(c, CURLOPT_DEBUGFUNCTION, on_debug) != CURLE_OK ||
-        curl_easy_setopt(c, CURLOPT_VERBOSE, h->verbose ? 1L : 0L) != CURLE_OK)
+        curl_easy_setopt(c, CURLOPT_VERBOSE, h->verbose ? 1L : 0L) != CURLE_OK ||
+        credentials_for(h, url) != 0)
         return lc_err_set(err, LC_EXIT_TRANSPORT, "%s: libcurl does not take the options",
                           url);
     CURLcode rc = curl_easy_perform(c);
@@ -210,8 +279,10 @@ static int perform(lc_http *h, const char *url, bool show, lc_buf *out, long *st
         *status = 0;
     if (*status == 401)
         return lc_err_set(err, LC_EXIT_TRANSPORT, "%s: HTTP 401: %s", url,
-                          h->has_user ? "the server refused the user name or password"
-                                      : "the server needs a user name and password (--user)");
+                          h->sent_user ? "the server refused the user name or password"
+                          : h->has_user ? "the server needs a user name and password, and --user "
+                                          "goes only to the URL given and --endpoint"
+                                        : "the server needs a user name and password (--user)");
     if (out->data == NULL) { /* an empty body: still a string */
         if ((out->data = malloc(1)) == NULL)
             return lc_err_nomem(err);

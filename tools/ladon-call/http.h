@@ -28,10 +28,13 @@ lc_http *lc_http_new(long timeout_ms, long connect_timeout_ms, int verbose, lc_e
 void lc_http_free(lc_http *h);
 /* While *flag is non-zero a transfer stops (LC_EXIT_INTERRUPTED); NULL: never. */
 void lc_http_set_interrupt(lc_http *h, volatile sig_atomic_t *flag);
-/* Sends HTTP Basic credentials with every request from now on (to the URL's host only:
- * libcurl drops them on a redirect elsewhere).  Copies both; 0, or -1 with err set.  With
- * credentials set, -v shows the Authorization header as "(hidden)". */
-int lc_http_set_basic_auth(lc_http *h, const char *user, const char *password, lc_err *err);
+/* Sends HTTP Basic credentials with the requests to the origins (scheme, host, port) of
+ * the URLs in origins[0..n) (NULL entries and URLs without a host, such as a file name, are
+ * skipped): the URL and --endpoint the user gave, never a host a WSDL or a redirect names.
+ * Copies everything; 0, or -1 with err set.  With credentials set, -v shows the
+ * Authorization header as "(hidden)". */
+int lc_http_set_basic_auth(lc_http *h, const char *user, const char *password,
+                           const char *const *origins, size_t n, lc_err *err);
 /* For the next transfers: a whole-request limit of timeout_ms (0: the client's own). */
 void lc_http_set_timeout(lc_http *h, long timeout_ms);
 long lc_http_timeout(const lc_http *h);

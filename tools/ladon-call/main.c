@@ -269,7 +269,9 @@ static int run(const options *o, int argc, char **argv, lc_err *err)
     lc_wsdl **w;
     size_t nw;
     if (h == NULL ||
-        (o->user != NULL && lc_http_set_basic_auth(h, o->user, o->password, err) != 0) ||
+        (o->user != NULL &&
+         lc_http_set_basic_auth(h, o->user, o->password, (const char *const[]){url, o->endpoint},
+                                2, err) != 0) ||
         lc_discover(h, a, url, &w, &nw, err) != 0)
         goto done;
     lc_client c = {.http = h, .endpoint = o->endpoint};
