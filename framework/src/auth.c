@@ -138,13 +138,16 @@ static bool check_basic(ladon__auth *a, const char *head, size_t head_len, const
         memcpy(ans->user, user, strlen(user) + 1);
         return true;
     }
-    if (ladon__probe_blocked(&a->failures, client, now_ms)) {
+    /* the attempt is counted before bcrypt runs, so that parallel
+     * connections of one client get no more guesses than one would */
+    if (!ladon__probe_reserve(&a->failures, client, now_ms)) {
         explicit_bzero(password, sizeof password);
         refuse(a, ans, 429, "too many failed logins: try again later\n");
         return false;
     }
     if (atomic_fetch_add(&a->verifying, 1) >= a->max_verifying) {
         atomic_fetch_sub(&a->verifying, 1);
+        ladon__probe_release(&a->failures, client, now_ms);
         explicit_bzero(password, sizeof password);
         refuse(a, ans, 503, "authentication busy: try again\n");
         return false;
@@ -155,6 +158,7 @@ static bool check_basic(ladon__auth *a, const char *head, size_t head_len, const
     pthread_mutex_unlock(&a->mu);
     ok = ladon__bcrypt_verify(known ? hash : dummy_hash, password, plen) && known;
     atomic_fetch_sub(&a->verifying, 1);
+    ladon__probe_release(&a->failures, client, now_ms);
     explicit_bzero(password, sizeof password);
     explicit_bzero(hash, sizeof hash);
     if (ok) {

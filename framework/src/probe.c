@@ -151,3 +151,46 @@ bool ladon__probe_unknown(ladon__probe *p, const char *addr, int64_t now_ms)
     pthread_mutex_unlock(&p->mu);
     return starts;
 }
+
+bool ladon__probe_reserve(ladon__probe *p, const char *addr, int64_t now_ms)
+{
+    char key[64];
+    bool ok = true;
+    if (p->limit == 0)
+        return true;
+    key_of(addr, key);
+    uint64_t h = hash_of(key);
+    pthread_mutex_lock(&p->mu);
+    ladon__probe_entry *e = find(p, key, h, true, now_ms);
+    e->last_ms = now_ms;
+    if (e->blocked_until_ms > now_ms) {
+        ok = false;
+    } else {
+        if (now_ms - e->window_start_ms >= p->window_ms) {
+            e->window_start_ms = now_ms;
+            e->count = 0;
+        }
+        if ((unsigned long long)e->count + e->inflight > p->limit)
+            ok = false;
+        else
+            e->inflight++;
+    }
+    pthread_mutex_unlock(&p->mu);
+    return ok;
+}
+
+void ladon__probe_release(ladon__probe *p, const char *addr, int64_t now_ms)
+{
+    char key[64];
+    if (p->limit == 0)
+        return;
+    key_of(addr, key);
+    uint64_t h = hash_of(key);
+    pthread_mutex_lock(&p->mu);
+    /* the entry may have been taken by another client meanwhile (a full
+     * set): then there is nothing of ours left to release */
+    ladon__probe_entry *e = find(p, key, h, false, now_ms);
+    if (e != NULL && e->inflight > 0)
+        e->inflight--;
+    pthread_mutex_unlock(&p->mu);
+}

@@ -40,6 +40,7 @@ typedef struct ladon__probe_entry {
     int64_t last_ms;         /* last unknown-id answer or lookup */
     int64_t blocked_until_ms;/* cooling down until then (0: not) */
     unsigned count;          /* unknown-id answers in the window */
+    unsigned inflight;       /* attempts reserved and not yet released */
 } ladon__probe_entry;
 
 typedef struct ladon__probe {
@@ -61,5 +62,16 @@ bool ladon__probe_blocked(ladon__probe *p, const char *addr, int64_t now_ms);
  * when this answer starts its cool-down (the caller logs it: once per
  * client and window). */
 bool ladon__probe_unknown(ladon__probe *p, const char *addr, int64_t now_ms);
+
+/* For checks that cost much and run in parallel (auth.c's password
+ * verifications): reserves one attempt for client addr, so that attempts
+ * in flight count as failures would.  False when addr is cooling down or
+ * when its failures in the window plus its attempts in flight are already
+ * more than `limit` (the sequential bound: limit + 1 failures, the last of
+ * which starts the cool-down); then nothing is reserved.  Every true is
+ * followed by ladon__probe_release, then by ladon__probe_unknown for a
+ * failure.  Always true when the limiter is off. */
+bool ladon__probe_reserve(ladon__probe *p, const char *addr, int64_t now_ms);
+void ladon__probe_release(ladon__probe *p, const char *addr, int64_t now_ms);
 
 #endif /* LADON_SRC_PROBE_H */

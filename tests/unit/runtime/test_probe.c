@@ -1,6 +1,6 @@
 /* test_probe.c - the table of clients sweeping task ids (framework/src/probe.c): the limit
  * per window, the cool-down, other clients untouched, IPv6 counted by /64, and a table that
- * stays the same size however many addresses come. */
+ * stays the same size however many addresses come; attempts in flight counted (auth.c). */
 #include <stdio.h>
 #include <string.h>
 
@@ -99,6 +99,47 @@ static void test_bounded(void)
     ladon__probe_destroy(&p);
 }
 
+/* Attempts in flight count (auth.c's parallel password checks): a client with many
+ * connections gets no more verifications per window than one that waits for each answer
+ * (the review found up to --workers/2 extra guesses per round). */
+static void test_reserve(void)
+{
+    ladon__probe p;
+    CU_ASSERT_EQUAL_FATAL(ladon__probe_init(&p, 3, 60, 60), 0);
+    /* 4 attempts at once (limit 3: the 4th failure starts the cool-down), a 5th refused */
+    for (int i = 0; i < 4; i++)
+        CU_ASSERT_TRUE(ladon__probe_reserve(&p, "10.0.0.1", 1000));
+    CU_ASSERT_FALSE(ladon__probe_reserve(&p, "10.0.0.1", 1000));
+    /* another client is not affected */
+    CU_ASSERT_TRUE(ladon__probe_reserve(&p, "10.0.0.2", 1000));
+    ladon__probe_release(&p, "10.0.0.2", 1000);
+    /* one succeeds: released, and room for one more attempt */
+    ladon__probe_release(&p, "10.0.0.1", 1001);
+    CU_ASSERT_TRUE(ladon__probe_reserve(&p, "10.0.0.1", 1001));
+    /* all four fail: the last failure starts the cool-down, nothing is reserved then */
+    int starts = 0;
+    for (int i = 0; i < 4; i++) {
+        ladon__probe_release(&p, "10.0.0.1", 1002);
+        starts += ladon__probe_unknown(&p, "10.0.0.1", 1002);
+    }
+    CU_ASSERT_EQUAL(starts, 1);
+    CU_ASSERT_TRUE(ladon__probe_blocked(&p, "10.0.0.1", 1002));
+    CU_ASSERT_FALSE(ladon__probe_reserve(&p, "10.0.0.1", 1003));
+    /* one at a time, as before: limit + 1 verified failures, then refused */
+    for (int i = 0; i < 4; i++) {
+        CU_ASSERT_TRUE(ladon__probe_reserve(&p, "10.0.0.3", 2000));
+        ladon__probe_release(&p, "10.0.0.3", 2000);
+        ladon__probe_unknown(&p, "10.0.0.3", 2000);
+    }
+    CU_ASSERT_FALSE(ladon__probe_reserve(&p, "10.0.0.3", 2000));
+    ladon__probe_destroy(&p);
+    /* off: always allowed */
+    CU_ASSERT_EQUAL_FATAL(ladon__probe_init(&p, 0, 60, 60), 0);
+    for (int i = 0; i < 100; i++)
+        CU_ASSERT_TRUE(ladon__probe_reserve(&p, "10.0.0.1", 1000));
+    ladon__probe_destroy(&p);
+}
+
 static void test_off(void)
 {
     ladon__probe p;
@@ -117,6 +158,7 @@ int main(void)
         {"IPv6 by /64", test_ipv6_prefix},
         {"bounded table", test_bounded},
         {"off", test_off},
+        {"attempts in flight", test_reserve},
         {NULL, NULL},
     };
     return rt_run("runtime-probe", tests, NULL, NULL);
