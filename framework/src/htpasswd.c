@@ -22,6 +22,11 @@ typedef struct entry {
 struct ladon__htpasswd {
     size_t n, cap;
     entry *e; /* sorted by user once loaded */
+    int max_cost; /* the highest bcrypt cost of the entries (5 when none) */
+    /* a hash of that cost, of no password: verified for an unknown user, so
+     * that the answer takes as long as a wrong password of the costliest
+     * entry and does not say which users exist */
+    char dummy[LADON__BCRYPT_LEN + 1];
 };
 
 void ladon__htpasswd_free(ladon__htpasswd *h)
@@ -113,8 +118,37 @@ static int add_line(ladon__htpasswd *h, const char *line, size_t n, const char *
     }
     memcpy(e->hash, colon + 1, hlen);
     e->hash[hlen] = '\0';
+    int cost = (e->hash[4] - '0') * 10 + (e->hash[5] - '0'); /* checked: 04..12 */
+    if (cost > h->max_cost)
+        h->max_cost = cost;
     h->n++;
     return 0;
+}
+
+/* h->dummy: a bcrypt hash of cost h->max_cost with a random salt.  0, or -1
+ * with why set. */
+static int make_dummy(ladon__htpasswd *h, const char **why)
+{
+    char salt[64];
+    struct crypt_data *cd = calloc(1, sizeof *cd);
+    if (cd == NULL) {
+        *why = "out of memory";
+        return -1;
+    }
+    /* NULL random bytes: libcrypt takes them from the system (getrandom) */
+    const char *res = NULL;
+    if (crypt_gensalt_rn("$2y$", (unsigned long)h->max_cost, NULL, 0, salt, sizeof salt) != NULL)
+        res = crypt_rn("no password is this", salt, cd, (int)sizeof *cd);
+    int rc = -1;
+    if (res != NULL && strlen(res) == LADON__BCRYPT_LEN) {
+        memcpy(h->dummy, res, LADON__BCRYPT_LEN + 1);
+        rc = 0;
+    } else {
+        *why = "libcrypt cannot make a bcrypt hash";
+    }
+    explicit_bzero(cd, sizeof *cd);
+    free(cd);
+    return rc;
 }
 
 int ladon__htpasswd_load(const char *path, ladon__htpasswd **out, char *err, size_t errlen)
@@ -138,6 +172,7 @@ int ladon__htpasswd_load(const char *path, ladon__htpasswd **out, char *err, siz
         snprintf(err, errlen, "%s: out of memory", path);
         return -1;
     }
+    h->max_cost = 5; /* htpasswd -B's default */
     errno = 0;
     while ((got = getline(&line, &cap, f)) >= 0) {
         size_t n = (size_t)got;
@@ -178,6 +213,11 @@ int ladon__htpasswd_load(const char *path, ladon__htpasswd **out, char *err, siz
                 return -1;
             }
     }
+    if (make_dummy(h, &why) != 0) {
+        snprintf(err, errlen, "%s: %s", path, why);
+        ladon__htpasswd_free(h);
+        return -1;
+    }
     *out = h;
     return 0;
 }
@@ -187,8 +227,10 @@ bool ladon__htpasswd_find(const ladon__htpasswd *h, const char *user, char *hash
     entry key = {.user = (char *)user};
     const entry *e = h != NULL && h->n > 0 ? bsearch(&key, h->e, h->n, sizeof *h->e, by_user)
                                            : NULL;
-    if (e == NULL)
+    if (e == NULL) {
+        memcpy(hash, h != NULL ? h->dummy : "", h != NULL ? sizeof h->dummy : 1);
         return false;
+    }
     memcpy(hash, e->hash, sizeof e->hash);
     return true;
 }

@@ -35,7 +35,9 @@ void ladon__htpasswd_free(ladon__htpasswd *h);
 size_t ladon__htpasswd_count(const ladon__htpasswd *h);
 
 /* Copies the hash of user into hash (LADON__BCRYPT_LEN + 1 bytes); false
- * when the file has no such user. */
+ * when the file has no such user, and then hash is a hash of no password
+ * with the file's highest cost (made at load), for the caller to verify
+ * anyway: an unknown user costs what a wrong password does. */
 bool ladon__htpasswd_find(const ladon__htpasswd *h, const char *user, char *hash);
 
 /* Whether password matches the bcrypt hash (libcrypt's crypt_rn, the

@@ -258,6 +258,30 @@ static void test_htpasswd_load(void)
     CU_ASSERT_EQUAL_FATAL(ladon__htpasswd_load(path, &h, err, sizeof err), 0);
     CU_ASSERT_EQUAL(ladon__htpasswd_count(h), 0);
     CU_ASSERT_FALSE(ladon__htpasswd_find(h, "alice", hash));
+    CU_ASSERT_EQUAL(strncmp(hash, "$2y$05$", 7), 0);
+    ladon__htpasswd_free(h);
+}
+
+/* An unknown user is verified against a hash of the file's highest cost (it was a fixed
+ * cost-5 one, so with costlier entries an unknown user answered faster than a wrong password
+ * and told which users exist). */
+static void test_htpasswd_unknown_user_cost(void)
+{
+    ladon__htpasswd *h;
+    char err[512], hash[LADON__BCRYPT_LEN + 1], other[LADON__BCRYPT_LEN + 1];
+    /* erin's entry: alice's hash with cost 07 (well-formed; never verified here) */
+    const char *path = write_file("costs", ALICE "\n"
+                                  "erin:$2y$07$oa6xWAv8HZDeHw0clSQ3BODCg7RhrLuIfRXSG3bS0Gfkai.Q.Kaw6\n");
+    CU_ASSERT_EQUAL_FATAL(ladon__htpasswd_load(path, &h, err, sizeof err), 0);
+    CU_ASSERT_FALSE(ladon__htpasswd_find(h, "nobody", hash));
+    CU_ASSERT_EQUAL(strlen(hash), LADON__BCRYPT_LEN);
+    CU_ASSERT_EQUAL(strncmp(hash, "$2y$07$", 7), 0);
+    CU_ASSERT_FALSE(ladon__bcrypt_verify(hash, "right horse", 11));
+    ladon__htpasswd_free(h);
+    /* the salt is random: another load, another dummy hash */
+    CU_ASSERT_EQUAL_FATAL(ladon__htpasswd_load(path, &h, err, sizeof err), 0);
+    CU_ASSERT_FALSE(ladon__htpasswd_find(h, "nobody", other));
+    CU_ASSERT(strcmp(hash, other) != 0);
     ladon__htpasswd_free(h);
 }
 
@@ -590,6 +614,7 @@ int main(void)
         {"Basic right and wrong", test_basic},
         {"reload", test_reload},
         {"failed login limit", test_fail_limit},
+        {"an unknown user costs the file's highest cost", test_htpasswd_unknown_user_cost},
         {"verification slots", test_verification_slots},
         {"login cache", test_cache},
         {NULL, NULL},
