@@ -70,9 +70,11 @@ static void srv_stop(srv *x)
     ladon_server_free(x->s);
 }
 
-/* One POST to /TaskService with body (in an envelope), as user (NULL: no header); the whole
- * response (head and body) into out.  Returns the HTTP status, or -1. */
-static int post(const srv *x, const char *user, const char *body, char *out, size_t size)
+/* One POST to /TaskService with body (in an envelope), as user (NULL: no header), with an
+ * Idempotency-Key header when key is not NULL; the whole response (head and body) into out.
+ * Returns the HTTP status, or -1. */
+static int post_key(const srv *x, const char *user, const char *key, const char *body, char *out,
+                    size_t size)
 {
     char req[8192], env[4096];
     int n = snprintf(env, sizeof env,
@@ -83,9 +85,12 @@ static int post(const srv *x, const char *user, const char *body, char *out, siz
     char uh[512] = "";
     if (user != NULL)
         snprintf(uh, sizeof uh, "X-Remote-User: %s\r\n", user);
+    char kh[512] = "";
+    if (key != NULL)
+        snprintf(kh, sizeof kh, "Idempotency-Key: %s\r\n", key);
     int m = snprintf(req, sizeof req,
-                     "POST /TaskService HTTP/1.1\r\nHost: t\r\nContent-Type: text/xml\r\n%s"
-                     "Content-Length: %d\r\nConnection: close\r\n\r\n%s", uh, n, env);
+                     "POST /TaskService HTTP/1.1\r\nHost: t\r\nContent-Type: text/xml\r\n%s%s"
+                     "Content-Length: %d\r\nConnection: close\r\n\r\n%s", uh, kh, n, env);
     if (m <= 0 || (size_t)m >= sizeof req)
         return -1;
     struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons(x->port),
@@ -109,6 +114,11 @@ static int post(const srv *x, const char *user, const char *body, char *out, siz
     if (sscanf(out, "HTTP/1.1 %d", &status) != 1)
         return -1;
     return status;
+}
+
+static int post(const srv *x, const char *user, const char *body, char *out, size_t size)
+{
+    return post_key(x, user, NULL, body, out, size);
 }
 
 /* The body of a response (after the head): what two answers must share byte for byte. */
@@ -137,6 +147,21 @@ static int32_t start(const srv *x, const char *user, const char *session, int co
     long long id = int_in(out, "task_id");
     CU_ASSERT_FATAL(id > 0);
     return (int32_t)id;
+}
+
+/* A start of taskExample as user with Idempotency-Key key: its task id, or -1 (out holds the
+ * answer). */
+static int32_t start_key(const srv *x, const char *user, const char *key, int counter, char *out,
+                         size_t size)
+{
+    char body[512];
+    snprintf(body, sizeof body,
+             "<t:taskExample><session_id>s</session_id><counter>%d</counter></t:taskExample>",
+             counter);
+    if (post_key(x, user, key, body, out, size) != 200)
+        return -1;
+    long long id = int_in(out, "task_id");
+    return id > 0 ? (int32_t)id : -1;
 }
 
 static const char *const ops[] = {"progress", "result", "cancel", "wait"};
@@ -243,6 +268,62 @@ static void test_probe_same(void)
     }
 }
 
+/* Idempotency-Key: an anonymous caller's key never names a user's claim, nor a user's key an
+ * anonymous claim, whatever the client sends (a user's key is scoped "~" + name + "~" + key). */
+static void test_key_scopes(void)
+{
+    srv x;
+    CU_ASSERT_EQUAL_FATAL(srv_start(&x, 0), 0);
+    char out[16384];
+    int32_t mine = start_key(&x, "alice", "k1", 7, out, sizeof out);
+    CU_ASSERT_FATAL(mine > 0);
+    /* alice's key retried: hers */
+    CU_ASSERT_EQUAL(start_key(&x, "alice", "k1", 7, out, sizeof out), mine);
+    /* her scoped form, anonymously, same arguments: a new task, not hers */
+    int32_t theirs = start_key(&x, NULL, "~alice~k1", 7, out, sizeof out);
+    CU_ASSERT(theirs > 0);
+    CU_ASSERT_NOT_EQUAL(theirs, mine);
+    /* with other arguments than hers: a new task too, never the conflict fault (which would
+     * tell that she used the key) */
+    int32_t mine2 = start_key(&x, "alice", "k2", 7, out, sizeof out);
+    CU_ASSERT_FATAL(mine2 > 0);
+    theirs = start_key(&x, NULL, "~alice~k2", 8, out, sizeof out);
+    CU_ASSERT(theirs > 0);
+    CU_ASSERT_NOT_EQUAL(theirs, mine2);
+    CU_ASSERT_PTR_NULL(strstr(out, "was used with other arguments"));
+    /* the other direction: an anonymous claim of carol's scoped form first */
+    int32_t trap = start_key(&x, NULL, "~carol~k9", 9, out, sizeof out);
+    CU_ASSERT_FATAL(trap > 0);
+    int32_t hers = start_key(&x, "carol", "k9", 9, out, sizeof out);
+    CU_ASSERT_FATAL(hers > 0);
+    CU_ASSERT_NOT_EQUAL(hers, trap);
+    wait_done(&x, "carol", hers);
+    CU_ASSERT_EQUAL(ask(&x, "carol", "result", hers, out, sizeof out), 200);
+    CU_ASSERT_EQUAL(int_in(out, "result"), 9);
+    /* hers indeed: bob does not see it */
+    CU_ASSERT_EQUAL(ask(&x, "bob", "progress", hers, out, sizeof out), 500);
+    CU_ASSERT_PTR_NOT_NULL(strstr(out, "unknown or expired task id"));
+    /* anonymously, a key with a leading '~' has one byte less room (it is claimed with one
+     * more '~'): 255 bytes is the Client fault, 254 a start */
+    char lkey[256];
+    memset(lkey, '~', sizeof lkey - 1);
+    lkey[sizeof lkey - 1] = '\0';
+    CU_ASSERT_EQUAL(start_key(&x, NULL, lkey, 1, out, sizeof out), -1);
+    CU_ASSERT_PTR_NOT_NULL(strstr(out, "<faultcode>SOAP-ENV:Client</faultcode>"));
+    CU_ASSERT_PTR_NOT_NULL(
+        strstr(out, "bad Idempotency-Key header: a key starting with '~' has at most 254 characters"));
+    lkey[sizeof lkey - 2] = '\0';
+    int32_t lid = start_key(&x, NULL, lkey, 1, out, sizeof out);
+    CU_ASSERT(lid > 0);
+    /* an anonymous key without a leading '~' works as before */
+    int32_t a1 = start_key(&x, NULL, "plain-1", 3, out, sizeof out);
+    CU_ASSERT(a1 > 0);
+    CU_ASSERT_EQUAL(start_key(&x, NULL, "plain-1", 3, out, sizeof out), a1);
+    wait_done(&x, "alice", mine);
+    wait_done(&x, "alice", mine2);
+    srv_stop(&x);
+}
+
 static int list(const srv *x, const char *user, const char *inner, char *out, size_t size)
 {
     char body[1024];
@@ -337,6 +418,7 @@ int main(void)
         {"another's task answers as a never-issued id", test_as_unknown},
         {"the probe limiter counts another's id as unknown", test_probe_same},
         {"m_list: identity, pages, tokens, limits", test_list},
+        {"Idempotency-Key: anonymous and users' claims never meet", test_key_scopes},
         {NULL, NULL},
     };
     return rt_run("taskcall ownership", tests, NULL, NULL);
