@@ -1287,6 +1287,88 @@ static void test_key_scopes_apart(void)
     ladon_store_close(st);
 }
 
+/* ---- m_result reads the result only for its owner ---------------------- */
+
+/* A memory store that counts the gets that read a result. */
+static atomic_int gets_with_result, gets_without;
+
+static int counting_get(ladon_store *st, const char *method, int32_t id,
+                        ladon_task_record *out, int want_result)
+{
+    atomic_fetch_add(want_result ? &gets_with_result : &gets_without, 1);
+    return ladon__store_memory_ops.get(st, method, id, out, want_result);
+}
+
+static ladon_store_ops counting_ops;
+
+static int body_big(ladon_task_ctx *ctx, void *arg)
+{
+    (void)arg;
+    static char big[100000];
+    memset(big, 'r', sizeof big);
+    return ladon_task_set_result(ctx, big, sizeof big);
+}
+
+/* Another's (or an unknown) id never makes the store read a result: the
+ * owner is checked on a record read without it; the owner gets the result
+ * with one more read. */
+static void test_fetch_as_owner_first(void)
+{
+    counting_ops = ladon__store_memory_ops;
+    counting_ops.scheme = "counting";
+    counting_ops.get = counting_get;
+    CU_ASSERT_EQUAL_FATAL(ladon_store_register(&counting_ops), 0);
+    ladon_store *st = open_store("counting:");
+    ladon_task_engine *eng = new_engine(st, 1, 4, 3600);
+    int32_t a = 0, anon = 0;
+    ladon_task_start s = {.method = "m", .run = body_big, .owner = "alice"};
+    CU_ASSERT_EQUAL_FATAL(ladon_task_submit_start(eng, &s, &a, NULL), 0);
+    s.owner = NULL;
+    CU_ASSERT_EQUAL_FATAL(ladon_task_submit_start(eng, &s, &anon, NULL), 0);
+    CU_ASSERT_EQUAL(wait_end(eng, "m", a).state, LADON_TASK_DONE);
+    CU_ASSERT_EQUAL(wait_end(eng, "m", anon).state, LADON_TASK_DONE);
+    int32_t never = 0;
+    do
+        never = (int32_t)(random() & 0x7fffffff);
+    while (never == 0 || never == a || never == anon);
+
+    static const ladon_task_record zero;
+    ladon_task_record rec;
+    const char *const others[] = {"bob", NULL, "", "alice "};
+    for (size_t i = 0; i < sizeof others / sizeof others[0]; i++) {
+        atomic_store(&gets_with_result, 0);
+        atomic_store(&gets_without, 0);
+        CU_ASSERT_EQUAL(ladon_task_fetch_as(eng, "m", others[i], a, &rec), LADON_ENOTFOUND);
+        CU_ASSERT(memcmp(&rec, &zero, sizeof rec) == 0);
+        CU_ASSERT_EQUAL(atomic_load(&gets_with_result), 0);
+        CU_ASSERT_EQUAL(atomic_load(&gets_without), 1);
+        /* an id never issued: the same reads */
+        atomic_store(&gets_without, 0);
+        CU_ASSERT_EQUAL(ladon_task_fetch_as(eng, "m", others[i], never, &rec), LADON_ENOTFOUND);
+        CU_ASSERT_EQUAL(atomic_load(&gets_with_result), 0);
+        CU_ASSERT_EQUAL(atomic_load(&gets_without), 1);
+    }
+    /* the owner: the result, read once */
+    atomic_store(&gets_with_result, 0);
+    CU_ASSERT_EQUAL_FATAL(ladon_task_fetch_as(eng, "m", "alice", a, &rec), 0);
+    CU_ASSERT_EQUAL(rec.result_len, 100000);
+    CU_ASSERT_STRING_EQUAL(rec.owner, "alice");
+    CU_ASSERT_EQUAL(rec.info.state, LADON_TASK_DONE);
+    free(rec.result);
+    CU_ASSERT_EQUAL(atomic_load(&gets_with_result), 1);
+    /* an anonymous task: everyone's, result and all */
+    CU_ASSERT_EQUAL_FATAL(ladon_task_fetch_as(eng, "m", "bob", anon, &rec), 0);
+    CU_ASSERT_EQUAL(rec.result_len, 100000);
+    free(rec.result);
+    CU_ASSERT_EQUAL_FATAL(ladon_task_fetch_as(eng, "m", NULL, anon, &rec), 0);
+    CU_ASSERT_EQUAL(rec.result_len, 100000);
+    free(rec.result);
+    CU_ASSERT_EQUAL(atomic_load(&gets_with_result), 3);
+
+    ladon_task_engine_free(eng);
+    ladon_store_close(st);
+}
+
 /* free without stop: the configured grace applies; idle engine exits fast */
 static void test_free_idle(void)
 {
@@ -1318,6 +1400,7 @@ int main(void)
         {"idempotency keys", test_idempotency_key},
         {"ownership: as unknown to others, keys and lists per user", test_ownership},
         {"idempotency keys: anonymous and owned scopes never meet", test_key_scopes_apart},
+        {"fetch_as: the owner is checked before the result is read", test_fetch_as_owner_first},
         {NULL, NULL},
     };
     return lg_run_suite_with("task_engine", NULL, NULL, tests);
