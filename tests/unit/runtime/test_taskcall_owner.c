@@ -5,10 +5,14 @@
  *   - progress, result, cancel and wait of alice's task asked by bob, by an anonymous caller
  *     and by a near name answer byte for byte what a never-issued id answers (HTTP status and
  *     body, the id aside);
+ *   - a cancel by another of alice's task while it runs answers the same, and the task runs on
+ *     and ends done for alice;
  *   - each such answer counts for the probe limiter exactly as an unknown id does: with
  *     --task-probe-limit 3, the fourth refuses further lookups in both cases;
  *   - an anonymously started task stays everyone's;
- *   - m_list: anonymous Client fault, limit/token faults, pages and tokens.
+ *   - m_list: anonymous Client fault, limit/token faults, pages and tokens;
+ *   - Idempotency-Key: an anonymous "~alice~k1" is not alice's "k1", an anonymous "~carol~k9"
+ *     claimed first does not capture carol's "k9".
  * The examples binding, not the test binding "rt": only it has a task method. */
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -201,6 +205,11 @@ static void wait_done(const srv *x, const char *user, int32_t id)
         CU_ASSERT_EQUAL_FATAL(ask(x, user, "progress", id, out, sizeof out), 200);
         if (strstr(out, "<state>done</state>") != NULL)
             return;
+        if (strstr(out, "<state>failed</state>") != NULL ||
+            strstr(out, "<state>cancelled</state>") != NULL) {
+            CU_FAIL("task ended, not done");
+            return;
+        }
         struct timespec ts = {0, 2000000};
         nanosleep(&ts, NULL);
     }
@@ -243,6 +252,49 @@ static void test_as_unknown(void)
     CU_ASSERT_EQUAL(ask(&x, "bob", "result", anon, out, sizeof out), 200);
     CU_ASSERT_EQUAL(int_in(out, "result"), 8);
     CU_ASSERT_EQUAL(ask(&x, NULL, "progress", anon, out, sizeof out), 200);
+    srv_stop(&x);
+}
+
+/* A cancel by another of alice's task while it runs: answered as a never-issued id, and the
+ * task runs on and ends done for alice (test_as_unknown asks only once the task is done). */
+static void test_cancel_running(void)
+{
+    /* 60 steps of 20 ms: over a second of running to ask in */
+    CU_ASSERT_EQUAL_FATAL(setenv("LADON_EXAMPLE_STEP_MS", "20", 1), 0);
+    srv x;
+    int started = srv_start(&x, 0);
+    CU_ASSERT_EQUAL_FATAL(setenv("LADON_EXAMPLE_STEP_MS", "1", 1), 0);
+    CU_ASSERT_EQUAL_FATAL(started, 0);
+    int32_t mine = start(&x, "alice", "s", 7);
+    int32_t never = never_issued(mine, 0);
+    char out[16384];
+    int running = 0;
+    for (int i = 0; i < 5000 && !running; i++) {
+        CU_ASSERT_EQUAL_FATAL(ask(&x, "alice", "progress", mine, out, sizeof out), 200);
+        running = strstr(out, "<state>running</state>") != NULL;
+        if (!running) {
+            struct timespec ts = {0, 1000000};
+            nanosleep(&ts, NULL);
+        }
+    }
+    CU_ASSERT_FATAL(running);
+    static const char *const others[] = {"bob", NULL, "Alice"};
+    for (size_t o = 0; o < sizeof others / sizeof others[0]; o++) {
+        char want[8192], got[8192];
+        int gs = ask_norm(&x, others[o], "cancel", mine, got, sizeof got);
+        int ws = ask_norm(&x, others[o], "cancel", never, want, sizeof want);
+        CU_ASSERT_EQUAL(gs, 500);
+        CU_ASSERT_EQUAL(gs, ws);
+        CU_ASSERT_STRING_EQUAL(got, want);
+        CU_ASSERT_PTR_NOT_NULL(strstr(got, "unknown or expired task id N"));
+    }
+    /* no cancel was requested: it runs on (or just ended), never cancelled */
+    CU_ASSERT_EQUAL(ask(&x, "alice", "progress", mine, out, sizeof out), 200);
+    CU_ASSERT(strstr(out, "<state>running</state>") != NULL ||
+              strstr(out, "<state>done</state>") != NULL);
+    wait_done(&x, "alice", mine);
+    CU_ASSERT_EQUAL(ask(&x, "alice", "result", mine, out, sizeof out), 200);
+    CU_ASSERT_EQUAL(int_in(out, "result"), 7);
     srv_stop(&x);
 }
 
@@ -416,6 +468,7 @@ int main(void)
         return 2;
     static const rt_test tests[] = {
         {"another's task answers as a never-issued id", test_as_unknown},
+        {"another's cancel of a running task: unknown, the task ends done", test_cancel_running},
         {"the probe limiter counts another's id as unknown", test_probe_same},
         {"m_list: identity, pages, tokens, limits", test_list},
         {"Idempotency-Key: anonymous and users' claims never meet", test_key_scopes},
