@@ -426,9 +426,15 @@ int ladon_call_task_start(ladon_call *call, const ladon_task_desc *tm, void *arg
         return soap_sender_fault(call->soap, call->error_msg, NULL);
     }
     if (rc == LADON_EINVAL && has_key) {
-        /* the key scoped by the user does not fit (task_engine.c) */
-        snprintf(call->error_msg, sizeof call->error_msg,
-                 "bad Idempotency-Key header: too long with this user's name");
+        /* the key scoped by the user does not fit; anonymously, a key with a leading '~'
+         * is claimed with one more (task_engine.c) */
+        if (call->user[0] != '\0')
+            snprintf(call->error_msg, sizeof call->error_msg,
+                     "bad Idempotency-Key header: too long with this user's name");
+        else
+            snprintf(call->error_msg, sizeof call->error_msg,
+                     "bad Idempotency-Key header: a key starting with '~' has at most %d "
+                     "characters", LADON_TASK_KEY_MAX - 2);
         return soap_sender_fault(call->soap, call->error_msg, NULL);
     }
     if (rc != 0)

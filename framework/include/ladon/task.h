@@ -133,7 +133,10 @@ LADON_EXTERN int ladon_task_submit_start(ladon_task_engine *eng,
  * or "" for an anonymous one), answer LADON_ENOTFOUND exactly as for an id
  * that does not exist, and change nothing.  A task started anonymously is
  * visible to every caller.  The functions without _as do not check (for
- * the server's own use). */
+ * the server's own use).  ladon_task_fetch_as() checks the owner on a
+ * record read without the result and reads the result (a second store
+ * read, checked again) only for a caller who may see it: another's id
+ * never makes the store read a result. */
 LADON_EXTERN int ladon_task_query_as(ladon_task_engine *eng, const char *method,
                                      const char *caller, int32_t id,
                                      ladon_task_record *out);

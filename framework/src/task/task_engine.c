@@ -271,18 +271,27 @@ static int claim_key(ladon_task_engine *eng, const ladon_task_start *start,
     return 1;
 }
 
-/* The idempotency key as the store claims it: the client's key for an
- * anonymous start; for an owner's, "~" + the owner percent-encoded (its
- * bytes outside 0x21..0x7e, and '%' and '~') + "~" + the key, so that
- * another user's same key is another claim.  0, or LADON_EINVAL when that
- * does not fit in LADON_TASK_KEY_MAX - 1 bytes. */
+/* The idempotency key as the store claims it.  An owner's: "~" + the owner
+ * percent-encoded (its bytes outside 0x21..0x7e, and '%' and '~') + "~" +
+ * the key, so that another user's same key is another claim.  An anonymous
+ * start's: the client's key as sent, except that a key starting with '~'
+ * gets one more '~' in front.  So the two never meet, whatever a client
+ * sends: an owned form starts with '~' and never with "~~" (the owner is
+ * not empty and its '~' are encoded), an anonymous form starts either with
+ * another byte or with "~~" - an anonymous "~alice~k1" is claimed as
+ * "~~alice~k1", never as alice's "k1".  Anonymous keys without a leading
+ * '~' are claimed as before, so their claims stored earlier still answer.
+ * 0, or LADON_EINVAL when the form does not fit in LADON_TASK_KEY_MAX - 1
+ * bytes (an anonymous key with a leading '~' may be one byte shorter). */
 static int scoped_key(const char *owner, const char *key, char *out)
 {
     size_t n = 0, kl = strlen(key);
     if (owner == NULL || owner[0] == '\0') {
-        if (kl >= LADON_TASK_KEY_MAX)
+        if (key[0] == '~')
+            out[n++] = '~';
+        if (n + kl >= LADON_TASK_KEY_MAX)
             return LADON_EINVAL;
-        memcpy(out, key, kl + 1);
+        memcpy(out + n, key, kl + 1);
         return 0;
     }
     static const char hex[] = "0123456789ABCDEF";
@@ -614,7 +623,16 @@ int ladon_task_query_as(ladon_task_engine *eng, const char *method, const char *
 int ladon_task_fetch_as(ladon_task_engine *eng, const char *method, const char *caller,
                         int32_t id, ladon_task_record *out)
 {
-    int rc = ladon_task_fetch(eng, method, id, out);
+    /* The owner first, on a record read without the result: another's id
+     * (or an unknown one) costs the store what a progress query costs, never
+     * the read of a result (up to 64 memcached chunks), so its answer comes
+     * as fast as an unknown id's.  Only a DONE record has a result: the
+     * owner's is read again with it, and that second record is checked
+     * again (an id that expired and was drawn again in between). */
+    int rc = ladon_task_query_as(eng, method, caller, id, out);
+    if (rc != 0 || out->info.state != LADON_TASK_DONE)
+        return rc;
+    rc = ladon_task_fetch(eng, method, id, out);
     return rc == 0 && !visible(out, caller) ? unknown(out) : rc;
 }
 

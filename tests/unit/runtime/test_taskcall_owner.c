@@ -5,10 +5,14 @@
  *   - progress, result, cancel and wait of alice's task asked by bob, by an anonymous caller
  *     and by a near name answer byte for byte what a never-issued id answers (HTTP status and
  *     body, the id aside);
+ *   - a cancel by another of alice's task while it runs answers the same, and the task runs on
+ *     and ends done for alice;
  *   - each such answer counts for the probe limiter exactly as an unknown id does: with
  *     --task-probe-limit 3, the fourth refuses further lookups in both cases;
  *   - an anonymously started task stays everyone's;
- *   - m_list: anonymous Client fault, limit/token faults, pages and tokens.
+ *   - m_list: anonymous Client fault, limit/token faults, pages and tokens;
+ *   - Idempotency-Key: an anonymous "~alice~k1" is not alice's "k1", an anonymous "~carol~k9"
+ *     claimed first does not capture carol's "k9".
  * The examples binding, not the test binding "rt": only it has a task method. */
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -70,9 +74,11 @@ static void srv_stop(srv *x)
     ladon_server_free(x->s);
 }
 
-/* One POST to /TaskService with body (in an envelope), as user (NULL: no header); the whole
- * response (head and body) into out.  Returns the HTTP status, or -1. */
-static int post(const srv *x, const char *user, const char *body, char *out, size_t size)
+/* One POST to /TaskService with body (in an envelope), as user (NULL: no header), with an
+ * Idempotency-Key header when key is not NULL; the whole response (head and body) into out.
+ * Returns the HTTP status, or -1. */
+static int post_key(const srv *x, const char *user, const char *key, const char *body, char *out,
+                    size_t size)
 {
     char req[8192], env[4096];
     int n = snprintf(env, sizeof env,
@@ -83,9 +89,12 @@ static int post(const srv *x, const char *user, const char *body, char *out, siz
     char uh[512] = "";
     if (user != NULL)
         snprintf(uh, sizeof uh, "X-Remote-User: %s\r\n", user);
+    char kh[512] = "";
+    if (key != NULL)
+        snprintf(kh, sizeof kh, "Idempotency-Key: %s\r\n", key);
     int m = snprintf(req, sizeof req,
-                     "POST /TaskService HTTP/1.1\r\nHost: t\r\nContent-Type: text/xml\r\n%s"
-                     "Content-Length: %d\r\nConnection: close\r\n\r\n%s", uh, n, env);
+                     "POST /TaskService HTTP/1.1\r\nHost: t\r\nContent-Type: text/xml\r\n%s%s"
+                     "Content-Length: %d\r\nConnection: close\r\n\r\n%s", uh, kh, n, env);
     if (m <= 0 || (size_t)m >= sizeof req)
         return -1;
     struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons(x->port),
@@ -109,6 +118,11 @@ static int post(const srv *x, const char *user, const char *body, char *out, siz
     if (sscanf(out, "HTTP/1.1 %d", &status) != 1)
         return -1;
     return status;
+}
+
+static int post(const srv *x, const char *user, const char *body, char *out, size_t size)
+{
+    return post_key(x, user, NULL, body, out, size);
 }
 
 /* The body of a response (after the head): what two answers must share byte for byte. */
@@ -137,6 +151,21 @@ static int32_t start(const srv *x, const char *user, const char *session, int co
     long long id = int_in(out, "task_id");
     CU_ASSERT_FATAL(id > 0);
     return (int32_t)id;
+}
+
+/* A start of taskExample as user with Idempotency-Key key: its task id, or -1 (out holds the
+ * answer). */
+static int32_t start_key(const srv *x, const char *user, const char *key, int counter, char *out,
+                         size_t size)
+{
+    char body[512];
+    snprintf(body, sizeof body,
+             "<t:taskExample><session_id>s</session_id><counter>%d</counter></t:taskExample>",
+             counter);
+    if (post_key(x, user, key, body, out, size) != 200)
+        return -1;
+    long long id = int_in(out, "task_id");
+    return id > 0 ? (int32_t)id : -1;
 }
 
 static const char *const ops[] = {"progress", "result", "cancel", "wait"};
@@ -176,6 +205,11 @@ static void wait_done(const srv *x, const char *user, int32_t id)
         CU_ASSERT_EQUAL_FATAL(ask(x, user, "progress", id, out, sizeof out), 200);
         if (strstr(out, "<state>done</state>") != NULL)
             return;
+        if (strstr(out, "<state>failed</state>") != NULL ||
+            strstr(out, "<state>cancelled</state>") != NULL) {
+            CU_FAIL("task ended, not done");
+            return;
+        }
         struct timespec ts = {0, 2000000};
         nanosleep(&ts, NULL);
     }
@@ -221,6 +255,49 @@ static void test_as_unknown(void)
     srv_stop(&x);
 }
 
+/* A cancel by another of alice's task while it runs: answered as a never-issued id, and the
+ * task runs on and ends done for alice (test_as_unknown asks only once the task is done). */
+static void test_cancel_running(void)
+{
+    /* 60 steps of 20 ms: over a second of running to ask in */
+    CU_ASSERT_EQUAL_FATAL(setenv("LADON_EXAMPLE_STEP_MS", "20", 1), 0);
+    srv x;
+    int started = srv_start(&x, 0);
+    CU_ASSERT_EQUAL_FATAL(setenv("LADON_EXAMPLE_STEP_MS", "1", 1), 0);
+    CU_ASSERT_EQUAL_FATAL(started, 0);
+    int32_t mine = start(&x, "alice", "s", 7);
+    int32_t never = never_issued(mine, 0);
+    char out[16384];
+    int running = 0;
+    for (int i = 0; i < 5000 && !running; i++) {
+        CU_ASSERT_EQUAL_FATAL(ask(&x, "alice", "progress", mine, out, sizeof out), 200);
+        running = strstr(out, "<state>running</state>") != NULL;
+        if (!running) {
+            struct timespec ts = {0, 1000000};
+            nanosleep(&ts, NULL);
+        }
+    }
+    CU_ASSERT_FATAL(running);
+    static const char *const others[] = {"bob", NULL, "Alice"};
+    for (size_t o = 0; o < sizeof others / sizeof others[0]; o++) {
+        char want[8192], got[8192];
+        int gs = ask_norm(&x, others[o], "cancel", mine, got, sizeof got);
+        int ws = ask_norm(&x, others[o], "cancel", never, want, sizeof want);
+        CU_ASSERT_EQUAL(gs, 500);
+        CU_ASSERT_EQUAL(gs, ws);
+        CU_ASSERT_STRING_EQUAL(got, want);
+        CU_ASSERT_PTR_NOT_NULL(strstr(got, "unknown or expired task id N"));
+    }
+    /* no cancel was requested: it runs on (or just ended), never cancelled */
+    CU_ASSERT_EQUAL(ask(&x, "alice", "progress", mine, out, sizeof out), 200);
+    CU_ASSERT(strstr(out, "<state>running</state>") != NULL ||
+              strstr(out, "<state>done</state>") != NULL);
+    wait_done(&x, "alice", mine);
+    CU_ASSERT_EQUAL(ask(&x, "alice", "result", mine, out, sizeof out), 200);
+    CU_ASSERT_EQUAL(int_in(out, "result"), 7);
+    srv_stop(&x);
+}
+
 static void test_probe_same(void)
 {
     /* 3 unknown answers allowed, the 4th starts the cool-down: the same with another's id as
@@ -241,6 +318,62 @@ static void test_probe_same(void)
         CU_ASSERT_PTR_NOT_NULL(strstr(out, "too many unknown task ids"));
         srv_stop(&x);
     }
+}
+
+/* Idempotency-Key: an anonymous caller's key never names a user's claim, nor a user's key an
+ * anonymous claim, whatever the client sends (a user's key is scoped "~" + name + "~" + key). */
+static void test_key_scopes(void)
+{
+    srv x;
+    CU_ASSERT_EQUAL_FATAL(srv_start(&x, 0), 0);
+    char out[16384];
+    int32_t mine = start_key(&x, "alice", "k1", 7, out, sizeof out);
+    CU_ASSERT_FATAL(mine > 0);
+    /* alice's key retried: hers */
+    CU_ASSERT_EQUAL(start_key(&x, "alice", "k1", 7, out, sizeof out), mine);
+    /* her scoped form, anonymously, same arguments: a new task, not hers */
+    int32_t theirs = start_key(&x, NULL, "~alice~k1", 7, out, sizeof out);
+    CU_ASSERT(theirs > 0);
+    CU_ASSERT_NOT_EQUAL(theirs, mine);
+    /* with other arguments than hers: a new task too, never the conflict fault (which would
+     * tell that she used the key) */
+    int32_t mine2 = start_key(&x, "alice", "k2", 7, out, sizeof out);
+    CU_ASSERT_FATAL(mine2 > 0);
+    theirs = start_key(&x, NULL, "~alice~k2", 8, out, sizeof out);
+    CU_ASSERT(theirs > 0);
+    CU_ASSERT_NOT_EQUAL(theirs, mine2);
+    CU_ASSERT_PTR_NULL(strstr(out, "was used with other arguments"));
+    /* the other direction: an anonymous claim of carol's scoped form first */
+    int32_t trap = start_key(&x, NULL, "~carol~k9", 9, out, sizeof out);
+    CU_ASSERT_FATAL(trap > 0);
+    int32_t hers = start_key(&x, "carol", "k9", 9, out, sizeof out);
+    CU_ASSERT_FATAL(hers > 0);
+    CU_ASSERT_NOT_EQUAL(hers, trap);
+    wait_done(&x, "carol", hers);
+    CU_ASSERT_EQUAL(ask(&x, "carol", "result", hers, out, sizeof out), 200);
+    CU_ASSERT_EQUAL(int_in(out, "result"), 9);
+    /* hers indeed: bob does not see it */
+    CU_ASSERT_EQUAL(ask(&x, "bob", "progress", hers, out, sizeof out), 500);
+    CU_ASSERT_PTR_NOT_NULL(strstr(out, "unknown or expired task id"));
+    /* anonymously, a key with a leading '~' has one byte less room (it is claimed with one
+     * more '~'): 255 bytes is the Client fault, 254 a start */
+    char lkey[256];
+    memset(lkey, '~', sizeof lkey - 1);
+    lkey[sizeof lkey - 1] = '\0';
+    CU_ASSERT_EQUAL(start_key(&x, NULL, lkey, 1, out, sizeof out), -1);
+    CU_ASSERT_PTR_NOT_NULL(strstr(out, "<faultcode>SOAP-ENV:Client</faultcode>"));
+    CU_ASSERT_PTR_NOT_NULL(
+        strstr(out, "bad Idempotency-Key header: a key starting with '~' has at most 254 characters"));
+    lkey[sizeof lkey - 2] = '\0';
+    int32_t lid = start_key(&x, NULL, lkey, 1, out, sizeof out);
+    CU_ASSERT(lid > 0);
+    /* an anonymous key without a leading '~' works as before */
+    int32_t a1 = start_key(&x, NULL, "plain-1", 3, out, sizeof out);
+    CU_ASSERT(a1 > 0);
+    CU_ASSERT_EQUAL(start_key(&x, NULL, "plain-1", 3, out, sizeof out), a1);
+    wait_done(&x, "alice", mine);
+    wait_done(&x, "alice", mine2);
+    srv_stop(&x);
 }
 
 static int list(const srv *x, const char *user, const char *inner, char *out, size_t size)
@@ -335,8 +468,10 @@ int main(void)
         return 2;
     static const rt_test tests[] = {
         {"another's task answers as a never-issued id", test_as_unknown},
+        {"another's cancel of a running task: unknown, the task ends done", test_cancel_running},
         {"the probe limiter counts another's id as unknown", test_probe_same},
         {"m_list: identity, pages, tokens, limits", test_list},
+        {"Idempotency-Key: anonymous and users' claims never meet", test_key_scopes},
         {NULL, NULL},
     };
     return rt_run("taskcall ownership", tests, NULL, NULL);

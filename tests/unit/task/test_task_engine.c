@@ -1178,6 +1178,197 @@ static void test_ownership(void)
     ladon_store_close(st);
 }
 
+/* An anonymous caller's key never names a user's claim, and a user's key
+ * never names an anonymous claim, whatever bytes the client sends: the
+ * anonymous "~alice~k1" is not alice's "k1" (scoped "~alice~k1"), and an
+ * anonymous "~carol~k9" claimed first does not capture carol's "k9". */
+static void test_key_scopes_apart(void)
+{
+    ladon_store *st = open_store("memory:");
+    ladon_task_engine *eng = new_engine(st, 2, 16, 3600);
+    int32_t mine = 0, theirs = 0, again = 0;
+    int existed = -1;
+    ladon_task_start k = {.method = "m", .run = body_owner, .idempotency_key = "k1",
+                          .args_hash = 7, .owner = "alice"};
+    CU_ASSERT_EQUAL_FATAL(ladon_task_submit_start(eng, &k, &mine, &existed), 0);
+    CU_ASSERT_EQUAL(existed, 0);
+    /* alice's scoped form sent anonymously, same arguments: a new task */
+    k.owner = NULL;
+    k.idempotency_key = "~alice~k1";
+    CU_ASSERT_EQUAL(ladon_task_submit_start(eng, &k, &theirs, &existed), 0);
+    CU_ASSERT_EQUAL(existed, 0);
+    CU_ASSERT_NOT_EQUAL(theirs, mine);
+    /* ... and its own claim from now on (it still works as a key) */
+    CU_ASSERT_EQUAL(ladon_task_submit_start(eng, &k, &again, &existed), 0);
+    CU_ASSERT_EQUAL(existed, 1);
+    CU_ASSERT_EQUAL(again, theirs);
+    /* other arguments: no conflict with alice's claim (that would tell them) */
+    k.owner = "alice";
+    k.idempotency_key = "k2";
+    CU_ASSERT_EQUAL_FATAL(ladon_task_submit_start(eng, &k, &mine, &existed), 0);
+    k.owner = NULL;
+    k.idempotency_key = "~alice~k2";
+    k.args_hash = 8;
+    CU_ASSERT_EQUAL(ladon_task_submit_start(eng, &k, &theirs, &existed), 0);
+    CU_ASSERT_EQUAL(existed, 0);
+    CU_ASSERT_NOT_EQUAL(theirs, mine);
+    /* a name that is percent-encoded in the scope: its encoded form too */
+    k.owner = "a~l%ce";
+    k.idempotency_key = "k3";
+    CU_ASSERT_EQUAL_FATAL(ladon_task_submit_start(eng, &k, &mine, &existed), 0);
+    k.owner = NULL;
+    k.idempotency_key = "~a%7El%25ce~k3";
+    CU_ASSERT_EQUAL(ladon_task_submit_start(eng, &k, &theirs, &existed), 0);
+    CU_ASSERT_EQUAL(existed, 0);
+    CU_ASSERT_NOT_EQUAL(theirs, mine);
+
+    /* the other direction: an anonymous claim of carol's scoped form first */
+    k.owner = NULL;
+    k.idempotency_key = "~carol~k9";
+    k.args_hash = 9;
+    CU_ASSERT_EQUAL_FATAL(ladon_task_submit_start(eng, &k, &theirs, &existed), 0);
+    CU_ASSERT_EQUAL(existed, 0);
+    k.owner = "carol";
+    k.idempotency_key = "k9";
+    CU_ASSERT_EQUAL(ladon_task_submit_start(eng, &k, &mine, &existed), 0);
+    CU_ASSERT_EQUAL(existed, 0);
+    CU_ASSERT_NOT_EQUAL(mine, theirs);
+    CU_ASSERT_EQUAL(wait_end(eng, "m", mine).state, LADON_TASK_DONE);
+    ladon_task_record rec;
+    CU_ASSERT_EQUAL_FATAL(ladon_task_fetch_as(eng, "m", "carol", mine, &rec), 0);
+    CU_ASSERT_STRING_EQUAL(rec.owner, "carol");
+    free(rec.result);
+    /* with other arguments: carol's own claim answers, not the anonymous one */
+    k.args_hash = 10;
+    CU_ASSERT_EQUAL(ladon_task_submit_start(eng, &k, &again, &existed), LADON_ECONFLICT);
+
+    /* anonymous keys stay apart from each other: "~x", "~~x", "x" */
+    k.owner = NULL;
+    k.args_hash = 11;
+    int32_t t1 = 0, t2 = 0, t3 = 0;
+    k.idempotency_key = "~x";
+    CU_ASSERT_EQUAL(ladon_task_submit_start(eng, &k, &t1, &existed), 0);
+    CU_ASSERT_EQUAL(existed, 0);
+    k.idempotency_key = "~~x";
+    CU_ASSERT_EQUAL(ladon_task_submit_start(eng, &k, &t2, &existed), 0);
+    CU_ASSERT_EQUAL(existed, 0);
+    k.idempotency_key = "x";
+    CU_ASSERT_EQUAL(ladon_task_submit_start(eng, &k, &t3, &existed), 0);
+    CU_ASSERT_EQUAL(existed, 0);
+    CU_ASSERT(t1 != t2 && t2 != t3 && t1 != t3);
+
+    /* an anonymous key without a leading '~' is claimed as sent, as before:
+     * a claim stored by an earlier version still answers within its ttl */
+    int32_t old = 0, holder = 0;
+    uint64_t hash = 0;
+    CU_ASSERT_EQUAL_FATAL(ladon_store_create(st, "m", &old), 0);
+    CU_ASSERT_EQUAL_FATAL(ladon_store_claim(st, "m", "old-key", 12, old, 3600, &holder, &hash),
+                          0);
+    k.idempotency_key = "old-key";
+    k.args_hash = 12;
+    CU_ASSERT_EQUAL(ladon_task_submit_start(eng, &k, &again, &existed), 0);
+    CU_ASSERT_EQUAL(existed, 1);
+    CU_ASSERT_EQUAL(again, old);
+    CU_ASSERT_EQUAL(ladon_store_remove(st, old), 0);
+
+    /* the longest key: as sent it fits; with a leading '~' one byte less */
+    char lkey[LADON_TASK_KEY_MAX];
+    memset(lkey, '~', sizeof lkey - 1);
+    lkey[sizeof lkey - 1] = '\0';
+    k.idempotency_key = lkey;
+    CU_ASSERT_EQUAL(ladon_task_submit_start(eng, &k, &again, &existed), LADON_EINVAL);
+    lkey[sizeof lkey - 2] = '\0';
+    CU_ASSERT_EQUAL(ladon_task_submit_start(eng, &k, &again, &existed), 0);
+    memset(lkey, 'k', sizeof lkey - 1);
+    lkey[sizeof lkey - 1] = '\0';
+    CU_ASSERT_EQUAL(ladon_task_submit_start(eng, &k, &again, &existed), 0);
+
+    ladon_task_engine_free(eng);
+    ladon_store_close(st);
+}
+
+/* ---- m_result reads the result only for its owner ---------------------- */
+
+/* A memory store that counts the gets that read a result. */
+static atomic_int gets_with_result, gets_without;
+
+static int counting_get(ladon_store *st, const char *method, int32_t id,
+                        ladon_task_record *out, int want_result)
+{
+    atomic_fetch_add(want_result ? &gets_with_result : &gets_without, 1);
+    return ladon__store_memory_ops.get(st, method, id, out, want_result);
+}
+
+static ladon_store_ops counting_ops;
+
+static int body_big(ladon_task_ctx *ctx, void *arg)
+{
+    (void)arg;
+    static char big[100000];
+    memset(big, 'r', sizeof big);
+    return ladon_task_set_result(ctx, big, sizeof big);
+}
+
+/* Another's (or an unknown) id never makes the store read a result: the
+ * owner is checked on a record read without it; the owner gets the result
+ * with one more read. */
+static void test_fetch_as_owner_first(void)
+{
+    counting_ops = ladon__store_memory_ops;
+    counting_ops.scheme = "counting";
+    counting_ops.get = counting_get;
+    CU_ASSERT_EQUAL_FATAL(ladon_store_register(&counting_ops), 0);
+    ladon_store *st = open_store("counting:");
+    ladon_task_engine *eng = new_engine(st, 1, 4, 3600);
+    int32_t a = 0, anon = 0;
+    ladon_task_start s = {.method = "m", .run = body_big, .owner = "alice"};
+    CU_ASSERT_EQUAL_FATAL(ladon_task_submit_start(eng, &s, &a, NULL), 0);
+    s.owner = NULL;
+    CU_ASSERT_EQUAL_FATAL(ladon_task_submit_start(eng, &s, &anon, NULL), 0);
+    CU_ASSERT_EQUAL(wait_end(eng, "m", a).state, LADON_TASK_DONE);
+    CU_ASSERT_EQUAL(wait_end(eng, "m", anon).state, LADON_TASK_DONE);
+    int32_t never = 0;
+    do
+        never = (int32_t)(random() & 0x7fffffff);
+    while (never == 0 || never == a || never == anon);
+
+    static const ladon_task_record zero;
+    ladon_task_record rec;
+    const char *const others[] = {"bob", NULL, "", "alice "};
+    for (size_t i = 0; i < sizeof others / sizeof others[0]; i++) {
+        atomic_store(&gets_with_result, 0);
+        atomic_store(&gets_without, 0);
+        CU_ASSERT_EQUAL(ladon_task_fetch_as(eng, "m", others[i], a, &rec), LADON_ENOTFOUND);
+        CU_ASSERT(memcmp(&rec, &zero, sizeof rec) == 0);
+        CU_ASSERT_EQUAL(atomic_load(&gets_with_result), 0);
+        CU_ASSERT_EQUAL(atomic_load(&gets_without), 1);
+        /* an id never issued: the same reads */
+        atomic_store(&gets_without, 0);
+        CU_ASSERT_EQUAL(ladon_task_fetch_as(eng, "m", others[i], never, &rec), LADON_ENOTFOUND);
+        CU_ASSERT_EQUAL(atomic_load(&gets_with_result), 0);
+        CU_ASSERT_EQUAL(atomic_load(&gets_without), 1);
+    }
+    /* the owner: the result, read once */
+    atomic_store(&gets_with_result, 0);
+    CU_ASSERT_EQUAL_FATAL(ladon_task_fetch_as(eng, "m", "alice", a, &rec), 0);
+    CU_ASSERT_EQUAL(rec.result_len, 100000);
+    CU_ASSERT_STRING_EQUAL(rec.owner, "alice");
+    CU_ASSERT_EQUAL(rec.info.state, LADON_TASK_DONE);
+    free(rec.result);
+    CU_ASSERT_EQUAL(atomic_load(&gets_with_result), 1);
+    /* an anonymous task: everyone's, result and all */
+    CU_ASSERT_EQUAL_FATAL(ladon_task_fetch_as(eng, "m", "bob", anon, &rec), 0);
+    CU_ASSERT_EQUAL(rec.result_len, 100000);
+    free(rec.result);
+    CU_ASSERT_EQUAL_FATAL(ladon_task_fetch_as(eng, "m", NULL, anon, &rec), 0);
+    CU_ASSERT_EQUAL(rec.result_len, 100000);
+    free(rec.result);
+    CU_ASSERT_EQUAL(atomic_load(&gets_with_result), 3);
+
+    ladon_task_engine_free(eng);
+    ladon_store_close(st);
+}
+
 /* free without stop: the configured grace applies; idle engine exits fast */
 static void test_free_idle(void)
 {
@@ -1208,6 +1399,8 @@ int main(void)
         {"cancel, wake, status, client fault", test_cancel_and_wake},
         {"idempotency keys", test_idempotency_key},
         {"ownership: as unknown to others, keys and lists per user", test_ownership},
+        {"idempotency keys: anonymous and owned scopes never meet", test_key_scopes_apart},
+        {"fetch_as: the owner is checked before the result is read", test_fetch_as_owner_first},
         {NULL, NULL},
     };
     return lg_run_suite_with("task_engine", NULL, NULL, tests);
