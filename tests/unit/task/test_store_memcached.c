@@ -62,7 +62,7 @@ static void url_decode(char *s)
  * "BUSY currently processing crawler request" and lists nothing.  So a
  * dump that is BUSY, or cut short, is asked again (for up to 10 s), and
  * only a complete one ("END") is counted. */
-enum { KEYLEN = 160 };
+enum { KEYLEN = 256 }; /* memcached keys are at most 250 bytes */
 static size_t server_keys(unsigned port, const char *prefix,
                           char (*keys)[KEYLEN], size_t max)
 {
@@ -89,7 +89,7 @@ static size_t server_keys(unsigned port, const char *prefix,
         char *end = strchr(line, ' ');
         if (end != NULL)
             *end = '\0';
-        char key[KEYLEN];
+        char key[3 * KEYLEN]; /* %XX-encoded as metadump writes it, then decoded */
         snprintf(key, sizeof key, "%s", line + 4);
         url_decode(key);
         if (strncmp(key, prefix, strlen(prefix)) != 0)
@@ -97,8 +97,11 @@ static size_t server_keys(unsigned port, const char *prefix,
         /* the store's change counter (ladon/store.h), not a record or a chunk */
         if (strcmp(key + strlen(prefix), "changes") == 0)
             continue;
-        if (count < max)
-            memcpy(keys[count], key, KEYLEN);
+        if (count < max) {
+            size_t kl = strnlen(key, KEYLEN - 1);
+            memcpy(keys[count], key, kl);
+            keys[count][kl] = '\0';
+        }
         count++;
     }
     return count;
@@ -604,6 +607,67 @@ static void test_record_versions(void)
     ladon_store_close(st);
 }
 
+/* Whether the server at port holds key (complete, decoded). */
+static int has_key(unsigned port, const char *key)
+{
+    static char keys[64][KEYLEN];
+    size_t n = server_keys(port, key, keys, 64);
+    for (size_t i = 0; i < n && i < 64; i++)
+        if (strcmp(keys[i], key) == 0)
+            return 1;
+    return 0;
+}
+
+/* An owner's index item is named by the owner and method themselves
+ * (percent-encoded: memcached keys have no spaces or control characters,
+ * and ':' separates), so no other user's name can share it; only a pair
+ * too long for memcached's 250-byte keys falls back to a hash. */
+static void test_index_keys(void)
+{
+    char url[64];
+    snprintf(url, sizeof url, "memcached://127.0.0.1:%u", a.port);
+    ladon_store *st = lt_open_url(url, "ix:", DATA_TIMEOUT_MS);
+    CU_ASSERT_EQUAL(lt_check_listing_keeps(st, "m", "alice", 1, 1000), 1);
+    CU_ASSERT(has_key(a.port, "ix:l:alice:m"));
+    const char *bob = "bob smith:x%\x7f" "j\xc3\xb6rg";
+    CU_ASSERT_EQUAL(lt_check_listing_keeps(st, "Svc.m", bob, 3, 1000), 3);
+    CU_ASSERT(has_key(a.port, "ix:l:bob%20smith%3Ax%25%7Fj%C3%B6rg:Svc.m"));
+    /* the longest that fits: "ix:" "l:" owner ":" "m" = 250 bytes; one more byte is hashed */
+    char fits[244], longer[245], longest[LADON_TASK_OWNER_MAX];
+    memset(fits, 'f', sizeof fits - 1);
+    fits[sizeof fits - 1] = '\0';
+    memset(longer, 'g', sizeof longer - 1);
+    longer[sizeof longer - 1] = '\0';
+    memset(longest, 'h', sizeof longest - 1);
+    longest[sizeof longest - 1] = '\0';
+    char key[KEYLEN];
+    snprintf(key, sizeof key, "ix:l:%s:m", fits);
+    CU_ASSERT_EQUAL(strlen(key), 250);
+    CU_ASSERT_EQUAL(lt_check_listing_keeps(st, "m", fits, 4, 1000), 4);
+    CU_ASSERT(has_key(a.port, key));
+    size_t direct = server_keys(a.port, "ix:l:", NULL, 0);
+    size_t hashed = server_keys(a.port, "ix:l", NULL, 0) - direct;
+    CU_ASSERT_EQUAL(direct, 3);
+    CU_ASSERT_EQUAL(hashed, 0);
+    CU_ASSERT_EQUAL(lt_check_listing_keeps(st, "m", longer, 5, 1000), 5);
+    CU_ASSERT_EQUAL(lt_check_listing_keeps(st, "m", longest, 6, 1000), 6);
+    /* an encoding that grows past the limit is hashed too */
+    char spaces[100];
+    memset(spaces, ' ', sizeof spaces - 1);
+    spaces[sizeof spaces - 1] = '\0';
+    CU_ASSERT_EQUAL(lt_check_listing_keeps(st, "m", spaces, 2, 1000), 2);
+    CU_ASSERT_EQUAL(server_keys(a.port, "ix:l:", NULL, 0), 3);
+    CU_ASSERT_EQUAL(server_keys(a.port, "ix:l", NULL, 0), 3 + 3);
+    /* and each still lists only its own */
+    ladon_task_info one[4];
+    size_t got = 0;
+    int more = 1;
+    CU_ASSERT_EQUAL(ladon_store_list(st, "m", "alice", NULL, 4, one, &got, &more), 0);
+    CU_ASSERT_EQUAL(got, 1);
+    CU_ASSERT_EQUAL(more, 0);
+    ladon_store_close(st);
+}
+
 static int suite_init(void)
 {
     if (lt_store_server_start(&a, LT_MEMCACHED, 0, NULL) != 0 ||
@@ -632,6 +696,7 @@ int main(void)
         {"handles sharing records", test_shared_handles},
         {"keys counted while the crawler is busy", test_keys_while_crawler_busy},
         {"record format 2 for anonymous tasks, 3 for owned", test_record_versions},
+        {"index items named by owner and method", test_index_keys},
         {NULL, NULL},
     };
     return lg_run_suite_with("store_memcached", suite_init, suite_clean, tests);
