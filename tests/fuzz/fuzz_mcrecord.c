@@ -2,10 +2,12 @@
  * (framework/src/task/mc_record.c), on items as any process sharing the
  * store could have written them.
  *
- * Invariants: no crash or sanitizer report; a record of the current
- * version that decodes encodes back to exactly the same bytes; an older
- * one (version 2, no owner) decodes as owned by no one; either encoding
- * decodes to the same fields.
+ * Invariants: no crash or sanitizer report; a record that decodes encodes
+ * back to exactly the same bytes, except a version 3 one without an owner,
+ * which is written as version 2 (what servers of the release before owners
+ * read): the same bytes without the 8 bytes of owner length and padding;
+ * a version 2 one decodes as owned by no one; the encoding is version 2
+ * exactly when there is no owner, and decodes to the same fields.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -23,12 +25,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         return 0;
     if (ladon__mcrec_encode(&r, &enc, &len) != 0)
         abort();
-    /* a version 3 record re-encodes to its own bytes; a version 2 one (read as owned by no one)
-     * is written as version 3, so only its decoded fields must survive */
-    if (data[0] == REC_VERSION && (len != size || memcmp(enc, data, size) != 0))
-        abort();
     if (data[0] != REC_VERSION && r.owner[0] != '\0')
         abort();
+    if (enc[0] != (r.owner[0] != '\0' ? REC_VERSION : 2))
+        abort();
+    if (data[0] == enc[0]) {
+        if (len != size || memcmp(enc, data, size) != 0)
+            abort();
+    } else if (len != size - (REC_HEAD - REC_HEAD_V2) || memcmp(enc + 1, data + 1, REC_HEAD_V2 - 1) != 0 ||
+               memcmp(enc + REC_HEAD_V2, data + REC_HEAD, len - REC_HEAD_V2) != 0) {
+        abort(); /* version 3, no owner: written as version 2 */
+    }
     if (ladon__mcrec_decode(&again, enc, len) != 0 || again.state != r.state ||
         again.flags != r.flags || again.tflags != r.tflags || again.result_len != r.result_len ||
         strcmp(again.method, r.method) != 0 || strcmp(again.owner, r.owner) != 0 ||

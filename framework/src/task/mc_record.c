@@ -75,19 +75,23 @@ uint64_t ladon__fnv1a64(const void *data, size_t len)
     return h;
 }
 
+/* Format 2 when r has no owner (byte for byte what the release before
+ * owners writes, so it reads it during a server-by-server upgrade), 3 with
+ * one. */
 int ladon__mcrec_encode(const mcrec *r, unsigned char **out, size_t *len_out)
 {
     size_t mlen = strlen(r->method), olen = strlen(r->owner), msglen = strlen(r->message);
     int chunked = (r->flags & F_CHUNKED) != 0;
+    size_t head = olen > 0 ? REC_HEAD : REC_HEAD_V2;
     size_t inl = chunked ? 0 : (size_t)r->result_len;
-    size_t len = REC_HEAD + (chunked ? REC_CHUNK_DESC : 0) + mlen + olen + msglen;
+    size_t len = head + (chunked ? REC_CHUNK_DESC : 0) + mlen + olen + msglen;
     if (inl > SIZE_MAX - len)
         return LADON_ENOMEM;
     len += inl;
     unsigned char *b = malloc(len);
     if (b == NULL)
         return LADON_ENOMEM;
-    b[0] = REC_VERSION;
+    b[0] = olen > 0 ? REC_VERSION : 2;
     b[1] = (unsigned char)r->state;
     b[2] = (unsigned char)r->flags;
     b[3] = (unsigned char)mlen;
@@ -98,9 +102,11 @@ int ladon__mcrec_encode(const mcrec *r, unsigned char **out, size_t *len_out)
     put_f64(b + 24, r->progress);
     put_f64(b + 32, r->lease_until);
     put_u64(b + 40, r->result_len);
-    b[48] = (unsigned char)olen;
-    memset(b + 49, 0, REC_HEAD - 49);
-    unsigned char *p = b + REC_HEAD;
+    if (olen > 0) {
+        b[48] = (unsigned char)olen;
+        memset(b + 49, 0, REC_HEAD - 49);
+    }
+    unsigned char *p = b + head;
     if (chunked) {
         put_u64(p, r->gen);
         put_u64(p + 8, r->sum);

@@ -13,9 +13,12 @@
  * zero = REC_HEAD bytes; with F_CHUNKED: generation, checksum (u64), chunk
  * count, chunk size (u32); then the method, the owner, the message and
  * (not chunked) the result.  Version 2 (before owners: REC_HEAD_V2 bytes of
- * head, no owner length, no owner) is still read, as owned by no one, so
- * servers of both versions can share a memcached while they are upgraded;
- * only version 3 is written.
+ * head, no owner length, no owner) is read as owned by no one, and is what
+ * a record without an owner is written as, byte for byte the layout of the
+ * release before owners (which reads version 2 only): so while servers are
+ * upgraded one by one, anonymous tasks are shared by old and new servers;
+ * an owned task (version 3) is readable by new servers only (an old one
+ * cannot decode it: LADON_ESTORE).
  *
  * Copyright (C) 2026 the Ladon-C authors. GPL-2.0-or-later.
  */

@@ -26,19 +26,26 @@
  * returns LADON_EINVAL.
  *
  * Owners' indexes.  A record added with an owner (add_owned) is entered
- * in the index of its (owner, method): one item "<prefix>l<16 hex digits
- * of FNV-1a of owner\0method>" holding the positions (starttime, id) of
- * its records in ascending order, updated with gets + cas like a record
- * (add when absent).  memcached cannot scan, so this item is what list
- * reads; it is bounded: at most LIST_MAX positions, the oldest dropped
- * when a newer one comes (so a listing shows at most the newest LIST_MAX
- * tasks of a user and method).  Positions of records that expired are
- * dropped when a listing finds them gone (ops->list's gone).  Two pairs
- * whose hashes collide share an item; the listing reads every record and
- * skips another's, so that costs room, never a leak.  The item does not
- * expire (memcached may evict it like any item: a listing then misses the
- * tasks it named).  The record is added first: a failure to enter it in
- * the index removes it again, so an owned task is always listed.
+ * in the index of its (owner, method): one item "<prefix>l:<owner>:
+ * <method>", both percent-encoded (index_key: memcached keys have no
+ * spaces or control characters, and ':' separates), holding the positions
+ * (starttime, id) of its records in ascending order, updated with gets +
+ * cas like a record (add when absent).  memcached cannot scan, so this
+ * item is what list reads; it is bounded: at most LIST_MAX positions, the
+ * oldest dropped when a newer one comes (so a listing shows at most the
+ * newest LIST_MAX tasks of a user and method).  Positions of records that
+ * expired are dropped when a listing finds them gone (ops->list's gone).
+ * The key names the pair itself, so no user name shares another's item,
+ * and no one can push alice's tasks out of her LIST_MAX by picking names.
+ * Only a pair too long for a memcached key (250 bytes with the prefix,
+ * after encoding) falls back to "<prefix>l<16 hex digits of FNV-1a of
+ * owner\0method>": two such pairs whose hashes collide (chosen names can
+ * be made to) share an item, so a user with so long a name can have older
+ * entries pushed out by another; the listing reads every record and skips
+ * another's, so that costs room, never a leak.  The item does not expire
+ * (memcached may evict it like any item: a listing then misses the tasks
+ * it named).  The record is added first: a failure to enter it in the
+ * index removes it again, so an owned task is always listed.
  *
  * Leases.  lease_until = now + lease_s on add, start and touch (touch is
  * one gets + cas, raising the progress too).  Times come from the store's
@@ -353,13 +360,55 @@ static int transition(mcstore *ms, int32_t id, change *ch)
 #define INDEX_HEAD 8u /* magic, NUL, u32 count */
 #define INDEX_ENTRY 12u /* f64 starttime, u32 id */
 
+/* Longest memcached key (its protocol's KEY_MAX_LENGTH), and a buffer for
+ * one with its NUL. */
+#define MC_KEY_LIMIT 250u
+#define INDEX_KEY_MAX (MC_KEY_LIMIT + 1u)
+
+/* Appends s percent-encoded to buf[*at..limit): bytes 0x21..0x7e as they
+ * are but '%' and ':', the others %XX (memcached keys have no spaces or
+ * control characters; ':' separates owner and method).  0 when it does not
+ * fit. */
+static int key_encode(char *buf, size_t *at, size_t limit, const char *s)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    for (const unsigned char *p = (const unsigned char *)s; *p != '\0'; p++) {
+        int plain = *p > 0x20 && *p < 0x7f && *p != '%' && *p != ':';
+        if (*at + (plain ? 1u : 3u) > limit)
+            return 0;
+        if (plain) {
+            buf[(*at)++] = (char)*p;
+        } else {
+            buf[(*at)++] = '%';
+            buf[(*at)++] = hex[*p >> 4];
+            buf[(*at)++] = hex[*p & 15];
+        }
+    }
+    return 1;
+}
+
+/* The index item of (owner, method) into buf[INDEX_KEY_MAX]; its length.
+ * "<prefix>l:<owner>:<method>", both percent-encoded (key_encode), so two
+ * pairs never share an item; a pair whose key would be longer than
+ * memcached allows: "<prefix>l<16 hex digits of FNV-1a of owner\0method>"
+ * (never a key of the first form: no ':' after the 'l'). */
 static size_t index_key(const mcstore *ms, const char *owner, const char *method, char *buf)
 {
+    int n = snprintf(buf, INDEX_KEY_MAX, "%sl:", ms->prefix);
+    size_t at = n > 0 ? (size_t)n : 0;
+    if (at > 0 && at < MC_KEY_LIMIT && key_encode(buf, &at, MC_KEY_LIMIT, owner) &&
+        at < MC_KEY_LIMIT) {
+        buf[at++] = ':';
+        if (key_encode(buf, &at, MC_KEY_LIMIT, method)) {
+            buf[at] = '\0';
+            return at;
+        }
+    }
     char name[LADON_TASK_OWNER_MAX + LADON_TASK_METHOD_MAX];
     size_t ol = strlen(owner) + 1, ml = strlen(method);
     memcpy(name, owner, ol);
     memcpy(name + ol, method, ml);
-    int n = snprintf(buf, KEY_MAX, "%sl%016" PRIx64, ms->prefix, ladon__fnv1a64(name, ol + ml));
+    n = snprintf(buf, INDEX_KEY_MAX, "%sl%016" PRIx64, ms->prefix, ladon__fnv1a64(name, ol + ml));
     return n > 0 ? (size_t)n : 0;
 }
 
@@ -506,7 +555,7 @@ static int mc_list(ladon_store *st, const char *method, const char *owner,
 {
     mcstore *ms = (mcstore *)st;
     *n_out = 0;
-    char key[KEY_MAX];
+    char key[INDEX_KEY_MAX];
     size_t klen = index_key(ms, owner, method, key);
     memcached_st *mc;
     int rc = ladon__mc_conn_get(ms, &mc);
@@ -573,7 +622,7 @@ static int mc_add_owned(ladon_store *st, int32_t id, const char *method, const c
         else if (m != MEMCACHED_SUCCESS)
             rc = LADON_ESTORE;
         if (rc == 0 && owner != NULL) {
-            char ikey[KEY_MAX];
+            char ikey[INDEX_KEY_MAX];
             size_t ilen = index_key(ms, owner, method, ikey);
             ladon_task_pos p = {starttime, id};
             rc = index_change(mc, ikey, ilen, &p, NULL, 0);

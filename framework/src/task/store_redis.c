@@ -32,6 +32,20 @@
  * lease plus the ttl (fmt_unended_ms), so it lives while its lease is
  * renewed.  get is one HMGET.
  *
+ * Owners' sets.  add_owned also enters the task (its id in ten digits,
+ * scored by its starttime) in the sorted set "<prefix>l:<len>:<owner>:
+ * <method>" of its owner and method, in the same script, which then keeps
+ * only the newest LIST_KEEP (1000) members (ZREMRANGEBYRANK; the same
+ * bound as memcached's index, so a listing shows at most the newest 1000
+ * tasks of a user and method) and raises the set's expiry to at least the
+ * record's.  Every script that sets a record's expiry (start, touch, sync
+ * renewing the lease, finish, fail, end, cancel) raises its owner's set's
+ * too, never lowers it: the set lives as long as the longest-living record
+ * it names (a task whose lease is renewed for weeks keeps it), and then
+ * expires, so a user who stops starting tasks leaves nothing behind.
+ * Members whose records expired earlier are removed when a listing finds
+ * them gone (list's ZREM).
+ *
  * Results are stored whole (one field).  A result longer than the server's
  * proto-max-bulk-len (read at open; 512 MB by default) cannot be sent: the
  * task fails with LADON_TASK_TOO_LARGE_MESSAGE, finish returns LADON_EINVAL.
@@ -50,8 +64,28 @@
 #define KEY_MAX 96
 #define DEFAULT_MAX_BULK (512u * 1024u * 1024u)
 
-/* KEYS[1] is the record.  Answers: 0 done; 1 exists (add); -1 no such
- * record; -2 wrong state. */
+/* Members an (owner, method)'s sorted set keeps: the newest, as memcached's
+ * index item (store_memcached.c, LIST_MAX). */
+#define LIST_KEEP "1000"
+
+/* Lua: raises the expiry of the sorted set of KEYS[1]'s owner and method
+ * (when it has an owner, and the set exists) to at least x ms, so the set
+ * lives as long as the longest-living record it names.  The set's key is
+ * built from the record's fields and the key prefix (the last ARGV, which
+ * eval() appends), not declared in KEYS: the store talks to one standalone
+ * redis, never a cluster. */
+#define RAISE_SET                                                                 \
+    "local function raise_set(x)\n"                                               \
+    "  local om = redis.call('HMGET', KEYS[1], 'o', 'm')\n"                        \
+    "  if not om[1] or not om[2] then return end\n"                                \
+    "  local k = ARGV[#ARGV] .. 'l:' .. string.len(om[1]) .. ':' .. om[1] .. ':' .. om[2]\n" \
+    "  local t = redis.call('PTTL', k)\n"                                          \
+    "  if t == -1 or (t >= 0 and t < tonumber(x)) then redis.call('PEXPIRE', k, x) end\n" \
+    "end\n"
+
+/* KEYS[1] is the record; the scripts run by eval() get the key prefix as
+ * their last ARGV.  Answers: 0 done; 1 exists (add); -1 no such record; -2
+ * wrong state. */
 static const char *const script_src[S_COUNT] = {
     [S_ADD] = /* ARGV: method, starttime, lease_until, expiry_ms */
     "if redis.call('EXISTS', KEYS[1]) == 1 then return 1 end\n"
@@ -66,13 +100,19 @@ static const char *const script_src[S_COUNT] = {
     "           'p', '0', 'l', ARGV[3], 'o', ARGV[5])\n"
     "redis.call('PEXPIRE', KEYS[1], ARGV[4])\n"
     "redis.call('ZADD', KEYS[3], ARGV[2], ARGV[6])\n"
+    "redis.call('ZREMRANGEBYRANK', KEYS[3], 0, -" LIST_KEEP " - 1)\n"
+    "if redis.call('PTTL', KEYS[3]) < tonumber(ARGV[4]) then\n"
+    "  redis.call('PEXPIRE', KEYS[3], ARGV[4])\n"
+    "end\n"
     "return 0\n",
     [S_START] = /* ARGV: lease_until, expiry_ms */
+    RAISE_SET
     "local s = redis.call('HGET', KEYS[1], 's')\n"
     "if not s then return -1 end\n"
     "if s ~= '1' then return -2 end\n"
     "redis.call('HSET', KEYS[1], 's', '2', 'l', ARGV[1])\n"
     "redis.call('PEXPIRE', KEYS[1], ARGV[2])\n"
+    "raise_set(ARGV[2])\n"
     "return 0\n",
     [S_PROGRESS] = /* ARGV: progress */
     "local v = redis.call('HMGET', KEYS[1], 's', 'p')\n"
@@ -83,16 +123,19 @@ static const char *const script_src[S_COUNT] = {
     "end\n"
     "return 0\n",
     [S_TOUCH] = /* ARGV: lease_until, progress (< 0: none), expiry_ms */
+    RAISE_SET
     "local v = redis.call('HMGET', KEYS[1], 's', 'p')\n"
     "if not v[1] then return -1 end\n"
     "if v[1] ~= '1' and v[1] ~= '2' then return -2 end\n"
     "redis.call('HSET', KEYS[1], 'l', ARGV[1])\n"
     "redis.call('PEXPIRE', KEYS[1], ARGV[3])\n"
+    "raise_set(ARGV[3])\n"
     "if v[1] == '2' and tonumber(ARGV[2]) > tonumber(v[2]) then\n"
     "  redis.call('HSET', KEYS[1], 'p', ARGV[2])\n"
     "end\n"
     "return 0\n",
     [S_FINISH] = /* ARGV: ended, ttl_ms, result */
+    RAISE_SET
     "local v = redis.call('HMGET', KEYS[1], 's', 'f')\n"
     "if not v[1] then return -1 end\n"
     "if v[1] ~= '2' then return -2 end\n"
@@ -101,14 +144,17 @@ static const char *const script_src[S_COUNT] = {
     "  redis.call('HSET', KEYS[1], 's', '5', 'p', '1', 'e', ARGV[1],\n"
     "             'l', '0', 'msg', 'cancelled')\n"
     "  redis.call('PEXPIRE', KEYS[1], ARGV[2])\n"
+    "  raise_set(ARGV[2])\n"
     "  return 3\n"
     "end\n"
     "redis.call('HSET', KEYS[1], 's', '3', 'p', '1', 'e', ARGV[1],\n"
     "           'l', '0', 'r', ARGV[3])\n"
     "redis.call('HDEL', KEYS[1], 'msg')\n"
     "redis.call('PEXPIRE', KEYS[1], ARGV[2])\n"
+    "raise_set(ARGV[2])\n"
     "return 0\n",
     [S_FAIL] = /* ARGV: ended, ttl_ms, message, running_only (0|1), to (4|5), flags */
+    RAISE_SET
     "local v = redis.call('HMGET', KEYS[1], 's', 'f')\n"
     "local s = v[1]\n"
     "if not s then return -1 end\n"
@@ -118,19 +164,23 @@ static const char *const script_src[S_COUNT] = {
     "  redis.call('HSET', KEYS[1], 's', '5', 'p', '1', 'e', ARGV[1],\n"
     "             'l', '0', 'msg', 'cancelled')\n"
     "  redis.call('PEXPIRE', KEYS[1], ARGV[2])\n"
+    "  raise_set(ARGV[2])\n"
     "  return 3\n"
     "end\n"
     "redis.call('HSET', KEYS[1], 's', ARGV[5], 'p', '1', 'e', ARGV[1],\n"
     "           'l', '0', 'msg', ARGV[3], 'f', ARGV[6])\n"
     "redis.call('PEXPIRE', KEYS[1], ARGV[2])\n"
+    "raise_set(ARGV[2])\n"
     "return 0\n",
     [S_CANCEL] = /* ARGV: method, ended, ttl_ms */
+    RAISE_SET
     "local v = redis.call('HMGET', KEYS[1], 's', 'm', 'f')\n"
     "if not v[1] or v[2] ~= ARGV[1] then return -1 end\n"
     "if v[1] == '1' then\n"
     "  redis.call('HSET', KEYS[1], 's', '5', 'p', '1', 'e', ARGV[2],\n"
     "             'l', '0', 'msg', 'cancelled')\n"
     "  redis.call('PEXPIRE', KEYS[1], ARGV[3])\n"
+    "  raise_set(ARGV[3])\n"
     "  redis.call('INCR', KEYS[2])\n"
     "elseif v[1] == '2' then\n"
     "  local f = tonumber(v[3] or '0') or 0\n"
@@ -142,6 +192,7 @@ static const char *const script_src[S_COUNT] = {
     "return 0\n",
     [S_SYNC] = /* ARGV: progress (< 0: none), has_status, status, renew, lease_until, expiry_ms;
                 * answers the flags (>= 0) */
+    RAISE_SET
     "local v = redis.call('HMGET', KEYS[1], 's', 'p', 'f')\n"
     "if not v[1] then return -1 end\n"
     "local f = tonumber(v[3] or '0') or 0\n"
@@ -149,6 +200,7 @@ static const char *const script_src[S_COUNT] = {
     "if ARGV[4] == '1' then\n"
     "  redis.call('HSET', KEYS[1], 'l', ARGV[5])\n"
     "  redis.call('PEXPIRE', KEYS[1], ARGV[6])\n"
+    "  raise_set(ARGV[6])\n"
     "end\n"
     "if v[1] == '2' then\n"
     "  if tonumber(ARGV[1]) > tonumber(v[2]) then\n"
@@ -171,7 +223,7 @@ static size_t make_key(const rstore *rs, int32_t id, char *key)
     return n > 0 ? (size_t)n : 0;
 }
 
-#define EVAL_ARGS_MAX 6
+#define EVAL_ARGS_MAX 7 /* 6 and the prefix */
 
 #define ARGS0 5 /* EVAL script 2 key changes */
 #define ARGS0_MAX 6 /* ... and a third key */
@@ -247,13 +299,22 @@ static int eval_on(rstore *rs, int s, const char *key, size_t keylen, int nargs,
     return eval_keys(rs, s, key, keylen, NULL, 0, nargs, args, lens, answer);
 }
 
-/* Runs script s on id's record. */
+/* Runs script s on id's record, with the key prefix as its last ARGV
+ * (RAISE_SET). */
 static int eval(rstore *rs, int s, int32_t id, int nargs, const char **args,
                 const size_t *lens, long long *answer)
 {
     char key[KEY_MAX];
+    const char *a[EVAL_ARGS_MAX];
+    size_t l[EVAL_ARGS_MAX];
+    if (nargs >= EVAL_ARGS_MAX)
+        return LADON_EINVAL;
+    memcpy(a, args, (size_t)nargs * sizeof *a);
+    memcpy(l, lens, (size_t)nargs * sizeof *l);
+    a[nargs] = rs->prefix;
+    l[nargs] = strlen(rs->prefix);
     size_t n = make_key(rs, id, key);
-    return eval_on(rs, s, key, n, nargs, args, lens, answer);
+    return eval_on(rs, s, key, n, nargs + 1, a, l, answer);
 }
 
 static int answer_rc(long long a)

@@ -121,3 +121,51 @@ void lt_check_outage(lt_store_server *c, ladon_store *st, int32_t id)
         CU_ASSERT(lt_now() - t0 < 1.5);
     }
 }
+
+static int pos_newer(const void *a, const void *b)
+{
+    const ladon_task_pos *x = a, *y = b;
+    if (x->starttime != y->starttime)
+        return x->starttime > y->starttime ? -1 : 1;
+    return x->id > y->id ? -1 : x->id < y->id;
+}
+
+size_t lt_check_listing_keeps(ladon_store *st, const char *method, const char *owner, size_t n,
+                              size_t keep)
+{
+    ladon_task_pos *made = malloc(n * sizeof *made);
+    ladon_task_info *page = malloc(1000 * sizeof *page);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(made);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(page);
+    for (size_t i = 0; i < n; i++) {
+        int32_t id;
+        ladon_task_record rec;
+        CU_ASSERT_EQUAL_FATAL(ladon_store_create_owned(st, method, owner, &id), 0);
+        CU_ASSERT_EQUAL_FATAL(ladon_store_get(st, method, id, &rec, 0), 0);
+        made[i] = (ladon_task_pos){rec.info.starttime, id};
+    }
+    qsort(made, n, sizeof *made, pos_newer);
+    size_t want = n < keep ? n : keep, seen = 0;
+    ladon_task_pos after;
+    int more = 1, first = 1;
+    while (more) {
+        size_t got = 0;
+        int rc = ladon_store_list(st, method, owner, first ? NULL : &after, 1000, page, &got, &more);
+        CU_ASSERT_EQUAL_FATAL(rc, 0);
+        for (size_t i = 0; i < got; i++, seen++) {
+            if (seen < want && page[i].id != made[seen].id)
+                fprintf(stderr, "listing %zu: task %d, expected %d\n", seen, (int)page[i].id,
+                        (int)made[seen].id);
+            CU_ASSERT(seen < want && page[i].id == made[seen].id);
+        }
+        if (got > 0)
+            after = (ladon_task_pos){page[got - 1].starttime, page[got - 1].id};
+        first = 0;
+        if (got == 0)
+            break;
+    }
+    CU_ASSERT_EQUAL(seen, want);
+    free(page);
+    free(made);
+    return seen;
+}

@@ -31,4 +31,11 @@ int32_t lt_running_task(ladon_store *st, const char *method);
  * (no hang, no SIGPIPE).  c is left stopped: the caller restarts it. */
 void lt_check_outage(lt_store_server *c, ladon_store *st, int32_t id);
 
+/* n owned tasks of (owner, method) created on st, their ids into ids[0..n)
+ * (NULL: not kept): a listing of all pages shows exactly the newest
+ * min(n, keep) of them by (starttime, id), newest first; the number it
+ * showed. */
+size_t lt_check_listing_keeps(ladon_store *st, const char *method, const char *owner, size_t n,
+                              size_t keep);
+
 #endif

@@ -27,6 +27,7 @@
 #include "store_servers.h"
 #include "store_checks.h"
 #include "task_internal.h"
+#include "mc_record.h"
 
 static lt_store_server a, b; /* two long-lived servers */
 
@@ -61,7 +62,7 @@ static void url_decode(char *s)
  * "BUSY currently processing crawler request" and lists nothing.  So a
  * dump that is BUSY, or cut short, is asked again (for up to 10 s), and
  * only a complete one ("END") is counted. */
-enum { KEYLEN = 160 };
+enum { KEYLEN = 256 }; /* memcached keys are at most 250 bytes */
 static size_t server_keys(unsigned port, const char *prefix,
                           char (*keys)[KEYLEN], size_t max)
 {
@@ -88,7 +89,7 @@ static size_t server_keys(unsigned port, const char *prefix,
         char *end = strchr(line, ' ');
         if (end != NULL)
             *end = '\0';
-        char key[KEYLEN];
+        char key[3 * KEYLEN]; /* %XX-encoded as metadump writes it, then decoded */
         snprintf(key, sizeof key, "%s", line + 4);
         url_decode(key);
         if (strncmp(key, prefix, strlen(prefix)) != 0)
@@ -96,8 +97,11 @@ static size_t server_keys(unsigned port, const char *prefix,
         /* the store's change counter (ladon/store.h), not a record or a chunk */
         if (strcmp(key + strlen(prefix), "changes") == 0)
             continue;
-        if (count < max)
-            memcpy(keys[count], key, KEYLEN);
+        if (count < max) {
+            size_t kl = strnlen(key, KEYLEN - 1);
+            memcpy(keys[count], key, kl);
+            keys[count][kl] = '\0';
+        }
         count++;
     }
     return count;
@@ -509,6 +513,161 @@ static void test_shared_handles(void)
     lt_check_shared_handles(url, DATA_TIMEOUT_MS);
 }
 
+/* The first value byte of item key on the server at port (-1: none). */
+static int item_version(unsigned port, const char *key)
+{
+    char cmd[160], reply[4096];
+    int cl = snprintf(cmd, sizeof cmd, "get %s\r\n", key);
+    long n = lt_raw(port, cmd, (size_t)cl, reply, sizeof reply, "END\r\n");
+    const char *nl = n > 0 && strncmp(reply, "VALUE ", 6) == 0 ? strstr(reply, "\r\n") : NULL;
+    return nl != NULL && nl + 2 < reply + n ? (unsigned char)nl[2] : -1;
+}
+
+/* A server-by-server upgrade: the previous release reads record format 2
+ * only, so an anonymous task is written in exactly that layout (48 bytes of
+ * head, no owner); only an owned one, which an old server could not keep
+ * to its owner anyway, is format 3. */
+static void test_record_versions(void)
+{
+    mcrec r;
+    memset(&r, 0, sizeof r);
+    r.state = LADON_TASK_FAILED;
+    r.tflags = LADON_TASK_CLIENT_FAULT;
+    r.starttime = 1.5;
+    r.ended = 2.0;
+    r.progress = 1.0;
+    snprintf(r.method, sizeof r.method, "m");
+    snprintf(r.message, sizeof r.message, "no");
+    /* format 2 as ee1e7dd (the release before owners) writes and reads it */
+    static const unsigned char v2[48 + 3] = {
+        2, 4, 0, 1, 2, 0, 2, 0,                 /* version, state, flags, mlen, msglen, tflags */
+        0, 0, 0, 0, 0, 0, 0xf8, 0x3f,           /* starttime 1.5 */
+        0, 0, 0, 0, 0, 0, 0x00, 0x40,           /* ended 2.0 */
+        0, 0, 0, 0, 0, 0, 0xf0, 0x3f,           /* progress 1.0 */
+        0, 0, 0, 0, 0, 0, 0, 0,                 /* lease_until */
+        0, 0, 0, 0, 0, 0, 0, 0,                 /* result length */
+        'm', 'n', 'o'};
+    unsigned char *enc = NULL;
+    size_t len = 0;
+    CU_ASSERT_EQUAL_FATAL(ladon__mcrec_encode(&r, &enc, &len), 0);
+    CU_ASSERT_EQUAL(len, sizeof v2);
+    CU_ASSERT(len == sizeof v2 && memcmp(enc, v2, len) == 0);
+    free(enc);
+    /* chunked and anonymous: format 2 too, the chunk description at byte 48 */
+    mcrec c = r;
+    c.state = LADON_TASK_DONE;
+    c.tflags = 0;
+    c.message[0] = '\0';
+    c.flags = F_CHUNKED;
+    c.result_len = 2500;
+    c.nchunks = 3;
+    c.chunk_size = 1000;
+    c.gen = 7;
+    c.sum = 9;
+    CU_ASSERT_EQUAL_FATAL(ladon__mcrec_encode(&c, &enc, &len), 0);
+    CU_ASSERT_EQUAL(len, REC_HEAD_V2 + REC_CHUNK_DESC + 1);
+    CU_ASSERT_EQUAL(enc[0], 2);
+    CU_ASSERT(len > REC_HEAD_V2 && enc[REC_HEAD_V2] == 7); /* the generation */
+    mcrec back;
+    CU_ASSERT_EQUAL(ladon__mcrec_decode(&back, enc, len), 0);
+    CU_ASSERT_EQUAL(back.nchunks, 3);
+    CU_ASSERT_EQUAL(back.sum, 9);
+    free(enc);
+    /* owned: format 3, the owner's length at byte 48 */
+    snprintf(r.owner, sizeof r.owner, "alice");
+    CU_ASSERT_EQUAL_FATAL(ladon__mcrec_encode(&r, &enc, &len), 0);
+    CU_ASSERT_EQUAL(len, REC_HEAD + 1 + 5 + 2);
+    CU_ASSERT_EQUAL(enc[0], 3);
+    CU_ASSERT(len > 48 && enc[48] == 5);
+    CU_ASSERT_EQUAL(ladon__mcrec_decode(&back, enc, len), 0);
+    CU_ASSERT_STRING_EQUAL(back.owner, "alice");
+    free(enc);
+
+    /* and so in the store: through every transition */
+    char url[64], key[64];
+    snprintf(url, sizeof url, "memcached://127.0.0.1:%u", a.port);
+    ladon_store *st = lt_open_url(url, "ver:", DATA_TIMEOUT_MS);
+    int32_t anon, owned;
+    CU_ASSERT_EQUAL_FATAL(ladon_store_create(st, "m", &anon), 0);
+    CU_ASSERT_EQUAL_FATAL(ladon_store_create_owned(st, "m", "alice", &owned), 0);
+    snprintf(key, sizeof key, "ver:%d", (int)anon);
+    CU_ASSERT_EQUAL(item_version(a.port, key), 2);
+    CU_ASSERT_EQUAL(ladon_store_start(st, anon, NULL), 0);
+    CU_ASSERT_EQUAL(ladon_store_finish(st, anon, "r", 1, 100), 0);
+    CU_ASSERT_EQUAL(item_version(a.port, key), 2);
+    snprintf(key, sizeof key, "ver:%d", (int)owned);
+    CU_ASSERT_EQUAL(item_version(a.port, key), 3);
+    CU_ASSERT_EQUAL(ladon_store_start(st, owned, NULL), 0);
+    CU_ASSERT_EQUAL(ladon_store_finish(st, owned, "r", 1, 100), 0);
+    CU_ASSERT_EQUAL(item_version(a.port, key), 3);
+    ladon_task_record rec;
+    CU_ASSERT_EQUAL(ladon_store_get(st, "m", owned, &rec, 1), 0);
+    CU_ASSERT_STRING_EQUAL(rec.owner, "alice");
+    free(rec.result);
+    ladon_store_close(st);
+}
+
+/* Whether the server at port holds key (complete, decoded). */
+static int has_key(unsigned port, const char *key)
+{
+    static char keys[64][KEYLEN];
+    size_t n = server_keys(port, key, keys, 64);
+    for (size_t i = 0; i < n && i < 64; i++)
+        if (strcmp(keys[i], key) == 0)
+            return 1;
+    return 0;
+}
+
+/* An owner's index item is named by the owner and method themselves
+ * (percent-encoded: memcached keys have no spaces or control characters,
+ * and ':' separates), so no other user's name can share it; only a pair
+ * too long for memcached's 250-byte keys falls back to a hash. */
+static void test_index_keys(void)
+{
+    char url[64];
+    snprintf(url, sizeof url, "memcached://127.0.0.1:%u", a.port);
+    ladon_store *st = lt_open_url(url, "ix:", DATA_TIMEOUT_MS);
+    CU_ASSERT_EQUAL(lt_check_listing_keeps(st, "m", "alice", 1, 1000), 1);
+    CU_ASSERT(has_key(a.port, "ix:l:alice:m"));
+    const char *bob = "bob smith:x%\x7f" "j\xc3\xb6rg";
+    CU_ASSERT_EQUAL(lt_check_listing_keeps(st, "Svc.m", bob, 3, 1000), 3);
+    CU_ASSERT(has_key(a.port, "ix:l:bob%20smith%3Ax%25%7Fj%C3%B6rg:Svc.m"));
+    /* the longest that fits: "ix:" "l:" owner ":" "m" = 250 bytes; one more byte is hashed */
+    char fits[244], longer[245], longest[LADON_TASK_OWNER_MAX];
+    memset(fits, 'f', sizeof fits - 1);
+    fits[sizeof fits - 1] = '\0';
+    memset(longer, 'g', sizeof longer - 1);
+    longer[sizeof longer - 1] = '\0';
+    memset(longest, 'h', sizeof longest - 1);
+    longest[sizeof longest - 1] = '\0';
+    char key[KEYLEN];
+    snprintf(key, sizeof key, "ix:l:%s:m", fits);
+    CU_ASSERT_EQUAL(strlen(key), 250);
+    CU_ASSERT_EQUAL(lt_check_listing_keeps(st, "m", fits, 4, 1000), 4);
+    CU_ASSERT(has_key(a.port, key));
+    size_t direct = server_keys(a.port, "ix:l:", NULL, 0);
+    size_t hashed = server_keys(a.port, "ix:l", NULL, 0) - direct;
+    CU_ASSERT_EQUAL(direct, 3);
+    CU_ASSERT_EQUAL(hashed, 0);
+    CU_ASSERT_EQUAL(lt_check_listing_keeps(st, "m", longer, 5, 1000), 5);
+    CU_ASSERT_EQUAL(lt_check_listing_keeps(st, "m", longest, 6, 1000), 6);
+    /* an encoding that grows past the limit is hashed too */
+    char spaces[100];
+    memset(spaces, ' ', sizeof spaces - 1);
+    spaces[sizeof spaces - 1] = '\0';
+    CU_ASSERT_EQUAL(lt_check_listing_keeps(st, "m", spaces, 2, 1000), 2);
+    CU_ASSERT_EQUAL(server_keys(a.port, "ix:l:", NULL, 0), 3);
+    CU_ASSERT_EQUAL(server_keys(a.port, "ix:l", NULL, 0), 3 + 3);
+    /* and each still lists only its own */
+    ladon_task_info one[4];
+    size_t got = 0;
+    int more = 1;
+    CU_ASSERT_EQUAL(ladon_store_list(st, "m", "alice", NULL, 4, one, &got, &more), 0);
+    CU_ASSERT_EQUAL(got, 1);
+    CU_ASSERT_EQUAL(more, 0);
+    ladon_store_close(st);
+}
+
 static int suite_init(void)
 {
     if (lt_store_server_start(&a, LT_MEMCACHED, 0, NULL) != 0 ||
@@ -536,6 +695,8 @@ int main(void)
         {"result too large for the items", test_too_large},
         {"handles sharing records", test_shared_handles},
         {"keys counted while the crawler is busy", test_keys_while_crawler_busy},
+        {"record format 2 for anonymous tasks, 3 for owned", test_record_versions},
+        {"index items named by owner and method", test_index_keys},
         {NULL, NULL},
     };
     return lg_run_suite_with("store_memcached", suite_init, suite_clean, tests);

@@ -292,6 +292,58 @@ static void test_shared_handles(void)
     lt_check_shared_handles(url, 1000);
 }
 
+/* The sorted set of an (owner, method) is bounded like memcached's index:
+ * the newest LIST_MAX (1000) members, and it expires (no later than its
+ * longest-living record: raised with every lease renewal and end). */
+static void test_owner_set_bounded(void)
+{
+    char url[64], reply[256];
+    snprintf(url, sizeof url, "redis://127.0.0.1:%u", plain.port);
+    ladon_store *st = lt_open_url(url, "lim:", 1000);
+    CU_ASSERT_EQUAL(lt_check_listing_keeps(st, "m", "alice", 1010, 1000), 1000);
+    CU_ASSERT(raw(plain.port, "ZCARD lim:l:5:alice:m\r\n", reply, sizeof reply) > 0);
+    CU_ASSERT_STRING_EQUAL(reply, ":1000\r\n");
+    CU_ASSERT(raw(plain.port, "PTTL lim:l:5:alice:m\r\n", reply, sizeof reply) > 0);
+    long set_ttl = strtol(reply + 1, NULL, 10);
+    /* an unended record's expiry: lease (30 s) + 1 s + ttl (86400 s) */
+    CU_ASSERT(set_ttl > 86400000L && set_ttl <= (30L + 1L + 86400L) * 1000L);
+
+    /* a record that outlives the set's expiry as it was: the set's is raised
+     * to the record's with each lease renewal (start, touch, sync) and end */
+    int32_t id;
+    char cmd[128];
+    CU_ASSERT_EQUAL_FATAL(ladon_store_create_owned(st, "m", "bob", &id), 0);
+    CU_ASSERT(raw(plain.port, "PEXPIRE lim:l:3:bob:m 5000\r\n", reply, sizeof reply) > 0);
+    CU_ASSERT_STRING_EQUAL(reply, ":1\r\n");
+    CU_ASSERT_EQUAL(ladon_store_start(st, id, NULL), 0);
+    CU_ASSERT(raw(plain.port, "PTTL lim:l:3:bob:m\r\n", reply, sizeof reply) > 0);
+    CU_ASSERT(strtol(reply + 1, NULL, 10) > 86400000L);
+    CU_ASSERT(raw(plain.port, "PEXPIRE lim:l:3:bob:m 5000\r\n", reply, sizeof reply) > 0);
+    CU_ASSERT_EQUAL(ladon_store_touch(st, id, 0.5), 0);
+    CU_ASSERT(raw(plain.port, "PTTL lim:l:3:bob:m\r\n", reply, sizeof reply) > 0);
+    CU_ASSERT(strtol(reply + 1, NULL, 10) > 86400000L);
+    unsigned renew_flags;
+    CU_ASSERT(raw(plain.port, "PEXPIRE lim:l:3:bob:m 5000\r\n", reply, sizeof reply) > 0);
+    CU_ASSERT_EQUAL(ladon_store_sync(st, id, 0.6, NULL, 1, &renew_flags), 0);
+    CU_ASSERT(raw(plain.port, "PTTL lim:l:3:bob:m\r\n", reply, sizeof reply) > 0);
+    CU_ASSERT(strtol(reply + 1, NULL, 10) > 86400000L);
+    /* finished with a ttl of 200000 s: the set lives as long */
+    CU_ASSERT_EQUAL(ladon_store_finish(st, id, "r", 1, 200000), 0);
+    snprintf(cmd, sizeof cmd, "PTTL lim:%d\r\n", (int)id);
+    CU_ASSERT(raw(plain.port, cmd, reply, sizeof reply) > 0);
+    long rec_ttl = strtol(reply + 1, NULL, 10);
+    CU_ASSERT(raw(plain.port, "PTTL lim:l:3:bob:m\r\n", reply, sizeof reply) > 0);
+    CU_ASSERT(strtol(reply + 1, NULL, 10) >= rec_ttl - 1000L);
+    CU_ASSERT(rec_ttl > 199000000L);
+    /* never lowered: a shorter-lived record of the set leaves it as it is */
+    int32_t id2;
+    CU_ASSERT_EQUAL_FATAL(ladon_store_create_owned(st, "m", "bob", &id2), 0);
+    CU_ASSERT_EQUAL(ladon_store_fail(st, id2, "x", 10), 0);
+    CU_ASSERT(raw(plain.port, "PTTL lim:l:3:bob:m\r\n", reply, sizeof reply) > 0);
+    CU_ASSERT(strtol(reply + 1, NULL, 10) > 199000000L);
+    ladon_store_close(st);
+}
+
 static int suite_init(void)
 {
     static const char *const pass[] = {"--requirepass", PASSWORD, NULL};
@@ -318,6 +370,7 @@ int main(void)
         {"server hangs, dies, comes back", test_down_and_back},
         {"result above proto-max-bulk-len", test_too_large},
         {"handles sharing records", test_shared_handles},
+        {"an owner's set: the newest 1000, expiring", test_owner_set_bounded},
         {NULL, NULL},
     };
     return lg_run_suite_with("store_redis", suite_init, suite_clean, tests);
