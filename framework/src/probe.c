@@ -104,16 +104,33 @@ static ladon__probe_entry *find(ladon__probe *p, const char *key, uint64_t h, bo
     return victim;
 }
 
-bool ladon__probe_blocked(ladon__probe *p, const char *addr, int64_t now_ms)
+/* The entry of client addr (created when create), with p->mu held; the
+ * caller unlocks.  NULL when not create and there is none. */
+static ladon__probe_entry *lock_entry(ladon__probe *p, const char *addr, bool create,
+                                      int64_t now_ms)
 {
     char key[64];
-    bool blocked = false;
-    if (p->limit == 0)
-        return false;
     key_of(addr, key);
     uint64_t h = hash_of(key);
     pthread_mutex_lock(&p->mu);
-    ladon__probe_entry *e = find(p, key, h, false, now_ms);
+    return find(p, key, h, create, now_ms);
+}
+
+/* A counting window that has passed starts again from nothing. */
+static void roll_window(const ladon__probe *p, ladon__probe_entry *e, int64_t now_ms)
+{
+    if (now_ms - e->window_start_ms >= p->window_ms) {
+        e->window_start_ms = now_ms;
+        e->count = 0;
+    }
+}
+
+bool ladon__probe_blocked(ladon__probe *p, const char *addr, int64_t now_ms)
+{
+    bool blocked = false;
+    if (p->limit == 0)
+        return false;
+    ladon__probe_entry *e = lock_entry(p, addr, false, now_ms);
     if (e != NULL && e->blocked_until_ms > now_ms) {
         blocked = true;
         e->last_ms = now_ms;
@@ -124,29 +141,20 @@ bool ladon__probe_blocked(ladon__probe *p, const char *addr, int64_t now_ms)
 
 bool ladon__probe_unknown(ladon__probe *p, const char *addr, int64_t now_ms)
 {
-    char key[64];
     bool starts = false;
     if (p->limit == 0)
         return false;
-    key_of(addr, key);
-    uint64_t h = hash_of(key);
-    pthread_mutex_lock(&p->mu);
-    ladon__probe_entry *e = find(p, key, h, true, now_ms);
+    ladon__probe_entry *e = lock_entry(p, addr, true, now_ms);
     e->last_ms = now_ms;
-    if (e->blocked_until_ms > now_ms) {
-        pthread_mutex_unlock(&p->mu);
-        return false;
-    }
-    if (now_ms - e->window_start_ms >= p->window_ms) {
-        e->window_start_ms = now_ms;
-        e->count = 0;
-    }
-    if (++e->count > p->limit) {
-        e->blocked_until_ms = now_ms + p->cooldown_ms;
-        /* after the cool-down, counting starts again from nothing */
-        e->window_start_ms = e->blocked_until_ms;
-        e->count = 0;
-        starts = true;
+    if (e->blocked_until_ms <= now_ms) {
+        roll_window(p, e, now_ms);
+        if (++e->count > p->limit) {
+            e->blocked_until_ms = now_ms + p->cooldown_ms;
+            /* after the cool-down, counting starts again from nothing */
+            e->window_start_ms = e->blocked_until_ms;
+            e->count = 0;
+            starts = true;
+        }
     }
     pthread_mutex_unlock(&p->mu);
     return starts;
@@ -154,26 +162,17 @@ bool ladon__probe_unknown(ladon__probe *p, const char *addr, int64_t now_ms)
 
 bool ladon__probe_reserve(ladon__probe *p, const char *addr, int64_t now_ms)
 {
-    char key[64];
-    bool ok = true;
+    bool ok = false;
     if (p->limit == 0)
         return true;
-    key_of(addr, key);
-    uint64_t h = hash_of(key);
-    pthread_mutex_lock(&p->mu);
-    ladon__probe_entry *e = find(p, key, h, true, now_ms);
+    ladon__probe_entry *e = lock_entry(p, addr, true, now_ms);
     e->last_ms = now_ms;
-    if (e->blocked_until_ms > now_ms) {
-        ok = false;
-    } else {
-        if (now_ms - e->window_start_ms >= p->window_ms) {
-            e->window_start_ms = now_ms;
-            e->count = 0;
-        }
-        if ((unsigned long long)e->count + e->inflight > p->limit)
-            ok = false;
-        else
+    if (e->blocked_until_ms <= now_ms) {
+        roll_window(p, e, now_ms);
+        if ((unsigned long long)e->count + e->inflight <= p->limit) {
             e->inflight++;
+            ok = true;
+        }
     }
     pthread_mutex_unlock(&p->mu);
     return ok;
@@ -181,15 +180,11 @@ bool ladon__probe_reserve(ladon__probe *p, const char *addr, int64_t now_ms)
 
 void ladon__probe_release(ladon__probe *p, const char *addr, int64_t now_ms)
 {
-    char key[64];
     if (p->limit == 0)
         return;
-    key_of(addr, key);
-    uint64_t h = hash_of(key);
-    pthread_mutex_lock(&p->mu);
     /* the entry may have been taken by another client meanwhile (a full
      * set): then there is nothing of ours left to release */
-    ladon__probe_entry *e = find(p, key, h, false, now_ms);
+    ladon__probe_entry *e = lock_entry(p, addr, false, now_ms);
     if (e != NULL && e->inflight > 0)
         e->inflight--;
     pthread_mutex_unlock(&p->mu);

@@ -84,6 +84,22 @@ static int internal_error(ladon_call *call)
     return soap_receiver_fault(call->soap, "internal error", NULL);
 }
 
+/* The start of every task operation: the engine and the method's key
+ * ("Service.method") of call, or the answer to give (SOAP_FATAL_ERROR
+ * without a call, the internal error when anything is missing; out is the
+ * operation's output, NULL when it has none). */
+static int op_begin(ladon_call *call, const ladon_task_desc *tm, const void *out,
+                    ladon_task_engine **eng, char key[LADON_TASK_METHOD_MAX])
+{
+    if (call == NULL || call->soap == NULL)
+        return SOAP_FATAL_ERROR;
+    *eng = engine_of(call);
+    if (*eng == NULL || tm == NULL || out == NULL ||
+        method_key(key, LADON_TASK_METHOD_MAX, call, tm->name) != 0)
+        return internal_error(call);
+    return SOAP_OK;
+}
+
 /* ---- clients sweeping task ids (probe.h) ------------------------------------ */
 
 /* The client of call's request, as the log line names it (through trusted
@@ -377,11 +393,9 @@ int ladon_call_task_start(ladon_call *call, const ladon_task_desc *tm, void *arg
     int32_t id = 0;
     int rc, existed = 0, has_key;
 
-    if (call == NULL || call->soap == NULL)
-        return SOAP_FATAL_ERROR;
-    eng = engine_of(call);
-    if (eng == NULL || tm == NULL || args == NULL || task_id == NULL ||
-        method_key(key, sizeof key, call, tm->name) != 0)
+    if ((rc = op_begin(call, tm, args, &eng, key)) != SOAP_OK)
+        return rc;
+    if (task_id == NULL)
         return internal_error(call);
     w = call->worker;
     /* the early check answers the start itself: nothing is created */
@@ -474,12 +488,8 @@ static int task_view(ladon_call *call, const ladon_task_desc *tm, int task_id,
     ladon_task_record rec;
     int rc;
 
-    if (call == NULL || call->soap == NULL)
-        return SOAP_FATAL_ERROR;
-    eng = engine_of(call);
-    if (eng == NULL || tm == NULL || out == NULL ||
-        method_key(key, sizeof key, call, tm->name) != 0)
-        return internal_error(call);
+    if ((rc = op_begin(call, tm, out, &eng, key)) != SOAP_OK)
+        return rc;
     if ((rc = probe_check(call)) != SOAP_OK)
         return rc;
     /* ids are positive: 0 and negative ones were never issued */
@@ -618,12 +628,8 @@ int ladon_call_task_list(ladon_call *call, const ladon_task_desc *tm, const int 
     ladon_task_pos after;
     int rc;
 
-    if (call == NULL || call->soap == NULL)
-        return SOAP_FATAL_ERROR;
-    eng = engine_of(call);
-    if (eng == NULL || tm == NULL || out == NULL ||
-        method_key(key, sizeof key, call, tm->name) != 0)
-        return internal_error(call);
+    if ((rc = op_begin(call, tm, out, &eng, key)) != SOAP_OK)
+        return rc;
     out->tasks = NULL;
     out->n = 0;
     out->next_page_token = "";
@@ -689,12 +695,8 @@ int ladon_call_task_result(ladon_call *call, const ladon_task_desc *tm, int task
     struct soap *in;
     int rc;
 
-    if (call == NULL || call->soap == NULL)
-        return SOAP_FATAL_ERROR;
-    eng = engine_of(call);
-    if (eng == NULL || tm == NULL || result == NULL ||
-        method_key(key, sizeof key, call, tm->name) != 0)
-        return internal_error(call);
+    if ((rc = op_begin(call, tm, result, &eng, key)) != SOAP_OK)
+        return rc;
     w = call->worker;
     if ((rc = probe_check(call)) != SOAP_OK)
         return rc;

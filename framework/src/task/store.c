@@ -194,17 +194,23 @@ static int method_ok(const char *method)
     return len > 0 && len < LADON_TASK_METHOD_MAX;
 }
 
-int ladon_store_create(ladon_store *st, const char *method, int32_t *id_out)
+static int owner_ok(const char *owner)
 {
-    if (st == NULL || id_out == NULL || !method_ok(method))
-        return LADON_EINVAL;
+    return owner != NULL && strnlen(owner, LADON_TASK_OWNER_MAX) < LADON_TASK_OWNER_MAX;
+}
+
+/* A new QUEUED record under a fresh random id: owned when owner is not
+ * NULL (add_owned), else anonymous (add). */
+static int create(ladon_store *st, const char *method, const char *owner, int32_t *id_out)
+{
     double starttime = ladon__store_realtime(st);
     for (int i = 0; i < ID_TRIES; i++) {
         int32_t id;
         int rc = ladon__random_id(&id);
         if (rc != 0)
             return rc;
-        rc = st->ops->add(st, id, method, starttime);
+        rc = owner != NULL ? st->ops->add_owned(st, id, method, owner, starttime)
+                           : st->ops->add(st, id, method, starttime);
         if (rc == LADON_STORE_EXISTS)
             continue;
         if (rc == 0)
@@ -214,9 +220,11 @@ int ladon_store_create(ladon_store *st, const char *method, int32_t *id_out)
     return LADON_EBUSY;
 }
 
-static int owner_ok(const char *owner)
+int ladon_store_create(ladon_store *st, const char *method, int32_t *id_out)
 {
-    return owner != NULL && strnlen(owner, LADON_TASK_OWNER_MAX) < LADON_TASK_OWNER_MAX;
+    if (st == NULL || id_out == NULL || !method_ok(method))
+        return LADON_EINVAL;
+    return create(st, method, NULL, id_out);
 }
 
 int ladon_store_create_owned(ladon_store *st, const char *method,
@@ -228,20 +236,7 @@ int ladon_store_create_owned(ladon_store *st, const char *method,
         return LADON_EINVAL;
     if (st->ops->add_owned == NULL)
         return LADON_ENOTSUP;
-    double starttime = ladon__store_realtime(st);
-    for (int i = 0; i < ID_TRIES; i++) {
-        int32_t id;
-        int rc = ladon__random_id(&id);
-        if (rc != 0)
-            return rc;
-        rc = st->ops->add_owned(st, id, method, owner, starttime);
-        if (rc == LADON_STORE_EXISTS)
-            continue;
-        if (rc == 0)
-            *id_out = id;
-        return rc;
-    }
-    return LADON_EBUSY;
+    return create(st, method, owner, id_out);
 }
 
 /* Ids the listing found gone, handed to the store in batches. */
