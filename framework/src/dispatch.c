@@ -393,13 +393,40 @@ static int send_http(ladon__worker *w, ladon__conn *c, int status, const char *c
  * ("-": no response could be sent), duration.  The client is the peer, or
  * behind trusted proxies the address X-Forwarded-For names (ladon__client);
  * a request whose head could not be parsed is logged with the peer. */
+/* " user=NAME" for the request log when the caller has an identity, else
+ * "": a name is UTF-8 without control characters (credentials.h), and its
+ * spaces, '"', '\\' and '%' are written as %XX so that the line stays one
+ * field per word. */
+static void user_field(const char *user, char *out, size_t outlen)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    size_t n = 0;
+    out[0] = '\0';
+    if (user == NULL || user[0] == '\0' || outlen < sizeof " user=")
+        return;
+    memcpy(out, " user=", sizeof " user=" - 1);
+    n = sizeof " user=" - 1;
+    for (const unsigned char *p = (const unsigned char *)user; *p != '\0' && n + 4 < outlen; p++) {
+        if (*p == ' ' || *p == '"' || *p == '\\' || *p == '%') {
+            out[n++] = '%';
+            out[n++] = hex[*p >> 4];
+            out[n++] = hex[*p & 15];
+        } else {
+            out[n++] = (char)*p;
+        }
+    }
+    out[n] = '\0';
+}
+
+/* One info line per request: client, method, path, operation, status,
+ * time, and the user when there is one (never a credential). */
 static void log_request(const ladon__worker *w, const ladon__conn *c, const char *op, int status,
-                        int64_t t0)
+                        int64_t t0, const char *user)
 {
     if (!ladon__log_enabled(LADON_LOG_INFO))
         return;
     {
-        char st[16], client[sizeof c->peer_str];
+        char st[16], client[sizeof c->peer_str], who[3 * LADON_USER_MAX + 8];
         int64_t dt = ladon__now_ms() - t0;
         if (status > 0)
             snprintf(st, sizeof st, "%d", status);
@@ -410,9 +437,10 @@ static void log_request(const ladon__worker *w, const ladon__conn *c, const char
         else
             ladon__client(&w->srv->router.proxies, &c->req, (const struct sockaddr *)&c->peer,
                           c->peer_str, client, sizeof client);
-        LADON_LOGI("%s %s %s %s %s %lldms", client, c->req.method[0] ? c->req.method : "-",
+        user_field(user, who, sizeof who);
+        LADON_LOGI("%s %s %s %s %s %lldms%s", client, c->req.method[0] ? c->req.method : "-",
                    c->req.path[0] ? c->req.path : "-", op && op[0] ? op : "-", st,
-                   (long long)dt);
+                   (long long)dt, who);
     }
 }
 
@@ -581,7 +609,7 @@ static bool serve_soap(ladon__worker *w, ladon__conn *c, const ladon_service *sv
             keep = false;
         status = prep;
         err = SOAP_OK;
-        log_request(w, c, NULL, status, t0);
+        log_request(w, c, NULL, status, t0, w->call.user);
         goto done;
     }
     if (prep < 0) {
@@ -714,7 +742,7 @@ static bool serve_soap(ladon__worker *w, ladon__conn *c, const ladon_service *sv
         status = 200;
     else if (!w->io_failed && err < SOAP_STOP && err != SOAP_EOF)
         status = 500;
-    log_request(w, c, w->call.op ? w->call.op->name : NULL, status, t0);
+    log_request(w, c, w->call.op ? w->call.op->name : NULL, status, t0, w->call.user);
 
     keep = (err == SOAP_OK ? soap->keep_alive != 0 && response_complete(w) : fault_kept) &&
            !c->close && !w->io_failed;
@@ -747,7 +775,7 @@ bool ladon__dispatch(ladon__worker *w, ladon__conn *c)
         const char *text = ladon__http_error_text(c->early_status);
         send_http(w, c, c->early_status, "text/plain; charset=utf-8", "", text, strlen(text),
                   false, false);
-        log_request(w, c, NULL, c->early_status, t0);
+        log_request(w, c, NULL, c->early_status, t0, NULL);
         return false;
     }
     if (ladon__route(&srv->router, &c->req, (const struct sockaddr *)&c->peer, c->local_host,
@@ -755,7 +783,7 @@ bool ladon__dispatch(ladon__worker *w, ladon__conn *c)
         static const char text[] = "internal error\n";
         send_http(w, c, 500, "text/plain; charset=utf-8", "", text, sizeof text - 1, false,
                   false);
-        log_request(w, c, NULL, 500, t0);
+        log_request(w, c, NULL, 500, t0, NULL);
         return false;
     }
     {
@@ -776,7 +804,7 @@ bool ladon__dispatch(ladon__worker *w, ladon__conn *c)
         if (send_http(w, c, ans.status, "text/plain; charset=utf-8", ans.headers, ans.text,
                       strlen(ans.text), strcmp(c->req.method, "HEAD") == 0, keep) != 0)
             keep = false;
-        log_request(w, c, NULL, ans.status, t0);
+        log_request(w, c, NULL, ans.status, t0, NULL);
         if (keep)
             c->rpos += c->req_len;
         return keep;
@@ -788,7 +816,7 @@ bool ladon__dispatch(ladon__worker *w, ladon__conn *c)
     if (send_http(w, c, res.status, res.content_type, res.extra_headers, res.body,
                   res.body_len, res.head_only, keep) != 0)
         keep = false;
-    log_request(w, c, NULL, res.status, t0);
+    log_request(w, c, NULL, res.status, t0, ans.user);
     free(res.body);
     if (keep)
         c->rpos += c->req_len;

@@ -15,6 +15,7 @@ usage: /usr/bin/python3 test_auth_basic.py PATH/TO/rt-server
 import base64
 import http.client
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -187,6 +188,15 @@ def clients(checks, srv, users):
         ok += r.status == 200 and b"<result>alice</result>" in r.read()
     conn.close()
     checks.equal("50 keep-alive calls with the same credentials", ok, 50)
+    # the request log names the user of a call, and nobody for a refused one
+    log = srv.output().splitlines()
+    served = [ln for ln in log if "POST /Test whoami 200 " in ln]
+    refused = [ln for ln in log if re.search(r"POST /Test - 40[01] ", ln)]
+    checks.ok("the request log names the user: ... whoami 200 Nms user=alice",
+              served and all(re.search(r" \d+ms user=alice$", ln) for ln in served),
+              "\n".join(served[:3]))
+    checks.ok("refused requests are logged without a user",
+              refused and not any("user=" in ln for ln in refused), "\n".join(refused[:3]))
     print("     (50 calls in %.0f ms)" % ((time.monotonic() - t0) * 1000))
 
     wsdl_file = os.path.join(os.path.dirname(users), "Test.wsdl")

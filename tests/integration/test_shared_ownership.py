@@ -311,6 +311,19 @@ class Servers:
                 checks.server_stopped(srv)
 
 
+def part_log(checks, srv):
+    """The request log names the caller, its spaces, quotes and '%' as %XX (one field)."""
+    task_id_of(svc(srv, 'al "ice% x').taskExample(session_id="log", counter=1))
+    deadline = time.monotonic() + 5
+    found = []
+    while not found and time.monotonic() < deadline:
+        found = [ln for ln in srv.output().splitlines()
+                 if "POST /TaskService taskExample 200 " in ln and "user=" in ln]
+        time.sleep(0.05)
+    checks.ok("the request log names the user, encoded: user=al%20%22ice%25%20x",
+              any(ln.endswith(" user=al%20%22ice%25%20x") for ln in found), "\n".join(found[-3:]))
+
+
 def main():
     binary = server_binary()
     kind = sys.argv[2] if len(sys.argv) > 2 else ""
@@ -334,6 +347,7 @@ def main():
         if ctx.get("alice"):
             checks.run("m_list", lambda: part_list(checks, a, b, ctx))
             checks.run("probe accounting", lambda: part_probe(checks, servers, ctx))
+        checks.run("request log", lambda: part_log(checks, a))
     except ServerError as e:
         checks.ok("servers start", False, str(e))
     finally:
