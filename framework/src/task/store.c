@@ -194,6 +194,13 @@ static int method_ok(const char *method)
     return len > 0 && len < LADON_TASK_METHOD_MAX;
 }
 
+int ladon__task_pos_cmp(const ladon_task_pos *a, const ladon_task_pos *b)
+{
+    if (a->starttime != b->starttime)
+        return a->starttime < b->starttime ? -1 : 1;
+    return a->id < b->id ? -1 : a->id > b->id;
+}
+
 static int owner_ok(const char *owner)
 {
     return owner != NULL && strnlen(owner, LADON_TASK_OWNER_MAX) < LADON_TASK_OWNER_MAX;

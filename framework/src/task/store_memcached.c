@@ -412,13 +412,6 @@ static size_t index_key(const mcstore *ms, const char *owner, const char *method
     return n > 0 ? (size_t)n : 0;
 }
 
-static int pos_cmp(const ladon_task_pos *a, const ladon_task_pos *b)
-{
-    if (a->starttime != b->starttime)
-        return a->starttime < b->starttime ? -1 : 1;
-    return a->id < b->id ? -1 : a->id > b->id;
-}
-
 /* An index's positions from its bytes (malloc()ed *out, may be NULL when
  * none): 0 or LADON_ESTORE (not an index of ours), LADON_ENOMEM. */
 static int index_decode(const unsigned char *b, size_t len, ladon_task_pos **out, size_t *n)
@@ -444,7 +437,7 @@ static int index_decode(const unsigned char *b, size_t len, ladon_task_pos **out
         memcpy(&v[i].starttime, &u, sizeof u);
         uint32_t id = (uint32_t)e[8] | (uint32_t)e[9] << 8 | (uint32_t)e[10] << 16 |
                       (uint32_t)e[11] << 24;
-        if (id == 0 || id > INT32_MAX || (i > 0 && pos_cmp(&v[i - 1], &(ladon_task_pos){v[i].starttime, (int32_t)id}) >= 0)) {
+        if (id == 0 || id > INT32_MAX || (i > 0 && ladon__task_pos_cmp(&v[i - 1], &(ladon_task_pos){v[i].starttime, (int32_t)id}) >= 0)) {
             free(v);
             return LADON_ESTORE;
         }
@@ -511,7 +504,7 @@ static int index_change(memcached_st *mc, const char *key, size_t klen,
         size_t m = 0;
         int changed = 0, placed = add == NULL;
         for (size_t i = 0; i <= n; i++) {
-            if (!placed && (i == n || pos_cmp(add, &v[i]) < 0)) {
+            if (!placed && (i == n || ladon__task_pos_cmp(add, &v[i]) < 0)) {
                 w[m++] = *add;
                 placed = changed = 1;
             }
@@ -579,7 +572,7 @@ static int mc_list(ladon_store *st, const char *method, const char *owner,
     if (rc != 0)
         return rc;
     size_t at = n, k = 0;
-    while (after != NULL && at > 0 && pos_cmp(&v[at - 1], after) >= 0)
+    while (after != NULL && at > 0 && ladon__task_pos_cmp(&v[at - 1], after) >= 0)
         at--;
     while (at > 0 && k < max)
         out[k++] = v[--at];

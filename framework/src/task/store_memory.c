@@ -179,18 +179,30 @@ static size_t fnv1a(const char *s, size_t len)
     return (size_t)h;
 }
 
+/* The interned name s, or NULL; *bucket its bucket, *len its length.
+ * Caller holds mu. */
+static mname *name_find(const mstore *ms, const char *s, size_t *bucket, size_t *len)
+{
+    *len = strlen(s);
+    *bucket = fnv1a(s, *len) % NAME_BUCKETS;
+    mname *n = ms->names[*bucket];
+    while (n != NULL && strcmp(n->name, s) != 0)
+        n = n->next;
+    return n;
+}
+
 /* method's interned name with one more reference; NULL when out of memory.
  * Caller holds mu. */
 static mname *name_ref(mstore *ms, const char *method)
 {
-    size_t len = strlen(method), bucket = fnv1a(method, len) % NAME_BUCKETS;
+    size_t len, bucket;
+    mname *n = name_find(ms, method, &bucket, &len);
+    if (n != NULL) {
+        n->refs++;
+        return n;
+    }
     mname **link = &ms->names[bucket];
-    for (mname *n = *link; n != NULL; n = n->next)
-        if (strcmp(n->name, method) == 0) {
-            n->refs++;
-            return n;
-        }
-    mname *n = malloc(sizeof *n + len + 1);
+    n = malloc(sizeof *n + len + 1);
     if (n == NULL)
         return NULL;
     memcpy(n->name, method, len + 1);
@@ -246,21 +258,13 @@ static mindex *index_find(mstore *ms, const mname *owner, const mname *method, m
     return *l;
 }
 
-/* -1, 0, 1 as a is older than, the same as, newer than b. */
-static int pos_cmp(const ladon_task_pos *a, const ladon_task_pos *b)
-{
-    if (a->starttime != b->starttime)
-        return a->starttime < b->starttime ? -1 : 1;
-    return a->id < b->id ? -1 : a->id > b->id;
-}
-
 /* The first index in x->v whose position is not older than p. */
 static size_t index_lower(const mindex *x, const ladon_task_pos *p)
 {
     size_t lo = 0, hi = x->n;
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
-        if (pos_cmp(&x->v[mid], p) < 0)
+        if (ladon__task_pos_cmp(&x->v[mid], p) < 0)
             lo = mid + 1;
         else
             hi = mid;
@@ -1033,15 +1037,8 @@ static int mem_list(ladon_store *st, const char *method, const char *owner,
     if (max == 0)
         return 0;
     pthread_mutex_lock(&ms->mu);
-    mname *o = NULL, *m = NULL;
-    size_t len = strlen(owner);
-    for (o = ms->names[fnv1a(owner, len) % NAME_BUCKETS]; o != NULL && strcmp(o->name, owner) != 0;
-         o = o->next)
-        ;
-    len = strlen(method);
-    for (m = ms->names[fnv1a(method, len) % NAME_BUCKETS]; m != NULL && strcmp(m->name, method) != 0;
-         m = m->next)
-        ;
+    size_t bucket, len;
+    mname *o = name_find(ms, owner, &bucket, &len), *m = name_find(ms, method, &bucket, &len);
     mindex **link, *x = o != NULL && m != NULL ? index_find(ms, o, m, &link) : NULL;
     if (x != NULL) {
         size_t at = after != NULL ? index_lower(x, after) : x->n, n = 0;

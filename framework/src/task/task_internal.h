@@ -20,6 +20,10 @@ void ladon__task_live_raise(ladon_task_live *live, double fraction);
 /* Clamps to [0,1]; returns -1 for NaN (meaning: ignore). */
 double ladon__progress_clamp(double fraction);
 
+/* -1, 0, 1 as position a is older than, the same as, newer than b: by
+ * starttime, then id (the order of a listing, ladon/store.h). */
+int ladon__task_pos_cmp(const ladon_task_pos *a, const ladon_task_pos *b);
+
 /* A random id in 1..INT32_MAX from getrandom(); LADON_ESYS on failure. */
 int ladon__random_id(int32_t *out);
 
