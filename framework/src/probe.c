@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fnv.h"
 #include "log.h"
 
 int ladon__probe_init(ladon__probe *p, unsigned limit, unsigned window_s, unsigned cooldown_s)
@@ -59,15 +60,9 @@ static void key_of(const char *addr, char key[64])
     snprintf(key, 64, "%s", addr);
 }
 
-/* FNV-1a, 64 bits. */
 static uint64_t hash_of(const char *s)
 {
-    uint64_t h = 1469598103934665603ull;
-    for (; *s != '\0'; s++) {
-        h ^= (unsigned char)*s;
-        h *= 1099511628211ull;
-    }
-    return h;
+    return ladon__fnv1a_str(LADON__FNV1A_BASIS_SHORT, s);
 }
 
 /* Whether entry a is a better one to reuse than b. */

@@ -41,6 +41,7 @@
 
 #include "call_internal.h"
 #include "clock.h"
+#include "fnv.h"
 #include "ladon/error.h"
 #include "log.h"
 #include "park.h"
@@ -371,12 +372,7 @@ static int idempotency_key(ladon_call *call, char *key, size_t size)
  * against (the same arguments write the same XML). */
 static uint64_t args_hash(const char *xml)
 {
-    uint64_t h = 1469598103934665603ull;
-    for (const unsigned char *p = (const unsigned char *)xml; *p != '\0'; p++) {
-        h ^= *p;
-        h *= 1099511628211ull;
-    }
-    return h;
+    return ladon__fnv1a_str(LADON__FNV1A_BASIS_SHORT, xml);
 }
 
 int ladon_call_task_start(ladon_call *call, const ladon_task_desc *tm, void *args,
@@ -572,16 +568,11 @@ int ladon_call_task_wait(ladon_call *call, const ladon_task_desc *tm, int task_i
 
 static uint64_t token_check(const char *head, const char *method, const char *user)
 {
-    uint64_t h = 1469598103934665603ull;
+    static const unsigned char sep = 0xff; /* a byte no part holds */
+    uint64_t h = LADON__FNV1A_BASIS_SHORT;
     const char *parts[3] = {head, method, user};
-    for (int i = 0; i < 3; i++) {
-        for (const unsigned char *p = (const unsigned char *)parts[i]; *p != '\0'; p++) {
-            h ^= *p;
-            h *= 1099511628211ull;
-        }
-        h ^= 0xff; /* a separator no string holds */
-        h *= 1099511628211ull;
-    }
+    for (int i = 0; i < 3; i++)
+        h = ladon__fnv1a_add(ladon__fnv1a_str(h, parts[i]), &sep, 1);
     return h;
 }
 

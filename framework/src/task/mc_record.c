@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "ladon/error.h"
+#include "fnv.h"
 
 static void put_u16(unsigned char *p, uint16_t v)
 {
@@ -66,13 +67,7 @@ static double get_f64(const unsigned char *p)
 
 uint64_t ladon__fnv1a64(const void *data, size_t len)
 {
-    const unsigned char *p = data;
-    uint64_t h = 0xcbf29ce484222325ull;
-    for (size_t i = 0; i < len; i++) {
-        h ^= p[i];
-        h *= 0x100000001b3ull;
-    }
-    return h;
+    return ladon__fnv1a_add(LADON__FNV1A_BASIS, data, len);
 }
 
 /* Format 2 when r has no owner (byte for byte what the release before

@@ -50,6 +50,7 @@
 #include <string.h>
 
 #include "errmsg.h"
+#include "fnv.h"
 #include "ladon/error.h"
 #include "ladon/store.h"
 #include "task_internal.h"
@@ -171,12 +172,7 @@ static size_t bucket_of(int32_t id, size_t nbuckets)
 
 static size_t fnv1a(const char *s, size_t len)
 {
-    uint64_t h = 1469598103934665603ull;
-    for (size_t i = 0; i < len; i++) {
-        h ^= (unsigned char)s[i];
-        h *= 1099511628211ull;
-    }
-    return (size_t)h;
+    return (size_t)ladon__fnv1a_add(LADON__FNV1A_BASIS_SHORT, s, len);
 }
 
 /* The interned name s, or NULL; *bucket its bucket, *len its length.
