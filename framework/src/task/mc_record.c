@@ -10,60 +10,7 @@
 
 #include "ladon/error.h"
 #include "fnv.h"
-
-static void put_u16(unsigned char *p, uint16_t v)
-{
-    p[0] = (unsigned char)v;
-    p[1] = (unsigned char)(v >> 8);
-}
-
-static void put_u32(unsigned char *p, uint32_t v)
-{
-    for (int i = 0; i < 4; i++)
-        p[i] = (unsigned char)(v >> (8 * i));
-}
-
-static void put_u64(unsigned char *p, uint64_t v)
-{
-    for (int i = 0; i < 8; i++)
-        p[i] = (unsigned char)(v >> (8 * i));
-}
-
-static void put_f64(unsigned char *p, double d)
-{
-    uint64_t u;
-    memcpy(&u, &d, sizeof u);
-    put_u64(p, u);
-}
-
-static uint16_t get_u16(const unsigned char *p)
-{
-    return (uint16_t)(p[0] | (p[1] << 8));
-}
-
-static uint32_t get_u32(const unsigned char *p)
-{
-    uint32_t v = 0;
-    for (int i = 3; i >= 0; i--)
-        v = (v << 8) | p[i];
-    return v;
-}
-
-static uint64_t get_u64(const unsigned char *p)
-{
-    uint64_t v = 0;
-    for (int i = 7; i >= 0; i--)
-        v = (v << 8) | p[i];
-    return v;
-}
-
-static double get_f64(const unsigned char *p)
-{
-    uint64_t u = get_u64(p);
-    double d;
-    memcpy(&d, &u, sizeof d);
-    return d;
-}
+#include "le.h"
 
 uint64_t ladon__fnv1a64(const void *data, size_t len)
 {
@@ -90,23 +37,23 @@ int ladon__mcrec_encode(const mcrec *r, unsigned char **out, size_t *len_out)
     b[1] = (unsigned char)r->state;
     b[2] = (unsigned char)r->flags;
     b[3] = (unsigned char)mlen;
-    put_u16(b + 4, (uint16_t)msglen);
-    put_u16(b + 6, (uint16_t)r->tflags);
-    put_f64(b + 8, r->starttime);
-    put_f64(b + 16, r->ended);
-    put_f64(b + 24, r->progress);
-    put_f64(b + 32, r->lease_until);
-    put_u64(b + 40, r->result_len);
+    ladon__put_u16(b + 4, (uint16_t)msglen);
+    ladon__put_u16(b + 6, (uint16_t)r->tflags);
+    ladon__put_f64(b + 8, r->starttime);
+    ladon__put_f64(b + 16, r->ended);
+    ladon__put_f64(b + 24, r->progress);
+    ladon__put_f64(b + 32, r->lease_until);
+    ladon__put_u64(b + 40, r->result_len);
     if (olen > 0) {
         b[48] = (unsigned char)olen;
         memset(b + 49, 0, REC_HEAD - 49);
     }
     unsigned char *p = b + head;
     if (chunked) {
-        put_u64(p, r->gen);
-        put_u64(p + 8, r->sum);
-        put_u32(p + 16, r->nchunks);
-        put_u32(p + 20, r->chunk_size);
+        ladon__put_u64(p, r->gen);
+        ladon__put_u64(p + 8, r->sum);
+        ladon__put_u32(p + 16, r->nchunks);
+        ladon__put_u32(p + 20, r->chunk_size);
         p += REC_CHUNK_DESC;
     }
     memcpy(p, r->method, mlen);
@@ -138,8 +85,8 @@ int ladon__mcrec_decode(mcrec *r, const unsigned char *b, size_t len)
                 return LADON_ESTORE;
     }
     unsigned state = b[1], flags = b[2], mlen = b[3];
-    size_t msglen = get_u16(b + 4);
-    unsigned tflags = get_u16(b + 6);
+    size_t msglen = ladon__get_u16(b + 4);
+    unsigned tflags = ladon__get_u16(b + 6);
     if (state < LADON_TASK_QUEUED || state > LADON_TASK_CANCELLED ||
         (flags & ~F_CHUNKED) != 0 || (tflags & ~LADON_TASK_FLAGS_MASK) != 0 || mlen == 0 ||
         mlen >= LADON_TASK_METHOD_MAX || msglen >= LADON_TASK_MESSAGE_MAX)
@@ -147,19 +94,19 @@ int ladon__mcrec_decode(mcrec *r, const unsigned char *b, size_t len)
     r->state = (ladon_task_state)state;
     r->flags = flags;
     r->tflags = tflags;
-    r->starttime = get_f64(b + 8);
-    r->ended = get_f64(b + 16);
-    r->progress = get_f64(b + 24);
-    r->lease_until = get_f64(b + 32);
-    r->result_len = get_u64(b + 40);
+    r->starttime = ladon__get_f64(b + 8);
+    r->ended = ladon__get_f64(b + 16);
+    r->progress = ladon__get_f64(b + 24);
+    r->lease_until = ladon__get_f64(b + 32);
+    r->result_len = ladon__get_u64(b + 40);
     size_t off = head;
     if (flags & F_CHUNKED) {
         if (len < off + REC_CHUNK_DESC)
             return LADON_ESTORE;
-        r->gen = get_u64(b + off);
-        r->sum = get_u64(b + off + 8);
-        r->nchunks = get_u32(b + off + 16);
-        r->chunk_size = get_u32(b + off + 20);
+        r->gen = ladon__get_u64(b + off);
+        r->sum = ladon__get_u64(b + off + 8);
+        r->nchunks = ladon__get_u32(b + off + 16);
+        r->chunk_size = ladon__get_u32(b + off + 20);
         off += REC_CHUNK_DESC;
         if (r->state != LADON_TASK_DONE || r->nchunks == 0 ||
             r->nchunks > MAX_CHUNKS || r->chunk_size == 0 ||

@@ -66,6 +66,7 @@
 
 #include "log.h"
 #include "ladon/error.h"
+#include "le.h"
 #include "mc_store.h"
 
 #define CAS_TRIES 100
@@ -420,8 +421,7 @@ static int index_decode(const unsigned char *b, size_t len, ladon_task_pos **out
     *n = 0;
     if (len < INDEX_HEAD || memcmp(b, INDEX_MAGIC, 4) != 0)
         return LADON_ESTORE;
-    uint32_t count = (uint32_t)b[4] | (uint32_t)b[5] << 8 | (uint32_t)b[6] << 16 |
-                     (uint32_t)b[7] << 24;
+    uint32_t count = ladon__get_u32(b + 4);
     if (count > LIST_MAX || len != INDEX_HEAD + (size_t)count * INDEX_ENTRY)
         return LADON_ESTORE;
     if (count == 0)
@@ -431,17 +431,14 @@ static int index_decode(const unsigned char *b, size_t len, ladon_task_pos **out
         return LADON_ENOMEM;
     for (uint32_t i = 0; i < count; i++) {
         const unsigned char *e = b + INDEX_HEAD + (size_t)i * INDEX_ENTRY;
-        uint64_t u = 0;
-        for (int k = 7; k >= 0; k--)
-            u = u << 8 | e[k];
-        memcpy(&v[i].starttime, &u, sizeof u);
-        uint32_t id = (uint32_t)e[8] | (uint32_t)e[9] << 8 | (uint32_t)e[10] << 16 |
-                      (uint32_t)e[11] << 24;
-        if (id == 0 || id > INT32_MAX || (i > 0 && ladon__task_pos_cmp(&v[i - 1], &(ladon_task_pos){v[i].starttime, (int32_t)id}) >= 0)) {
+        v[i].starttime = ladon__get_f64(e);
+        uint32_t id = ladon__get_u32(e + 8);
+        v[i].id = id <= INT32_MAX ? (int32_t)id : 0;
+        /* ids are positive, positions strictly ascending */
+        if (v[i].id == 0 || (i > 0 && ladon__task_pos_cmp(&v[i - 1], &v[i]) >= 0)) {
             free(v);
             return LADON_ESTORE;
         }
-        v[i].id = (int32_t)id;
     }
     *out = v;
     *n = count;
@@ -456,16 +453,11 @@ static int index_encode(const ladon_task_pos *v, size_t n, unsigned char **out, 
     if (b == NULL)
         return LADON_ENOMEM;
     memcpy(b, INDEX_MAGIC, 4);
-    for (int k = 0; k < 4; k++)
-        b[4 + k] = (unsigned char)((uint32_t)n >> (8 * k));
+    ladon__put_u32(b + 4, (uint32_t)n);
     for (size_t i = 0; i < n; i++) {
         unsigned char *e = b + INDEX_HEAD + i * INDEX_ENTRY;
-        uint64_t u;
-        memcpy(&u, &v[i].starttime, sizeof u);
-        for (int k = 0; k < 8; k++)
-            e[k] = (unsigned char)(u >> (8 * k));
-        for (int k = 0; k < 4; k++)
-            e[8 + k] = (unsigned char)((uint32_t)v[i].id >> (8 * k));
+        ladon__put_f64(e, v[i].starttime);
+        ladon__put_u32(e + 8, (uint32_t)v[i].id);
     }
     *out = b;
     *len = l;
