@@ -389,10 +389,6 @@ static int send_http(ladon__worker *w, ladon__conn *c, int status, const char *c
                                status, ctype, extra, body, blen, head_only, keep);
 }
 
-/* The info line of one request: client, method, path, operation, status
- * ("-": no response could be sent), duration.  The client is the peer, or
- * behind trusted proxies the address X-Forwarded-For names (ladon__client);
- * a request whose head could not be parsed is logged with the peer. */
 /* " user=NAME" for the request log when the caller has an identity, else
  * "": a name is UTF-8 without control characters (credentials.h), and its
  * spaces, '"', '\\' and '%' are written as %XX so that the line stays one
@@ -418,8 +414,11 @@ static void user_field(const char *user, char *out, size_t outlen)
     out[n] = '\0';
 }
 
-/* One info line per request: client, method, path, operation, status,
- * time, and the user when there is one (never a credential). */
+/* The info line of one request: client, method, path, operation, status
+ * ("-": no response could be sent), duration, and the user when there is
+ * one (never a credential).  The client is the peer, or behind trusted
+ * proxies the address X-Forwarded-For names (ladon__client); a request
+ * whose head could not be parsed is logged with the peer. */
 static void log_request(const ladon__worker *w, const ladon__conn *c, const char *op, int status,
                         int64_t t0, const char *user)
 {
@@ -763,6 +762,22 @@ done:
     return keep;
 }
 
+/* Answers the request with a response of ours (a page, a WSDL, an HTTP
+ * error), logs it, and steps past the request when the connection stays
+ * open; returns whether it does. */
+static bool answer(ladon__worker *w, ladon__conn *c, int status, const char *ctype,
+                   const char *extra, const char *body, size_t blen, bool head_only, int64_t t0,
+                   const char *user)
+{
+    bool keep = c->req.keep_alive && !atomic_load(&w->srv->stop_requested);
+    if (send_http(w, c, status, ctype, extra, body, blen, head_only, keep) != 0)
+        keep = false;
+    log_request(w, c, NULL, status, t0, user);
+    if (keep)
+        c->rpos += c->req_len;
+    return keep;
+}
+
 bool ladon__dispatch(ladon__worker *w, ladon__conn *c)
 {
     struct ladon_server *srv = w->srv;
@@ -800,26 +815,14 @@ bool ladon__dispatch(ladon__worker *w, ladon__conn *c)
     if (ans.status != 0) {
         /* no identity where one is needed, or a wrong one: nothing is served */
         free(res.body);
-        keep = c->req.keep_alive && !atomic_load(&srv->stop_requested);
-        if (send_http(w, c, ans.status, "text/plain; charset=utf-8", ans.headers, ans.text,
-                      strlen(ans.text), strcmp(c->req.method, "HEAD") == 0, keep) != 0)
-            keep = false;
-        log_request(w, c, NULL, ans.status, t0, NULL);
-        if (keep)
-            c->rpos += c->req_len;
-        return keep;
+        return answer(w, c, ans.status, "text/plain; charset=utf-8", ans.headers, ans.text,
+                      strlen(ans.text), strcmp(c->req.method, "HEAD") == 0, t0, NULL);
     }
     if (res.status == 0)
         return serve_soap(w, c, res.service, ans.user, t0);
-
-    keep = c->req.keep_alive && !atomic_load(&srv->stop_requested);
-    if (send_http(w, c, res.status, res.content_type, res.extra_headers, res.body,
-                  res.body_len, res.head_only, keep) != 0)
-        keep = false;
-    log_request(w, c, NULL, res.status, t0, ans.user);
+    keep = answer(w, c, res.status, res.content_type, res.extra_headers, res.body, res.body_len,
+                  res.head_only, t0, ans.user);
     free(res.body);
-    if (keep)
-        c->rpos += c->req_len;
     return keep;
 }
 
