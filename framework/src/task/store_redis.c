@@ -68,19 +68,22 @@
  * index item (store_memcached.c, LIST_MAX). */
 #define LIST_KEEP "1000"
 
-/* Lua: raises the expiry of the sorted set of KEYS[1]'s owner and method
- * (when it has an owner, and the set exists) to at least x ms, so the set
- * lives as long as the longest-living record it names.  The set's key is
- * built from the record's fields and the key prefix (the last ARGV, which
- * eval() appends), not declared in KEYS: the store talks to one standalone
- * redis, never a cluster. */
+/* Lua: raise(k, x) raises the expiry of an existing key k to at least x
+ * ms (a key without one gets it); raise_set(x) does it for the sorted set
+ * of KEYS[1]'s owner and method (when it has an owner), so the set lives
+ * as long as the longest-living record it names.  The set's key is built
+ * from the record's fields and the key prefix (the last ARGV, which eval()
+ * appends), not declared in KEYS: the store talks to one standalone redis,
+ * never a cluster. */
 #define RAISE_SET                                                                 \
+    "local function raise(k, x)\n"                                                \
+    "  local t = redis.call('PTTL', k)\n"                                          \
+    "  if t == -1 or (t >= 0 and t < tonumber(x)) then redis.call('PEXPIRE', k, x) end\n" \
+    "end\n"                                                                        \
     "local function raise_set(x)\n"                                               \
     "  local om = redis.call('HMGET', KEYS[1], 'o', 'm')\n"                        \
     "  if not om[1] or not om[2] then return end\n"                                \
-    "  local k = ARGV[#ARGV] .. 'l:' .. string.len(om[1]) .. ':' .. om[1] .. ':' .. om[2]\n" \
-    "  local t = redis.call('PTTL', k)\n"                                          \
-    "  if t == -1 or (t >= 0 and t < tonumber(x)) then redis.call('PEXPIRE', k, x) end\n" \
+    "  raise(ARGV[#ARGV] .. 'l:' .. string.len(om[1]) .. ':' .. om[1] .. ':' .. om[2], x)\n" \
     "end\n"
 
 /* KEYS[1] is the record; the scripts run by eval() get the key prefix as
@@ -95,15 +98,14 @@ static const char *const script_src[S_COUNT] = {
     "return 0\n",
     [S_ADD_OWNED] = /* KEYS[3]: the owner's set; ARGV: method, starttime, lease_until, expiry_ms,
                      * owner, member */
+    RAISE_SET
     "if redis.call('EXISTS', KEYS[1]) == 1 then return 1 end\n"
     "redis.call('HSET', KEYS[1], 'm', ARGV[1], 's', '1', 't', ARGV[2],\n"
     "           'p', '0', 'l', ARGV[3], 'o', ARGV[5])\n"
     "redis.call('PEXPIRE', KEYS[1], ARGV[4])\n"
     "redis.call('ZADD', KEYS[3], ARGV[2], ARGV[6])\n"
     "redis.call('ZREMRANGEBYRANK', KEYS[3], 0, -" LIST_KEEP " - 1)\n"
-    "if redis.call('PTTL', KEYS[3]) < tonumber(ARGV[4]) then\n"
-    "  redis.call('PEXPIRE', KEYS[3], ARGV[4])\n"
-    "end\n"
+    "raise(KEYS[3], ARGV[4])\n"
     "return 0\n",
     [S_START] = /* ARGV: lease_until, expiry_ms */
     RAISE_SET
