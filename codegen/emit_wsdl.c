@@ -180,13 +180,7 @@ static void put_operation(lg_sb *out, lg_arena *a, const lg_service *s, const ch
                           size_t n, const char *task_id_doc, bool timeout, result r)
 {
     lg_sb_printf(out, "    <element name=\"%s\">\n      <complexType>\n", m);
-    if (r.xml_type != NULL && strcmp(r.xml_type, lg_printf(a, "%s:%s", s->prefix, lg_task_list.name)) == 0) {
-        /* m_list: both inputs optional */
-        lg_sb_puts(out, "        <sequence>\n");
-        put_element(out, 10, "limit", lg_name_xml_type(a, LG_INT, NULL), "0", "1", lg_doc_limit());
-        put_element(out, 10, "page_token", lg_name_xml_type(a, LG_STRING, NULL), "0", "1", lg_doc_page_token());
-        lg_sb_puts(out, "        </sequence>\n");
-    } else if (n == 0 && task_id_doc == NULL) {
+    if (n == 0 && task_id_doc == NULL) {
         lg_sb_puts(out, "        <sequence/>\n");
     } else {
         lg_sb_puts(out, "        <sequence>\n");
@@ -206,8 +200,8 @@ static void put_operation(lg_sb *out, lg_arena *a, const lg_service *s, const ch
 }
 
 /* The names of the operations of s, in order, with their documentation:
- * a task m is m, then its companions m_progress, m_result, m_cancel and
- * m_wait. */
+ * a task m is m, then its companions m_progress, m_result, m_cancel,
+ * m_wait and m_list. */
 typedef struct op_name {
     const char *name;
     const char *doc;
@@ -262,12 +256,20 @@ static void put_schema(lg_sb *out, lg_arena *a, const lg_service *s)
         result info = {"result", lg_printf(a, "%s:%s", p, lg_task_info.name), "1", NULL};
         result prog = {"result", lg_printf(a, "%s:%s", p, lg_task_progress.name), "1", NULL};
         result list = {"result", lg_printf(a, "%s:%s", p, lg_task_list.name), "1", NULL};
+        /* m_list's inputs, both optional */
+        const lg_member list_params[] = {
+            {.name = "limit", .doc = lg_doc_limit(), .base = LG_INT, .occ = LG_OPTIONAL},
+            {.name = "page_token", .doc = lg_doc_page_token(), .base = LG_STRING, .occ = LG_OPTIONAL},
+        };
         put_operation(out, a, s, op->name, op->params, op->n_params, NULL, false, info);
         for (size_t c = 0; c < lg_n_task_companions; c++) {
             const lg_task_companion *tc = &lg_task_companions[c];
-            put_operation(out, a, s, lg_task_op_name(a, op, tc), NULL, 0, lg_doc_task_id(a, op),
-                          tc->op == LG_TASK_WAIT,
-                          tc->op == LG_TASK_RESULT ? r : tc->op == LG_TASK_LIST ? list : prog);
+            const char *co = lg_task_op_name(a, op, tc);
+            if (tc->op == LG_TASK_LIST)
+                put_operation(out, a, s, co, list_params, 2, NULL, false, list);
+            else
+                put_operation(out, a, s, co, NULL, 0, lg_doc_task_id(a, op), tc->op == LG_TASK_WAIT,
+                              tc->op == LG_TASK_RESULT ? r : prog);
         }
     }
     lg_sb_puts(out, "  </schema>\n</types>\n\n");
