@@ -12,7 +12,8 @@
  * are the same).
  *
  * gSOAP never owns the socket: frecv hands gSOAP exactly the bytes of the
- * current request - a head written here, then the decoded body - and then
+ * current request - the decoded body, behind a head written for gSOAP to
+ * parse unless recv.c sets what gSOAP would read from it - and then
  * reports EOF, so gSOAP cannot read into (and lose) a pipelined next request
  * (docs/design.md section 4); the next request simply starts where this one
  * ended.  fsend writes with poll() and MSG_NOSIGNAL (no select(), so
@@ -55,6 +56,7 @@
 #include "ladon/error.h"
 #include "log.h"
 #include "park.h"
+#include "recv.h"
 #include "server_internal.h"
 #include "taskcall.h"
 #include "xmlnorm.h"
@@ -358,6 +360,7 @@ int ladon__dispatch_init(struct ladon_server *srv)
     m->fsend = w_fsend;
     m->fclose = w_fclose;
     m->fpoll = w_fpoll;
+    ladon__recv_defaults_of(m, &srv->gsoap_recv);
     srv->gsoap_fresponse = m->fresponse;
     m->fresponse = w_fresponse;
     srv->gsoap_fposthdr = m->fposthdr;
@@ -452,19 +455,21 @@ static const char *local_name(const char *tag)
     return colon ? colon + 1 : tag;
 }
 
-/* Prepares what gSOAP reads (w->in): the request's body decoded and checked
- * (body.c, xmlnorm.c) behind a head written here, which says only what
- * gSOAP needs (so gSOAP never parses the client's head, never inflates and
- * never sees an attachment).  Returns 0; an HTTP status to answer instead
- * (413, 415: the text in w->call.error_msg); -1 for a Client fault whose
- * text is in w->call.error_msg; -2 when out of memory. */
-static int prepare_input(ladon__worker *w, const ladon__conn *c, size_t start, int *soap12)
+/* Prepares what gSOAP reads: the request's body decoded and checked
+ * (body.c, xmlnorm.c) in w->in[1], and in *head what gSOAP is to know of
+ * the request (so gSOAP never parses the client's head, never inflates
+ * and never sees an attachment); *has_id: an attribute is named id
+ * (recv.c).  Returns 0; an HTTP status to answer instead (413, 415: the
+ * text in w->call.error_msg); -1 for a Client fault whose text is in
+ * w->call.error_msg; -2 when out of memory. */
+static int prepare_input(ladon__worker *w, const ladon__conn *c, size_t start, int *soap12,
+                         ladon__recv_head *head, bool *has_id)
 {
     const ladon__http_req *req = &c->req;
     char *msg = w->call.error_msg;
     size_t msglen = sizeof w->call.error_msg, blen;
     const char *body;
-    int rc, n;
+    int rc;
 
     rc = ladon__body_decode(req, c->buf + start + req->head_len, c->req_len - req->head_len,
                             w->srv->cfg.max_request_bytes, &w->dec_a, &w->dec_b, &body, &blen,
@@ -481,7 +486,7 @@ static int prepare_input(ladon__worker *w, const ladon__conn *c, size_t start, i
     default:
         return -2;
     }
-    rc = ladon__xml_normalize(body, blen, w->srv->cfg.max_depth, &w->norm, msg, msglen);
+    rc = ladon__xml_normalize(body, blen, w->srv->cfg.max_depth, &w->norm, has_id, msg, msglen);
     if (rc == LADON__XML_REFUSED)
         return -1;
     if (rc == LADON__XML_NOMEM)
@@ -490,19 +495,13 @@ static int prepare_input(ladon__worker *w, const ladon__conn *c, size_t start, i
         body = w->norm.p;
         blen = w->norm.len;
     }
-    n = snprintf(w->head, sizeof w->head,
-                 "POST %s HTTP/1.%d\r\nHost: %s\r\nContent-Type: %s\r\n"
-                 "Content-Length: %zu\r\n%s%s\r\n",
-                 req->path, req->minor, req->host[0] ? req->host : c->local_host,
-                 *soap12 ? "application/soap+xml; charset=utf-8" : "text/xml; charset=utf-8",
-                 blen,
-                 !req->keep_alive ? "Connection: close\r\n"
-                 : req->minor == 0 ? "Connection: keep-alive\r\n" : "",
-                 req->accept_gzip ? "Accept-Encoding: gzip\r\n" : "");
-    if (n < 0 || (size_t)n >= sizeof w->head)
-        return -2; /* cannot happen: path and Host are bounded by http.h */
-    w->in[0].p = w->head;
-    w->in[0].n = (size_t)n;
+    head->path = req->path;
+    head->host = req->host[0] ? req->host : c->local_host;
+    head->content_type = *soap12 ? "application/soap+xml; charset=utf-8" : "text/xml; charset=utf-8";
+    head->length = blen;
+    head->minor = req->minor;
+    head->keep_alive = req->keep_alive;
+    head->accept_gzip = req->accept_gzip;
     w->in[1].p = body;
     w->in[1].n = blen;
     return 0;
@@ -539,7 +538,8 @@ static void begin_fields(struct soap *soap)
  * soap_free_temp() frees - the namespace stack, open blocks, attribute
  * values, the id and pointer hash tables - points into nothing the arena
  * holds, and the next request's soap_begin_recv() calls soap_free_temp()
- * first thing (soap_done at the end of the thread's life).  A call clears
+ * first thing (recv.c's ladon__recv_begin() all of it but the two tables,
+ * when they are empty; soap_done at the end of the thread's life).  A call clears
  * both tables (a 32 KiB memset and a 1,999-bucket loop): 47,000 of the
  * 217,000 instructions of an `add` (bench/README.md).  gSOAP's own list of
  * C++ objects (clist) is always empty after soap_destroy() in C; if it
@@ -554,6 +554,26 @@ static void end_request(struct soap *soap)
     soap_closesock(soap);
 }
 
+/* Begins reading the request's message: recv.c's ladon__recv_begin when
+ * it may stand in for gSOAP, else gSOAP's soap_begin_recv behind the head
+ * written for it.  Either way the id table is empty then; has_id says
+ * whether this message can put entries in it. */
+static int begin_recv(ladon__worker *w, const ladon__recv_head *h, bool has_id)
+{
+    struct soap *soap = w->soap;
+    bool light = ladon__recv_light(soap, &w->srv->gsoap_recv, h, w->ids_clean);
+
+    w->ids_clean = !has_id;
+    if (light)
+        return ladon__recv_begin(soap, h);
+    int n = ladon__recv_head_write(h, w->head, sizeof w->head);
+    if (n < 0)
+        return soap->error = SOAP_EOM; /* cannot happen: path and Host are bounded by http.h */
+    w->in[0].p = w->head;
+    w->in[0].n = (size_t)n;
+    return soap_begin_recv(soap);
+}
+
 /* Serves a SOAP POST with gSOAP; returns whether the connection stays open. */
 static bool serve_soap(ladon__worker *w, ladon__conn *c, const ladon_service *svc,
                        const char *user, int64_t t0)
@@ -562,7 +582,8 @@ static bool serve_soap(ladon__worker *w, ladon__conn *c, const ladon_service *sv
     struct http_pipe_data *pipe = soap_lookup_plugin(soap, http_pipe_id);
     size_t start = c->rpos, total = c->req_len;
     int err, status = 0, prep, soap12 = 0;
-    bool keep, fault_kept = false;
+    bool keep, fault_kept = false, has_id = false;
+    ladon__recv_head head;
 
     if (pipe != NULL)
         pipe->len = 0;
@@ -597,7 +618,7 @@ static bool serve_soap(ladon__worker *w, ladon__conn *c, const ladon_service *sv
     if (soap->namespaces != ns && soap_set_namespaces(soap, ns) != SOAP_OK)
         prep = -2; /* out of memory: the constant fault below */
     else
-        prep = prepare_input(w, c, start, &soap12);
+        prep = prepare_input(w, c, start, &soap12, &head, &has_id);
     if (prep > 0) {
         /* an HTTP error, not a SOAP fault: the body never was SOAP */
         char text[sizeof w->call.error_msg + 1];
@@ -620,13 +641,14 @@ static bool serve_soap(ladon__worker *w, ladon__conn *c, const ladon_service *sv
          * built from the clean state every other one is (rare: a refused
          * body; test_server.c "the same fault after answers ...") */
         soap_free_temp(soap);
+        w->ids_clean = true;
         if (prep == -1) {
             err = soap_sender_fault(soap, w->call.error_msg, NULL);
         } else {
             snprintf(w->call.error_msg, sizeof w->call.error_msg, "out of memory");
             err = soap_receiver_fault(soap, w->call.error_msg, NULL);
         }
-    } else if ((err = soap_begin_recv(soap)) != SOAP_OK ||
+    } else if ((err = begin_recv(w, &head, has_id)) != SOAP_OK ||
                (err = soap_envelope_begin_in(soap)) != SOAP_OK ||
                (err = soap_recv_header(soap)) != SOAP_OK ||
                (err = soap_body_begin_in(soap)) != SOAP_OK) {

@@ -46,7 +46,8 @@ typedef struct ladon__worker {
         const char *p;        /* wrote, then the decoded, checked body */
         size_t n;
     } in[2];
-    char head[1700];          /* that head */
+    char head[1700];          /* that head (only when gSOAP parses it: recv.c) */
+    bool ids_clean;           /* gSOAP's id table is empty (recv.c) */
     ladon__buf dec_a, dec_b;  /* body decoding (body.c) */
     ladon__buf norm;          /* body rewriting (xmlnorm.c) */
     ladon__xmlout_check out_check; /* the response being serialized (ffiltersend) */

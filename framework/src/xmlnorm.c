@@ -26,6 +26,7 @@ typedef struct norm {
     size_t n, copied;
     ladon__buf *out;
     bool rewrote;
+    bool has_id; /* an attribute named id, in any namespace */
     char *msg;
     size_t msglen;
 } norm;
@@ -250,6 +251,8 @@ static int start_tag(norm *s, size_t i, bool wrapper, size_t *next, bool *empty,
         i = vend + 1;
         alocal = split_name(p + an, alen, &aplen, &allen);
         if (!(aplen == 5 && memcmp(p + an, "xmlns", 5) == 0)) {
+            if (name_eq(alocal, allen, "id"))
+                s->has_id = true;
             if ((aplen == 0 && name_eq(alocal, allen, "href")) ||
                 (aplen > 0 && name_eq(alocal, allen, "ref")))
                 return refuse(s, "multi-reference attribute '%.*s' is not allowed: "
@@ -267,7 +270,7 @@ static int start_tag(norm *s, size_t i, bool wrapper, size_t *next, bool *empty,
 }
 
 int ladon__xml_normalize(const char *p, size_t n, unsigned max_depth, ladon__buf *out,
-                         char *msg, size_t msglen)
+                         bool *has_id, char *msg, size_t msglen)
 {
     norm s = {.p = p, .n = n, .out = out, .msg = msg, .msglen = msglen};
     unsigned long depth = 0;
@@ -335,6 +338,8 @@ int ladon__xml_normalize(const char *p, size_t n, unsigned max_depth, ladon__buf
         if (i > n)
             i = n; /* an unterminated comment, PI or tag: gSOAP reports it */
     }
+    if (has_id != NULL)
+        *has_id = s.has_id;
     if (!s.rewrote)
         return LADON__XML_OK;
     if (ladon__buf_append(out, p + s.copied, n - s.copied) != 0)

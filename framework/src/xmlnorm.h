@@ -25,6 +25,7 @@
 #ifndef LADON_SRC_XMLNORM_H
 #define LADON_SRC_XMLNORM_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "buf.h"
@@ -37,8 +38,11 @@ enum {
 };
 
 /* Checks p[0..n); out is appended to (pass it empty).  On
- * LADON__XML_REFUSED, msg (msglen bytes) holds the reason. */
+ * LADON__XML_REFUSED, msg (msglen bytes) holds the reason.  When the body
+ * is acceptable and has_id is not NULL, *has_id says whether an attribute
+ * is named id, with or without a prefix (what can put entries in gSOAP's
+ * id table: recv.c). */
 int ladon__xml_normalize(const char *p, size_t n, unsigned max_depth, ladon__buf *out,
-                         char *msg, size_t msglen);
+                         bool *has_id, char *msg, size_t msglen);
 
 #endif

@@ -19,11 +19,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     const char *p = (const char *)data;
     ladon__buf out = {0}, again = {0};
     char msg[256];
-    int rc = ladon__xml_normalize(p, size, 64, &out, msg, sizeof msg);
+    int rc = ladon__xml_normalize(p, size, 64, &out, NULL, msg, sizeof msg);
 
     if (rc == LADON__XML_REWRITTEN &&
         !(out.len >= 3 && memcmp(out.p, "\xEF\xBB\xBF", 3) == 0)) {
-        int rc2 = ladon__xml_normalize(out.p, out.len, 64, &again, msg, sizeof msg);
+        int rc2 = ladon__xml_normalize(out.p, out.len, 64, &again, NULL, msg, sizeof msg);
         if (rc2 != LADON__XML_OK)
             abort();
     }

@@ -17,7 +17,7 @@ static int norm(const char *s, unsigned depth, char *out, size_t outlen)
 {
     ladon__buf b = {0};
     char msg[256] = "";
-    int rc = ladon__xml_normalize(s, strlen(s), depth, &b, msg, sizeof msg);
+    int rc = ladon__xml_normalize(s, strlen(s), depth, &b, NULL, msg, sizeof msg);
     if (rc == LADON__XML_REWRITTEN)
         snprintf(out, outlen, "%.*s", (int)b.len, b.p);
     else if (rc == LADON__XML_OK)
@@ -102,6 +102,33 @@ static void test_multiref(void)
     /* namespace declarations named like them are not references */
     EXPECT("<t xmlns:ref=\"urn:x\" xmlns:href=\"urn:y\"/>", LADON__XML_OK,
            "<t xmlns:ref=\"urn:x\" xmlns:href=\"urn:y\"/>");
+}
+
+/* Whether a body has an attribute named id (recv.c: what can put entries
+ * in gSOAP's id table). */
+static int has_id(const char *s)
+{
+    ladon__buf b = {0};
+    char msg[256] = "";
+    bool id = true; /* the call sets it either way */
+    int rc = ladon__xml_normalize(s, strlen(s), 64, &b, &id, msg, sizeof msg);
+    ladon__buf_free(&b);
+    CU_ASSERT(rc == LADON__XML_OK || rc == LADON__XML_REWRITTEN);
+    return id;
+}
+
+static void test_has_id(void)
+{
+    CU_ASSERT_FALSE(has_id("<t><x>v</x></t>"));
+    CU_ASSERT_TRUE(has_id("<t><x id=\"a\">v</x></t>"));
+    CU_ASSERT_TRUE(has_id("<t xmlns:e=\"http://www.w3.org/2003/05/soap-encoding\">"
+                          "<x e:id=\"a\">v</x></t>"));
+    CU_ASSERT_TRUE(has_id("<t><x a='1' id='a'/></t>"));
+    /* in a rewritten body too */
+    CU_ASSERT_TRUE(has_id("<t>&#65;<x id=\"a\"/></t>"));
+    /* names and values that only look like it */
+    CU_ASSERT_FALSE(has_id("<t><x idx=\"1\" i=\"2\" a=\"id\">id</x><id/></t>"));
+    CU_ASSERT_FALSE(has_id("<t xmlns:id=\"urn:x\"><x ID=\"1\"/></t>"));
 }
 
 static void test_nil_wrapper(void)
@@ -351,6 +378,7 @@ int main(void)
         {"character references decode exactly", test_char_refs},
         {"characters XML forbids are refused", test_forbidden},
         {"multi-references are refused", test_multiref},
+        {"attributes named id are reported", test_has_id},
         {"xsi:nil on the operation wrapper", test_nil_wrapper},
         {"nesting depth", test_depth},
         {"outgoing XML check", test_xmlout},

@@ -258,6 +258,51 @@ static void test_faults_in_a_row(void)
     CU_ASSERT_EQUAL(srv_stop(&x), 0);
 }
 
+/* SOAP 1.2's enc:id puts an entry in gSOAP's id table (SOAP_XML_TREE
+ * ignores only a plain id); recv.c leaves the table alone only when no
+ * message since it was last emptied had an attribute named id.  Requests
+ * with the same enc:id, each after another, on one thread: each is
+ * answered (were the table left as the previous one filled it, gSOAP
+ * would refuse the id as a duplicate: "malformed XML"). */
+static void test_ids_in_a_row(void)
+{
+    ladon_config cfg;
+    srv x;
+    client *c;
+    response r;
+    base_config(&cfg);
+    cfg.workers = 1;
+    CU_ASSERT_EQUAL_FATAL(srv_start(&x, &cfg), 0);
+    c = cl_open(x.port);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(c);
+    for (int i = 0; i < 6; i++) {
+        char body[1024], req[2048];
+        snprintf(body, sizeof body,
+                 "<e:Envelope xmlns:e=\"http://www.w3.org/2003/05/soap-envelope\" "
+                 "xmlns:enc=\"http://www.w3.org/2003/05/soap-encoding\"><e:Body>"
+                 "<t:add xmlns:t=\"urn:ladon:test\"><a enc:id=\"x1\">%d</a><b>%d</b></t:add>"
+                 "</e:Body></e:Envelope>",
+                 i, i % 2 ? 1000 : 2000);
+        snprintf(req, sizeof req,
+                 "POST /Test HTTP/1.1\r\nHost: x\r\nContent-Type: application/soap+xml\r\n"
+                 "Content-Length: %zu\r\n\r\n%s",
+                 strlen(body), body);
+        /* and between them, requests without ids */
+        CU_ASSERT_EQUAL(cl_sends(c, i % 2 ? add_req(i, 1) : req), 0);
+        CU_ASSERT_EQUAL_FATAL(cl_read(c, &r, 3000), 0);
+        CU_ASSERT_EQUAL(r.status, 200);
+        CU_ASSERT_EQUAL(result_of(&r), i % 2 ? i + 1 : i + 2000);
+        CU_ASSERT_EQUAL(cl_sends(c, req), 0);
+        CU_ASSERT_EQUAL_FATAL(cl_read(c, &r, 3000), 0);
+        CU_ASSERT_EQUAL(r.status, 200);
+        CU_ASSERT_EQUAL(result_of(&r), i + (i % 2 ? 1000 : 2000));
+        if (r.status != 200)
+            fprintf(stderr, "\n  request %d: %s\n", i, r.body);
+    }
+    cl_close(c);
+    CU_ASSERT_EQUAL(srv_stop(&x), 0);
+}
+
 /* Reads one response whose body may exceed response.body: returns it
  * (malloc'ed, NUL-terminated, *len bytes) or NULL. */
 static char *read_big(client *c, int *status, size_t *len)
@@ -970,6 +1015,7 @@ int main(void)
         {"calls on a keep-alive connection", test_calls},
         {"SOAP faults", test_faults},
         {"the same fault after answers and other faults", test_faults_in_a_row},
+        {"requests with ids, one after another on one thread", test_ids_in_a_row},
         {"large requests released once read, pipelined or not", test_large_requests},
         {"bad HTTP", test_bad_http},
         {"oversize body", test_oversize_body},
