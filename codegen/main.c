@@ -157,7 +157,8 @@ static int generate(lg_model *m, const char *name, const char *outdir, const cha
     if (lg_run_soapcpp2(soapcpp2, g_tmpdir, gsoap_name, import_dir, d) < 0)
         goto out;
     if (lg_strip_stamp(lg_printf(&a, "%s/soapC.c", g_tmpdir), d) < 0 ||
-        lg_strip_stamp(lg_printf(&a, "%s/soapServer.c", g_tmpdir), d) < 0)
+        lg_strip_stamp(lg_printf(&a, "%s/soapServer.c", g_tmpdir), d) < 0 ||
+        lg_use_ladon_end_recv(lg_printf(&a, "%s/soapServer.c", g_tmpdir), d) < 0)
         goto out;
     /* each service's own WSDL (soapcpp2 ran with -w: it writes none) */
     for (size_t i = 0; i < m->n_services; i++) {

@@ -160,3 +160,55 @@ int lg_strip_stamp(const char *path, lg_diag *d)
     lg_arena_free(&a);
     return rc;
 }
+
+int lg_use_ladon_end_recv(const char *path, lg_diag *d)
+{
+    static const char inc[] = "#include \"soapH.h\"\n", call[] = "soap_end_recv(soap)",
+                      serve[] = "SOAP_FMAC5 int SOAP_FMAC6 soap_serve_",
+                      request[] = "SOAP_FMAC5 int SOAP_FMAC6 soap_serve_request(";
+    lg_arena a = {0};
+    size_t len = 0, calls = 0, ops = 0, incs = 0;
+    char *s = lg_read_file(&a, path, &len);
+    if (s == NULL) {
+        lg_error_noloc(d, "cannot read %s: %s", path, strerror(errno));
+        lg_arena_free(&a);
+        return -1;
+    }
+    lg_sb out = {0};
+    for (size_t i = 0; i < len;) {
+        if (strncmp(s + i, inc, sizeof inc - 1) == 0 && (i == 0 || s[i - 1] == '\n')) {
+            lg_sb_printf(&out, "%s#include \"ladon/service.h\" /* ladon_end_recv (ladon-gen) */\n",
+                         inc);
+            i += sizeof inc - 1;
+            incs++;
+        } else if (strncmp(s + i, call, sizeof call - 1) == 0) {
+            lg_sb_printf(&out, "ladon_end_recv(soap)");
+            i += sizeof call - 1;
+            calls++;
+        } else {
+            if ((i == 0 || s[i - 1] == '\n') && strncmp(s + i, serve, sizeof serve - 1) == 0 &&
+                strncmp(s + i, request, sizeof request - 1) != 0)
+                ops++;
+            lg_sb_putn(&out, s + i, 1);
+            i++;
+        }
+    }
+    int rc = 0;
+    if (incs != 1 || calls != ops) {
+        lg_error_noloc(d, "%s is not what ladon-gen expects of soapcpp2: %zu soap_end_recv calls for "
+                       "%zu operations, %zu #include \"soapH.h\"", path, calls, ops, incs);
+        rc = -1;
+    }
+    FILE *f = rc == 0 ? fopen(path, "wb") : NULL;
+    if (rc == 0 && (f == NULL || fwrite(lg_sb_str(&out), 1, out.len, f) != out.len)) {
+        lg_error_noloc(d, "cannot write %s: %s", path, strerror(errno));
+        rc = -1;
+    }
+    if (f != NULL && fclose(f) != 0 && rc == 0) {
+        lg_error_noloc(d, "cannot write %s: %s", path, strerror(errno));
+        rc = -1;
+    }
+    lg_sb_free(&out);
+    lg_arena_free(&a);
+    return rc;
+}

@@ -16,4 +16,11 @@ int lg_run_soapcpp2(const char *soapcpp2, const char *dir, const char *input, co
  * soapC.c / soapServer.c, so the output is deterministic.  0 or -1. */
 int lg_strip_stamp(const char *path, lg_diag *d);
 
+/* Makes soapServer.c's operations end reading a request with the runtime's
+ * ladon_end_recv() (ladon/service.h: soap_end_recv without its walk of an
+ * id table the runtime knows is empty) instead of soap_end_recv(), and
+ * includes ladon/service.h for it.  Checks that soapcpp2 wrote what this
+ * expects: one call per operation.  0 or -1 with the reason in d. */
+int lg_use_ladon_end_recv(const char *path, lg_diag *d);
+
 #endif /* LG_RUN_SOAPCPP2_H */

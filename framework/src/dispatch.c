@@ -574,6 +574,16 @@ static int begin_recv(ladon__worker *w, const ladon__recv_head *h, bool has_id)
     return soap_begin_recv(soap);
 }
 
+int ladon_end_recv(struct soap *soap)
+{
+    ladon__worker *w = worker_of(soap);
+    /* a request thread's message: begin_recv knows whether it can have
+     * put entries in the id table */
+    if (w != NULL && w->soap == soap && w->ids_clean)
+        return ladon__recv_end(soap);
+    return soap_end_recv(soap);
+}
+
 /* Serves a SOAP POST with gSOAP; returns whether the connection stays open. */
 static bool serve_soap(ladon__worker *w, ladon__conn *c, const ladon_service *svc,
                        const char *user, int64_t t0)

@@ -26,8 +26,15 @@
  * (MIME, DIME, gzip, chunked: dispatch.c decodes bodies itself, so gSOAP
  * never sees them) is not repeated here: ladon__recv_light() sends every
  * context that is not in the common state to soap_begin_recv() instead.
+ * At the end of the message, soap_end_recv() calls soap_resolve(), which
+ * walks the id table twice to resolve forward references; with the table
+ * empty there are none, and ladon__recv_end() is soap_end_recv() without
+ * it (the generated operations call it through ladon_end_recv(), which
+ * ladon-gen puts in soapServer.c for soap_end_recv(); dispatch.c says
+ * when the table is empty).
  * tests/unit/runtime/test_recv.c holds both paths side by side, field by
- * field, so that a gSOAP whose soap_begin_recv() differs fails there.
+ * field, so that a gSOAP whose soap_begin_recv() or soap_end_recv()
+ * differs fails there.
  *
  * Copyright (C) 2026 the Ladon-C authors. GPL-2.0-or-later.
  */
@@ -69,14 +76,20 @@ bool ladon__recv_light(const struct soap *soap, const ladon__recv_defaults *def,
            pl < sizeof soap->path && 7 + hl + pl < sizeof soap->endpoint;
 }
 
-/* soap_free_temp() but for the id and pointer tables (empty: see above). */
-static void free_temp(struct soap *soap)
+/* gSOAP's soap_free_ns(): the namespace stack. */
+static void free_ns(struct soap *soap)
 {
     for (struct soap_nlist *np = soap->nlist, *nq; np != NULL; np = nq) {
         nq = np->next;
         free(np);
     }
     soap->nlist = NULL;
+}
+
+/* soap_free_temp() but for the id and pointer tables (empty: see above). */
+static void free_temp(struct soap *soap)
+{
+    free_ns(soap);
     while (soap->blist != NULL)
         soap_end_block(soap, NULL);
     for (struct soap_attribute *tp = soap->attributes, *tq; tp != NULL; tp = tq) {
@@ -197,5 +210,29 @@ int ladon__recv_begin(struct soap *soap, const ladon__recv_head *h)
     soap->mode &= ~(soap_mode)SOAP_ENC_ZLIB;
     if (!soap->body)
         return soap->error = SOAP_NO_DATA;
+    return SOAP_OK;
+}
+
+int ladon__recv_end(struct soap *soap)
+{
+    if ((soap->mode & (SOAP_ENC_DIME | SOAP_ENC_MIME | SOAP_ENC_ZLIB | SOAP_ENC_MTOM)) ||
+        (soap->mode & SOAP_IO) == SOAP_IO_CHUNK || soap->xlist != NULL)
+        return soap_end_recv(soap);
+    soap->part = SOAP_END;
+    soap->wsuid = NULL;
+    soap->c14nexclude = NULL;
+    soap->c14ninclude = NULL;
+    soap->ffilterrecv = NULL;
+    soap->dime.list = soap->dime.first;
+    soap->dime.first = NULL;
+    soap->dime.last = NULL;
+    soap->mime.list = soap->mime.first;
+    soap->mime.first = NULL;
+    soap->mime.last = NULL;
+    soap->mime.boundary = NULL;
+    /* (soap_resolve: the id table is empty; nothing to resolve) */
+    free_ns(soap);
+    if (soap->fpreparefinalrecv != NULL)
+        return soap->error = soap->fpreparefinalrecv(soap);
     return SOAP_OK;
 }

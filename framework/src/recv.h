@@ -8,7 +8,9 @@
  * anything in them.  ladon__recv_begin() does what soap_begin_recv() does
  * for the input dispatch.c hands gSOAP - a checked, decoded body whose
  * HTTP head ladon has parsed - and skips the two tables when they are
- * known to be empty.  Anything else goes through gSOAP's own function.
+ * known to be empty, and ladon__recv_end() does the same for
+ * soap_end_recv()'s walk of the id table.  Anything else goes through
+ * gSOAP's own functions.
  *
  * Copyright (C) 2026 the Ladon-C authors. GPL-2.0-or-later.
  */
@@ -60,5 +62,12 @@ bool ladon__recv_light(const struct soap *soap, const ladon__recv_defaults *def,
  * ladon__recv_light() said so.  Returns SOAP_OK or gSOAP's error code
  * (also in soap->error), as soap_begin_recv would. */
 int ladon__recv_begin(struct soap *soap, const ladon__recv_head *h);
+
+/* soap_end_recv() without soap_resolve(), for a message whose id table
+ * is empty (soap_resolve walks all its buckets twice to find nothing):
+ * the same fields set, the namespace stack freed, the prepare-final hook
+ * called.  A message read with attachments, compression, chunks or MTOM
+ * goes through soap_end_recv().  Returns what soap_end_recv would. */
+int ladon__recv_end(struct soap *soap);
 
 #endif

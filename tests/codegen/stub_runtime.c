@@ -30,6 +30,11 @@ ladon_call *ladon_call_get(struct soap *soap)
     return &the_call;
 }
 
+int ladon_end_recv(struct soap *soap)
+{
+    return soap_end_recv(soap);
+}
+
 void *ladon_alloc(ladon_call *call, size_t size)
 {
     void *p = soap_malloc(call->soap, size ? size : 1);

@@ -167,6 +167,11 @@ LADON_EXTERN ladon_call *ladon_call_get(struct soap *soap);
 LADON_EXTERN int ladon_call_finish(ladon_call *call, int rc);
 /* Client fault "missing required element 'NAME'"; returns gSOAP's error. */
 LADON_EXTERN int ladon_call_missing(ladon_call *call, const char *element);
+/* soap_end_recv() for soapServer.c's operations (ladon-gen rewrites their
+ * calls): the same, without its two walks of gSOAP's id table when the
+ * runtime knows the request put nothing in it (docs/design.md 5.3).
+ * Returns what soap_end_recv would. */
+LADON_EXTERN int ladon_end_recv(struct soap *soap);
 
 /* --- Task operations (generated glue only; docs/internals.md) ------------ */
 

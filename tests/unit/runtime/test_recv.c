@@ -1,7 +1,8 @@
 /* test_recv.c - recv.c against gSOAP's own soap_begin_recv(): the same
  * request, read by one context behind the head recv.c writes and by
  * another through ladon__recv_begin() without it, leaves the same state,
- * field by field, and reads the same.  A gSOAP whose soap_begin_recv() or
+ * field by field, and reads the same; so does ending it with
+ * ladon__recv_end() instead of soap_end_recv().  A gSOAP whose soap_begin_recv() or
  * HTTP parser sets something recv.c does not fails here (recv.c's
  * DESIGN). */
 #include <stdlib.h>
@@ -46,6 +47,15 @@ static size_t t_frecv(struct soap *soap, char *s, size_t n)
     return n;
 }
 
+/* The prepare-final hook (the runtime's, through httppipe's): calls. */
+static int finals;
+static int t_final(struct soap *soap)
+{
+    (void)soap;
+    finals++;
+    return SOAP_OK;
+}
+
 /* A context set up as dispatch.c sets up a request thread's. */
 static struct soap *context(feed *f)
 {
@@ -54,6 +64,7 @@ static struct soap *context(feed *f)
     soap_set_namespaces(s, ns);
     soap_set_imode(s, SOAP_XML_TREE);
     s->frecv = t_frecv;
+    s->fpreparefinalrecv = t_final;
     s->user = f;
     return s;
 }
@@ -73,8 +84,9 @@ typedef struct {
 } outcome;
 
 /* Reads the echo request behind begin's start (rc in o->begin), then its
- * element and text, then ends the message as the generated code does. */
-static void read_rest(struct soap *s, outcome *o)
+ * element and text, then ends the message as the generated code does,
+ * with endf (soap_end_recv or ladon__recv_end). */
+static void read_rest(struct soap *s, outcome *o, int (*endf)(struct soap *))
 {
     o->rest = soap_envelope_begin_in(s) || soap_recv_header(s) || soap_body_begin_in(s) ||
               soap_peek_element(s);
@@ -85,7 +97,7 @@ static void read_rest(struct soap *s, outcome *o)
                   soap_element_begin_in(s, "text", 0, NULL) ||
                   (text = soap_string_in(s, 1, -1, -1, NULL)) == NULL ||
                   soap_element_end_in(s, "text") || soap_element_end_in(s, "t:echo") ||
-                  soap_body_end_in(s) || soap_envelope_end_in(s) || soap_end_recv(s);
+                  soap_body_end_in(s) || soap_envelope_end_in(s) || endf(s);
         snprintf(o->text, sizeof o->text, "%s", text != NULL ? text : "");
     }
     if (o->rest != 0)
@@ -208,6 +220,30 @@ static void compare(const char *what, const struct soap *a, const struct soap *b
     }
 }
 
+/* What soap_end_recv sets. */
+static void compare_end(const char *what, const struct soap *a, const struct soap *b)
+{
+    SAME(error);
+    SAME(part);
+    SAME(keep_alive);
+    SAME(mode);
+    SAME(wsuid);
+    SAME(c14nexclude);
+    SAME(c14ninclude);
+    SAME(ffilterrecv);
+    SAME(dime.list);
+    SAME(dime.first);
+    SAME(dime.last);
+    SAME(mime.list);
+    SAME(mime.first);
+    SAME(mime.last);
+    SAME(mime.boundary);
+    SAME(nlist);
+    SAME(xlist);
+    SAME(level);
+    CU_ASSERT(table_empty(a) && table_empty(b));
+}
+
 /* One request both ways, twice on the same two contexts (the second time
  * recv.c frees what its own first message left), after a first message
  * both read with gSOAP (so that soap_free_temp has namespaces, attributes
@@ -247,8 +283,15 @@ static void both_ways(const char *what, ladon__recv_head h, const char *env)
         }
         CU_ASSERT_EQUAL(oa.begin, ob.begin);
         if (oa.begin == SOAP_OK) {
-            read_rest(a, &oa);
-            read_rest(b, &ob);
+            int fa0 = finals;
+            read_rest(a, &oa, soap_end_recv);
+            int fb0 = finals;
+            read_rest(b, &ob, round == 0 ? soap_end_recv : ladon__recv_end);
+            if (round > 0) {
+                compare_end(what, a, b);
+                CU_ASSERT_EQUAL(fb0 - fa0, 1);
+                CU_ASSERT_EQUAL(finals - fb0, 1);
+            }
             CU_ASSERT_EQUAL(oa.rest, SOAP_OK);
             CU_ASSERT_EQUAL(ob.rest, oa.rest);
             CU_ASSERT_STRING_EQUAL(ob.tag, oa.tag);
