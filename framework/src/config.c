@@ -16,12 +16,10 @@
 #include <ctype.h>
 #include <errno.h>
 #include <limits.h>
-#include <sched.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "ladon/error.h"
 #include "ladon/ladon.h"
@@ -69,10 +67,10 @@ static const struct opt opts[] = {
     {"--listen", "LADON_LISTEN", OPT_LISTEN, 0, 0, 0, "HOST:PORT",
      "address to listen on; port 0 = any free port (default 127.0.0.1:8080)"},
     {"--workers", "LADON_WORKERS", OPT_UNSIGNED, OFF(workers), 1, 1024, "N",
-     "requests served at once, 1..1024 (default: the CPUs this process may run on, at least 2)"},
+     "requests served at once, 1..1024 (default 4)"},
     {"--wait-threads", "LADON_WAIT_THREADS", OPT_UNSIGNED, OFF(wait_threads), 0, 1024, "N",
-     "threads that serve while requests wait, 0..1024 (default 3 per worker, at least 12, "
-     "with a shared --store, else 0)"},
+     "threads that serve while requests wait, 0..1024 (default 3 per worker with a shared "
+     "--store, else 0)"},
     {"--task-workers", "LADON_TASK_WORKERS", OPT_UNSIGNED, OFF(task_workers), 1, 1024, "N",
      "task threads, 1..1024 (default 4)"},
     {"--task-queue", "LADON_TASK_QUEUE", OPT_UNSIGNED, OFF(task_queue), 1, 1000000, "N",
@@ -152,20 +150,12 @@ static const struct opt opts[] = {
 
 #define N_OPTS (sizeof opts / sizeof opts[0])
 
-unsigned ladon__default_workers(void)
-{
-    cpu_set_t set;
-    long n = sched_getaffinity(0, sizeof set, &set) == 0 ? CPU_COUNT(&set)
-                                                         : sysconf(_SC_NPROCESSORS_ONLN);
-    return n < 2 ? 2u : n > 1024 ? 1024u : (unsigned)n;
-}
-
 void ladon_config_init(ladon_config *cfg)
 {
     memset(cfg, 0, sizeof *cfg);
     strcpy(cfg->listen_host, "127.0.0.1");
     cfg->listen_port = 8080;
-    cfg->workers = ladon__default_workers();
+    cfg->workers = 4;
     cfg->task_workers = 4;
     cfg->wait_threads = LADON_WAIT_THREADS_AUTO;
     cfg->task_queue = 1024;

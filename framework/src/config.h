@@ -18,11 +18,6 @@ int ladon__parse_u64(const char *s, uint64_t min, uint64_t max, int suffixes,
  * microseconds), exact when it fits in an int. */
 int ladon__gsoap_timeout(unsigned ms);
 
-/* --workers' default: the CPUs this process may run on (its affinity
- * mask; the online CPUs when that cannot be read), at least 2, at most
- * 1024. */
-unsigned ladon__default_workers(void);
-
 /* Copies url to out with the password of "scheme://[USER]:PASSWORD@..."
  * replaced by "***" (for log lines and messages). */
 void ladon__url_redact(const char *url, char *out, size_t outlen);

@@ -92,12 +92,9 @@
  * that an idle thread could serve at once (test_loop.c "neighbour"). */
 #define MAX_EVENTS 1
 /* Default --wait-threads with a remote task store (memcached, redis): 3
- * per worker, at least 12 (the requests waiting on a store at once bound
- * the rate when its round trip is long, whatever the number of CPUs: with
- * 2 workers 6 spares halved the polls through a 1 ms hop), at most 64 in
- * all (the stores keep at most 64 connections each); 0 otherwise. */
+ * per worker, at most 64 in all (the stores keep at most 64 connections
+ * each); 0 otherwise. */
 #define WAIT_THREADS_PER_WORKER 3u
-#define WAIT_THREADS_AUTO_MIN 12u
 #define WAIT_THREADS_AUTO_MAX 64u
 
 
@@ -855,8 +852,6 @@ int ladon__loop_run(struct ladon_server *srv)
         wait_threads = !srv->store_remote ? 0
                        : srv->cfg.workers > WAIT_THREADS_AUTO_MAX / WAIT_THREADS_PER_WORKER
                            ? WAIT_THREADS_AUTO_MAX
-                       : srv->cfg.workers * WAIT_THREADS_PER_WORKER < WAIT_THREADS_AUTO_MIN
-                           ? WAIT_THREADS_AUTO_MIN
                            : srv->cfg.workers * WAIT_THREADS_PER_WORKER;
     if (wait_threads > 1024)
         wait_threads = 1024; /* the flag's range; a caller's struct may hold more */

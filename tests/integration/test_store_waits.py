@@ -4,7 +4,7 @@
 
 A real memcached sits behind tests/tools/delay_hop (every chunk a client sends reaches memcached
 DELAY seconds later: a slow network hop), and ladon-examples runs with `--workers 1
---store memcached://HOP` (so 1 worker and, by default, 12 wait threads) and one running taskExample
+--store memcached://HOP` (so 1 worker and, by default, 3 wait threads) and one running taskExample
 (LADON_EXAMPLE_STEP_MS=60000).  Every poll costs one store round trip of at least DELAY:
 
   1. THREADS concurrent taskExample_progress polls (one connection each) are all answered
@@ -33,7 +33,7 @@ from ladon_harness import Checks, Server, ServerError, server_binary  # noqa: E4
 from store_helpers import MissingTool, StoreServer, stop_pid  # noqa: E402
 
 DELAY = 0.4              # seconds each client -> memcached chunk is held
-THREADS = 4              # 1 worker + 3 of its 12 wait threads (the default with a shared store)
+THREADS = 4              # 1 worker + 3 wait threads (the default for --workers 1 with a shared store)
 BOUND = 2.5 * DELAY      # all THREADS polls answered within this (sequential: >= 4 x DELAY)
 
 ENVELOPE = ('<?xml version="1.0" encoding="UTF-8"?>'

@@ -19,8 +19,7 @@
 typedef struct ladon_config {
     char listen_host[256];     /* --listen HOST:PORT, default 127.0.0.1:8080 */
     uint16_t listen_port;      /* 0 = any free port (printed when ready) */
-    unsigned workers;          /* --workers, request worker threads (default: the CPUs the
-                                  process may run on, at least 2) */
+    unsigned workers;          /* --workers, request worker threads (default 4) */
     unsigned task_workers;     /* --task-workers (default 4) */
     unsigned task_queue;       /* --task-queue, bounded task queue (default 1024) */
     char store_url[1024];      /* --store, default "memory:" */
@@ -50,8 +49,7 @@ typedef struct ladon_config {
     unsigned wait_threads;     /* --wait-threads: threads that serve while requests
                                   wait (ladon_call_wait_begin, shared task stores);
                                   LADON_WAIT_THREADS_AUTO (default): 3 per worker, at
-                                  least 12, at most 64, with a shared --store,
-                                  else 0 */
+                                  most 64, with a shared --store, else 0 */
     size_t max_response_bytes; /* --max-response-size: largest response body, before
                                   compression (default 16 MiB) */
     size_t max_string_bytes;   /* --max-string-length: longest string or binary value
