@@ -6,6 +6,7 @@
  * from run to run. */
 #include "run_soapcpp2.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -181,7 +182,8 @@ int lg_use_ladon_end_recv(const char *path, lg_diag *d)
                          inc);
             i += sizeof inc - 1;
             incs++;
-        } else if (strncmp(s + i, call, sizeof call - 1) == 0) {
+        } else if (strncmp(s + i, call, sizeof call - 1) == 0 &&
+                   (i == 0 || !(isalnum((unsigned char)s[i - 1]) || s[i - 1] == '_'))) {
             lg_sb_printf(&out, "ladon_end_recv(soap)");
             i += sizeof call - 1;
             calls++;

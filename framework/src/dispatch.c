@@ -345,7 +345,7 @@ int ladon__dispatch_init(struct ladon_server *srv)
         return LADON_ENOMEM;
     }
     soap_set_namespaces(m, srv->binding->namespaces);
-    soap_set_imode(m, SOAP_XML_TREE); /* no id/href resolution (xmlnorm.c refuses them) */
+    soap_set_imode(m, SOAP_XML_TREE); /* no id/href resolution (xmlnorm.c refuses href and ref) */
     m->recv_maxlength = (ULONG64)srv->cfg.max_request_bytes + LADON_HTTP_MAX_HEAD;
     m->maxlength = srv->cfg.max_string_bytes > LONG_MAX ? LONG_MAX
                                                         : (long)srv->cfg.max_string_bytes;
@@ -458,12 +458,13 @@ static const char *local_name(const char *tag)
 /* Prepares what gSOAP reads: the request's body decoded and checked
  * (body.c, xmlnorm.c) in w->in[1], and in *head what gSOAP is to know of
  * the request (so gSOAP never parses the client's head, never inflates
- * and never sees an attachment); *has_id: an attribute is named id
+ * and never sees an attachment); *has_idref: an attribute is named id, ref
+ * or href
  * (recv.c).  Returns 0; an HTTP status to answer instead (413, 415: the
  * text in w->call.error_msg); -1 for a Client fault whose text is in
  * w->call.error_msg; -2 when out of memory. */
 static int prepare_input(ladon__worker *w, const ladon__conn *c, size_t start, int *soap12,
-                         ladon__recv_head *head, bool *has_id)
+                         ladon__recv_head *head, bool *has_idref)
 {
     const ladon__http_req *req = &c->req;
     char *msg = w->call.error_msg;
@@ -486,7 +487,8 @@ static int prepare_input(ladon__worker *w, const ladon__conn *c, size_t start, i
     default:
         return -2;
     }
-    rc = ladon__xml_normalize(body, blen, w->srv->cfg.max_depth, &w->norm, has_id, msg, msglen);
+    rc = ladon__xml_normalize(body, blen, w->srv->cfg.max_depth, &w->norm, has_idref, msg,
+                              msglen);
     if (rc == LADON__XML_REFUSED)
         return -1;
     if (rc == LADON__XML_NOMEM)
@@ -556,21 +558,24 @@ static void end_request(struct soap *soap)
 
 /* Begins reading the request's message: recv.c's ladon__recv_begin when
  * it may stand in for gSOAP, else gSOAP's soap_begin_recv behind the head
- * written for it.  Either way the id table is empty then; has_id says
- * whether this message can put entries in it. */
-static int begin_recv(ladon__worker *w, const ladon__recv_head *h, bool has_id)
+ * written for it.  Either way the id table is empty then; has_idref says
+ * whether this message can put entries in it (w->ids_clean, which
+ * ladon_end_recv and the next message rely on: nothing else reads XML on
+ * the thread's context). */
+static int begin_recv(ladon__worker *w, const ladon__recv_head *h, bool has_idref)
 {
     struct soap *soap = w->soap;
-    bool light = ladon__recv_light(soap, &w->srv->gsoap_recv, h, w->ids_clean);
 
-    w->ids_clean = !has_id;
-    if (light)
+    if (ladon__recv_light(soap, &w->srv->gsoap_recv, h, w->ids_clean)) {
+        w->ids_clean = !has_idref;
         return ladon__recv_begin(soap, h);
+    }
     int n = ladon__recv_head_write(h, w->head, sizeof w->head);
     if (n < 0)
         return soap->error = SOAP_EOM; /* cannot happen: path and Host are bounded by http.h */
     w->in[0].p = w->head;
     w->in[0].n = (size_t)n;
+    w->ids_clean = !has_idref; /* soap_begin_recv empties the table first */
     return soap_begin_recv(soap);
 }
 
@@ -592,7 +597,7 @@ static bool serve_soap(ladon__worker *w, ladon__conn *c, const ladon_service *sv
     struct http_pipe_data *pipe = soap_lookup_plugin(soap, http_pipe_id);
     size_t start = c->rpos, total = c->req_len;
     int err, status = 0, prep, soap12 = 0;
-    bool keep, fault_kept = false, has_id = false;
+    bool keep, fault_kept = false, has_idref = false;
     ladon__recv_head head;
 
     if (pipe != NULL)
@@ -616,7 +621,8 @@ static bool serve_soap(ladon__worker *w, ladon__conn *c, const ladon_service *sv
 
     /* soap_begin_serve() without its soap_send_fault(), so that every
      * failure below gets the same treatment; and without soap_begin()'s
-     * soap_free_temp(): soap_begin_recv() calls it first thing (see
+     * soap_free_temp(): begin_recv frees the same first thing, all of it
+     * or, with recv.c, all but the two tables when they are empty (see
      * end_request). */
     begin_fields(soap);
     /* the service's own namespace table: its response declares only the
@@ -628,7 +634,7 @@ static bool serve_soap(ladon__worker *w, ladon__conn *c, const ladon_service *sv
     if (soap->namespaces != ns && soap_set_namespaces(soap, ns) != SOAP_OK)
         prep = -2; /* out of memory: the constant fault below */
     else
-        prep = prepare_input(w, c, start, &soap12, &head, &has_id);
+        prep = prepare_input(w, c, start, &soap12, &head, &has_idref);
     if (prep > 0) {
         /* an HTTP error, not a SOAP fault: the body never was SOAP */
         char text[sizeof w->call.error_msg + 1];
@@ -658,7 +664,7 @@ static bool serve_soap(ladon__worker *w, ladon__conn *c, const ladon_service *sv
             snprintf(w->call.error_msg, sizeof w->call.error_msg, "out of memory");
             err = soap_receiver_fault(soap, w->call.error_msg, NULL);
         }
-    } else if ((err = begin_recv(w, &head, has_id)) != SOAP_OK ||
+    } else if ((err = begin_recv(w, &head, has_idref)) != SOAP_OK ||
                (err = soap_envelope_begin_in(soap)) != SOAP_OK ||
                (err = soap_recv_header(soap)) != SOAP_OK ||
                (err = soap_body_begin_in(soap)) != SOAP_OK) {

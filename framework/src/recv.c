@@ -13,10 +13,13 @@
  *
  * Both tables are empty here in the common case, and it is known without
  * looking: the pointer table has entries only while soap->pblk holds a
- * block of them, and the id table gets entries only from an id attribute
- * (the request thread reads with SOAP_XML_TREE, which ignores a plain id
- * but not SOAP 1.2's enc:id; href and ref never reach gSOAP: xmlnorm.c
- * refuses them), which xmlnorm.c reports.  So ladon__recv_begin() does
+ * block of them, and the id table gets entries only from an attribute
+ * gSOAP takes for an id or a reference (the request thread reads with
+ * SOAP_XML_TREE, which ignores a plain id, but not SOAP 1.2's enc:id; an
+ * unprefixed ref matched against a default namespace; xmlns:id once the
+ * prefix xmlns is bound), so xmlnorm.c reports every attribute whose
+ * local name is id, ref or href, whatever its prefix (and refuses binding
+ * xmlns).  Only the request thread's dispatch reads XML on its context.  So ladon__recv_begin() does
  * what soap_begin_recv() does, in its order, for what dispatch.c gives
  * gSOAP: soap_free_temp() without the two tables, the same fields reset,
  * the prepare-init hook (the httppipe plugin's), and, instead of gSOAP

@@ -50,9 +50,9 @@ void ladon__recv_defaults_of(const struct soap *master, ladon__recv_defaults *ou
 
 /* Whether ladon__recv_begin may stand in for soap_begin_recv on soap for
  * a request with head h: ids_clean says that no message read on soap
- * since its id table was last emptied carried an attribute named id (the
- * only way gSOAP puts entries in it with SOAP_XML_TREE and no href/ref,
- * which xmlnorm.c refuses).  Otherwise the caller hands gSOAP the head
+ * since its id table was last emptied had an attribute named id, ref or
+ * href with any prefix (xmlnorm.c's has_idref: the only attributes that
+ * put entries in it).  Otherwise the caller hands gSOAP the head
  * and calls soap_begin_recv. */
 bool ladon__recv_light(const struct soap *soap, const ladon__recv_defaults *def,
                        const ladon__recv_head *h, bool ids_clean);

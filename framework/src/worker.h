@@ -47,7 +47,9 @@ typedef struct ladon__worker {
         size_t n;
     } in[2];
     char head[1700];          /* that head (only when gSOAP parses it: recv.c) */
-    bool ids_clean;           /* gSOAP's id table is empty (recv.c) */
+    bool ids_clean;           /* gSOAP's id table is empty (recv.c): only serve_soap
+                                 reads XML on this context (task bodies and
+                                 stored results have contexts of their own) */
     ladon__buf dec_a, dec_b;  /* body decoding (body.c) */
     ladon__buf norm;          /* body rewriting (xmlnorm.c) */
     ladon__xmlout_check out_check; /* the response being serialized (ffiltersend) */

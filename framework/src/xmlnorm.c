@@ -26,7 +26,7 @@ typedef struct norm {
     size_t n, copied;
     ladon__buf *out;
     bool rewrote;
-    bool has_id; /* an attribute named id, in any namespace */
+    bool has_idref; /* an attribute named id, ref or href, any prefix */
     char *msg;
     size_t msglen;
 } norm;
@@ -250,9 +250,17 @@ static int start_tag(norm *s, size_t i, bool wrapper, size_t *next, bool *empty,
             return refuse(s, "malformed XML");
         i = vend + 1;
         alocal = split_name(p + an, alen, &aplen, &allen);
+        /* what gSOAP may take for an id or a reference, whatever its prefix
+         * (it also reads xmlns:NAME attributes as attributes, and matches
+         * an unprefixed one against the default namespace): recv.c */
+        if (name_eq(alocal, allen, "id") || name_eq(alocal, allen, "ref") ||
+            name_eq(alocal, allen, "href"))
+            s->has_idref = true;
+        if (aplen == 5 && memcmp(p + an, "xmlns", 5) == 0 && name_eq(alocal, allen, "xmlns"))
+            /* Namespaces in XML 1.0 section 3: the prefix xmlns is never
+             * declared (gSOAP would bind it, and take xmlns:id for enc:id) */
+            return refuse(s, "the prefix 'xmlns' cannot be declared");
         if (!(aplen == 5 && memcmp(p + an, "xmlns", 5) == 0)) {
-            if (name_eq(alocal, allen, "id"))
-                s->has_id = true;
             if ((aplen == 0 && name_eq(alocal, allen, "href")) ||
                 (aplen > 0 && name_eq(alocal, allen, "ref")))
                 return refuse(s, "multi-reference attribute '%.*s' is not allowed: "
@@ -270,7 +278,7 @@ static int start_tag(norm *s, size_t i, bool wrapper, size_t *next, bool *empty,
 }
 
 int ladon__xml_normalize(const char *p, size_t n, unsigned max_depth, ladon__buf *out,
-                         bool *has_id, char *msg, size_t msglen)
+                         bool *has_idref, char *msg, size_t msglen)
 {
     norm s = {.p = p, .n = n, .out = out, .msg = msg, .msglen = msglen};
     unsigned long depth = 0;
@@ -338,8 +346,8 @@ int ladon__xml_normalize(const char *p, size_t n, unsigned max_depth, ladon__buf
         if (i > n)
             i = n; /* an unterminated comment, PI or tag: gSOAP reports it */
     }
-    if (has_id != NULL)
-        *has_id = s.has_id;
+    if (has_idref != NULL)
+        *has_idref = s.has_idref;
     if (!s.rewrote)
         return LADON__XML_OK;
     if (ladon__buf_append(out, p + s.copied, n - s.copied) != 0)

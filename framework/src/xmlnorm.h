@@ -12,8 +12,8 @@
  * So every body passes this one linear scan before gSOAP sees it, which
  *   - refuses (with the reason, for a Client fault): invalid UTF-8,
  *     characters or character references XML 1.0 does not allow, undefined
- *     entities, a DTD, multi-references (href, ref), nesting beyond
- *     max_depth;
+ *     entities, a DTD, multi-references (href, ref), a declaration of the
+ *     prefix xmlns, nesting beyond max_depth;
  *   - rewrites, only where needed: every character reference to the
  *     character itself (UTF-8; the five markup characters as &lt; &gt;
  *     &amp; &quot; &apos;), a leading byte-order mark away, and
@@ -39,10 +39,11 @@ enum {
 
 /* Checks p[0..n); out is appended to (pass it empty).  On
  * LADON__XML_REFUSED, msg (msglen bytes) holds the reason.  When the body
- * is acceptable and has_id is not NULL, *has_id says whether an attribute
- * is named id, with or without a prefix (what can put entries in gSOAP's
- * id table: recv.c). */
+ * is acceptable and has_idref is not NULL, *has_idref says whether an
+ * attribute's local name is id, ref or href, with any prefix or none,
+ * xmlns: included: the only attributes that can put entries in gSOAP's id
+ * table (recv.c). */
 int ladon__xml_normalize(const char *p, size_t n, unsigned max_depth, ladon__buf *out,
-                         bool *has_id, char *msg, size_t msglen);
+                         bool *has_idref, char *msg, size_t msglen);
 
 #endif

@@ -102,33 +102,48 @@ static void test_multiref(void)
     /* namespace declarations named like them are not references */
     EXPECT("<t xmlns:ref=\"urn:x\" xmlns:href=\"urn:y\"/>", LADON__XML_OK,
            "<t xmlns:ref=\"urn:x\" xmlns:href=\"urn:y\"/>");
+    /* the prefix xmlns is never declared (Namespaces in XML 1.0 section 3);
+     * bound, gSOAP took xmlns:id for enc:id and xmlns:ref for enc:ref
+     * (review of recv.c: an id kept from one request read by the next) */
+    EXPECT("<t xmlns:xmlns=\"http://www.w3.org/2003/05/soap-encoding\"><x xmlns:id=\"a\"/></t>",
+           LADON__XML_REFUSED, "the prefix 'xmlns' cannot be declared");
+    EXPECT("<t><x xmlns:xmlns=\"urn:x\"/></t>", LADON__XML_REFUSED,
+           "the prefix 'xmlns' cannot be declared");
 }
 
-/* Whether a body has an attribute named id (recv.c: what can put entries
- * in gSOAP's id table). */
-static int has_id(const char *s)
+/* Whether a body has an attribute gSOAP may take for an id or a reference
+ * (recv.c: what can put entries in gSOAP's id table). */
+static int has_idref(const char *s)
 {
     ladon__buf b = {0};
     char msg[256] = "";
-    bool id = true; /* the call sets it either way */
-    int rc = ladon__xml_normalize(s, strlen(s), 64, &b, &id, msg, sizeof msg);
+    bool idref = true; /* the call sets it either way */
+    int rc = ladon__xml_normalize(s, strlen(s), 64, &b, &idref, msg, sizeof msg);
     ladon__buf_free(&b);
     CU_ASSERT(rc == LADON__XML_OK || rc == LADON__XML_REWRITTEN);
-    return id;
+    return idref;
 }
 
-static void test_has_id(void)
+static void test_has_idref(void)
 {
-    CU_ASSERT_FALSE(has_id("<t><x>v</x></t>"));
-    CU_ASSERT_TRUE(has_id("<t><x id=\"a\">v</x></t>"));
-    CU_ASSERT_TRUE(has_id("<t xmlns:e=\"http://www.w3.org/2003/05/soap-encoding\">"
-                          "<x e:id=\"a\">v</x></t>"));
-    CU_ASSERT_TRUE(has_id("<t><x a='1' id='a'/></t>"));
+    CU_ASSERT_FALSE(has_idref("<t><x>v</x></t>"));
+    CU_ASSERT_TRUE(has_idref("<t><x id=\"a\">v</x></t>"));
+    CU_ASSERT_TRUE(has_idref("<t xmlns:e=\"http://www.w3.org/2003/05/soap-encoding\">"
+                             "<x e:id=\"a\">v</x></t>"));
+    CU_ASSERT_TRUE(has_idref("<t><x a='1' id='a'/></t>"));
+    /* gSOAP matches an unprefixed attribute against the default namespace */
+    CU_ASSERT_TRUE(has_idref("<t xmlns=\"http://www.w3.org/2003/05/soap-encoding\"><x ref=\"#a\"/>"
+                             "</t>"));
+    /* and reads xmlns:NAME as an attribute too (review: xmlns:id, xmlns:ref
+     * once the prefix xmlns is bound, which is refused below) */
+    CU_ASSERT_TRUE(has_idref("<t xmlns:id=\"urn:x\"/>"));
+    CU_ASSERT_TRUE(has_idref("<t xmlns:ref=\"urn:x\"/>"));
+    CU_ASSERT_TRUE(has_idref("<t xmlns:href=\"urn:x\"/>"));
     /* in a rewritten body too */
-    CU_ASSERT_TRUE(has_id("<t>&#65;<x id=\"a\"/></t>"));
-    /* names and values that only look like it */
-    CU_ASSERT_FALSE(has_id("<t><x idx=\"1\" i=\"2\" a=\"id\">id</x><id/></t>"));
-    CU_ASSERT_FALSE(has_id("<t xmlns:id=\"urn:x\"><x ID=\"1\"/></t>"));
+    CU_ASSERT_TRUE(has_idref("<t>&#65;<x id=\"a\"/></t>"));
+    /* names and values that only look like one */
+    CU_ASSERT_FALSE(has_idref("<t><x idx=\"1\" i=\"2\" a=\"id\" refs=\"r\">id</x><id/><ref/></t>"));
+    CU_ASSERT_FALSE(has_idref("<t xmlns:idx=\"urn:x\"><x ID=\"1\" Ref=\"2\"/></t>"));
 }
 
 static void test_nil_wrapper(void)
@@ -378,7 +393,7 @@ int main(void)
         {"character references decode exactly", test_char_refs},
         {"characters XML forbids are refused", test_forbidden},
         {"multi-references are refused", test_multiref},
-        {"attributes named id are reported", test_has_id},
+        {"attributes named id, ref or href are reported", test_has_idref},
         {"xsi:nil on the operation wrapper", test_nil_wrapper},
         {"nesting depth", test_depth},
         {"outgoing XML check", test_xmlout},
