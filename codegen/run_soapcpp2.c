@@ -128,6 +128,22 @@ out_free:
     return rc;
 }
 
+/* Replaces the file at path with out's bytes; 0 or -1 with the reason in d. */
+static int write_whole(const char *path, const lg_sb *out, lg_diag *d)
+{
+    int rc = 0;
+    FILE *f = fopen(path, "wb");
+    if (f == NULL || fwrite(lg_sb_str(out), 1, out->len, f) != out->len) {
+        lg_error_noloc(d, "cannot write %s: %s", path, strerror(errno));
+        rc = -1;
+    }
+    if (f != NULL && fclose(f) != 0 && rc == 0) {
+        lg_error_noloc(d, "cannot write %s: %s", path, strerror(errno));
+        rc = -1;
+    }
+    return rc;
+}
+
 int lg_strip_stamp(const char *path, lg_diag *d)
 {
     lg_arena a = {0};
@@ -147,16 +163,7 @@ int lg_strip_stamp(const char *path, lg_diag *d)
             lg_sb_putn(&out, s + i, end - i);
         i = end;
     }
-    int rc = 0;
-    FILE *f = fopen(path, "wb");
-    if (f == NULL || fwrite(lg_sb_str(&out), 1, out.len, f) != out.len) {
-        lg_error_noloc(d, "cannot write %s: %s", path, strerror(errno));
-        rc = -1;
-    }
-    if (f != NULL && fclose(f) != 0 && rc == 0) {
-        lg_error_noloc(d, "cannot write %s: %s", path, strerror(errno));
-        rc = -1;
-    }
+    int rc = write_whole(path, &out, d);
     lg_sb_free(&out);
     lg_arena_free(&a);
     return rc;
@@ -201,15 +208,8 @@ int lg_use_ladon_end_recv(const char *path, lg_diag *d)
                        "%zu operations, %zu #include \"soapH.h\"", path, calls, ops, incs);
         rc = -1;
     }
-    FILE *f = rc == 0 ? fopen(path, "wb") : NULL;
-    if (rc == 0 && (f == NULL || fwrite(lg_sb_str(&out), 1, out.len, f) != out.len)) {
-        lg_error_noloc(d, "cannot write %s: %s", path, strerror(errno));
-        rc = -1;
-    }
-    if (f != NULL && fclose(f) != 0 && rc == 0) {
-        lg_error_noloc(d, "cannot write %s: %s", path, strerror(errno));
-        rc = -1;
-    }
+    if (rc == 0)
+        rc = write_whole(path, &out, d);
     lg_sb_free(&out);
     lg_arena_free(&a);
     return rc;
