@@ -360,7 +360,6 @@ int ladon__dispatch_init(struct ladon_server *srv)
     m->fsend = w_fsend;
     m->fclose = w_fclose;
     m->fpoll = w_fpoll;
-    ladon__recv_defaults_of(m, &srv->gsoap_recv);
     srv->gsoap_fresponse = m->fresponse;
     m->fresponse = w_fresponse;
     srv->gsoap_fposthdr = m->fposthdr;
@@ -565,18 +564,17 @@ static void end_request(struct soap *soap)
 static int begin_recv(ladon__worker *w, const ladon__recv_head *h, bool has_idref)
 {
     struct soap *soap = w->soap;
+    bool light = ladon__recv_light(soap, w->srv->master, h, w->ids_clean);
 
-    if (ladon__recv_light(soap, &w->srv->gsoap_recv, h, w->ids_clean)) {
-        w->ids_clean = !has_idref;
-        return ladon__recv_begin(soap, h);
+    if (!light) {
+        int n = ladon__recv_head_write(h, w->head, sizeof w->head);
+        if (n < 0)
+            return soap->error = SOAP_EOM; /* cannot happen: path and Host are bounded by http.h */
+        w->in[0].p = w->head;
+        w->in[0].n = (size_t)n;
     }
-    int n = ladon__recv_head_write(h, w->head, sizeof w->head);
-    if (n < 0)
-        return soap->error = SOAP_EOM; /* cannot happen: path and Host are bounded by http.h */
-    w->in[0].p = w->head;
-    w->in[0].n = (size_t)n;
-    w->ids_clean = !has_idref; /* soap_begin_recv empties the table first */
-    return soap_begin_recv(soap);
+    w->ids_clean = !has_idref; /* both begin with the table empty */
+    return light ? ladon__recv_begin(soap, h) : soap_begin_recv(soap);
 }
 
 int ladon_end_recv(struct soap *soap)

@@ -60,20 +60,14 @@ int ladon__recv_head_write(const ladon__recv_head *h, char *buf, size_t size)
     return n < 0 || (size_t)n >= size ? -1 : n;
 }
 
-void ladon__recv_defaults_of(const struct soap *master, ladon__recv_defaults *out)
-{
-    out->fparse = master->fparse;
-    out->fparsehdr = master->fparsehdr;
-}
-
-bool ladon__recv_light(const struct soap *soap, const ladon__recv_defaults *def,
+bool ladon__recv_light(const struct soap *soap, const struct soap *master,
                        const ladon__recv_head *h, bool ids_clean)
 {
     /* "http://" Host path, as gSOAP's parser builds soap->endpoint (one
      * that does not fit is an error there: let gSOAP say it) */
     size_t hl = strlen(h->host), pl = strlen(h->path);
     return ids_clean && soap->pblk == NULL && soap->d_stream != NULL && soap->ssl == NULL &&
-           soap->fparse == def->fparse && soap->fparsehdr == def->fparsehdr &&
+           soap->fparse == master->fparse && soap->fparsehdr == master->fparsehdr &&
            (soap->imode & SOAP_IO) != SOAP_IO_CHUNK && !(soap->imode & SOAP_ENC_PLAIN) &&
            (soap->imode & SOAP_IO_KEEPALIVE) && hl < sizeof soap->endpoint - 9 &&
            pl < sizeof soap->path && 7 + hl + pl < sizeof soap->endpoint;

@@ -38,23 +38,15 @@ typedef struct {
  * fit in size bytes. */
 int ladon__recv_head_write(const ladon__recv_head *h, char *buf, size_t size);
 
-/* The parts of a context's state this file relies on, taken from the
- * master context before it is copied (dispatch.c): gSOAP's own HTTP
- * parser, which ladon__recv_begin stands in for. */
-typedef struct {
-    int (*fparse)(struct soap *);
-    int (*fparsehdr)(struct soap *, const char *, const char *);
-} ladon__recv_defaults;
-
-void ladon__recv_defaults_of(const struct soap *master, ladon__recv_defaults *out);
-
 /* Whether ladon__recv_begin may stand in for soap_begin_recv on soap for
- * a request with head h: ids_clean says that no message read on soap
+ * a request with head h.  master is the context soap was copied from:
+ * soap still has its HTTP parser (fparse, fparsehdr: gSOAP's own, which
+ * ladon__recv_begin stands in for, unless a plugin replaced them).  ids_clean says that no message read on soap
  * since its id table was last emptied had an attribute named id, ref or
  * href with any prefix (xmlnorm.c's has_idref: the only attributes that
  * put entries in it).  Otherwise the caller hands gSOAP the head
  * and calls soap_begin_recv. */
-bool ladon__recv_light(const struct soap *soap, const ladon__recv_defaults *def,
+bool ladon__recv_light(const struct soap *soap, const struct soap *master,
                        const ladon__recv_head *h, bool ids_clean);
 
 /* soap_begin_recv() for a body that follows a head like h (which gSOAP

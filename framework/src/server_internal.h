@@ -22,7 +22,6 @@
 #include "ladon/task.h"
 #include "auth.h"
 #include "probe.h"
-#include "recv.h"
 #include "router.h"
 #include "worker.h"
 
@@ -78,7 +77,6 @@ struct ladon_server {
     struct soap *master;
     int (*gsoap_fresponse)(struct soap *, int, ULONG64); /* gSOAP's own (dispatch.c) */
     int (*gsoap_fposthdr)(struct soap *, const char *, const char *); /* same */
-    ladon__recv_defaults gsoap_recv; /* its HTTP parser (recv.c) */
     ladon__probe probe;        /* clients sweeping task ids (probe.h, taskcall.c) */
     ladon__auth auth;          /* who the caller is (auth.h, dispatch.c) */
     ladon_store *store;        /* task store; NULL when no service has tasks */
