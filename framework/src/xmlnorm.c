@@ -256,11 +256,12 @@ static int start_tag(norm *s, size_t i, bool wrapper, size_t *next, bool *empty,
         if (name_eq(alocal, allen, "id") || name_eq(alocal, allen, "ref") ||
             name_eq(alocal, allen, "href"))
             s->has_idref = true;
-        if (aplen == 5 && memcmp(p + an, "xmlns", 5) == 0 && name_eq(alocal, allen, "xmlns"))
+        bool declares = aplen == 5 && memcmp(p + an, "xmlns", 5) == 0; /* xmlns:NAME */
+        if (declares && name_eq(alocal, allen, "xmlns"))
             /* Namespaces in XML 1.0 section 3: the prefix xmlns is never
              * declared (gSOAP would bind it, and take xmlns:id for enc:id) */
             return refuse(s, "the prefix 'xmlns' cannot be declared");
-        if (!(aplen == 5 && memcmp(p + an, "xmlns", 5) == 0)) {
+        if (!declares) {
             if ((aplen == 0 && name_eq(alocal, allen, "href")) ||
                 (aplen > 0 && name_eq(alocal, allen, "ref")))
                 return refuse(s, "multi-reference attribute '%.*s' is not allowed: "
