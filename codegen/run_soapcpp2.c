@@ -128,6 +128,16 @@ out_free:
     return rc;
 }
 
+/* The whole file at path (NUL-terminated, in a; its length in *len), or
+ * NULL with the reason in d. */
+static char *read_whole(lg_arena *a, const char *path, size_t *len, lg_diag *d)
+{
+    char *s = lg_read_file(a, path, len);
+    if (s == NULL)
+        lg_error_noloc(d, "cannot read %s: %s", path, strerror(errno));
+    return s;
+}
+
 /* Replaces the file at path with out's bytes; 0 or -1 with the reason in d. */
 static int write_whole(const char *path, const lg_sb *out, lg_diag *d)
 {
@@ -148,9 +158,8 @@ int lg_strip_stamp(const char *path, lg_diag *d)
 {
     lg_arena a = {0};
     size_t len = 0;
-    char *s = lg_read_file(&a, path, &len);
+    char *s = read_whole(&a, path, &len, d);
     if (s == NULL) {
-        lg_error_noloc(d, "cannot read %s: %s", path, strerror(errno));
         lg_arena_free(&a);
         return -1;
     }
@@ -176,9 +185,8 @@ int lg_use_ladon_end_recv(const char *path, lg_diag *d)
                       request[] = "SOAP_FMAC5 int SOAP_FMAC6 soap_serve_request(";
     lg_arena a = {0};
     size_t len = 0, calls = 0, ops = 0, incs = 0;
-    char *s = lg_read_file(&a, path, &len);
+    char *s = read_whole(&a, path, &len, d);
     if (s == NULL) {
-        lg_error_noloc(d, "cannot read %s: %s", path, strerror(errno));
         lg_arena_free(&a);
         return -1;
     }
