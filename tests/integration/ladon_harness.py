@@ -93,6 +93,16 @@ class Server:
         with self._lock:
             return "\n".join("[%s] %s" % line for line in self._lines)
 
+    def wait_output(self, text, count=1, timeout=10.0):
+        """Waits until the server's output holds text count times (its lines are read by
+        threads, and a server may log after it answers); returns whether it does."""
+        deadline = time.monotonic() + timeout
+        while self.output().count(text) < count:
+            if time.monotonic() > deadline:
+                return False
+            time.sleep(0.05)
+        return True
+
     # -- lifecycle --------------------------------------------------------------------------
     def start(self):
         cmd = [self.binary, "--listen", "127.0.0.1:0"] + self.args
